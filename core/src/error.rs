@@ -1,0 +1,497 @@
+//! The one error type of the core: a small `Copy` value that says what is wrong and where.
+//!
+//! `Display` gives one line such as `nodes[2].nics[0].mac: not a MAC address (expected six
+//! hex pairs such as 52:54:00:12:34:56)`. Front ends prefix it with the file name and, given
+//! [`Error::offset`], a line and column.
+
+use core::fmt;
+
+/// What went wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The document is not well-formed JSON (or a value has the wrong JSON type).
+    Json(JsonError),
+    /// A key the schema does not know (a typo, or a field of a newer schema).
+    UnknownField,
+    /// A key given twice in one object.
+    DuplicateField,
+    /// A required field is absent.
+    MissingField,
+    /// The field does not apply to this node's boot mode.
+    NotForMode,
+    /// The field cannot be given together with another one already given.
+    Conflicting,
+    /// The schema version is not one this build reads.
+    UnsupportedSchema,
+    /// An empty value where one is required.
+    Empty,
+    /// The value is longer than its capacity (in bytes).
+    TooLong {
+        /// The capacity, in bytes or items.
+        max: u16,
+    },
+    /// More items than the capacity allows.
+    TooMany {
+        /// The capacity.
+        max: u16,
+    },
+    /// Contains a space, tab or line break: iPXE splits arguments on whitespace.
+    Whitespace,
+    /// Contains a control byte (NUL cuts an iPXE line short; others are never valid here).
+    ControlByte,
+    /// Contains a byte that is not printable ASCII.
+    NotAscii,
+    /// Contains `\`: iPXE joins a line ending in `\` to the next.
+    Backslash,
+    /// Contains `$`, `{` or `}`: iPXE expands `${...}` in every argument.
+    Expansion,
+    /// Is `||`, `&&` or `;`: iPXE takes these as operators.
+    Operator,
+    /// Begins with `#`: iPXE takes the rest of the line as a comment.
+    LeadingHash,
+    /// Begins with `-`: iPXE takes it as an option.
+    LeadingDash,
+    /// Begins with `:`: iPXE takes the line as a label.
+    LeadingColon,
+    /// Contains a character not allowed in this kind of value.
+    BadCharacter,
+    /// A kernel argument ipxegen writes itself (`initrd=`, `BOOTIF=`).
+    ReservedArgument,
+    /// Not an iSCSI qualified name (`iqn.`, `eui.` or `naa.` followed by letters, digits,
+    /// `.`, `-` and `:`).
+    InvalidIqn,
+    /// Not a MAC address.
+    InvalidMac,
+    /// Shaped like a UUID but not one.
+    InvalidUuid,
+    /// Not a URL this field accepts.
+    InvalidUrl,
+    /// A URL scheme the field does not accept.
+    UnsupportedScheme,
+    /// Not a host name, IPv4 address or bracketed IPv6 address.
+    InvalidHost,
+    /// Not a port number from 1 to 65535.
+    InvalidPort,
+    /// A `%` not followed by two hex digits.
+    InvalidPercentEncoding,
+    /// A path that would leave its root (`..`, an absolute path where a relative one is needed).
+    EscapesRoot,
+    /// A number outside the range the field accepts.
+    OutOfRange {
+        /// Smallest accepted value.
+        min: u32,
+        /// Largest accepted value.
+        max: u32,
+    },
+    /// A timeout below one second: iPXE timeouts are milliseconds, so this is almost
+    /// certainly seconds written by mistake.
+    TimeoutNotMilliseconds,
+    /// Not one of the accepted words.
+    UnknownValue,
+    /// Two nodes share this MAC address.
+    DuplicateMac,
+    /// Two nodes share this id.
+    DuplicateId,
+    /// No node has this id or MAC address.
+    NodeNotFound,
+    /// Writing the output failed (for a fixed buffer: it is too small).
+    Write(embedded_io::ErrorKind),
+    /// A generator invariant did not hold: a bug in ipxegen, never the input's fault.
+    Internal,
+}
+
+/// How a document fails to be JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JsonError {
+    /// The document ends in the middle of a value.
+    UnexpectedEnd,
+    /// A byte that cannot stand here.
+    UnexpectedByte,
+    /// A string with a bad escape sequence.
+    InvalidEscape,
+    /// Not a valid JSON number, or not one that fits the field.
+    InvalidNumber,
+    /// Nesting deeper than the reader allows.
+    TooDeep,
+    /// Non-whitespace after the document.
+    TrailingCharacters,
+    /// A value of the wrong JSON type for this field (e.g. a number where a string belongs).
+    WrongType,
+}
+
+/// A field of the site document. Its key is what the JSON calls it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+#[allow(missing_docs)] // each variant is documented by its JSON key, see `Field::key`
+pub enum Field {
+    Document,
+    Schema,
+    HttpServer,
+    HttpRoot,
+    IpxeBootScript,
+    TftpServer,
+    TftpRoot,
+    PxeBootfileName,
+    UefiX64BootfileName,
+    UefiArm64BootfileName,
+    PerMacDir,
+    TimeoutMs,
+    Retries,
+    OnRetriesExhausted,
+    FallbackScript,
+    KernelArgs,
+    DeployKernel,
+    DeployRamdisk,
+    Nodes,
+    NodeId,
+    Nics,
+    NicMac,
+    NicPxe,
+    Mode,
+    Firmware,
+    Kernel,
+    Ramdisk,
+    Iso,
+    ChainUrl,
+    Kickstart,
+    Repo,
+    Stage2,
+    Iscsi,
+    IscsiServer,
+    IscsiPort,
+    IscsiLun,
+    IscsiIqn,
+    IscsiUsername,
+    IscsiPassword,
+    InitiatorIqn,
+    NodeKernelArgs,
+    NodeTimeoutMs,
+    NodeRetries,
+    /// The `--node` / `--mac` a front end asked for (not part of the document).
+    Selector,
+}
+
+/// Which object a field belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The top-level site object.
+    Site,
+    /// An element of `nodes`.
+    Node,
+    /// An element of a node's `nics`.
+    Nic,
+    /// An element of a node's `iscsi`.
+    IscsiTarget,
+}
+
+impl Field {
+    /// The JSON key of this field.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Field::Document => "(document)",
+            Field::Schema => "schema",
+            Field::HttpServer => "http_server",
+            Field::HttpRoot => "http_root",
+            Field::IpxeBootScript => "ipxe_boot_script",
+            Field::TftpServer => "tftp_server",
+            Field::TftpRoot => "tftp_root",
+            Field::PxeBootfileName => "pxe_bootfile_name",
+            Field::UefiX64BootfileName => "uefi_x64_bootfile_name",
+            Field::UefiArm64BootfileName => "uefi_arm64_bootfile_name",
+            Field::PerMacDir => "per_mac_dir",
+            Field::TimeoutMs => "timeout_ms",
+            Field::Retries => "retries",
+            Field::OnRetriesExhausted => "on_retries_exhausted",
+            Field::FallbackScript => "ipxe_fallback_script",
+            Field::KernelArgs => "kernel_args",
+            Field::DeployKernel => "deploy_kernel",
+            Field::DeployRamdisk => "deploy_ramdisk",
+            Field::Nodes => "nodes",
+            Field::NodeId => "id",
+            Field::Nics => "nics",
+            Field::NicMac => "mac",
+            Field::NicPxe => "pxe",
+            Field::Mode => "mode",
+            Field::Firmware => "firmware",
+            Field::Kernel => "kernel",
+            Field::Ramdisk => "ramdisk",
+            Field::Iso => "iso",
+            Field::ChainUrl => "url",
+            Field::Kickstart => "kickstart",
+            Field::Repo => "repo",
+            Field::Stage2 => "stage2",
+            Field::Iscsi => "iscsi",
+            Field::IscsiServer => "server",
+            Field::IscsiPort => "port",
+            Field::IscsiLun => "lun",
+            Field::IscsiIqn => "iqn",
+            Field::IscsiUsername => "username",
+            Field::IscsiPassword => "password",
+            Field::InitiatorIqn => "initiator_iqn",
+            Field::NodeKernelArgs => "kernel_args",
+            Field::NodeTimeoutMs => "timeout_ms",
+            Field::NodeRetries => "retries",
+            Field::Selector => "(selector)",
+        }
+    }
+
+    /// The object this field belongs to.
+    pub const fn scope(self) -> Scope {
+        match self {
+            Field::NicMac | Field::NicPxe => Scope::Nic,
+            Field::IscsiServer
+            | Field::IscsiPort
+            | Field::IscsiLun
+            | Field::IscsiIqn
+            | Field::IscsiUsername
+            | Field::IscsiPassword => Scope::IscsiTarget,
+            Field::NodeId
+            | Field::Nics
+            | Field::Mode
+            | Field::Firmware
+            | Field::Kernel
+            | Field::Ramdisk
+            | Field::Iso
+            | Field::ChainUrl
+            | Field::Kickstart
+            | Field::Repo
+            | Field::Stage2
+            | Field::Iscsi
+            | Field::InitiatorIqn
+            | Field::NodeKernelArgs
+            | Field::NodeTimeoutMs
+            | Field::NodeRetries => Scope::Node,
+            _ => Scope::Site,
+        }
+    }
+}
+
+/// An error of the core, with where it happened.
+///
+/// `node` is the 0-based index in the `nodes` array, `item` the 0-based index inside the
+/// node's `nics` or `iscsi` array, `offset` the byte offset in the site document (when the
+/// error came from reading it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Error {
+    /// What went wrong.
+    pub kind: ErrorKind,
+    /// The field at fault, if any.
+    pub field: Option<Field>,
+    /// The node at fault: its index in `nodes`.
+    pub node: Option<u32>,
+    /// The item at fault inside a node's `nics` or `iscsi` array.
+    pub item: Option<u16>,
+    /// Byte offset in the site document.
+    pub offset: Option<u32>,
+}
+
+impl Error {
+    /// An error of `kind` with no location yet.
+    pub const fn new(kind: ErrorKind) -> Self {
+        Error {
+            kind,
+            field: None,
+            node: None,
+            item: None,
+            offset: None,
+        }
+    }
+
+    /// An error of `kind` in `field`.
+    pub const fn at(kind: ErrorKind, field: Field) -> Self {
+        Error {
+            kind,
+            field: Some(field),
+            node: None,
+            item: None,
+            offset: None,
+        }
+    }
+
+    /// The same error, with `field` set if none was.
+    pub const fn in_field(mut self, field: Field) -> Self {
+        if self.field.is_none() {
+            self.field = Some(field);
+        }
+        self
+    }
+
+    /// The same error, located in node `index` if no node was set.
+    pub fn in_node(mut self, index: usize) -> Self {
+        if self.node.is_none() {
+            self.node = u32::try_from(index).ok();
+        }
+        self
+    }
+
+    /// The same error, located in item `index` of a node's array if no item was set.
+    pub fn in_item(mut self, index: usize) -> Self {
+        if self.item.is_none() {
+            self.item = u16::try_from(index).ok();
+        }
+        self
+    }
+
+    /// The same error, at byte `offset` of the document if no offset was set.
+    pub fn at_offset(mut self, offset: usize) -> Self {
+        if self.offset.is_none() {
+            self.offset = u32::try_from(offset).ok();
+        }
+        self
+    }
+
+    /// The error a writer returned, as a core error.
+    pub fn write<E: embedded_io::Error>(e: E) -> Self {
+        Error::new(ErrorKind::Write(e.kind()))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut wrote_place = false;
+        let scope = self.field.map(Field::scope);
+        if let Some(node) = self.node {
+            write!(f, "nodes[{node}]")?;
+            wrote_place = true;
+        }
+        if let Some(field) = self.field {
+            match scope {
+                Some(Scope::Nic) => {
+                    if wrote_place {
+                        f.write_str(".")?;
+                    }
+                    f.write_str("nics")?;
+                    if let Some(item) = self.item {
+                        write!(f, "[{item}]")?;
+                    }
+                    write!(f, ".{}", field.key())?;
+                }
+                Some(Scope::IscsiTarget) => {
+                    if wrote_place {
+                        f.write_str(".")?;
+                    }
+                    f.write_str("iscsi")?;
+                    if let Some(item) = self.item {
+                        write!(f, "[{item}]")?;
+                    }
+                    write!(f, ".{}", field.key())?;
+                }
+                _ => {
+                    if wrote_place {
+                        f.write_str(".")?;
+                    }
+                    f.write_str(field.key())?;
+                }
+            }
+            wrote_place = true;
+        }
+        if wrote_place {
+            f.write_str(": ")?;
+        }
+        fmt::Display::fmt(&self.kind, f)
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            ErrorKind::Json(e) => write!(f, "invalid JSON: {e}"),
+            ErrorKind::UnknownField => f.write_str("unknown field (check its spelling)"),
+            ErrorKind::DuplicateField => f.write_str("field given twice"),
+            ErrorKind::MissingField => f.write_str("required field is missing"),
+            ErrorKind::NotForMode => f.write_str("field does not apply to this node's mode"),
+            ErrorKind::Conflicting => f.write_str("conflicts with another field given (give only one)"),
+            ErrorKind::UnsupportedSchema => f.write_str("unsupported schema version (this build reads 1)"),
+            ErrorKind::Empty => f.write_str("must not be empty"),
+            ErrorKind::TooLong { max } => write!(f, "too long (at most {max} bytes)"),
+            ErrorKind::TooMany { max } => write!(f, "too many items (at most {max})"),
+            ErrorKind::Whitespace => {
+                f.write_str("contains whitespace, which iPXE would split into separate arguments")
+            }
+            ErrorKind::ControlByte => f.write_str("contains a control byte, which iPXE would misread"),
+            ErrorKind::NotAscii => f.write_str("contains a byte that is not printable ASCII"),
+            ErrorKind::Backslash => {
+                f.write_str("contains `\\`, which iPXE takes as a line continuation")
+            }
+            ErrorKind::Expansion => f.write_str(
+                "contains `$`, `{` or `}`, which iPXE would expand as a setting (percent-encode it in URLs: %24 %7B %7D)",
+            ),
+            ErrorKind::Operator => f.write_str("is `||`, `&&` or `;`, which iPXE takes as an operator"),
+            ErrorKind::LeadingHash => f.write_str("begins with `#`, which iPXE takes as a comment"),
+            ErrorKind::LeadingDash => f.write_str("begins with `-`, which iPXE takes as an option"),
+            ErrorKind::LeadingColon => f.write_str("begins with `:`, which iPXE takes as a label"),
+            ErrorKind::BadCharacter => f.write_str("contains a character not allowed here"),
+            ErrorKind::ReservedArgument => f.write_str(
+                "sets `initrd=` or `BOOTIF=`, which ipxegen writes itself to match the loaded images",
+            ),
+            ErrorKind::InvalidIqn => f.write_str(
+                "not an iSCSI name (expected iqn.YYYY-MM.reversed.domain[:name], eui. or naa.)",
+            ),
+            ErrorKind::InvalidMac => {
+                f.write_str("not a MAC address (expected six hex pairs such as 52:54:00:12:34:56)")
+            }
+            ErrorKind::InvalidUuid => f.write_str(
+                "shaped like a UUID but not one (expected 8-4-4-4-12 hex digits)",
+            ),
+            ErrorKind::InvalidUrl => f.write_str("not a valid URL"),
+            ErrorKind::UnsupportedScheme => f.write_str("URL scheme not accepted here"),
+            ErrorKind::InvalidHost => f.write_str(
+                "not a host name, IPv4 address or bracketed IPv6 address",
+            ),
+            ErrorKind::InvalidPort => f.write_str("not a port number from 1 to 65535"),
+            ErrorKind::InvalidPercentEncoding => {
+                f.write_str("`%` must be followed by two hex digits")
+            }
+            ErrorKind::EscapesRoot => f.write_str("path would leave its root"),
+            ErrorKind::OutOfRange { min, max } => write!(f, "out of range ({min} to {max})"),
+            ErrorKind::TimeoutNotMilliseconds => f.write_str(
+                "below 1000: iPXE timeouts are in milliseconds (write 60000 for one minute)",
+            ),
+            ErrorKind::UnknownValue => f.write_str("not one of the accepted values"),
+            ErrorKind::DuplicateMac => f.write_str("MAC address already used by another node"),
+            ErrorKind::DuplicateId => f.write_str("id already used by another node"),
+            ErrorKind::NodeNotFound => f.write_str("no node has this id or MAC address"),
+            ErrorKind::Write(embedded_io::ErrorKind::WriteZero) => {
+                f.write_str("output buffer too small")
+            }
+            ErrorKind::Write(kind) => write!(f, "write failed ({kind:?})"),
+            ErrorKind::Internal => f.write_str("internal error in ipxegen (please report it)"),
+        }
+    }
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            JsonError::UnexpectedEnd => "unexpected end of document",
+            JsonError::UnexpectedByte => "unexpected character",
+            JsonError::InvalidEscape => "invalid escape sequence in string",
+            JsonError::InvalidNumber => "invalid number",
+            JsonError::TooDeep => "nested too deeply",
+            JsonError::TrailingCharacters => "trailing characters after the document",
+            JsonError::WrongType => "value has the wrong type",
+        })
+    }
+}
+
+impl core::error::Error for Error {}
+
+impl embedded_io::Error for Error {
+    fn kind(&self) -> embedded_io::ErrorKind {
+        match self.kind {
+            ErrorKind::Write(kind) => kind,
+            _ => embedded_io::ErrorKind::InvalidData,
+        }
+    }
+}
+
+impl From<JsonError> for Error {
+    fn from(e: JsonError) -> Self {
+        Error::new(ErrorKind::Json(e))
+    }
+}
+
+/// Result with the core's [`Error`].
+pub type Result<T, E = Error> = core::result::Result<T, E>;

@@ -1,0 +1,465 @@
+//! A structural walker over a JSON document that never copies and never recurses.
+//!
+//! It finds values by byte range so the site reader can stream the `nodes` array one element
+//! at a time (O(1) memory whatever the node count) and name the exact key and byte offset of
+//! every error. Leaf values (strings, numbers, booleans) are decoded by `serde-json-core`.
+//!
+//! Panic contract: no function here panics or reads past the end of its input, whatever the
+//! bytes; malformed input gives a [`JsonError`].
+
+use crate::error::{Error, ErrorKind, JsonError, Result};
+use crate::limits::JSON_DEPTH_MAX;
+use serde_json_core::str::{EscapedStr, EscapedStringFragment};
+
+/// One JSON value inside a document: its bytes and where they start.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Value<'a> {
+    doc: &'a [u8],
+    start: usize,
+    end: usize,
+}
+
+/// A `"key": value` member of an object.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Member<'a> {
+    /// The key as written (JSON escapes not undone: keys of the schema need none).
+    pub key: &'a [u8],
+    /// Byte offset of the key's opening quote.
+    pub key_offset: usize,
+    /// The value.
+    pub value: Value<'a>,
+}
+
+fn byte_at(doc: &[u8], pos: usize) -> Option<u8> {
+    doc.get(pos).copied()
+}
+
+fn skip_whitespace(doc: &[u8], mut pos: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\n' | b'\r') = byte_at(doc, pos) {
+        pos += 1;
+    }
+    pos
+}
+
+fn json_error(kind: JsonError, offset: usize) -> Error {
+    Error::new(ErrorKind::Json(kind)).at_offset(offset)
+}
+
+/// The position just after the string that starts (with its quote) at `start`.
+fn string_end(doc: &[u8], start: usize) -> Result<usize> {
+    let mut pos = start + 1;
+    loop {
+        match byte_at(doc, pos) {
+            None => return Err(json_error(JsonError::UnexpectedEnd, start)),
+            Some(b'"') => return Ok(pos + 1),
+            Some(b'\\') => pos += 2,
+            Some(b) if b < 0x20 => return Err(json_error(JsonError::UnexpectedByte, pos)),
+            Some(_) => pos += 1,
+        }
+    }
+}
+
+/// The position just after the value that starts at `start` (no leading whitespace).
+///
+/// Strings and brackets are matched exactly; scalars are taken as the run of bytes that can
+/// form one and checked when decoded.
+fn value_end(doc: &[u8], start: usize) -> Result<usize> {
+    let mut closers = [0u8; JSON_DEPTH_MAX];
+    let mut depth = 0usize;
+    let mut pos = start;
+    loop {
+        let Some(b) = byte_at(doc, pos) else {
+            return Err(json_error(JsonError::UnexpectedEnd, start));
+        };
+        match b {
+            b'"' => pos = string_end(doc, pos)?,
+            b'{' | b'[' => {
+                let slot = closers
+                    .get_mut(depth)
+                    .ok_or_else(|| json_error(JsonError::TooDeep, pos))?;
+                *slot = if b == b'{' { b'}' } else { b']' };
+                depth += 1;
+                pos += 1;
+            }
+            b'}' | b']' => {
+                let expected = depth.checked_sub(1).and_then(|d| closers.get(d).copied());
+                if expected != Some(b) {
+                    return Err(json_error(JsonError::UnexpectedByte, pos));
+                }
+                depth -= 1;
+                pos += 1;
+            }
+            b'-' | b'+' | b'.' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => {
+                while let Some(b'-' | b'+' | b'.' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z') =
+                    byte_at(doc, pos)
+                {
+                    pos += 1;
+                }
+            }
+            b',' | b':' | b' ' | b'\t' | b'\n' | b'\r' if depth > 0 => pos += 1,
+            _ => return Err(json_error(JsonError::UnexpectedByte, pos)),
+        }
+        if depth == 0 {
+            return Ok(pos);
+        }
+    }
+}
+
+/// The single top-level value of `doc` (whitespace around it allowed, nothing else).
+pub(crate) fn document(doc: &[u8]) -> Result<Value<'_>> {
+    let start = skip_whitespace(doc, 0);
+    let end = value_end(doc, start)?;
+    let after = skip_whitespace(doc, end);
+    if after != doc.len() {
+        return Err(json_error(JsonError::TrailingCharacters, after));
+    }
+    Ok(Value { doc, start, end })
+}
+
+fn from_serde(e: serde_json_core::de::Error) -> JsonError {
+    use serde_json_core::de::Error as E;
+    match e {
+        E::EofWhileParsingList
+        | E::EofWhileParsingObject
+        | E::EofWhileParsingString
+        | E::EofWhileParsingNumber
+        | E::EofWhileParsingValue => JsonError::UnexpectedEnd,
+        E::InvalidNumber => JsonError::InvalidNumber,
+        E::InvalidUnicodeCodePoint | E::InvalidEscapeSequence => JsonError::InvalidEscape,
+        E::TrailingCharacters => JsonError::TrailingCharacters,
+        E::InvalidType => JsonError::WrongType,
+        _ => JsonError::UnexpectedByte,
+    }
+}
+
+impl<'a> Value<'a> {
+    /// The value's bytes.
+    fn bytes(&self) -> &'a [u8] {
+        self.doc.get(self.start..self.end).unwrap_or_default()
+    }
+
+    /// Byte offset of the value in the document.
+    pub fn offset(&self) -> usize {
+        self.start
+    }
+
+    fn first_byte(&self) -> Option<u8> {
+        byte_at(self.doc, self.start)
+    }
+
+    fn wrong_type(&self) -> Error {
+        json_error(JsonError::WrongType, self.start)
+    }
+
+    fn decode<T: serde::Deserialize<'a>>(&self) -> Result<T> {
+        match serde_json_core::from_slice::<T>(self.bytes()) {
+            Ok((value, used)) if used == self.bytes().len() => Ok(value),
+            Ok(_) => Err(json_error(JsonError::TrailingCharacters, self.start)),
+            Err(e) => Err(json_error(from_serde(e), self.start)),
+        }
+    }
+
+    /// `true` when the value is `null`.
+    pub fn is_null(&self) -> bool {
+        self.bytes() == b"null"
+    }
+
+    /// The value as a JSON string, escapes not yet undone.
+    pub fn string(&self) -> Result<EscapedStr<'a>> {
+        if self.first_byte() != Some(b'"') {
+            return Err(self.wrong_type());
+        }
+        self.decode::<EscapedStr<'a>>()
+    }
+
+    /// The value as an unsigned integer.
+    pub fn u32(&self) -> Result<u32> {
+        match self.first_byte() {
+            Some(b'-' | b'0'..=b'9') => self.decode::<u32>(),
+            _ => Err(self.wrong_type()),
+        }
+    }
+
+    /// The value as a boolean.
+    pub fn bool(&self) -> Result<bool> {
+        match self.first_byte() {
+            Some(b't' | b'f') => self.decode::<bool>(),
+            _ => Err(self.wrong_type()),
+        }
+    }
+
+    /// The members of the value, which must be an object.
+    pub fn members(&self) -> Result<Members<'a>> {
+        if self.first_byte() != Some(b'{') {
+            return Err(self.wrong_type());
+        }
+        Ok(Members {
+            items: Items {
+                doc: self.doc,
+                pos: self.start + 1,
+                first: true,
+                done: false,
+                close: b'}',
+            },
+        })
+    }
+
+    /// The elements of the value, which must be an array.
+    pub fn elements(&self) -> Result<Items<'a>> {
+        if self.first_byte() != Some(b'[') {
+            return Err(self.wrong_type());
+        }
+        Ok(Items {
+            doc: self.doc,
+            pos: self.start + 1,
+            first: true,
+            done: false,
+            close: b']',
+        })
+    }
+
+    /// `true` when the value is a string.
+    pub fn is_string(&self) -> bool {
+        self.first_byte() == Some(b'"')
+    }
+}
+
+/// The elements of an array, in order. Ends after the first error.
+pub(crate) struct Items<'a> {
+    doc: &'a [u8],
+    pos: usize,
+    first: bool,
+    done: bool,
+    close: u8,
+}
+
+impl<'a> Items<'a> {
+    /// Moves past the separator before the next element; `None` at the closing bracket.
+    fn advance(&mut self) -> Option<Result<usize>> {
+        if self.done {
+            return None;
+        }
+        let mut pos = skip_whitespace(self.doc, self.pos);
+        if byte_at(self.doc, pos) == Some(self.close) && self.first {
+            self.done = true;
+            return None;
+        }
+        if !self.first {
+            match byte_at(self.doc, pos) {
+                Some(b) if b == self.close => {
+                    self.done = true;
+                    return None;
+                }
+                Some(b',') => pos = skip_whitespace(self.doc, pos + 1),
+                Some(_) => return Some(Err(self.fail(JsonError::UnexpectedByte, pos))),
+                None => return Some(Err(self.fail(JsonError::UnexpectedEnd, pos))),
+            }
+        }
+        self.first = false;
+        if byte_at(self.doc, pos).is_none() {
+            return Some(Err(self.fail(JsonError::UnexpectedEnd, pos)));
+        }
+        Some(Ok(pos))
+    }
+
+    fn fail(&mut self, kind: JsonError, pos: usize) -> Error {
+        self.done = true;
+        json_error(kind, pos)
+    }
+
+    fn value_at(&mut self, start: usize) -> Result<Value<'a>> {
+        match value_end(self.doc, start) {
+            Ok(end) => {
+                self.pos = end;
+                Ok(Value {
+                    doc: self.doc,
+                    start,
+                    end,
+                })
+            }
+            Err(e) => {
+                self.done = true;
+                Err(e)
+            }
+        }
+    }
+}
+
+impl<'a> Iterator for Items<'a> {
+    type Item = Result<Value<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let start = match self.advance()? {
+            Ok(start) => start,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(self.value_at(start))
+    }
+}
+
+/// The members of an object, in order. Ends after the first error.
+pub(crate) struct Members<'a> {
+    items: Items<'a>,
+}
+
+impl<'a> Iterator for Members<'a> {
+    type Item = Result<Member<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let key_offset = match self.items.advance()? {
+            Ok(start) => start,
+            Err(e) => return Some(Err(e)),
+        };
+        let doc = self.items.doc;
+        if byte_at(doc, key_offset) != Some(b'"') {
+            return Some(Err(self.items.fail(JsonError::UnexpectedByte, key_offset)));
+        }
+        let key_end = match string_end(doc, key_offset) {
+            Ok(end) => end,
+            Err(e) => {
+                self.items.done = true;
+                return Some(Err(e));
+            }
+        };
+        let key = doc.get(key_offset + 1..key_end - 1).unwrap_or_default();
+        let colon = skip_whitespace(doc, key_end);
+        if byte_at(doc, colon) != Some(b':') {
+            return Some(Err(self.items.fail(JsonError::UnexpectedByte, colon)));
+        }
+        let start = skip_whitespace(doc, colon + 1);
+        Some(self.items.value_at(start).map(|value| Member {
+            key,
+            key_offset,
+            value,
+        }))
+    }
+}
+
+/// Undoes the JSON escapes of `raw` into `out`.
+///
+/// Fails with [`ErrorKind::TooLong`] when the result does not fit (nothing is truncated) and
+/// with [`JsonError::InvalidEscape`] for a bad escape sequence.
+pub(crate) fn unescape_into<const N: usize>(
+    raw: EscapedStr<'_>,
+    out: &mut heapless::String<N>,
+) -> Result<()> {
+    out.clear();
+    let too_long = || {
+        Error::new(ErrorKind::TooLong {
+            max: u16::try_from(N).unwrap_or(u16::MAX),
+        })
+    };
+    for fragment in raw.fragments() {
+        match fragment.map_err(|_| Error::from(JsonError::InvalidEscape))? {
+            EscapedStringFragment::NotEscaped(s) => out.push_str(s).map_err(|_| too_long())?,
+            EscapedStringFragment::Escaped(c) => out.push(c).map_err(|_| too_long())?,
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(doc: &[u8]) -> Result<heapless::Vec<heapless::String<16>, 8>> {
+        let mut out = heapless::Vec::new();
+        for member in document(doc)?.members()? {
+            let member = member?;
+            let mut key = heapless::String::new();
+            key.push_str(
+                core::str::from_utf8(member.key).map_err(|_| Error::new(ErrorKind::Internal))?,
+            )
+            .map_err(|_| Error::new(ErrorKind::Internal))?;
+            out.push(key).map_err(|_| Error::new(ErrorKind::Internal))?;
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn walks_members_with_nested_values() {
+        let got = keys(br#" { "a": [1, {"x": "]"}], "b" : "q\"}" , "c": null } "#).unwrap();
+        assert_eq!(got.as_slice(), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn empty_object_and_array() {
+        assert!(keys(b"{}").unwrap().is_empty());
+        assert_eq!(document(b"[ ]").unwrap().elements().unwrap().count(), 0);
+    }
+
+    #[test]
+    fn malformed_documents_fail_without_panic() {
+        for doc in [
+            &b""[..],
+            b"{",
+            b"{\"a\"",
+            b"{\"a\":",
+            b"{\"a\":1,}",
+            b"{,}",
+            b"[1,]",
+            b"[1 2]",
+            b"{\"a\" 1}",
+            b"}",
+            b"{\"a\":1}}",
+            b"\"abc",
+            b"[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]",
+            b"{\"a\":[}",
+            b"{1:2}",
+            b"\"\\",
+            b"[\"\x01\"]",
+        ] {
+            let result = document(doc).and_then(|v| {
+                if v.is_string() {
+                    return v.string().map(|_| ());
+                }
+                for item in v
+                    .elements()
+                    .or_else(|_| Err(Error::new(ErrorKind::Internal)))?
+                {
+                    item?;
+                }
+                Ok(())
+            });
+            let members = document(doc)
+                .and_then(|v| v.members())
+                .map(|m| m.collect::<heapless::Vec<_, 8>>());
+            assert!(
+                result.is_err()
+                    || members
+                        .map(|m| m.iter().any(|r| r.is_err()))
+                        .unwrap_or(true),
+                "accepted {:?}",
+                core::str::from_utf8(doc)
+            );
+        }
+    }
+
+    #[test]
+    fn decodes_scalars() {
+        let doc = br#"{"n": 60000, "t": true, "s": "a\/b\u0041", "neg": -1}"#;
+        let members: heapless::Vec<Member<'_>, 4> = document(doc)
+            .unwrap()
+            .members()
+            .unwrap()
+            .map(|m| m.unwrap())
+            .collect();
+        assert_eq!(members[0].value.u32().unwrap(), 60000);
+        assert!(members[1].value.bool().unwrap());
+        let mut s = heapless::String::<8>::new();
+        unescape_into(members[2].value.string().unwrap(), &mut s).unwrap();
+        assert_eq!(s, "a/bA");
+        assert!(members[3].value.u32().is_err());
+        assert_eq!(
+            members[0].value.string().unwrap_err().kind,
+            ErrorKind::Json(JsonError::WrongType)
+        );
+        let mut tiny = heapless::String::<2>::new();
+        assert_eq!(
+            unescape_into(members[2].value.string().unwrap(), &mut tiny)
+                .unwrap_err()
+                .kind,
+            ErrorKind::TooLong { max: 2 }
+        );
+    }
+}

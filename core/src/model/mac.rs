@@ -1,0 +1,114 @@
+//! Ethernet MAC addresses and the spellings iPXE and PXELINUX use for them.
+
+use crate::error::ErrorKind;
+use core::fmt;
+
+/// A 48-bit Ethernet MAC address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MacAddr(pub [u8; 6]);
+
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+impl MacAddr {
+    /// Parses six hex pairs separated by `:` or by `-` (one separator throughout), any case.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidMac`] for anything else.
+    pub fn parse(s: &str) -> Result<Self, ErrorKind> {
+        let b = s.as_bytes();
+        if b.len() != 17 {
+            return Err(ErrorKind::InvalidMac);
+        }
+        let sep = *b.get(2).ok_or(ErrorKind::InvalidMac)?;
+        if sep != b':' && sep != b'-' {
+            return Err(ErrorKind::InvalidMac);
+        }
+        let mut mac = [0u8; 6];
+        for (i, (chunk, out)) in b.chunks(3).zip(mac.iter_mut()).enumerate() {
+            let (hi, lo) = match chunk {
+                [hi, lo] if i == 5 => (*hi, *lo),
+                [hi, lo, s] if i < 5 && *s == sep => (*hi, *lo),
+                _ => return Err(ErrorKind::InvalidMac),
+            };
+            let (Some(hi), Some(lo)) = (hex_value(hi), hex_value(lo)) else {
+                return Err(ErrorKind::InvalidMac);
+            };
+            *out = hi << 4 | lo;
+        }
+        Ok(MacAddr(mac))
+    }
+
+    /// The address in a given separator, lower case (`52-54-00-12-34-56` for `-`).
+    pub fn spelled(&self, separator: u8) -> [u8; 17] {
+        let mut out = [separator; 17];
+        for (chunk, byte) in out.chunks_mut(3).zip(self.0) {
+            if let [hi, lo, ..] = chunk {
+                *hi = HEX.get(usize::from(byte >> 4)).copied().unwrap_or(b'0');
+                *lo = HEX.get(usize::from(byte & 0xf)).copied().unwrap_or(b'0');
+            }
+        }
+        out
+    }
+
+    /// The iPXE `hexhyp` form, also the per-MAC file name: `52-54-00-12-34-56`.
+    pub fn hexhyp(&self) -> HexHyp {
+        HexHyp(self.spelled(b'-'))
+    }
+}
+
+/// A MAC address spelled `52-54-00-12-34-56` (what `${netX/mac:hexhyp}` expands to).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HexHyp([u8; 17]);
+
+impl HexHyp {
+    /// The spelling.
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.0).unwrap_or("00-00-00-00-00-00")
+    }
+}
+
+impl fmt::Display for MacAddr {
+    /// Colon form, lower case: `52:54:00:12:34:56`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let spelled = self.spelled(b':');
+        f.write_str(core::str::from_utf8(&spelled).map_err(|_| fmt::Error)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_both_forms_any_case() {
+        let want = MacAddr([0x52, 0x54, 0x00, 0xab, 0xcd, 0xef]);
+        assert_eq!(MacAddr::parse("52:54:00:AB:cd:EF"), Ok(want));
+        assert_eq!(MacAddr::parse("52-54-00-ab-cd-ef"), Ok(want));
+        assert_eq!(want.hexhyp().as_str(), "52-54-00-ab-cd-ef");
+    }
+
+    #[test]
+    fn refuses_malformed() {
+        for s in [
+            "",
+            "52:54:00:12:34",
+            "52:54:00:12:34:56:78",
+            "52:54-00:12:34:56",
+            "5254.0012.3456",
+            "52:54:00:12:34:5g",
+            "52:54:00:12:34:56 ",
+            "52::54:00:12:34:5",
+        ] {
+            assert_eq!(MacAddr::parse(s), Err(ErrorKind::InvalidMac), "{s:?}");
+        }
+    }
+}

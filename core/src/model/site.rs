@@ -1,0 +1,70 @@
+//! The site-wide settings (everything in the site document except `nodes`).
+
+use crate::model::{Host, HttpBase, KernelArgs, LocalPath, Name, Source, Url};
+
+/// What a node config does when its downloads still fail after every retry.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OnRetriesExhausted {
+    /// Power the node off (halts if this iPXE build has no `poweroff`), so a broken node
+    /// stops asking the server.
+    #[default]
+    PowerOff,
+    /// Reboot the node and start over.
+    Reboot,
+}
+
+impl OnRetriesExhausted {
+    /// The site document's word for it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OnRetriesExhausted::PowerOff => "poweroff",
+            OnRetriesExhausted::Reboot => "reboot",
+        }
+    }
+}
+
+/// A fallback script: a URL, or a file name relative to the main script.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScriptRef {
+    /// An absolute URL.
+    Url(Url),
+    /// A name in the HTTP root, chained relative to the main script.
+    Relative(Name),
+}
+
+/// The validated site settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteConfig {
+    /// Base URL of the HTTP root (`http_server`).
+    pub http_base: HttpBase,
+    /// The directory the HTTP server serves (`http_root`).
+    pub http_root: LocalPath,
+    /// The main script's file name (`ipxe_boot_script`, default `boot.ipxe`).
+    pub boot_script: Name,
+    /// The TFTP server address (`tftp_server`), for DHCP.
+    pub tftp_server: Option<Host>,
+    /// The directory the TFTP server serves (`tftp_root`).
+    pub tftp_root: Option<LocalPath>,
+    /// BIOS loader (`pxe_bootfile_name`, default `undionly.kpxe`).
+    pub pxe_bootfile: Name,
+    /// UEFI x64 loader (`uefi_x64_bootfile_name`, default `snponly.efi`).
+    pub uefi_x64_bootfile: Name,
+    /// UEFI ARM64 loader (`uefi_arm64_bootfile_name`, default `snponly-arm64.efi`).
+    pub uefi_arm64_bootfile: Name,
+    /// Per-MAC config directory (`per_mac_dir`, default `pxelinux.cfg`).
+    pub per_mac_dir: Name,
+    /// Download inactivity timeout in ms (`timeout_ms`, default 60000).
+    pub timeout_ms: u32,
+    /// Retries after the first attempt (`retries`, default 3).
+    pub retries: u8,
+    /// What to do after the last retry (`on_retries_exhausted`).
+    pub on_retries_exhausted: OnRetriesExhausted,
+    /// Chained when no NIC has a config (`ipxe_fallback_script`).
+    pub fallback: Option<ScriptRef>,
+    /// Kernel arguments for every node (`kernel_args`).
+    pub kernel_args: KernelArgs,
+    /// Default deploy kernel for `deploy` nodes (`deploy_kernel`).
+    pub deploy_kernel: Option<Source>,
+    /// Default deploy ramdisk for `deploy` nodes (`deploy_ramdisk`).
+    pub deploy_ramdisk: Option<Source>,
+}

@@ -1,0 +1,38 @@
+//! Every golden case renders to exactly its golden file.
+//!
+//! After an intended change, regenerate with `UPDATE_GOLDENS=1 cargo test -p ipxegen-tests
+//! --test golden_scripts` and review the diff.
+
+use ipxegen_tests::{GOLDEN_CASES, golden_dir, render_case};
+
+#[test]
+fn goldens_match() {
+    let update = std::env::var_os("UPDATE_GOLDENS").is_some();
+    let mut failures = Vec::new();
+    for case in GOLDEN_CASES {
+        let got = render_case(case).unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        if update {
+            std::fs::write(golden_dir().join(case.path), &got).unwrap();
+        } else if got != case.expected {
+            failures.push(format!(
+                "{}: differs from {}\n--- got ---\n{}",
+                case.name,
+                case.path,
+                String::from_utf8_lossy(&got)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_golden_file_is_a_case() {
+    let mut files: Vec<_> = std::fs::read_dir(golden_dir().join("ipxe"))
+        .unwrap()
+        .map(|e| format!("ipxe/{}", e.unwrap().file_name().to_string_lossy()))
+        .collect();
+    files.sort();
+    let mut cases: Vec<_> = GOLDEN_CASES.iter().map(|c| c.path.to_string()).collect();
+    cases.sort();
+    assert_eq!(files, cases, "stale or missing golden files");
+}
