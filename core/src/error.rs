@@ -233,7 +233,7 @@ impl Field {
             Field::NodeKernelArgs => "kernel_args",
             Field::NodeTimeoutMs => "timeout_ms",
             Field::NodeRetries => "retries",
-            Field::Selector => "(selector)",
+            Field::Selector => "--node/--mac",
         }
     }
 

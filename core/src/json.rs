@@ -388,8 +388,23 @@ mod tests {
         assert_eq!(document(b"[ ]").unwrap().elements().unwrap().count(), 0);
     }
 
+    /// Visits every value of `v`, decoding each scalar, as a reader of the document would.
+    fn walk(v: Value<'_>) -> Result<()> {
+        match v.first_byte() {
+            Some(b'"') => v.string().map(|_| ()),
+            Some(b'{') => v.members()?.try_for_each(|m| walk(m?.value)),
+            Some(b'[') => v.elements()?.try_for_each(|item| walk(item?)),
+            Some(b't' | b'f') => v.bool().map(|_| ()),
+            Some(b'n') if v.is_null() => Ok(()),
+            _ => v.u32().map(|_| ()),
+        }
+    }
+
     #[test]
     fn malformed_documents_fail_without_panic() {
+        assert!(
+            walk(document(br#"{"a": [1, {"b": null}], "c": "d", "e": true}"#).unwrap()).is_ok()
+        );
         for doc in [
             &b""[..],
             b"{",
@@ -408,30 +423,11 @@ mod tests {
             b"{1:2}",
             b"\"\\",
             b"[\"\x01\"]",
+            b"[nul]",
+            b"[1.5.5]",
         ] {
-            let result = document(doc).and_then(|v| {
-                if v.is_string() {
-                    return v.string().map(|_| ());
-                }
-                for item in v
-                    .elements()
-                    .or_else(|_| Err(Error::new(ErrorKind::Internal)))?
-                {
-                    item?;
-                }
-                Ok(())
-            });
-            let members = document(doc)
-                .and_then(|v| v.members())
-                .map(|m| m.collect::<heapless::Vec<_, 8>>());
-            assert!(
-                result.is_err()
-                    || members
-                        .map(|m| m.iter().any(|r| r.is_err()))
-                        .unwrap_or(true),
-                "accepted {:?}",
-                core::str::from_utf8(doc)
-            );
+            let result = document(doc).and_then(walk);
+            assert!(result.is_err(), "accepted {:?}", core::str::from_utf8(doc));
         }
     }
 

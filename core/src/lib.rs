@@ -15,6 +15,10 @@
 //! assert!(buf[..len].starts_with(b"#!ipxe\n"));
 //! ```
 #![no_std]
+#![allow(
+    clippy::large_enum_variant,
+    reason = "no allocation: every value is stored inline"
+)]
 #![cfg_attr(
     test,
     allow(
@@ -34,4 +38,4 @@ pub mod output;
 pub mod site;
 
 pub use error::{Error, ErrorKind, Field, JsonError, Result};
-pub use site::{Nodes, SCHEMA_VERSION, Site};
+pub use site::{Nodes, SCHEMA_VERSION, Site, raw_node_id};

@@ -305,6 +305,20 @@ impl<'a> Site<'a> {
         }
     }
 
+    /// Reads and validates every node, for a caller that must refuse a site with any bad
+    /// node. Returns how many nodes there are.
+    ///
+    /// # Errors
+    /// The first invalid node's error.
+    pub fn check_nodes(&self) -> Result<usize> {
+        let mut count = 0;
+        for node in self.nodes() {
+            node?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
     /// The node with this id.
     ///
     /// # Errors
@@ -660,4 +674,25 @@ fn read_node(value: &Value<'_>, config: &SiteConfig) -> Result<Node> {
         })?
         .unwrap_or(config.retries),
     })
+}
+
+/// The `id` of node `index` as written in `doc`, if it is a plain string: lets a front end
+/// name a node in an error even when the node itself is invalid.
+pub fn raw_node_id(doc: &[u8], index: usize) -> Option<&str> {
+    let root = json::document(doc).ok()?;
+    let nodes = root
+        .members()
+        .ok()?
+        .filter_map(|m| m.ok())
+        .find(|m| m.key == b"nodes")?
+        .value;
+    let node = nodes.elements().ok()?.nth(index)?.ok()?;
+    let id = node
+        .members()
+        .ok()?
+        .filter_map(|m| m.ok())
+        .find(|m| m.key == b"id")?
+        .value;
+    let raw = id.string().ok()?.0;
+    (!raw.contains('\\')).then_some(raw)
 }

@@ -48,11 +48,8 @@ fn check_static_expansion(text: &str) -> Result<()> {
     for (i, &b) in bytes.iter().enumerate() {
         match b {
             b'$' if bytes.get(i + 1) == Some(&b'{') => depth += 1,
-            b'$' | b'{' => {
-                if bytes.get(i.wrapping_sub(1)) != Some(&b'$') {
-                    return Err(internal());
-                }
-            }
+            b'{' if i.checked_sub(1).and_then(|p| bytes.get(p)) == Some(&b'$') => {}
+            b'$' | b'{' => return Err(internal()),
             b'}' => depth = depth.checked_sub(1).ok_or_else(internal)?,
             b'\\' | b'#' | 0x00..=0x20 | 0x7f..=0xff => return Err(internal()),
             _ => {}
@@ -132,10 +129,10 @@ impl<'w, W: Write> ScriptWriter<'w, W> {
 
 impl<W: Write> Line<'_, W> {
     fn put(&mut self, bytes: &[u8]) {
-        if self.error.is_none() {
-            if let Err(e) = self.out.write_all(bytes) {
-                self.error = Some(Error::write(e));
-            }
+        if self.error.is_none()
+            && let Err(e) = self.out.write_all(bytes)
+        {
+            self.error = Some(Error::write(e));
         }
     }
 

@@ -1,0 +1,19 @@
+//! One module per subcommand.
+
+pub mod render;
+
+use crate::failure::{EX_IOERR, Failure};
+use std::io::Write;
+
+/// Writes `bytes` to standard output; a closed pipe (`ipxegen ... | head`) is not an error.
+pub fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::new(
+            EX_IOERR,
+            format!("(stdout): cannot write: {e}"),
+        )),
+    }
+}

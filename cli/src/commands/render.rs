@@ -1,0 +1,56 @@
+//! `ipxegen render`: the main script, or one node's config, on standard output.
+
+use crate::commands::write_stdout;
+use crate::failure::{EX_DATAERR, EX_USAGE, Failure};
+use crate::site_file::read_site;
+use embedded_io_adapters::std::FromStd;
+use ipxegen_core::model::MacAddr;
+use ipxegen_core::{Error, ErrorKind, Site, ipxe};
+use std::path::PathBuf;
+
+/// Arguments of `ipxegen render`.
+#[derive(clap::Args)]
+pub struct RenderArgs {
+    /// The site document (JSON); `-` reads standard input. Default: the built-in example.
+    site: Option<PathBuf>,
+    /// Print the config of the node with this id instead of the main script.
+    #[arg(long, value_name = "ID", conflicts_with = "mac")]
+    node: Option<String>,
+    /// Print the config of the node that has this MAC address (aa:bb:cc:dd:ee:ff or
+    /// aa-bb-cc-dd-ee-ff).
+    #[arg(long, value_name = "MAC")]
+    mac: Option<String>,
+}
+
+/// Validates the whole site, then renders into memory, so a failure prints nothing on
+/// standard output.
+pub fn run(args: &RenderArgs) -> Result<(), Failure> {
+    let file = read_site(args.site.as_deref())?;
+    let fail = |e: Error| match (e.kind, &args.node, &args.mac) {
+        (ErrorKind::NodeNotFound, Some(id), _) => {
+            Failure::new(EX_DATAERR, format!("{}: no node has id {id:?}", file.name))
+        }
+        (ErrorKind::NodeNotFound, None, Some(mac)) => Failure::new(
+            EX_DATAERR,
+            format!("{}: no node has a NIC with MAC {mac}", file.name),
+        ),
+        _ => Failure::in_site(&file.name, &file.bytes, e),
+    };
+    let site = Site::parse(&file.bytes).map_err(fail)?;
+    site.check_nodes().map_err(fail)?;
+    let mut out = FromStd::new(Vec::new());
+    match (&args.node, &args.mac) {
+        (Some(id), _) => {
+            let node = site.node_by_id(id).map_err(fail)?;
+            ipxe::write_node_config(site.config(), &node, &mut out).map_err(fail)?;
+        }
+        (None, Some(mac)) => {
+            let mac = MacAddr::parse(mac)
+                .map_err(|kind| Failure::new(EX_USAGE, format!("--mac {mac}: {kind}")))?;
+            let node = site.node_by_mac(mac).map_err(fail)?;
+            ipxe::write_node_config(site.config(), &node, &mut out).map_err(fail)?;
+        }
+        (None, None) => ipxe::write_main_script(site.config(), &mut out).map_err(fail)?,
+    }
+    write_stdout(&out.into_inner())
+}

