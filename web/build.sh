@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Builds the web app into web/dist: the wasm (profile web: release, opt-level z), its JS glue (wasm-bindgen), shrunk by
+# wasm-opt -Oz (npm binaryen, pinned in web/package.json), and index.html. Prints the gzipped
+# sizes. Runs from any directory. Needs: the wasm32-unknown-unknown target, the wasm-bindgen
+# CLI of the version in Cargo.lock, and `npm ci` in web/.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+fail() {
+    echo "web/build.sh: $*" >&2
+    exit 1
+}
+
+# The CLI must be exactly the wasm-bindgen version the crate was built against.
+want="$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/^version = "|"$/, ""); print; exit }' Cargo.lock)"
+[ -n "$want" ] || fail "no wasm-bindgen in Cargo.lock (run: cargo generate-lockfile)"
+command -v wasm-bindgen >/dev/null ||
+    fail "wasm-bindgen CLI not found; install it with: cargo install wasm-bindgen-cli --version $want"
+have="$(wasm-bindgen --version | awk '{ print $2 }')"
+[ "$have" = "$want" ] ||
+    fail "wasm-bindgen CLI is $have but Cargo.lock has $want; install the matching one with: cargo install wasm-bindgen-cli --version $want"
+
+wasm_opt="web/node_modules/.bin/wasm-opt"
+[ -x "$wasm_opt" ] || fail "$wasm_opt not found; run: (cd web && npm ci)"
+
+# Profile `web` (root Cargo.toml): release with opt-level z, about 20% smaller than opt-level 3.
+cargo build --profile web --target wasm32-unknown-unknown -p ipxegen-web
+
+target_dir="${CARGO_TARGET_DIR:-target}"
+out="web/dist"
+rm -rf "$out"
+mkdir -p "$out"
+wasm-bindgen --target web --no-typescript --out-dir "$out" \
+    "$target_dir/wasm32-unknown-unknown/web/ipxegen-web.wasm"
+wasm="$out/ipxegen-web_bg.wasm"
+"$wasm_opt" -Oz "$wasm" -o "$wasm.opt"
+mv "$wasm.opt" "$wasm"
+cp web/index.html "$out/"
+
+gzipped() {
+    gzip -9 --stdout "$1" | wc -c
+}
+for file in "$wasm" "$out/ipxegen-web.js"; do
+    printf '%-28s %8d bytes, %8d gzipped (gzip -9)\n' "$(basename "$file")" \
+        "$(wc -c <"$file")" "$(gzipped "$file")"
+done

@@ -1,0 +1,10 @@
+//! ipxegen-web: the browser front end of ipxegen, a Yew (CSR) app compiled to wasm.
+//!
+//! [`state`] holds the data and the one reducer, which calls the core; [`components`] only
+//! present; [`App`] wires them together. Build the page with `web/build.sh`.
+
+mod app;
+pub mod components;
+pub mod state;
+
+pub use app::App;
