@@ -95,6 +95,16 @@ pub enum ErrorKind {
     DuplicateId,
     /// No node has this id or MAC address.
     NodeNotFound,
+    /// A DHCP message or option ends before its stated length.
+    Truncated,
+    /// A DHCP message or option is malformed (bad magic cookie, bad option length, ...).
+    Malformed,
+    /// The client's architecture has no loader in this site.
+    UnsupportedArch,
+    /// The site's script URL is https:// but the client does not announce HTTPS support.
+    ClientLacksHttps,
+    /// An address of the wrong family for this use (IPv6 where DHCPv4 needs IPv4, ...).
+    WrongAddressFamily,
     /// Writing the output failed (for a fixed buffer: it is too small).
     Write(embedded_io::ErrorKind),
     /// A generator invariant did not hold: a bug in ipxegen, never the input's fault.
@@ -166,11 +176,18 @@ pub enum Field {
     IscsiUsername,
     IscsiPassword,
     InitiatorIqn,
+    Hostname,
+    Ipv4,
+    Ipv6,
     NodeKernelArgs,
     NodeTimeoutMs,
     NodeRetries,
     /// The `--node` / `--mac` a front end asked for (not part of the document).
     Selector,
+    /// A DHCP message given to be read (not part of the document).
+    Request,
+    /// One DHCP option of a message or reply.
+    DhcpOption,
 }
 
 /// Which object a field belongs to.
@@ -230,10 +247,15 @@ impl Field {
             Field::IscsiUsername => "username",
             Field::IscsiPassword => "password",
             Field::InitiatorIqn => "initiator_iqn",
+            Field::Hostname => "hostname",
+            Field::Ipv4 => "ipv4",
+            Field::Ipv6 => "ipv6",
             Field::NodeKernelArgs => "kernel_args",
             Field::NodeTimeoutMs => "timeout_ms",
             Field::NodeRetries => "retries",
             Field::Selector => "--node/--mac",
+            Field::Request => "request",
+            Field::DhcpOption => "option",
         }
     }
 
@@ -260,6 +282,9 @@ impl Field {
             | Field::Stage2
             | Field::Iscsi
             | Field::InitiatorIqn
+            | Field::Hostname
+            | Field::Ipv4
+            | Field::Ipv6
             | Field::NodeKernelArgs
             | Field::NodeTimeoutMs
             | Field::NodeRetries => Scope::Node,
@@ -453,6 +478,17 @@ impl fmt::Display for ErrorKind {
             ErrorKind::DuplicateMac => f.write_str("MAC address already used by another node"),
             ErrorKind::DuplicateId => f.write_str("id already used by another node"),
             ErrorKind::NodeNotFound => f.write_str("no node has this id or MAC address"),
+            ErrorKind::Truncated => f.write_str("message ends before its stated length"),
+            ErrorKind::Malformed => f.write_str("malformed message"),
+            ErrorKind::UnsupportedArch => {
+                f.write_str("no loader for this client architecture (BIOS 0, x64 UEFI 7/9/16, ARM64 UEFI 11/19)")
+            }
+            ErrorKind::ClientLacksHttps => f.write_str(
+                "the script URL is https:// but this iPXE client does not announce HTTPS (option 175.20)",
+            ),
+            ErrorKind::WrongAddressFamily => {
+                f.write_str("address of the wrong family (DHCPv4 needs IPv4, DHCPv6 needs IPv6)")
+            }
             ErrorKind::Write(embedded_io::ErrorKind::WriteZero) => {
                 f.write_str("output buffer too small")
             }

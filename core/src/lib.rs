@@ -29,12 +29,14 @@
     )
 )]
 
+pub mod dhcp;
 pub mod error;
 pub mod ipxe;
 mod json;
 pub mod limits;
 pub mod model;
 pub mod output;
+pub mod servers;
 pub mod site;
 
 pub use error::{Error, ErrorKind, Field, JsonError, Result};

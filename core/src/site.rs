@@ -24,6 +24,7 @@ use crate::model::{
     IscsiTarget, KernelArgs, LocalPath, MacAddr, Mode, Name, Nic, Node, NodeId, OnRetriesExhausted,
     Position, ScriptRef, SiteConfig, Source, Url,
 };
+use core::net::{Ipv4Addr, Ipv6Addr};
 
 /// The schema version this build reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -367,7 +368,7 @@ impl Iterator for Nodes<'_, '_> {
     }
 }
 
-const NODE_KEYS: [(&str, Field); 16] = [
+const NODE_KEYS: [(&str, Field); 19] = [
     ("id", Field::NodeId),
     ("nics", Field::Nics),
     ("mode", Field::Mode),
@@ -381,6 +382,9 @@ const NODE_KEYS: [(&str, Field); 16] = [
     ("stage2", Field::Stage2),
     ("iscsi", Field::Iscsi),
     ("initiator_iqn", Field::InitiatorIqn),
+    ("hostname", Field::Hostname),
+    ("ipv4", Field::Ipv4),
+    ("ipv6", Field::Ipv6),
     ("kernel_args", Field::NodeKernelArgs),
     ("timeout_ms", Field::NodeTimeoutMs),
     ("retries", Field::NodeRetries),
@@ -659,8 +663,29 @@ fn read_node(value: &Value<'_>, config: &SiteConfig) -> Result<Node> {
                 .map_err(kind_at(Field::NodeKernelArgs, &v))?;
         }
     }
+    let hostname = optional(s.get(Field::Hostname), |v| {
+        parse_text::<_, { crate::limits::HOST_MAX }>(v, Field::Hostname, |t| {
+            match Host::parse_in_url(t)? {
+                Host::Name(name) => Ok(name),
+                Host::V4(_) | Host::V6(_) => Err(ErrorKind::InvalidHost),
+            }
+        })
+    })?;
+    let ipv4 = optional(s.get(Field::Ipv4), |v| {
+        parse_text::<_, 64>(v, Field::Ipv4, |t| {
+            t.parse::<Ipv4Addr>().map_err(|_| ErrorKind::InvalidHost)
+        })
+    })?;
+    let ipv6 = optional(s.get(Field::Ipv6), |v| {
+        parse_text::<_, 64>(v, Field::Ipv6, |t| {
+            t.parse::<Ipv6Addr>().map_err(|_| ErrorKind::InvalidHost)
+        })
+    })?;
     Ok(Node {
         id,
+        hostname,
+        ipv4,
+        ipv6,
         nics,
         firmware,
         boot,

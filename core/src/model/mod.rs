@@ -1,5 +1,6 @@
 //! Validated types: once a value is one of these, every generator can write it as it is.
 
+mod arch;
 mod id;
 mod mac;
 mod node;
@@ -7,6 +8,7 @@ mod site;
 pub(crate) mod text;
 mod url;
 
+pub use arch::{ClientArch, LoaderKind};
 pub use id::NodeId;
 pub use mac::{HexHyp, MacAddr};
 pub use node::{

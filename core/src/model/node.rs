@@ -237,6 +237,12 @@ impl Boot {
 pub struct Node {
     /// Its id (names its directory in the tree).
     pub id: NodeId,
+    /// Host name for DHCP reservations (`hostname`), a DNS name.
+    pub hostname: Option<heapless::String<{ crate::limits::HOST_MAX }>>,
+    /// Fixed IPv4 address for DHCP reservations (`ipv4`).
+    pub ipv4: Option<core::net::Ipv4Addr>,
+    /// Fixed IPv6 address for DHCPv6 reservations (`ipv6`).
+    pub ipv6: Option<core::net::Ipv6Addr>,
     /// Its NICs, at least one.
     pub nics: heapless::Vec<Nic, NICS_MAX>,
     /// Its firmware, where scripts differ.
