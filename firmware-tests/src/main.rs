@@ -21,10 +21,48 @@ compile_error!(
 mod stack;
 
 use core::ptr::addr_of_mut;
+use ipxegen_core::dhcp::{reply::build_reply, report::write_reply_report, request::parse_request};
 use ipxegen_core::{Result, Site, ipxe, model::Node, output::write_to_slice};
 use platform::println;
 
 include!("../../tests/golden/cases.rs");
+include!("../../tests/golden/dhcp_cases.rs");
+
+/// Room for one captured DHCP request (the largest vector is 825 bytes).
+const REQUEST_MAX: usize = 1536;
+
+/// Where each DHCP request is decoded.
+static mut REQUEST: [u8; REQUEST_MAX] = [0; REQUEST_MAX];
+
+/// A `core::fmt::Write` into a fixed buffer; fails when full.
+struct FmtBuf<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+}
+
+impl core::fmt::Write for FmtBuf<'_> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let end = self.len + s.len();
+        let slot = self.buf.get_mut(self.len..end).ok_or(core::fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// Classifies the request of `case`, builds the reply from its site and writes the report
+/// into `buf`, as appliance firmware answering DHCP would; returns the report's length.
+#[inline(never)]
+fn answer(case: &DhcpCase, request_buf: &mut [u8], buf: &mut [u8]) -> Result<usize> {
+    let invalid = ipxegen_core::Error::new(ipxegen_core::ErrorKind::Malformed);
+    let len = decode_hex(case.request_hex, request_buf).ok_or(invalid)?;
+    let request = parse_request(request_buf.get(..len).unwrap_or_default())?;
+    let site = Site::parse(case.site)?;
+    let reply = build_reply(site.config(), &request)?;
+    let mut out = FmtBuf { buf, len: 0 };
+    write_reply_report(&request, &reply, &mut out)?;
+    Ok(out.len)
+}
 
 /// Room for one rendered script (the largest golden file is about 1 KB).
 const OUT_MAX: usize = 4096;
@@ -47,6 +85,13 @@ fn render(case: &GoldenCase, buf: &mut [u8]) -> Result<usize> {
     }
 }
 
+/// What the report needs of a case of either kind.
+struct CaseRef {
+    name: &'static str,
+    expected: &'static [u8],
+    path: &'static str,
+}
+
 /// The offset of the first byte where `got` and `expected` differ, `None` if they are equal.
 fn first_difference(got: &[u8], expected: &[u8]) -> Option<usize> {
     got.iter()
@@ -61,8 +106,9 @@ fn main() -> ! {
     let out: &mut [u8; OUT_MAX] = unsafe { &mut *addr_of_mut!(OUT) };
     let (stack_bottom, stack_top) = platform::stack_region();
     println!(
-        "{} golden cases on {}; stack region {} bytes",
+        "{} golden scripts and {} DHCP replies on {}; stack region {} bytes",
         GOLDEN_CASES.len(),
+        DHCP_CASES.len(),
         platform::NAME,
         stack_top - stack_bottom
     );
@@ -72,13 +118,36 @@ fn main() -> ! {
         size_of::<Node>()
     );
 
+    // SAFETY: the only reference to `REQUEST` ever made; `main` runs once.
+    let request_buf: &mut [u8; REQUEST_MAX] = unsafe { &mut *addr_of_mut!(REQUEST) };
     let (mut passed, mut failed) = (0usize, 0usize);
     // Deepest render: bytes from the top of the stack, bytes below `main`'s frame, case.
     let mut peak = (0usize, 0usize, "");
-    for case in GOLDEN_CASES {
+    let scripts = GOLDEN_CASES
+        .iter()
+        .map(|c| (c.name, c.expected, c.path, Some(c), None));
+    let dhcp = DHCP_CASES.iter().map(|c| {
+        (
+            c.name,
+            c.expected.as_bytes(),
+            "dhcp-replies/",
+            None,
+            Some(c),
+        )
+    });
+    for (name, expected, path, script, reply) in scripts.chain(dhcp) {
+        let case = CaseRef {
+            name,
+            expected,
+            path,
+        };
         stack::paint();
         let base = platform::stack_pointer();
-        let result = render(case, out);
+        let result = match (script, reply) {
+            (Some(script), _) => render(script, out),
+            (None, Some(reply)) => answer(reply, request_buf, out),
+            (None, None) => continue,
+        };
         let low = stack::high_water();
         let (total, depth) = (stack_top - low, base - low);
         if total > peak.0 {
@@ -123,5 +192,5 @@ fn main() -> ! {
         peak.0, peak.2, peak.1
     );
     println!("{} passed, {} failed", passed, failed);
-    platform::exit(failed == 0 && passed == GOLDEN_CASES.len())
+    platform::exit(failed == 0 && passed == GOLDEN_CASES.len() + DHCP_CASES.len())
 }

@@ -2,6 +2,7 @@
 #![allow(missing_docs)]
 
 include!("../golden/cases.rs");
+include!("../golden/dhcp_cases.rs");
 
 use ipxegen_core::{Result, Site, ipxe};
 

@@ -2,6 +2,7 @@
 //! and the reply a server should give each kind of client.
 
 pub mod reply;
+pub mod report;
 pub mod request;
 pub mod tlv;
 pub mod v4;
