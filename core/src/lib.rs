@@ -29,15 +29,19 @@
     )
 )]
 
+pub mod archive;
 pub mod dhcp;
 pub mod error;
 pub mod ipxe;
 mod json;
 pub mod limits;
+pub mod manifest;
 pub mod model;
 pub mod output;
 pub mod servers;
 pub mod site;
+pub mod tar;
+pub mod tree;
 
 pub use error::{Error, ErrorKind, Field, JsonError, Result};
 pub use site::{Nodes, SCHEMA_VERSION, Site, raw_node_id};

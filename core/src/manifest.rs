@@ -1,0 +1,240 @@
+//! The manifest of a boot tree: a JSON document listing every entry with its kind, size and
+//! SHA-256, so operators and CDNs can verify what they serve, and so `ipxegen build` knows
+//! which files it made. Written as a stream: no allocation, any number of entries.
+//!
+//! ```json
+//! {"schema": 1, "generator": "ipxegen", "http_server": "http://192.0.2.10:8080", "entries": [
+//!   {"root": "http", "path": "boot.ipxe", "kind": "script", "size": 912, "sha256": "..."},
+//!   {"root": "http", "path": "node1/deploy_kernel", "kind": "file", "source": "/srv/k",
+//!    "size": null, "sha256": null}
+//! ]}
+//! ```
+//! A `null` size and hash mean the file is not in this tree (an archive) and must be placed
+//! by hand from `source` (or from the loader directory, for kind `loader`).
+
+use crate::error::{Error, Result};
+use crate::site::Site;
+use crate::tree::{Root, Script, write_script};
+use embedded_io::Write;
+use sha2::{Digest, Sha256};
+
+/// The manifest's file name, in the HTTP root.
+pub const MANIFEST_NAME: &str = "ipxegen-manifest.json";
+
+/// The size and SHA-256 of some content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Digested {
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256.
+    pub sha256: [u8; 32],
+}
+
+/// A writer that hashes and counts what passes through it.
+#[derive(Clone, Default)]
+pub struct HashingWriter {
+    hasher: Sha256,
+    size: u64,
+}
+
+impl HashingWriter {
+    /// A fresh hasher.
+    pub fn new() -> Self {
+        HashingWriter::default()
+    }
+
+    /// The size and hash of everything written.
+    pub fn finish(self) -> Digested {
+        Digested {
+            size: self.size,
+            sha256: self.hasher.finalize().into(),
+        }
+    }
+}
+
+impl embedded_io::ErrorType for HashingWriter {
+    type Error = core::convert::Infallible;
+}
+
+impl Write for HashingWriter {
+    fn write(&mut self, buf: &[u8]) -> core::result::Result<usize, Self::Error> {
+        self.hasher.update(buf);
+        self.size = self
+            .size
+            .saturating_add(u64::try_from(buf.len()).unwrap_or(u64::MAX));
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> core::result::Result<(), Self::Error> {
+        Ok(())
+    }
+}
+
+/// The size and SHA-256 of a script of the tree.
+pub fn script_digest(site: &Site<'_>, script: Script<'_>) -> Result<Digested> {
+    let mut hasher = HashingWriter::new();
+    write_script(site, script, &mut hasher)?;
+    Ok(hasher.finish())
+}
+
+/// The kind of a manifest entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemKind {
+    /// A script the core wrote.
+    Script,
+    /// A per-MAC entry (a link to, or a copy of, a node's config).
+    PerMac,
+    /// A file placed from `source`.
+    File,
+    /// An iPXE loader.
+    Loader,
+}
+
+impl ItemKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Script => "script",
+            ItemKind::PerMac => "per-mac",
+            ItemKind::File => "file",
+            ItemKind::Loader => "loader",
+        }
+    }
+}
+
+/// One manifest entry.
+#[derive(Clone, Copy, Debug)]
+pub struct Item<'a> {
+    /// Its root.
+    pub root: Root,
+    /// Its path in the root.
+    pub path: &'a str,
+    /// Its kind.
+    pub kind: ItemKind,
+    /// Where a placed file comes from.
+    pub source: Option<&'a str>,
+    /// Where a per-MAC link points.
+    pub link: Option<&'a str>,
+    /// Size and hash, when the content is in the tree.
+    pub digest: Option<Digested>,
+}
+
+/// Writes a manifest, entry by entry.
+pub struct ManifestWriter<'w, W: Write> {
+    out: &'w mut W,
+    first: bool,
+}
+
+fn put<W: Write>(out: &mut W, bytes: &[u8]) -> Result<()> {
+    out.write_all(bytes).map_err(Error::write)
+}
+
+/// Writes `s` as a JSON string (quotes, `\`, control bytes escaped).
+pub fn write_json_string<W: Write>(out: &mut W, s: &str) -> Result<()> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    put(out, b"\"")?;
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape: Option<&[u8]> = match b {
+            b'"' => Some(b"\\\""),
+            b'\\' => Some(b"\\\\"),
+            0x00..=0x1f => None,
+            _ => continue,
+        };
+        put(out, s.as_bytes().get(start..i).unwrap_or_default())?;
+        match escape {
+            Some(e) => put(out, e)?,
+            None => {
+                let hi = HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
+                let lo = HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0');
+                put(out, &[b'\\', b'u', b'0', b'0', hi, lo])?;
+            }
+        }
+        start = i + 1;
+    }
+    put(out, s.as_bytes().get(start..).unwrap_or_default())?;
+    put(out, b"\"")
+}
+
+fn write_u64<W: Write>(out: &mut W, mut n: u64) -> Result<()> {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        if let Some(d) = digits.get_mut(i) {
+            *d = b'0' + u8::try_from(n % 10).unwrap_or(0);
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    put(out, digits.get(i..).unwrap_or_default())
+}
+
+impl<'w, W: Write> ManifestWriter<'w, W> {
+    /// Starts the manifest of `site`.
+    pub fn begin(site: &Site<'_>, out: &'w mut W) -> Result<Self> {
+        put(
+            out,
+            b"{\"schema\": 1, \"generator\": \"ipxegen\", \"http_server\": ",
+        )?;
+        write_json_string(out, site.config().http_base.as_str())?;
+        put(out, b", \"entries\": [")?;
+        Ok(ManifestWriter { out, first: true })
+    }
+
+    /// Adds an entry.
+    pub fn item(&mut self, item: &Item<'_>) -> Result<()> {
+        let out = &mut *self.out;
+        put(
+            out,
+            if self.first {
+                b"\n  {\"root\": "
+            } else {
+                b",\n  {\"root\": "
+            },
+        )?;
+        self.first = false;
+        put(
+            out,
+            if item.root == Root::Http {
+                b"\"http\""
+            } else {
+                b"\"tftp\""
+            },
+        )?;
+        put(out, b", \"path\": ")?;
+        write_json_string(out, item.path)?;
+        put(out, b", \"kind\": \"")?;
+        put(out, item.kind.as_str().as_bytes())?;
+        put(out, b"\"")?;
+        if let Some(source) = item.source {
+            put(out, b", \"source\": ")?;
+            write_json_string(out, source)?;
+        }
+        if let Some(link) = item.link {
+            put(out, b", \"link\": ")?;
+            write_json_string(out, link)?;
+        }
+        match &item.digest {
+            Some(d) => {
+                put(out, b", \"size\": ")?;
+                write_u64(out, d.size)?;
+                put(out, b", \"sha256\": \"")?;
+                for b in d.sha256 {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    let hi = HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
+                    let lo = HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0');
+                    put(out, &[hi, lo])?;
+                }
+                put(out, b"\"}")
+            }
+            None => put(out, b", \"size\": null, \"sha256\": null}"),
+        }
+    }
+
+    /// Ends the manifest.
+    pub fn finish(self) -> Result<()> {
+        put(self.out, b"\n]}\n")
+    }
+}

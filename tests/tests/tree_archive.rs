@@ -1,0 +1,152 @@
+//! The archive of a site's tree: read by GNU tar and Python's tarfile, byte-identical across
+//! runs, holding exactly the tree's HTTP entries and a manifest (golden file) that lists the
+//! files to place by hand.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test"
+)]
+
+use ipxegen_core::Site;
+use ipxegen_core::archive::{LinkMode, write_archive_manifest, write_tree_archive};
+use ipxegen_tests::{VecWriter, golden_dir};
+use std::process::Command;
+
+const SITE: &[u8] = include_bytes!("../../examples/site.json");
+
+fn archive(links: LinkMode) -> Vec<u8> {
+    let site = Site::parse(SITE).unwrap();
+    let mut out = Vec::new();
+    write_tree_archive(&site, links, &mut VecWriter(&mut out)).unwrap();
+    out
+}
+
+fn tool(name: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .output();
+    let ok = found.is_ok_and(|o| o.status.success());
+    assert!(
+        ok || std::env::var("CI").as_deref() != Ok("true"),
+        "{name} missing under CI"
+    );
+    ok
+}
+
+#[test]
+fn archive_is_deterministic() {
+    assert_eq!(archive(LinkMode::Symlink), archive(LinkMode::Symlink));
+    assert_eq!(archive(LinkMode::Copy), archive(LinkMode::Copy));
+    assert_ne!(archive(LinkMode::Symlink), archive(LinkMode::Copy));
+}
+
+#[test]
+fn gnu_tar_lists_the_tree() {
+    if !tool("tar") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("ipxegen-tar-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("tree.tar");
+    std::fs::write(&file, archive(LinkMode::Symlink)).unwrap();
+    let out = Command::new("tar").arg("-tvf").arg(&file).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listing = String::from_utf8(out.stdout).unwrap();
+    let names: Vec<&str> = listing
+        .lines()
+        .map(|l| l.split_whitespace().nth(5).unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "boot.ipxe",
+            "pxelinux.cfg/",
+            "1be26c0b-03f2-4d2e-ae87-c02d7f33c123/",
+            "1be26c0b-03f2-4d2e-ae87-c02d7f33c123/config",
+            "pxelinux.cfg/52-54-00-12-34-56",
+            "rack1-node02/",
+            "rack1-node02/config",
+            "pxelinux.cfg/52-54-00-aa-00-02",
+            "rack1-node03/",
+            "rack1-node03/config",
+            "pxelinux.cfg/52-54-00-aa-00-03",
+            "ipxegen-manifest.json",
+        ]
+    );
+    assert!(listing.contains(
+        "pxelinux.cfg/52-54-00-12-34-56 -> ../1be26c0b-03f2-4d2e-ae87-c02d7f33c123/config"
+    ));
+    // Extracted, the links resolve to the configs.
+    let x = dir.join("x");
+    std::fs::create_dir_all(&x).unwrap();
+    assert!(
+        Command::new("tar")
+            .arg("-xf")
+            .arg(&file)
+            .arg("-C")
+            .arg(&x)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let via_link = std::fs::read(x.join("pxelinux.cfg/52-54-00-aa-00-02")).unwrap();
+    assert_eq!(
+        via_link,
+        std::fs::read(x.join("rack1-node02/config")).unwrap()
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn python_tarfile_reads_it() {
+    if !tool("python3") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("ipxegen-tarfile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("tree.tar");
+    std::fs::write(&file, archive(LinkMode::Copy)).unwrap();
+    let script = "import sys, tarfile\nwith tarfile.open(sys.argv[1]) as t:\n    for m in t.getmembers():\n        print(m.type.decode(), m.size, m.mtime, m.uid, m.name)\n";
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines()
+            .all(|l| l.split(' ').nth(2) == Some("0") && l.split(' ').nth(3) == Some("0")),
+        "{text}"
+    );
+    assert!(text.lines().any(|l| l == "0 912 0 0 boot.ipxe"), "{text}");
+    assert_eq!(text.lines().count(), 12, "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn manifest_matches_golden() {
+    let site = Site::parse(SITE).unwrap();
+    let mut out = Vec::new();
+    write_archive_manifest(&site, LinkMode::Symlink, &mut VecWriter(&mut out)).unwrap();
+    let path = golden_dir().join("tree/example-manifest.json");
+    if std::env::var_os("UPDATE_GOLDENS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &out).unwrap();
+    }
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        std::fs::read_to_string(&path).unwrap_or_default()
+    );
+}
