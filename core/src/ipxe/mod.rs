@@ -1,6 +1,7 @@
 //! iPXE scripts: the writer every script goes through, the main script, per-node configs.
 
 pub mod boot;
+pub mod lint;
 pub mod node;
 pub mod script;
 

@@ -1,0 +1,711 @@
+//! A linter for iPXE scripts that follows iPXE's own parsing rules (see `ipxe/script.rs` and
+//! iPXE's `script.c`, `exec.c`, `parseopt.c`, `settings.c`): lines split on `\n` with one `\r`
+//! dropped, a trailing `\` joins the next line, a NUL cuts a line, `:label` lines, tokens split
+//! on whitespace only, `||` `&&` `;` operators only as whole tokens, `#` tokens start comments,
+//! `${...}` expansions nest, options are parsed (getopt, no permutation) before the first
+//! plain argument.
+//!
+//! [`lint_script`] reports each finding to a callback as a [`Diagnostic`] with line, column,
+//! a stable [`Rule`] and its severity; the message says what iPXE will do and how to fix it.
+//! No allocation, never panics on any bytes: a logical line longer than [`LINE_MAX`] is
+//! reported and skipped.
+
+use crate::limits::TIMEOUT_MIN_MS;
+
+/// Longest logical line (after joining `\` continuations) the linter reads.
+pub const LINE_MAX: usize = 4096;
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Likely wrong, or fragile.
+    Warning,
+    /// iPXE will misbehave.
+    Error,
+}
+
+/// The rules, with stable ids (see [`Rule::id`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)] // each rule is documented by `message`
+pub enum Rule {
+    Header,
+    MissingLabel,
+    DuplicateLabel,
+    UnknownCommand,
+    UnknownOption,
+    OptionNotTaken,
+    SinglePipe,
+    UnbalancedExpansion,
+    SelfExpansion,
+    TimeoutSeconds,
+    UnhandledPrompt,
+    UnhandledFailure,
+    AmbiguousMac,
+    InitrdName,
+    QuietOption,
+    HttpsUrl,
+    NulByte,
+    TrailingBackslash,
+    LineTooLong,
+}
+
+impl Rule {
+    /// Every rule.
+    pub const ALL: [Rule; 19] = [
+        Rule::Header,
+        Rule::MissingLabel,
+        Rule::DuplicateLabel,
+        Rule::UnknownCommand,
+        Rule::UnknownOption,
+        Rule::OptionNotTaken,
+        Rule::SinglePipe,
+        Rule::UnbalancedExpansion,
+        Rule::SelfExpansion,
+        Rule::TimeoutSeconds,
+        Rule::UnhandledPrompt,
+        Rule::UnhandledFailure,
+        Rule::AmbiguousMac,
+        Rule::InitrdName,
+        Rule::QuietOption,
+        Rule::HttpsUrl,
+        Rule::NulByte,
+        Rule::TrailingBackslash,
+        Rule::LineTooLong,
+    ];
+
+    /// The stable id shown in output (`file:line:col: error[missing-label]: ...`).
+    pub const fn id(self) -> &'static str {
+        match self {
+            Rule::Header => "header",
+            Rule::MissingLabel => "missing-label",
+            Rule::DuplicateLabel => "duplicate-label",
+            Rule::UnknownCommand => "unknown-command",
+            Rule::UnknownOption => "unknown-option",
+            Rule::OptionNotTaken => "option-not-taken",
+            Rule::SinglePipe => "single-pipe",
+            Rule::UnbalancedExpansion => "unbalanced-expansion",
+            Rule::SelfExpansion => "self-expansion",
+            Rule::TimeoutSeconds => "timeout-seconds",
+            Rule::UnhandledPrompt => "unhandled-prompt",
+            Rule::UnhandledFailure => "unhandled-failure",
+            Rule::AmbiguousMac => "ambiguous-mac",
+            Rule::InitrdName => "initrd-name",
+            Rule::QuietOption => "quiet-option",
+            Rule::HttpsUrl => "https-url",
+            Rule::NulByte => "nul-byte",
+            Rule::TrailingBackslash => "trailing-backslash",
+            Rule::LineTooLong => "line-too-long",
+        }
+    }
+
+    /// How bad it is.
+    pub const fn severity(self) -> Severity {
+        match self {
+            Rule::DuplicateLabel
+            | Rule::TimeoutSeconds
+            | Rule::UnhandledFailure
+            | Rule::AmbiguousMac
+            | Rule::InitrdName
+            | Rule::HttpsUrl => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// What iPXE will do, and how to fix it.
+    pub const fn message(self) -> &'static str {
+        match self {
+            Rule::Header => {
+                "not an iPXE script: it must start with `#!ipxe` and a whitespace byte (BIOS iPXE hangs silently on anything else, UEFI says \"Exec format error\"); write `#!ipxe` alone on the first line"
+            }
+            Rule::MissingLabel => {
+                "no `:label` line for this target: iPXE fails with a generic \"not found\" and ends the script; add the label or fix the name"
+            }
+            Rule::DuplicateLabel => {
+                "label defined twice: `goto` jumps to the first one; rename one of them"
+            }
+            Rule::UnknownCommand => {
+                "unknown command: iPXE fails and ends the script (check the spelling, or that this iPXE build has it)"
+            }
+            Rule::UnknownOption => {
+                "unknown option for this command: iPXE prints usage and the command fails"
+            }
+            Rule::OptionNotTaken => {
+                "this command takes no options: iPXE prints usage and the command fails"
+            }
+            Rule::SinglePipe => {
+                "a single `|` or `&` is a plain argument, not an operator: write `||` (on failure) or `&&` (on success)"
+            }
+            Rule::UnbalancedExpansion => {
+                "unbalanced `${`: iPXE cannot expand this argument and the command fails"
+            }
+            Rule::SelfExpansion => {
+                "this setting expands to itself: expansion is recursive, so iPXE hangs"
+            }
+            Rule::TimeoutSeconds => {
+                "timeout below 1000: iPXE timeouts are in milliseconds, so this is under a second (write 60000 for one minute)"
+            }
+            Rule::UnhandledPrompt => {
+                "`prompt` fails when no key is pressed (or on timeout), which ends the script: add `||`"
+            }
+            Rule::UnhandledFailure => {
+                "if this download or boot fails, iPXE ends the script: add `|| goto <retry label>` (or `||`)"
+            }
+            Rule::AmbiguousMac => {
+                "`${mac}` without a NIC block picks the first match in the settings tree, ambiguous on a machine with several NICs: write `${netX/mac}` (e.g. `${net0/mac}`)"
+            }
+            Rule::InitrdName => {
+                "the kernel command line lacks `initrd=<name>` of the loaded initrd (or names another image): UEFI kernels will not find their initrd"
+            }
+            Rule::QuietOption => {
+                "`--quiet` is rejected by iPXE 2.0 and unknown to older builds: remove it"
+            }
+            Rule::HttpsUrl => {
+                "https:// is absent from stock BIOS builds and older iPXE: check `${platform}` or feature 175.20 first, or use http://"
+            }
+            Rule::NulByte => "a NUL byte cuts the line short here: remove it",
+            Rule::TrailingBackslash => {
+                "the last line ends in `\\`, which joins it to a line that does not exist: remove the backslash"
+            }
+            Rule::LineTooLong => {
+                "line longer than the linter reads (4096 bytes after joining continuations); not checked"
+            }
+        }
+    }
+}
+
+/// One finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// 1-based line (of the first physical line of a joined line).
+    pub line: u32,
+    /// 1-based column in that logical line (bytes).
+    pub column: u32,
+    /// The rule.
+    pub rule: Rule,
+}
+
+impl Diagnostic {
+    /// The rule's severity.
+    pub fn severity(&self) -> Severity {
+        self.rule.severity()
+    }
+}
+
+/// Options a command accepts: (long name, short letter, takes a value).
+type Opt = (&'static str, u8, bool);
+
+const IMAGE_OPTS: &[Opt] = &[
+    ("name", b'n', true),
+    ("timeout", b't', true),
+    ("autofree", b'a', false),
+    ("replace", b'r', false),
+];
+const SAN_OPTS: &[Opt] = &[
+    ("drive", b'd', true),
+    ("no-describe", b'n', false),
+    ("keep", b'k', false),
+    ("filename", b'f', true),
+    ("extra", b'e', true),
+    ("label", b'l', true),
+    ("uuid", b'u', true),
+];
+const PROMPT_OPTS: &[Opt] = &[("key", b'k', true), ("timeout", b't', true)];
+const IFCONF_OPTS: &[Opt] = &[("configurator", b'c', true), ("timeout", b't', true)];
+const MENU_OPTS: &[Opt] = &[("name", b'n', true), ("delete", b'd', false)];
+const ITEM_OPTS: &[Opt] = &[
+    ("menu", b'm', true),
+    ("key", b'k', true),
+    ("default", b'd', false),
+    ("gap", b'g', false),
+];
+const CHOOSE_OPTS: &[Opt] = &[
+    ("menu", b'm', true),
+    ("default", b'd', true),
+    ("timeout", b't', true),
+    ("keep", b'k', false),
+];
+const ECHO_OPTS: &[Opt] = &[("n", b'n', false)];
+const REBOOT_OPTS: &[Opt] = &[("warm", b'w', false)];
+const IMGVERIFY_OPTS: &[Opt] = &[("signer", b's', true), ("keep", b'k', false)];
+const IMGTRUST_OPTS: &[Opt] = &[("allow", b'a', false), ("permanent", b'p', false)];
+
+/// Known commands: name and options (`None`: not option-checked).
+const COMMANDS: &[(&str, Option<&[Opt]>)] = &[
+    ("kernel", Some(IMAGE_OPTS)),
+    ("imgfetch", Some(IMAGE_OPTS)),
+    ("module", Some(IMAGE_OPTS)),
+    ("initrd", Some(IMAGE_OPTS)),
+    ("chain", Some(IMAGE_OPTS)),
+    ("boot", Some(IMAGE_OPTS)),
+    ("imgexec", Some(IMAGE_OPTS)),
+    ("imgload", Some(IMAGE_OPTS)),
+    ("imgselect", Some(IMAGE_OPTS)),
+    ("imgargs", Some(&[])),
+    ("imgfree", Some(&[])),
+    ("imgstat", Some(&[])),
+    ("sanboot", Some(SAN_OPTS)),
+    ("sanhook", Some(SAN_OPTS)),
+    ("sanunhook", Some(SAN_OPTS)),
+    ("set", Some(&[])),
+    ("clear", Some(&[])),
+    ("inc", Some(&[])),
+    ("isset", Some(&[])),
+    ("iseq", Some(&[])),
+    ("read", Some(&[])),
+    ("echo", Some(ECHO_OPTS)),
+    ("goto", Some(&[])),
+    ("exit", Some(&[])),
+    ("sleep", Some(&[])),
+    ("prompt", Some(PROMPT_OPTS)),
+    ("dhcp", Some(IFCONF_OPTS)),
+    ("ifconf", Some(IFCONF_OPTS)),
+    ("ifopen", Some(&[])),
+    ("ifclose", Some(&[])),
+    ("ifstat", Some(&[])),
+    ("menu", Some(MENU_OPTS)),
+    ("item", Some(ITEM_OPTS)),
+    ("choose", Some(CHOOSE_OPTS)),
+    ("reboot", Some(REBOOT_OPTS)),
+    ("poweroff", Some(&[])),
+    ("shell", Some(&[])),
+    ("imgtrust", Some(IMGTRUST_OPTS)),
+    ("imgverify", Some(IMGVERIFY_OPTS)),
+    ("show", None),
+    ("login", None),
+    ("help", None),
+    ("nslookup", None),
+    ("ping", None),
+    ("ntp", None),
+    ("time", None),
+    ("cpuid", None),
+    ("route", None),
+    ("config", None),
+    ("console", None),
+    ("colour", None),
+    ("cpair", None),
+    ("param", None),
+    ("params", None),
+    ("certstat", None),
+    ("ipstat", None),
+    ("vcreate", None),
+    ("vdestroy", None),
+    ("pciscan", None),
+    ("sync", None),
+    ("fcstat", None),
+    ("fcels", None),
+    ("lotest", None),
+    ("profstat", None),
+    ("nstat", None),
+    ("neighbour", None),
+    ("ibstat", None),
+    ("digest", None),
+    ("md5sum", None),
+    ("sha1sum", None),
+    ("gdbstub", None),
+    ("pxebs", None),
+    ("stoppxe", None),
+    ("startpxe", None),
+];
+
+/// Commands whose failure (a download, a boot) should be handled.
+const FAILING: &[&str] = &[
+    "chain", "kernel", "initrd", "imgfetch", "module", "sanboot", "boot", "imgexec",
+];
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
+/// A token of a logical line and its 0-based column.
+#[derive(Clone, Copy)]
+struct Token<'a> {
+    text: &'a [u8],
+    column: usize,
+}
+
+fn tokens(line: &[u8]) -> impl Iterator<Item = Token<'_>> {
+    let mut pos = 0;
+    core::iter::from_fn(move || {
+        while line.get(pos).is_some_and(|&b| is_space(b)) {
+            pos += 1;
+        }
+        let start = pos;
+        while line.get(pos).is_some_and(|&b| !is_space(b)) {
+            pos += 1;
+        }
+        (pos > start).then(|| Token {
+            text: line.get(start..pos).unwrap_or_default(),
+            column: start,
+        })
+    })
+}
+
+/// The logical lines of a script: (1-based first physical line, content), continuations
+/// joined into `buf`. Calls `f` for each; reports NUL bytes, overlong lines and a final `\`.
+fn for_each_line(
+    script: &[u8],
+    report: &mut impl FnMut(Diagnostic),
+    mut f: impl FnMut(u32, &[u8]),
+) {
+    let mut buf = [0u8; LINE_MAX];
+    let mut len = 0usize;
+    let mut overflow = false;
+    let mut first_line = 1u32;
+    let mut physical = 0u32;
+    let mut rest = script;
+    while !rest.is_empty() {
+        physical = physical.saturating_add(1);
+        let (mut line, after) = match rest.iter().position(|&b| b == b'\n') {
+            Some(i) => (
+                rest.get(..i).unwrap_or_default(),
+                rest.get(i + 1..).unwrap_or_default(),
+            ),
+            None => (rest, &[][..]),
+        };
+        rest = after;
+        if let Some(stripped) = line.strip_suffix(b"\r") {
+            line = stripped;
+        }
+        if let Some(nul) = line.iter().position(|&b| b == 0) {
+            let column = u32::try_from(len + nul + 1).unwrap_or(u32::MAX);
+            report(Diagnostic {
+                line: physical,
+                column,
+                rule: Rule::NulByte,
+            });
+            line = line.get(..nul).unwrap_or_default();
+        }
+        let (content, continues) = match line.strip_suffix(b"\\") {
+            Some(c) => (c, true),
+            None => (line, false),
+        };
+        if len == 0 {
+            first_line = physical;
+        }
+        match buf.get_mut(len..len + content.len()) {
+            Some(slot) if !overflow => {
+                slot.copy_from_slice(content);
+                len += content.len();
+            }
+            _ => overflow = true,
+        }
+        if continues && rest.is_empty() {
+            report(Diagnostic {
+                line: physical,
+                column: 1,
+                rule: Rule::TrailingBackslash,
+            });
+        }
+        if continues && !rest.is_empty() {
+            continue;
+        }
+        if overflow {
+            report(Diagnostic {
+                line: first_line,
+                column: 1,
+                rule: Rule::LineTooLong,
+            });
+        } else {
+            f(first_line, buf.get(..len).unwrap_or_default());
+        }
+        len = 0;
+        overflow = false;
+    }
+}
+
+/// The label defined by a line, if it is a label line.
+fn label_of(line: &[u8]) -> Option<&[u8]> {
+    let first = tokens(line).next()?;
+    first.text.strip_prefix(b":")
+}
+
+fn count_labels(script: &[u8], label: &[u8]) -> usize {
+    let mut count = 0;
+    for_each_line(script, &mut |_| {}, |_, line| {
+        if label_of(line) == Some(label) {
+            count += 1;
+        }
+    });
+    count
+}
+
+/// `true` when `${` and `}` do not balance.
+fn unbalanced(text: &[u8]) -> bool {
+    let mut depth = 0i32;
+    let mut i = 0;
+    while let Some(&b) = text.get(i) {
+        if b == b'$' && text.get(i + 1) == Some(&b'{') {
+            depth += 1;
+            i += 2;
+            continue;
+        }
+        if b == b'}' && depth > 0 {
+            depth -= 1;
+        }
+        i += 1;
+    }
+    depth != 0
+}
+
+/// `true` when `text` holds `${mac}` or `${mac:type}` (no NIC block).
+fn has_bare_mac(text: &[u8]) -> bool {
+    text.windows(6).any(|w| w == b"${mac}" || w == b"${mac:")
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn number(text: &[u8]) -> Option<u32> {
+    core::str::from_utf8(text).ok()?.parse().ok()
+}
+
+/// The command segments of a line: tokens between operators, with the operator after each.
+fn segments<'a>(toks: &[Token<'a>], mut f: impl FnMut(&[Token<'a>], Option<&'a [u8]>)) {
+    let mut start = 0;
+    for (i, t) in toks.iter().enumerate() {
+        if matches!(t.text, b"||" | b"&&" | b";") {
+            f(toks.get(start..i).unwrap_or_default(), Some(t.text));
+            start = i + 1;
+        }
+    }
+    f(toks.get(start..).unwrap_or_default(), None);
+}
+
+/// The comment that turns a rule off for the whole script: `# ipxegen-lint: allow <rule-id>`
+/// (ipxegen writes one for `https-url` when the site itself chose https:// URLs).
+pub const ALLOW_PRAGMA: &str = "# ipxegen-lint: allow ";
+
+/// The rules a script turns off with [`ALLOW_PRAGMA`] lines (up to 8).
+fn allowed_rules(script: &[u8]) -> [Option<Rule>; 8] {
+    let mut allowed = [None; 8];
+    let mut n = 0;
+    for line in script.split(|&b| b == b'\n') {
+        let Some(rest) = line.strip_prefix(ALLOW_PRAGMA.as_bytes()) else {
+            continue;
+        };
+        let id = rest.split(|&b| is_space(b)).next().unwrap_or_default();
+        if let (Some(rule), Some(slot)) = (
+            Rule::ALL.into_iter().find(|r| r.id().as_bytes() == id),
+            allowed.get_mut(n),
+        ) {
+            *slot = Some(rule);
+            n += 1;
+        }
+    }
+    allowed
+}
+
+/// Lints `script`, calling `report` for each finding in order of position, except rules the
+/// script allows with [`ALLOW_PRAGMA`].
+pub fn lint_script(script: &[u8], mut report: impl FnMut(Diagnostic)) {
+    let allowed = allowed_rules(script);
+    lint_all(script, |d| {
+        if !allowed.contains(&Some(d.rule)) {
+            report(d);
+        }
+    });
+}
+
+fn lint_all(script: &[u8], mut report: impl FnMut(Diagnostic)) {
+    let at = |line: u32, column: usize, rule: Rule| Diagnostic {
+        line,
+        column: u32::try_from(column + 1).unwrap_or(u32::MAX),
+        rule,
+    };
+    // The signature: `#!ipxe` (or `#!gpxe`) followed by one whitespace byte.
+    let header_ok = matches!(script.get(..6), Some(b"#!ipxe" | b"#!gpxe"))
+        && script.get(6).is_some_and(|&b| is_space(b));
+    if !header_ok {
+        report(at(1, 0, Rule::Header));
+    }
+    let has_initrd = {
+        let mut found = false;
+        for_each_line(script, &mut |_| {}, |_, line| {
+            let mut t = tokens(line);
+            let first = t.next().map(|t| t.text);
+            let first = if first.is_some_and(|f| f.starts_with(b":")) {
+                t.next().map(|t| t.text)
+            } else {
+                first
+            };
+            found |= first == Some(b"initrd");
+        });
+        found
+    };
+    let report = core::cell::RefCell::new(report);
+    let mut line_report = |d: Diagnostic| (report.borrow_mut())(d);
+    for_each_line(script, &mut line_report, |line_no, line| {
+        let mut report = |d: Diagnostic| (report.borrow_mut())(d);
+        let mut toks_buf = [Token {
+            text: &[],
+            column: 0,
+        }; 128];
+        let mut n = 0;
+        for t in tokens(line) {
+            if t.text.first() == Some(&b'#') {
+                break;
+            }
+            if let Some(slot) = toks_buf.get_mut(n) {
+                *slot = t;
+                n += 1;
+            }
+        }
+        let mut toks = toks_buf.get(..n).unwrap_or_default();
+        if let Some(first) = toks.first()
+            && let Some(label) = first.text.strip_prefix(b":")
+        {
+            if count_labels(script, label) > 1 {
+                report(at(line_no, first.column, Rule::DuplicateLabel));
+            }
+            toks = toks.get(1..).unwrap_or_default();
+        }
+        for t in toks {
+            if matches!(t.text, b"|" | b"&") {
+                report(at(line_no, t.column, Rule::SinglePipe));
+            }
+            if unbalanced(t.text) {
+                report(at(line_no, t.column, Rule::UnbalancedExpansion));
+            }
+            if has_bare_mac(t.text) {
+                report(at(line_no, t.column, Rule::AmbiguousMac));
+            }
+            if contains(t.text, b"https://") {
+                report(at(line_no, t.column, Rule::HttpsUrl));
+            }
+            if t.text == b"--quiet" || t.text == b"-q" {
+                report(at(line_no, t.column, Rule::QuietOption));
+            }
+        }
+        segments(toks, |seg, op_after| {
+            lint_command(script, line_no, seg, op_after, has_initrd, &mut report)
+        });
+    });
+}
+
+fn lint_command(
+    script: &[u8],
+    line_no: u32,
+    seg: &[Token<'_>],
+    op_after: Option<&[u8]>,
+    has_initrd: bool,
+    report: &mut impl FnMut(Diagnostic),
+) {
+    let at = |column: usize, rule: Rule| Diagnostic {
+        line: line_no,
+        column: u32::try_from(column + 1).unwrap_or(u32::MAX),
+        rule,
+    };
+    let Some(cmd) = seg.first() else { return };
+    if contains(cmd.text, b"${") {
+        return;
+    }
+    let Some((_, opts)) = COMMANDS
+        .iter()
+        .find(|(name, _)| name.as_bytes() == cmd.text)
+    else {
+        report(at(cmd.column, Rule::UnknownCommand));
+        return;
+    };
+    let name = cmd.text;
+    // Options, as getopt reads them: up to the first plain argument or `--`.
+    let mut args_start = seg.len();
+    let mut i = 1;
+    while let Some(t) = seg.get(i) {
+        if t.text == b"--" {
+            args_start = i + 1;
+            break;
+        }
+        if !t.text.starts_with(b"-") || t.text == b"-" || contains(t.text, b"${") {
+            args_start = i;
+            break;
+        }
+        let found = opts.map(|list| {
+            list.iter()
+                .find(|(long, short, _)| match t.text.strip_prefix(b"--") {
+                    Some(l) => l == long.as_bytes(),
+                    None => t.text.get(1..) == Some(&[*short][..]),
+                })
+        });
+        let takes_value = match found {
+            Some(Some((_, _, takes_value))) => *takes_value,
+            Some(None) => {
+                let rule = if opts.is_some_and(<[Opt]>::is_empty) {
+                    Rule::OptionNotTaken
+                } else {
+                    Rule::UnknownOption
+                };
+                if t.text != b"--quiet" {
+                    report(at(t.column, rule));
+                }
+                false
+            }
+            None => false,
+        };
+        if (t.text == b"--timeout" || t.text == b"-t")
+            && let Some(v) = seg.get(i + 1)
+            && let Some(ms) = number(v.text)
+            && ms < TIMEOUT_MIN_MS
+        {
+            report(at(v.column, Rule::TimeoutSeconds));
+        }
+        i += if takes_value { 2 } else { 1 };
+        args_start = i;
+    }
+    let args = seg.get(args_start.min(seg.len())..).unwrap_or_default();
+    let handled = matches!(op_after, Some(b"||"));
+    match name {
+        b"goto" => {
+            if let Some(target) = args.first()
+                && !contains(target.text, b"${")
+                && count_labels(script, target.text) == 0
+            {
+                report(at(target.column, Rule::MissingLabel));
+            }
+        }
+        b"item" => {
+            if let Some(target) = args.first()
+                && !contains(target.text, b"${")
+                && count_labels(script, target.text) == 0
+            {
+                report(at(target.column, Rule::MissingLabel));
+            }
+        }
+        b"prompt" if !handled => report(at(cmd.column, Rule::UnhandledPrompt)),
+        b"set" => {
+            if let Some(setting) = args.first() {
+                let base = setting
+                    .text
+                    .split(|&b| b == b':')
+                    .next()
+                    .unwrap_or_default();
+                let mut pattern: heapless::Vec<u8, 132> = heapless::Vec::new();
+                let built = pattern.extend_from_slice(b"${").is_ok()
+                    && pattern.extend_from_slice(base).is_ok()
+                    && pattern.push(b'}').is_ok();
+                let values = args.get(1..).unwrap_or_default();
+                if built && !base.is_empty() && values.iter().any(|v| contains(v.text, &pattern)) {
+                    report(at(setting.column, Rule::SelfExpansion));
+                }
+            }
+        }
+        _ => {}
+    }
+    if FAILING.contains(&core::str::from_utf8(name).unwrap_or("")) && !handled {
+        report(at(cmd.column, Rule::UnhandledFailure));
+    }
+    if matches!(
+        name,
+        b"kernel" | b"chain" | b"imgexec" | b"imgselect" | b"imgload"
+    ) && has_initrd
+    {
+        let has_initrd_arg = args
+            .get(1..)
+            .unwrap_or_default()
+            .iter()
+            .any(|t| t.text.starts_with(b"initrd="));
+        if !has_initrd_arg && name == b"kernel" {
+            report(at(cmd.column, Rule::InitrdName));
+        }
+    }
+}
