@@ -42,6 +42,13 @@ enum Command {
         after_help = "Examples:\n  ipxegen render\n  ipxegen render examples/site.json --mac 52:54:00:12:34:56\n  ipxegen render site.json --node rack1-node02 > config"
     )]
     Render(commands::render::RenderArgs),
+    /// Check iPXE scripts with iPXE's own parsing rules.
+    ///
+    /// Reports `file:line:col: severity[rule]: message`: missing or malformed `#!ipxe`
+    /// headers, gotos without labels, unknown commands and options, a single `|` meant as
+    /// `||`, timeouts written in seconds, unhandled failures, ambiguous `${mac}`, `initrd=`
+    /// missing for UEFI, and more.
+    Lint(commands::lint::LintArgs),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +62,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Render(args) => commands::render::run(&args),
+        Command::Lint(args) => commands::lint::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod lint;
 pub mod render;
 
 use crate::failure::{EX_IOERR, Failure};

@@ -496,7 +496,7 @@ fn allowed_rules(script: &[u8]) -> [Option<Rule>; 8] {
     allowed
 }
 
-/// Lints `script`, calling `report` for each finding in order of position, except rules the
+/// Lints `script`, calling `report` for each finding, line by line, except rules the
 /// script allows with [`ALLOW_PRAGMA`].
 pub fn lint_script(script: &[u8], mut report: impl FnMut(Diagnostic)) {
     let allowed = allowed_rules(script);

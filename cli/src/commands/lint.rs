@@ -1,0 +1,117 @@
+//! `ipxegen lint`: check iPXE scripts with iPXE's own parsing rules.
+
+use crate::commands::write_stdout;
+use crate::failure::{EX_NOINPUT, Failure};
+use clap::ValueEnum;
+use ipxegen_core::ipxe::lint::{Diagnostic, Severity, lint_script};
+use ipxegen_core::manifest::write_json_string;
+use std::fmt::Write as _;
+use std::io::Read;
+use std::path::PathBuf;
+
+/// Arguments of `ipxegen lint`.
+#[derive(clap::Args)]
+#[command(
+    after_help = "Exit codes: 0 no errors (warnings allowed unless --deny-warnings), 1 errors found, 66 a file is unreadable.\n\nTurn a rule off for one script with a comment line: # ipxegen-lint: allow <rule>\n\nExamples:\n  ipxegen lint boot.ipxe pxelinux.cfg/*\n  curl -s http://boot/boot.ipxe | ipxegen lint -"
+)]
+pub struct LintArgs {
+    /// Scripts to check; `-` reads standard input.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+/// How findings are printed.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    /// `file:line:col: severity[rule]: message`, one per line.
+    Text,
+    /// A JSON array of `{"file", "line", "column", "severity", "rule", "message"}`.
+    Json,
+}
+
+fn severity_word(d: &Diagnostic) -> &'static str {
+    match d.severity() {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// `s` as a JSON string literal (core's escaping).
+fn json_string(s: &str) -> String {
+    let mut out = embedded_io_adapters::std::FromStd::new(Vec::new());
+    let _ = write_json_string(&mut out, s);
+    String::from_utf8_lossy(&out.into_inner()).into_owned()
+}
+
+/// Lints every file; prints findings; fails with exit 1 when an error (or, with
+/// `--deny-warnings`, a warning) was found.
+pub fn run(args: &LintArgs) -> Result<(), Failure> {
+    let mut findings: Vec<(String, Diagnostic)> = Vec::new();
+    for path in &args.files {
+        let (name, bytes) = if path.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| Failure::new(EX_NOINPUT, format!("(stdin): cannot read: {e}")))?;
+            ("(stdin)".to_string(), bytes)
+        } else {
+            let bytes = std::fs::read(path).map_err(|e| {
+                Failure::new(EX_NOINPUT, format!("{}: cannot read: {e}", path.display()))
+            })?;
+            (path.display().to_string(), bytes)
+        };
+        lint_script(&bytes, |d| findings.push((name.clone(), d)));
+    }
+    let mut out = String::new();
+    match args.format {
+        Format::Text => {
+            for (file, d) in &findings {
+                let _ = writeln!(
+                    out,
+                    "{file}:{}:{}: {}[{}]: {}",
+                    d.line,
+                    d.column,
+                    severity_word(d),
+                    d.rule.id(),
+                    d.rule.message()
+                );
+            }
+        }
+        Format::Json => {
+            let items: Vec<String> = findings
+                .iter()
+                .map(|(file, d)| {
+                    format!(
+                        "{{\"file\": {}, \"line\": {}, \"column\": {}, \"severity\": \"{}\", \"rule\": \"{}\", \"message\": {}}}",
+                        json_string(file),
+                        d.line,
+                        d.column,
+                        severity_word(d),
+                        d.rule.id(),
+                        json_string(d.rule.message())
+                    )
+                })
+                .collect();
+            let _ = writeln!(out, "[{}]", items.join(",\n "));
+        }
+    }
+    write_stdout(out.as_bytes())?;
+    let errors = findings
+        .iter()
+        .filter(|(_, d)| d.severity() == Severity::Error)
+        .count();
+    let warnings = findings.len() - errors;
+    if errors > 0 || (args.deny_warnings && warnings > 0) {
+        return Err(Failure::new(
+            1,
+            format!("{errors} error(s), {warnings} warning(s)"),
+        ));
+    }
+    Ok(())
+}
