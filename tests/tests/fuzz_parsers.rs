@@ -1,0 +1,70 @@
+//! Property tests: every parser of untrusted input in the core takes arbitrary bytes without
+//! panicking (the iPXE linter's tokenizer, the DHCP request reader, the site reader), and
+//! parses of mutated real inputs stay total. Run more cases with
+//! `PROPTEST_CASES=100000 cargo test -p ipxegen-tests --test fuzz_parsers --release`.
+
+use ipxegen_core::Site;
+use ipxegen_core::dhcp::request::parse_request;
+use ipxegen_core::dhcp::tlv::Tlvs;
+use ipxegen_core::dhcp::v6::Options6;
+use ipxegen_core::ipxe::lint::lint_script;
+use proptest::prelude::*;
+
+const SITE: &[u8] = include_bytes!("../../examples/site.json");
+const SCRIPT: &[u8] = include_bytes!("../golden/ipxe/iscsi-two-targets-chap.ipxe");
+
+/// Bytes biased towards what iPXE scripts are made of.
+fn script_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let byte = prop_oneof![
+        4 => prop::sample::select(b"#!ipxe \t\n\r\\${}:|&;-=/.0123456789abcdefgotochainkernel".to_vec()),
+        1 => any::<u8>(),
+    ];
+    prop::collection::vec(byte, 0..400)
+}
+
+/// A real input with a few bytes overwritten.
+fn mutated(base: &'static [u8]) -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8).prop_map(move |edits| {
+        let mut bytes = base.to_vec();
+        for (at, value) in edits {
+            let i = at.index(bytes.len());
+            if let Some(b) = bytes.get_mut(i) {
+                *b = value;
+            }
+        }
+        bytes
+    })
+}
+
+proptest! {
+    #[test]
+    fn linter_takes_any_bytes(bytes in script_bytes()) {
+        lint_script(&bytes, |_| {});
+    }
+
+    #[test]
+    fn linter_takes_mutated_scripts(bytes in mutated(SCRIPT)) {
+        lint_script(&bytes, |_| {});
+    }
+
+    #[test]
+    fn dhcp_readers_take_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..1200)) {
+        let _ = parse_request(&bytes);
+        Tlvs::new(&bytes).for_each(drop);
+        Options6::new(&bytes).for_each(drop);
+    }
+
+    #[test]
+    fn site_reader_takes_mutated_sites(bytes in mutated(SITE)) {
+        if let Ok(site) = Site::parse(&bytes) {
+            site.nodes().for_each(drop);
+        }
+    }
+
+    #[test]
+    fn site_reader_takes_any_bytes(bytes in script_bytes()) {
+        if let Ok(site) = Site::parse(&bytes) {
+            site.nodes().for_each(drop);
+        }
+    }
+}
