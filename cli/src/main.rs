@@ -6,7 +6,10 @@
 
 mod commands;
 mod failure;
+mod site_check;
 mod site_file;
+mod sources;
+mod tree_writer;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -29,6 +32,7 @@ Exit codes:
   64  usage error (bad arguments)
   65  the site document is invalid, or names no such node
   66  the site file is missing or unreadable
+  73  the output file exists (init without --force)
   74  writing the output failed";
 
 #[derive(Subcommand)]
@@ -49,6 +53,35 @@ enum Command {
     /// `||`, timeouts written in seconds, unhandled failures, ambiguous `${mac}`, `initrd=`
     /// missing for UEFI, and more.
     Lint(commands::lint::LintArgs),
+    /// Print a DHCP server's configuration for network boot.
+    ///
+    /// iPXE gets the main script's URL; firmware that is not iPXE gets an iPXE loader by
+    /// client architecture (TFTP for PXE, HTTP for UEFI HTTP boot); nodes that give ipv4,
+    /// ipv6 or hostname get host reservations for their network-boot MACs.
+    #[command(
+        after_help = "Examples:\n  ipxegen dhcp --format dnsmasq\n  ipxegen dhcp site.json --format kea4 > kea-dhcp4-boot.json\n  ipxegen dhcp site.json --format neutron"
+    )]
+    Dhcp(commands::dhcp::DhcpArgs),
+    /// Write the boot tree into the site's HTTP root (and TFTP root), atomically.
+    ///
+    /// Writes the main script, each node's config, the per-MAC entries, the kernels,
+    /// ramdisks and ISOs to place, the iPXE loaders, and a manifest with the size and
+    /// SHA-256 of each file. Files are staged beside the tree and renamed into place, so a
+    /// failed or killed build never leaves a half-written file; unchanged files are not
+    /// rewritten; only files an earlier build made are ever removed.
+    #[command(
+        after_help = "Examples:\n  ipxegen build --out /tmp/example-tree\n  ipxegen build site.json --dry-run\n  ipxegen build site.json --links copy --json"
+    )]
+    Build(commands::build::BuildArgs),
+    /// Write the boot tree's HTTP root as a tar archive (the same bytes on every run).
+    #[command(
+        after_help = "Examples:\n  ipxegen archive -o tree.tar\n  ipxegen archive site.json -o - | tar -t"
+    )]
+    Archive(commands::archive::ArchiveArgs),
+    /// Check a site and report every problem, one line each.
+    Check(commands::check::CheckArgs),
+    /// Write a starter site document to edit.
+    Init(commands::init::InitArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +96,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Render(args) => commands::render::run(&args),
         Command::Lint(args) => commands::lint::run(&args),
+        Command::Dhcp(args) => commands::dhcp::run(&args),
+        Command::Build(args) => commands::build::run(&args),
+        Command::Archive(args) => commands::archive::run(&args),
+        Command::Check(args) => commands::check::run(&args),
+        Command::Init(args) => commands::init::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -7,11 +7,11 @@
 //! UI's download are this function.
 
 use crate::error::Result;
-use crate::manifest::{Item, ItemKind, MANIFEST_NAME, ManifestWriter, script_digest};
-use crate::output::output_len;
+use crate::manifest::{Digested, Item, ItemKind, MANIFEST_NAME, ManifestWriter, script_digest};
+use crate::output::{CountingWriter, output_len};
 use crate::site::Site;
 use crate::tar::{TarKind, TarWriter};
-use crate::tree::{EntryKind, Root, Script, walk_tree, write_script};
+use crate::tree::{Entry, EntryKind, Root, Script, walk_tree, write_script};
 use embedded_io::Write;
 
 /// How per-MAC entries are stored.
@@ -24,16 +24,40 @@ pub enum LinkMode {
     Copy,
 }
 
-fn add_script<W: Write>(
-    tar: &mut TarWriter<'_, W>,
-    site: &Site<'_>,
-    path: &str,
-    script: Script<'_>,
-) -> Result<()> {
-    let size = output_len(|w| write_script(site, script, w))?;
-    tar.begin(path, TarKind::File(u64::try_from(size).unwrap_or(u64::MAX)))?;
-    write_script(site, script, tar)?;
-    tar.end_entry()
+/// The manifest item of `entry` as an archive lists it (`None` for a directory), with
+/// `digest` as its size and hash.
+fn archive_item<'e>(
+    entry: &Entry<'e>,
+    links: LinkMode,
+    digest: Option<Digested>,
+) -> Option<Item<'e>> {
+    let (kind, source, link) = match entry.kind {
+        EntryKind::Directory => return None,
+        EntryKind::Script(_) => (ItemKind::Script, None, None),
+        EntryKind::PerMac { target, .. } => (
+            ItemKind::PerMac,
+            None,
+            (links == LinkMode::Symlink).then_some(target),
+        ),
+        EntryKind::File { source } => (ItemKind::File, Some(source.as_str()), None),
+        EntryKind::Loader { name } => (ItemKind::Loader, Some(name.as_str()), None),
+    };
+    Some(Item {
+        root: entry.root,
+        path: entry.path,
+        kind,
+        source,
+        link,
+        digest,
+    })
+}
+
+/// The script an entry holds, if any.
+fn script_of<'e>(entry: &Entry<'e>) -> Option<Script<'e>> {
+    match entry.kind {
+        EntryKind::Script(script) | EntryKind::PerMac { script, .. } => Some(script),
+        _ => None,
+    }
 }
 
 /// Writes the manifest of the tree as an archive holds it.
@@ -43,53 +67,87 @@ pub fn write_archive_manifest<W: Write>(
     out: &mut W,
 ) -> Result<()> {
     let mut manifest = ManifestWriter::begin(site, out)?;
+    // A node's per-MAC entries follow its config: hash the config once.
+    let mut last: Option<(Option<usize>, Digested)> = None;
     walk_tree(site, |entry| {
-        let (kind, script, source, link) = match entry.kind {
-            EntryKind::Directory => return Ok(()),
-            EntryKind::Script(script) => (ItemKind::Script, Some(script), None, None),
-            EntryKind::PerMac { target, script } => (
-                ItemKind::PerMac,
-                Some(script),
-                None,
-                (links == LinkMode::Symlink).then_some(target),
-            ),
-            EntryKind::File { source } => (ItemKind::File, None, Some(source.as_str()), None),
-            EntryKind::Loader { name } => (ItemKind::Loader, None, Some(name.as_str()), None),
+        let digest = match script_of(entry) {
+            None => None,
+            Some(script) => match last {
+                Some((node, d))
+                    if node == entry.node && matches!(entry.kind, EntryKind::PerMac { .. }) =>
+                {
+                    Some(d)
+                }
+                _ => {
+                    let d = script_digest(site, script)?;
+                    last = Some((entry.node, d));
+                    Some(d)
+                }
+            },
         };
-        let digest = script.map(|s| script_digest(site, s)).transpose()?;
-        manifest.item(&Item {
-            root: entry.root,
-            path: entry.path,
-            kind,
-            source,
-            link,
-            digest,
-        })
+        match archive_item(entry, links, digest) {
+            Some(item) => manifest.item(&item),
+            None => Ok(()),
+        }
     })?;
     manifest.finish()
 }
 
 /// Writes the archive of `site`'s HTTP root to `out`.
 ///
+/// One walk writes the tar entries and, into a counting sink, the manifest with each
+/// script's real size and a zero hash (a hash has a fixed length), which gives the
+/// manifest's length for its tar header; a second walk writes the manifest itself.
+///
 /// # Errors
 /// The first invalid node, a path too long for ustar, or a write error.
 pub fn write_tree_archive<W: Write>(site: &Site<'_>, links: LinkMode, out: &mut W) -> Result<()> {
     let mut tar = TarWriter::new(out);
+    let mut counter = CountingWriter::default();
+    let mut sizing = ManifestWriter::begin(site, &mut counter)?;
+    let mut last: Option<(Option<usize>, u64)> = None;
     walk_tree(site, |entry| {
+        let size = match script_of(entry) {
+            None => None,
+            Some(script) => match last {
+                Some((node, size))
+                    if node == entry.node && matches!(entry.kind, EntryKind::PerMac { .. }) =>
+                {
+                    Some(size)
+                }
+                _ => {
+                    let len = output_len(|w| write_script(site, script, w))?;
+                    let size = u64::try_from(len).unwrap_or(u64::MAX);
+                    last = Some((entry.node, size));
+                    Some(size)
+                }
+            },
+        };
+        let digest = size.map(|size| Digested {
+            size,
+            sha256: [0; 32],
+        });
+        if let Some(item) = archive_item(entry, links, digest) {
+            sizing.item(&item)?;
+        }
         if entry.root != Root::Http {
             return Ok(());
         }
-        match entry.kind {
-            EntryKind::Directory => tar.begin(entry.path, TarKind::Directory),
-            EntryKind::Script(script) => add_script(&mut tar, site, entry.path, script),
-            EntryKind::PerMac { target, script } => match links {
-                LinkMode::Symlink => tar.begin(entry.path, TarKind::Symlink(target)),
-                LinkMode::Copy => add_script(&mut tar, site, entry.path, script),
-            },
-            EntryKind::File { .. } | EntryKind::Loader { .. } => Ok(()),
+        match (entry.kind, size, script_of(entry)) {
+            (EntryKind::Directory, _, _) => tar.begin(entry.path, TarKind::Directory),
+            (EntryKind::PerMac { target, .. }, _, _) if links == LinkMode::Symlink => {
+                tar.begin(entry.path, TarKind::Symlink(target))
+            }
+            (_, Some(size), Some(script)) => {
+                tar.begin(entry.path, TarKind::File(size))?;
+                write_script(site, script, &mut tar)?;
+                tar.end_entry()
+            }
+            _ => Ok(()),
         }
     })?;
-    let size = output_len(|w| write_archive_manifest(site, links, w))?;
+    sizing.finish()?;
+    let size = counter.count;
     tar.begin(
         MANIFEST_NAME,
         TarKind::File(u64::try_from(size).unwrap_or(u64::MAX)),

@@ -539,7 +539,7 @@ fn read_targets(value: &Value<'_>) -> Result<heapless::Vec<IscsiTarget, ISCSI_TA
 const fn mode_fields(mode: Mode) -> &'static [Field] {
     match mode {
         Mode::Deploy | Mode::Ramdisk => &[Field::Kernel, Field::Ramdisk, Field::NodeKernelArgs],
-        Mode::Local => &[Field::Firmware],
+        Mode::Local => &[],
         Mode::Iso => &[Field::Iso],
         Mode::Iscsi => &[Field::Iscsi, Field::InitiatorIqn],
         Mode::Anaconda => &[
@@ -554,8 +554,7 @@ const fn mode_fields(mode: Mode) -> &'static [Field] {
     }
 }
 
-const MODE_SPECIFIC: [Field; 11] = [
-    Field::Firmware,
+const MODE_SPECIFIC: [Field; 10] = [
     Field::Kernel,
     Field::Ramdisk,
     Field::Iso,

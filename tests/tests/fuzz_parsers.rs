@@ -24,16 +24,18 @@ fn script_bytes() -> impl Strategy<Value = Vec<u8>> {
 
 /// A real input with a few bytes overwritten.
 fn mutated(base: &'static [u8]) -> impl Strategy<Value = Vec<u8>> {
-    prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8).prop_map(move |edits| {
-        let mut bytes = base.to_vec();
-        for (at, value) in edits {
-            let i = at.index(bytes.len());
-            if let Some(b) = bytes.get_mut(i) {
-                *b = value;
+    prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8).prop_map(
+        move |edits| {
+            let mut bytes = base.to_vec();
+            for (at, value) in edits {
+                let i = at.index(bytes.len());
+                if let Some(b) = bytes.get_mut(i) {
+                    *b = value;
+                }
             }
-        }
-        bytes
-    })
+            bytes
+        },
+    )
 }
 
 proptest! {

@@ -130,7 +130,14 @@ fn python_tarfile_reads_it() {
             .all(|l| l.split(' ').nth(2) == Some("0") && l.split(' ').nth(3) == Some("0")),
         "{text}"
     );
-    assert!(text.lines().any(|l| l == "0 912 0 0 boot.ipxe"), "{text}");
+    let mut main = Vec::new();
+    ipxegen_core::ipxe::write_main_script(
+        Site::parse(SITE).unwrap().config(),
+        &mut VecWriter(&mut main),
+    )
+    .unwrap();
+    let want = format!("0 {} 0 0 boot.ipxe", main.len());
+    assert!(text.lines().any(|l| l == want), "{text}");
     assert_eq!(text.lines().count(), 12, "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

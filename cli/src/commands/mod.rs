@@ -1,5 +1,12 @@
 //! One module per subcommand.
 
+pub mod archive;
+pub mod build;
+pub mod check;
+pub mod dhcp;
+pub mod dhcp_config;
+pub mod dhcp_reply;
+pub mod init;
 pub mod lint;
 pub mod render;
 

@@ -6,7 +6,11 @@
 //! |---|---|---|
 //! | iPXE (77 `iPXE` or 175 present; v6: 15 has `iPXE`) | `file` and 67 = main script URL, 175.176 no-pxedhcp = 1 | 59 = main script URL |
 //! | UEFI HTTP boot (60 `HTTPClient...`, arch 15/16/19...) | 60 = `HTTPClient`, `file` and 67 = `<http_base>/<loader>` | 16 = 343 `HTTPClient`, 59 = `<http_base>/<loader>` |
-//! | firmware PXE (anything else) | `siaddr` = TFTP server, `file` and 67 = loader, 66 = TFTP server, 60 = `PXEClient`, 43.6 = 8 (boot the file, no menu) | 59 = `tftp://[server]/<loader>` |
+//! | firmware PXE (anything else) | `siaddr` = TFTP server, `file` and 67 = loader, 66 = TFTP server | 59 = `tftp://[server]/<loader>` |
+//!
+//! A firmware PXE client boots the file named in a plain DHCP offer (PXE 2.1 "DHCP only"
+//! offer), which is what dnsmasq, ISC dhcpd and Kea send with the configs in `servers/`: no
+//! 60 = `PXEClient` and no 43 discovery control, whose only use would be PXE boot servers.
 //!
 //! Loaders by architecture: 0 BIOS `pxe_bootfile_name`; 7 and 9 (and HTTP 16) x64 UEFI; 11 (and
 //! HTTP 19) ARM64 UEFI. iPXE reads the `file` field before option 67, so a URL that does not
@@ -42,14 +46,12 @@ pub struct Reply {
     /// The boot file: loader name (TFTP), loader URL (HTTP boot) or main script URL (iPXE).
     /// DHCPv4 option 67, DHCPv6 option 59.
     pub bootfile: heapless::String<URL_MAX>,
-    /// Vendor class to send back (`PXEClient`, `HTTPClient`), if any.
+    /// Vendor class to send back (`HTTPClient` for UEFI HTTP boot), if any.
     pub vendor_class: Option<&'static str>,
     /// DHCPv4 option 66: the TFTP server as text.
     pub tftp_server_name: Option<heapless::String<64>>,
     /// DHCPv4: send 175.176 = 1 (skip the ProxyDHCP wait).
     pub no_pxedhcp: bool,
-    /// DHCPv4: send 43.6 = 8 (boot the named file, no PXE menu or discovery).
-    pub pxe_discovery_control: bool,
 }
 
 fn too_long() -> Error {
@@ -80,7 +82,6 @@ pub fn build_reply(site: &SiteConfig, request: &ClientRequest) -> Result<Reply> 
         vendor_class: None,
         tftp_server_name: None,
         no_pxedhcp: false,
-        pxe_discovery_control: false,
     };
     let loader = || {
         let arch = request
@@ -123,8 +124,6 @@ pub fn build_reply(site: &SiteConfig, request: &ClientRequest) -> Result<Reply> 
                     write!(text, "{addr}").map_err(|_| Error::new(ErrorKind::Internal))?;
                     reply.tftp_server_name = Some(text);
                     reply.bootfile.push_str(name).map_err(|_| too_long())?;
-                    reply.vendor_class = Some("PXEClient");
-                    reply.pxe_discovery_control = true;
                 }
                 (Family::V6, Host::V6(addr)) => {
                     write!(reply.bootfile, "tftp://[{addr}]/{name}").map_err(|_| {
@@ -136,7 +135,12 @@ pub fn build_reply(site: &SiteConfig, request: &ClientRequest) -> Result<Reply> 
         }
     }
     if reply.bootfile.len() > 255 {
-        return Err(too_long().in_field(Field::HttpServer));
+        let field = if request.kind == ClientKind::FirmwarePxe {
+            Field::TftpServer
+        } else {
+            Field::HttpServer
+        };
+        return Err(Error::at(ErrorKind::TooLong { max: 255 }, field));
     }
     Ok(reply)
 }
@@ -152,7 +156,7 @@ impl Reply {
         }
     }
 
-    /// Writes the reply's options in a fixed order: DHCPv4 60, 66, 67, 43, 175 (no END; the
+    /// Writes the reply's options in a fixed order: DHCPv4 60, 66, 67, 175 (no END; the
     /// server adds its own options and END); DHCPv6 16, 59.
     ///
     /// # Errors
@@ -167,11 +171,6 @@ impl Reply {
                     DhcpOption::TftpServerName(name.as_bytes()).emit(out)?;
                 }
                 DhcpOption::BootfileName(self.bootfile.as_bytes()).emit(out)?;
-                if self.pxe_discovery_control {
-                    let mut pxe = SubOptions::new();
-                    pxe.push(v4::pxe::DISCOVERY_CONTROL, &[v4::pxe::USE_BOOTFILE])?;
-                    DhcpOption::VendorSpecific(pxe.as_bytes()).emit(out)?;
-                }
                 if self.no_pxedhcp {
                     let mut ipxe = SubOptions::new();
                     ipxe.push(v4::ipxe::NO_PXEDHCP, &[1])?;
@@ -218,12 +217,6 @@ impl Reply {
                     writeln!(out, "option 66 (TFTP server name): {name}")?;
                 }
                 writeln!(out, "option 67 (boot file name): {}", self.bootfile)?;
-                if self.pxe_discovery_control {
-                    writeln!(
-                        out,
-                        "option 43.6 (PXE discovery control): 8 (boot the file, no menu)"
-                    )?;
-                }
                 if self.no_pxedhcp {
                     writeln!(out, "option 175.176 (iPXE no-pxedhcp): 1")?;
                 }

@@ -4,8 +4,10 @@
 //! `<per_mac_dir>/${netN/mac:hexhyp}`, relative to its own URL, so the tree never has to name
 //! its server here. iPXE builds too old for `inc` try `net0` alone. When a chained config
 //! returns, the script exits so the firmware tries its next boot device. When no NIC has a
-//! config it chains the fallback script if the site has one, then says so and reboots after
-//! [`NO_CONFIG_REBOOT_MS`] (a key press reboots at once).
+//! config it chains the fallback script if the site has one, then says so and, after
+//! [`NO_CONFIG_REBOOT_MS`] (a key press cuts the wait short), reboots on BIOS or, on UEFI,
+//! exits with failure so the firmware tries its next boot option (each NIC's `snponly.efi`
+//! sees only its own NIC, so the next NIC is reached that way).
 
 use crate::error::{Field, Result};
 use crate::ipxe::script::ScriptWriter;
@@ -80,6 +82,10 @@ pub fn write_main_script<W: Write>(site: &SiteConfig, out: &mut W) -> Result<()>
         s.label("reboot_later")?;
     }
     s.echo("No boot config exists for any NIC of this machine (MACs above).")?;
+    s.command("iseq")
+        .expansion("${platform}")
+        .word("efi")
+        .and_goto_or_continue("next_boot_option")?;
     s.command("prompt")
         .word("--timeout")
         .number(NO_CONFIG_REBOOT_MS)
@@ -87,5 +93,17 @@ pub fn write_main_script<W: Write>(site: &SiteConfig, out: &mut W) -> Result<()>
         .number(NO_CONFIG_REBOOT_MS / 1000)
         .word("seconds: press any key to reboot now")
         .or_ignore()?;
-    s.command("reboot").end()
+    s.command("reboot").end()?;
+    s.blank()?;
+    s.comment("UEFI: each NIC's iPXE (snponly.efi) sees only its own NIC; leaving lets the")?;
+    s.comment("firmware try its next boot option, such as the next NIC.")?;
+    s.label("next_boot_option")?;
+    s.command("prompt")
+        .word("--timeout")
+        .number(NO_CONFIG_REBOOT_MS)
+        .word("Leaving iPXE in")
+        .number(NO_CONFIG_REBOOT_MS / 1000)
+        .word("seconds for the firmware's next boot option: press any key to leave now")
+        .or_ignore()?;
+    s.command("exit").word("1").end()
 }

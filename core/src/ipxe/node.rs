@@ -349,7 +349,7 @@ fn write_retry_tail<W: Write>(
             s.command("echo")
                 .word("Giving up after")
                 .number(attempts)
-                .word("attempts: powering off node")
+                .word("attempt(s): powering off node")
                 .value(node.id.as_str(), Field::NodeId, Position::AfterOptions)
                 .end()?;
             s.command("poweroff").or_ignore()?;
@@ -362,7 +362,7 @@ fn write_retry_tail<W: Write>(
             s.command("echo")
                 .word("Giving up after")
                 .number(attempts)
-                .word("attempts: rebooting node")
+                .word("attempt(s): rebooting node")
                 .value(node.id.as_str(), Field::NodeId, Position::AfterOptions)
                 .end()?;
             s.command("reboot").end()

@@ -1,0 +1,312 @@
+//! `ipxegen build`: the boot tree of a site, written into its HTTP root (and TFTP root),
+//! atomically and idempotently (see `tree_writer` for how).
+
+use crate::failure::{EX_DATAERR, EX_IOERR, EX_USAGE, Failure};
+use crate::site_check::{MissingFiles, check_site, problems};
+use crate::site_file::{SiteFile, read_site};
+use crate::sources::Sources;
+use crate::tree_writer::{Action, Options, Summary, build_tree, root_name};
+use indicatif::{ProgressBar, ProgressStyle};
+use ipxegen_core::tree::Root;
+use ipxegen_core::{Site, raw_node_id};
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// How per-MAC entries (and placed files) are made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Links {
+    /// Per-MAC entries are relative symbolic links to `../<id>/config` (Ironic's layout);
+    /// kernels, ramdisks and ISOs are copied.
+    #[default]
+    Symlink,
+    /// Per-MAC entries are copies of the config; files are copied (for servers that do not
+    /// follow links, or trees synced to object stores).
+    Copy,
+    /// Per-MAC entries are hard links to `<id>/config`; kernels, ramdisks and ISOs are hard
+    /// links to their sources when on the same filesystem (copied otherwise).
+    Hardlink,
+}
+
+impl Links {
+    fn as_str(self) -> &'static str {
+        match self {
+            Links::Symlink => "symlink",
+            Links::Copy => "copy",
+            Links::Hardlink => "hardlink",
+        }
+    }
+}
+
+/// Nodes from which a terminal shows a progress bar.
+const PROGRESS_FROM_NODES: usize = 2000;
+
+/// Arguments of `ipxegen build`.
+#[derive(clap::Args)]
+pub struct BuildArgs {
+    /// The site document (JSON); `-` reads standard input. Default: the built-in example
+    /// (its missing kernels are listed as files to place by hand).
+    site: Option<PathBuf>,
+    /// Write the HTTP root to DIR/http and the TFTP root to DIR/tftp instead of the site's
+    /// `http_root` and `tftp_root`.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// How per-MAC entries and placed files are made.
+    #[arg(long, value_enum, default_value_t = Links::Symlink)]
+    links: Links,
+    /// Directory the iPXE loaders are copied from (Debian's `ipxe` package installs them
+    /// in /usr/lib/ipxe). A loader missing there is a warning, not an error.
+    #[arg(long, value_name = "DIR", default_value = "/usr/lib/ipxe")]
+    loaders: PathBuf,
+    /// Print what would be created, updated and removed, and change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print a JSON summary on standard output instead of text.
+    #[arg(long)]
+    json: bool,
+    /// List kernels, ramdisks and ISOs that cannot be read as files to place by hand,
+    /// instead of refusing the build.
+    #[arg(long)]
+    allow_missing: bool,
+    /// Do not flush the staged files to disk before swapping them in (faster; a power cut
+    /// during the build may then leave empty files).
+    #[arg(long)]
+    no_sync: bool,
+}
+
+/// The directory relative paths of a site are relative to: the site file's own.
+pub fn site_base(site: Option<&Path>) -> PathBuf {
+    let dir = match site {
+        Some(p) if p != Path::new("-") => p.parent().unwrap_or(Path::new("")),
+        _ => Path::new(""),
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf())
+}
+
+fn json_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// The roots to write: the site's, or `--out`'s `http` and `tftp`.
+fn roots(
+    args: &BuildArgs,
+    site: &Site<'_>,
+    base: &Path,
+) -> Result<(PathBuf, Option<PathBuf>), Failure> {
+    let config = site.config();
+    let (http, tftp) = match &args.out {
+        Some(out) => {
+            let out = std::path::absolute(out).unwrap_or_else(|_| out.clone());
+            (
+                out.join("http"),
+                config.tftp_root.as_ref().map(|_| out.join("tftp")),
+            )
+        }
+        None => (
+            base.join(config.http_root.as_str()),
+            config.tftp_root.as_ref().map(|t| base.join(t.as_str())),
+        ),
+    };
+    let normal = |p: &Path| -> PathBuf { p.components().collect() };
+    let (http_n, tftp_n) = (normal(&http), tftp.as_deref().map(normal));
+    if http_n.parent().is_none() || tftp_n.as_ref().is_some_and(|t| t.parent().is_none()) {
+        return Err(Failure::new(
+            EX_USAGE,
+            "refusing to build into / (set http_root, tftp_root or --out)",
+        ));
+    }
+    if let Some(t) = &tftp_n
+        && (t.starts_with(&http_n) || http_n.starts_with(t))
+    {
+        return Err(Failure::new(
+            EX_USAGE,
+            format!(
+                "tftp_root {} and http_root {} must be separate directories, neither inside the other",
+                t.display(),
+                http_n.display()
+            ),
+        ));
+    }
+    Ok((http_n, tftp_n))
+}
+
+fn progress_bar(nodes: usize, json: bool) -> ProgressBar {
+    if json || nodes < PROGRESS_FROM_NODES || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(u64::try_from(nodes).unwrap_or(u64::MAX));
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} nodes {eta}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Builds the tree; see the command's help.
+pub fn run(args: &BuildArgs) -> Result<(), Failure> {
+    let file = read_site(args.site.as_deref())?;
+    let site =
+        Site::parse(&file.bytes).map_err(|e| Failure::in_site(&file.name, &file.bytes, e))?;
+    let base = site_base(args.site.as_deref());
+    let mut sources = Sources::new(base.clone());
+    let missing = if args.allow_missing || args.site.is_none() {
+        MissingFiles::PlaceByHand
+    } else {
+        MissingFiles::Refuse
+    };
+    let checked = check_site(&file, &site, Some(&mut sources), missing);
+    if checked.errors > 0 {
+        return Err(Failure::new(
+            EX_DATAERR,
+            format!(
+                "{}: {}; nothing was written",
+                file.name,
+                problems(checked.errors)
+            ),
+        ));
+    }
+    let (http_root, tftp_root) = roots(args, &site, &base)?;
+    let loaders = std::path::absolute(&args.loaders).unwrap_or_else(|_| args.loaders.clone());
+    let opts = Options {
+        http_root,
+        tftp_root,
+        links: args.links,
+        loaders,
+        dry_run: args.dry_run,
+        sync: !args.no_sync,
+        progress: progress_bar(checked.nodes, args.json),
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut first_change = true;
+    if args.json && args.dry_run {
+        let _ = write!(out, "{{\"dry_run\": true, \"changes\": [");
+    }
+    let (json, dry) = (args.json, args.dry_run);
+    let mut on_change = |action: Action, root: Root, path: &str| {
+        if !dry {
+            return;
+        }
+        let _ = if json {
+            let sep = if first_change { "\n  " } else { ",\n  " };
+            write!(
+                out,
+                "{sep}{{\"action\": \"{}\", \"root\": \"{}\", \"path\": {}}}",
+                action.as_str(),
+                root_name(root),
+                json_str(path)
+            )
+        } else {
+            writeln!(out, "{} {} {path}", action.as_str(), root_name(root))
+        };
+        first_change = false;
+    };
+    let summary = build_tree(&site, &mut sources, &opts, &mut on_change).map_err(|e| {
+        let node = e
+            .node
+            .and_then(|i| raw_node_id(&file.bytes, i))
+            .map(|id| format!("node {id:?}: "))
+            .unwrap_or_default();
+        Failure::new(e.code, format!("{}: {node}{}", file.name, e.message))
+    })?;
+    let printed = if args.json {
+        if args.dry_run {
+            let _ = write!(out, "\n], ");
+        } else {
+            let _ = write!(out, "{{\"dry_run\": false, ");
+        }
+        write_json_summary(&mut out, &file, &opts, &summary)
+    } else {
+        write_text_summary(&mut out, &file, &opts, &summary)
+    };
+    printed
+        .and_then(|()| out.flush())
+        .or_else(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Ok(()),
+            _ => Err(Failure::new(
+                EX_IOERR,
+                format!("(stdout): cannot write: {e}"),
+            )),
+        })
+}
+
+fn write_text_summary(
+    out: &mut impl Write,
+    file: &SiteFile,
+    opts: &Options,
+    s: &Summary,
+) -> std::io::Result<()> {
+    let into = match &opts.tftp_root {
+        Some(t) => format!("{} and {}", opts.http_root.display(), t.display()),
+        None => opts.http_root.display().to_string(),
+    };
+    let verb = if opts.dry_run { "would build" } else { "built" };
+    writeln!(
+        out,
+        "{verb} {} into {into}: {} created, {} updated, {} removed, {} unchanged",
+        file.name, s.created, s.updated, s.removed, s.unchanged
+    )?;
+    for item in &s.by_hand {
+        let more = match item.count {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        let (root, path) = (root_name(item.first.0), &item.first.1);
+        if item.loader {
+            writeln!(
+                out,
+                "warning: loader {} not found ({}): place it by hand as {root} {path}{more} (Debian's ipxe package installs the loaders; or give --loaders DIR)",
+                item.source.display(),
+                item.reason
+            )?;
+        } else {
+            writeln!(
+                out,
+                "to place by hand: {} ({}) as {root} {path}{more}",
+                item.source.display(),
+                item.reason
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn write_json_summary(
+    out: &mut impl Write,
+    file: &SiteFile,
+    opts: &Options,
+    s: &Summary,
+) -> std::io::Result<()> {
+    let path = |p: &Path| json_str(&p.display().to_string());
+    write!(
+        out,
+        "\"site\": {}, \"http_root\": {}, \"tftp_root\": {}, \"links\": \"{}\", \"created\": {}, \"updated\": {}, \"removed\": {}, \"unchanged\": {}, \"by_hand\": [",
+        json_str(&file.name),
+        path(&opts.http_root),
+        opts.tftp_root
+            .as_deref()
+            .map_or_else(|| "null".into(), path),
+        opts.links.as_str(),
+        s.created,
+        s.updated,
+        s.removed,
+        s.unchanged
+    )?;
+    for (i, item) in s.by_hand.iter().enumerate() {
+        write!(
+            out,
+            "{}{{\"kind\": \"{}\", \"source\": {}, \"reason\": {}, \"root\": \"{}\", \"path\": {}, \"count\": {}}}",
+            if i == 0 { "\n  " } else { ",\n  " },
+            if item.loader { "loader" } else { "file" },
+            path(&item.source),
+            json_str(&item.reason),
+            root_name(item.first.0),
+            json_str(&item.first.1),
+            item.count
+        )?;
+    }
+    writeln!(out, "{}]}}", if s.by_hand.is_empty() { "" } else { "\n" })
+}

@@ -1,0 +1,53 @@
+//! `ipxegen check`: validates a whole site and reports every problem, one line each.
+
+use crate::commands::build::site_base;
+use crate::commands::write_stdout;
+use crate::failure::{EX_DATAERR, Failure};
+use crate::site_check::{MissingFiles, check_site, problems};
+use crate::site_file::read_site;
+use crate::sources::Sources;
+use ipxegen_core::Site;
+use std::path::PathBuf;
+
+/// Arguments of `ipxegen check`.
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// The site document (JSON); `-` reads standard input. Default: the built-in example.
+    site: Option<PathBuf>,
+    /// List kernels, ramdisks and ISOs that cannot be read as files to place by hand
+    /// instead of as errors (always so for the built-in example).
+    #[arg(long)]
+    allow_missing: bool,
+}
+
+/// Checks the site: every node, duplicate ids and MACs, names that collide, and the local
+/// files the nodes name. Problems go to standard error, one line each, and exit 65; a
+/// good site prints one line on standard output.
+pub fn run(args: &CheckArgs) -> Result<(), Failure> {
+    let file = read_site(args.site.as_deref())?;
+    let site =
+        Site::parse(&file.bytes).map_err(|e| Failure::in_site(&file.name, &file.bytes, e))?;
+    let mut sources = Sources::new(site_base(args.site.as_deref()));
+    let missing = if args.allow_missing || args.site.is_none() {
+        MissingFiles::PlaceByHand
+    } else {
+        MissingFiles::Refuse
+    };
+    let checked = check_site(&file, &site, Some(&mut sources), missing);
+    if checked.errors > 0 {
+        return Err(Failure::new(
+            EX_DATAERR,
+            format!("{}: {}", file.name, problems(checked.errors)),
+        ));
+    }
+    let mut text = format!(
+        "{}: ok ({} node{})\n",
+        file.name,
+        checked.nodes,
+        if checked.nodes == 1 { "" } else { "s" }
+    );
+    for (field, source, why) in &checked.by_hand {
+        text.push_str(&format!("to place by hand: {field}: {source} ({why})\n"));
+    }
+    write_stdout(text.as_bytes())
+}

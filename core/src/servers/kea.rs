@@ -1,0 +1,400 @@
+//! Kea: `kea-dhcp4` and `kea-dhcp6` configurations (JSON).
+//!
+//! How Kea 2.2 reads what is written here:
+//! - Client classes, in order: iPXE first, then one class per stage-1 row whose test starts
+//!   with `not member('ipxegen-ipxe')` (Kea evaluates classes in order, and `member()` may
+//!   name an earlier class), so no stage-1 class can match iPXE.
+//! - iPXE tests: `option[77].hex == 'iPXE'` (the raw 4 bytes iPXE sends),
+//!   `substring(option[77].hex,1,4) == 'iPXE'` (RFC 3004: a length byte first),
+//!   `option[175].exists`; DHCPv6 `substring(option[15].hex,2,4) == 'iPXE'` (a 2-byte length
+//!   first). Architectures compare the option's bytes, `option[93].hex == 0x0007`.
+//! - `next-server` and `boot-file-name` in a class fill `siaddr` and `file`; Kea refuses a
+//!   `boot-file-name` over 127 bytes, so a longer boot file goes in option-data 67 only.
+//! - `option-data` `data` is CSV: Kea splits it at commas, so each comma is written `\\,`
+//!   (see [`JsonOut::kea_option_data`]). Options a client may not list in its parameter
+//!   request list are sent with `"always-send": true`.
+//! - Option 175 is declared as an `option-def` of type `empty` that encapsulates space
+//!   `ipxe`, with 176 (`no-pxedhcp`, uint8) in that space.
+//! - DHCPv6 option 16 (`vendor-class`) data is the enterprise number, then the vendor class
+//!   data in hex, length included: `343, 000a48545450436c69656e74` (`HTTPClient`).
+//! - Reservations are global (`reservations-global: true`, `reservations-in-subnet` kept
+//!   true), keyed by `hw-address`. Kea refuses two reservations of one address unless
+//!   `ip-reservations-unique` is false, which is written only when a node with an address has
+//!   more than one network-boot NIC.
+//!
+//! `subnet4` / `subnet6` are written empty: the operator adds the subnets (and pools) the
+//! nodes boot on; `kea-dhcp4 -t FILE` / `kea-dhcp6 -t FILE` accepts each file on its own.
+
+use crate::error::{Field, Result};
+use crate::model::{ClientArch, Node};
+use crate::servers::json::JsonOut;
+use crate::servers::table::{self, Fetch, STAGE1_V4, STAGE1_V6, Stage1, fits_file_field};
+use crate::site::Site;
+use embedded_io::Write;
+
+/// Writes the `kea-dhcp4` configuration of `site`: option definitions for 175, client classes
+/// for the boot decision (see [`table`]), and global reservations (`hw-address`,
+/// `ip-address`, `hostname`) for every network-boot MAC of each node that gives `ipv4` or
+/// `hostname`.
+///
+/// # Errors
+/// [`crate::ErrorKind::MissingField`] or [`crate::ErrorKind::WrongAddressFamily`] naming
+/// `tftp_server`; [`crate::ErrorKind::TooLong`]; the first invalid node; a write error.
+pub fn write_kea_dhcp4_config<W: Write>(site: &Site<'_>, out: &mut W) -> Result<()> {
+    let config = site.config();
+    let tftp = table::tftp_server_v4(config)?;
+    let script = table::script_url(config)?;
+    let shared = shared_address_needed(site, |n| n.ipv4.is_some())?;
+    let any_host = any_reservation(site, |n| n.ipv4.is_some() || n.hostname.is_some())?;
+    let mut j = JsonOut::new(out);
+    j.begin_object(None)?;
+    j.begin_object(Some("Dhcp4"))?;
+    j.string(Some("comment"), COMMENT_V4, Field::Document)?;
+
+    j.begin_array(Some("option-def"))?;
+    j.begin_inline_object(None)?;
+    j.string(Some("space"), "dhcp4", Field::Document)?;
+    j.string(Some("name"), "ipxe-encap-opts", Field::Document)?;
+    j.number(Some("code"), 175)?;
+    j.string(Some("type"), "empty", Field::Document)?;
+    j.string(Some("encapsulate"), "ipxe", Field::Document)?;
+    j.end_object()?;
+    j.begin_inline_object(None)?;
+    j.string(Some("space"), "ipxe", Field::Document)?;
+    j.string(Some("name"), "no-pxedhcp", Field::Document)?;
+    j.number(Some("code"), 176)?;
+    j.string(Some("type"), "uint8", Field::Document)?;
+    j.end_object()?;
+    j.end_array()?;
+
+    j.begin_array(Some("client-classes"))?;
+    j.begin_object(None)?;
+    j.string(Some("name"), IPXE_CLASS, Field::Document)?;
+    j.string(
+        Some("comment"),
+        "Stage 2, iPXE: option 77 is iPXE (raw, or RFC 3004) or option 175 is present",
+        Field::Document,
+    )?;
+    j.string(
+        Some("test"),
+        "option[77].hex == 'iPXE' or substring(option[77].hex,1,4) == 'iPXE' or option[175].exists",
+        Field::Document,
+    )?;
+    let mut options = OptionData::default();
+    boot_file_v4(&mut j, &script, Field::HttpServer, &mut options)?;
+    j.begin_array(Some("option-data"))?;
+    options.write(&mut j)?;
+    j.begin_inline_object(None)?;
+    j.string(Some("space"), "dhcp4", Field::Document)?;
+    j.string(Some("name"), "ipxe-encap-opts", Field::Document)?;
+    j.boolean(Some("always-send"), true)?;
+    j.end_object()?;
+    j.begin_inline_object(None)?;
+    j.string(Some("space"), "ipxe", Field::Document)?;
+    j.string(Some("name"), "no-pxedhcp", Field::Document)?;
+    j.string(Some("data"), "1", Field::Document)?;
+    j.boolean(Some("always-send"), true)?;
+    j.end_object()?;
+    j.end_array()?;
+    j.end_object()?;
+
+    for row in &STAGE1_V4 {
+        j.begin_object(None)?;
+        class_head(&mut j, row, "93", IPXE_CLASS)?;
+        let mut options = OptionData::default();
+        match row.fetch {
+            Fetch::Tftp => {
+                j.shown(Some("next-server"), tftp)?;
+                let name = table::tftp_loader_name(config, row.loader)?;
+                boot_file_v4(&mut j, name, table::loader_field(row.loader), &mut options)?;
+                j.begin_array(Some("option-data"))?;
+                options.write(&mut j)?;
+                j.begin_inline_object(None)?;
+                j.string(Some("name"), "tftp-server-name", Field::Document)?;
+                j.shown(Some("data"), tftp)?;
+                j.end_object()?;
+                j.end_array()?;
+            }
+            Fetch::Http => {
+                let url = table::http_loader_url(config, row.loader)?;
+                boot_file_v4(&mut j, &url, Field::HttpServer, &mut options)?;
+                j.begin_array(Some("option-data"))?;
+                options.write(&mut j)?;
+                j.begin_inline_object(None)?;
+                j.string(Some("name"), "vendor-class-identifier", Field::Document)?;
+                j.string(Some("data"), "HTTPClient", Field::Document)?;
+                j.boolean(Some("always-send"), true)?;
+                j.end_object()?;
+                j.end_array()?;
+            }
+        }
+        j.end_object()?;
+    }
+    j.end_array()?;
+
+    if any_host {
+        write_reservations(&mut j, site, Family::V4)?;
+        j.boolean(Some("reservations-global"), true)?;
+        j.boolean(Some("reservations-in-subnet"), true)?;
+    }
+    if shared {
+        j.boolean(Some("ip-reservations-unique"), false)?;
+    }
+    j.begin_array(Some("subnet4"))?;
+    j.end_array()?;
+    j.end_object()?;
+    j.end_object()?;
+    j.finish()
+}
+
+const IPXE_CLASS: &str = "ipxegen-ipxe";
+const IPXE6_CLASS: &str = "ipxegen-ipxe6";
+
+const COMMENT_V4: &str = "Network boot, generated by ipxegen. Add your subnet4 entries (and pools) for the networks the nodes boot on. Stage 2: iPXE gets the main script; stage 1: firmware gets an iPXE loader by client architecture (option 93), never when the client is iPXE.";
+
+const COMMENT_V6: &str = "Network boot, generated by ipxegen. Add your subnet6 entries (and pools) for the networks the nodes boot on. Stage 2: iPXE gets the main script (option 59); stage 1: firmware gets an iPXE loader by client architecture (option 61), never when the client is iPXE.";
+
+/// A boot file that must travel as option-data 67 (too long for `boot-file-name`).
+#[derive(Default)]
+struct OptionData<'a> {
+    bootfile: Option<(&'a str, Field)>,
+}
+
+impl OptionData<'_> {
+    fn write<W: Write>(&self, j: &mut JsonOut<'_, W>) -> Result<()> {
+        if let Some((value, field)) = self.bootfile {
+            j.begin_inline_object(None)?;
+            j.string(Some("name"), "boot-file-name", Field::Document)?;
+            j.kea_option_data(value, field)?;
+            j.boolean(Some("always-send"), true)?;
+            j.end_object()?;
+        }
+        Ok(())
+    }
+}
+
+/// `boot-file-name` when the value fits the `file` field, else remembered for option 67.
+fn boot_file_v4<'a, W: Write>(
+    j: &mut JsonOut<'_, W>,
+    value: &'a str,
+    field: Field,
+    options: &mut OptionData<'a>,
+) -> Result<()> {
+    if fits_file_field(value) {
+        j.string(Some("boot-file-name"), value, field)
+    } else {
+        options.bootfile = Some((value, field));
+        Ok(())
+    }
+}
+
+/// `"name"`, `"comment"` and `"test"` of a stage-1 class.
+fn class_head<W: Write>(
+    j: &mut JsonOut<'_, W>,
+    row: &Stage1,
+    option: &str,
+    ipxe: &str,
+) -> Result<()> {
+    let mut name: heapless::String<40> = heapless::String::new();
+    let mut test: heapless::String<160> = heapless::String::new();
+    fill(&mut name, format_args!("ipxegen-{}", row.name))?;
+    fill(&mut test, format_args!("not member('{ipxe}') and "))?;
+    if row.archs.len() > 1 {
+        fill(&mut test, format_args!("("))?;
+    }
+    for (i, arch) in row.archs.iter().enumerate() {
+        let or = if i > 0 { " or " } else { "" };
+        fill(
+            &mut test,
+            format_args!("{or}option[{option}].hex == {}", Hex16(*arch)),
+        )?;
+    }
+    if row.archs.len() > 1 {
+        fill(&mut test, format_args!(")"))?;
+    }
+    j.string(Some("name"), &name, Field::Document)?;
+    j.string(Some("comment"), row.what, Field::Document)?;
+    j.string(Some("test"), &test, Field::Document)
+}
+
+fn fill<const N: usize>(s: &mut heapless::String<N>, args: core::fmt::Arguments<'_>) -> Result<()> {
+    core::fmt::Write::write_fmt(s, args)
+        .map_err(|_| crate::error::Error::new(crate::ErrorKind::Internal))
+}
+
+/// A client architecture as Kea's hex literal, `0x0007`.
+struct Hex16(ClientArch);
+
+impl core::fmt::Display for Hex16 {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "0x{:04x}", self.0.0)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Family {
+    V4,
+    V6,
+}
+
+/// `true` when some node has `has_address` and more than one network-boot NIC: its NICs
+/// share one reserved address.
+fn shared_address_needed(site: &Site<'_>, has_address: impl Fn(&Node) -> bool) -> Result<bool> {
+    for node in site.nodes() {
+        let node = node?;
+        if has_address(&node) && node.boot_nics().nth(1).is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn any_reservation(site: &Site<'_>, wanted: impl Fn(&Node) -> bool) -> Result<bool> {
+    for node in site.nodes() {
+        let node = node?;
+        if wanted(&node) && node.boot_nics().next().is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn write_reservations<W: Write>(
+    j: &mut JsonOut<'_, W>,
+    site: &Site<'_>,
+    family: Family,
+) -> Result<()> {
+    j.begin_array(Some("reservations"))?;
+    for (index, node) in site.nodes().enumerate() {
+        let node = node?;
+        write_node_reservations(j, &node, family).map_err(|e| e.in_node(index))?;
+    }
+    j.end_array()
+}
+
+fn write_node_reservations<W: Write>(
+    j: &mut JsonOut<'_, W>,
+    node: &Node,
+    family: Family,
+) -> Result<()> {
+    let has_address = match family {
+        Family::V4 => node.ipv4.is_some(),
+        Family::V6 => node.ipv6.is_some(),
+    };
+    if !has_address && node.hostname.is_none() {
+        return Ok(());
+    }
+    for nic in node.boot_nics() {
+        j.begin_inline_object(None)?;
+        j.mac(Some("hw-address"), nic.mac)?;
+        match family {
+            Family::V4 => {
+                if let Some(addr) = node.ipv4 {
+                    j.shown(Some("ip-address"), addr)?;
+                }
+            }
+            Family::V6 => {
+                if let Some(addr) = node.ipv6 {
+                    j.begin_array(Some("ip-addresses"))?;
+                    j.shown(None, addr)?;
+                    j.end_array()?;
+                }
+            }
+        }
+        if let Some(name) = &node.hostname {
+            j.string(Some("hostname"), name, Field::Hostname)?;
+        }
+        j.begin_object(Some("user-context"))?;
+        j.string(Some("ipxegen-node"), node.id.as_str(), Field::NodeId)?;
+        j.end_object()?;
+        j.end_object()?;
+    }
+    Ok(())
+}
+
+/// Writes the `kea-dhcp6` configuration of `site`: client classes giving option 59 by client
+/// kind (see [`table`]) and global reservations (`hw-address`, `ip-addresses`, `hostname`)
+/// for every network-boot MAC of each node that gives `ipv6` or `hostname`.
+///
+/// # Errors
+/// [`crate::ErrorKind::MissingField`] or [`crate::ErrorKind::WrongAddressFamily`] naming
+/// `tftp_server` (it must be IPv6); [`crate::ErrorKind::TooLong`]; the first invalid node; a
+/// write error.
+pub fn write_kea_dhcp6_config<W: Write>(site: &Site<'_>, out: &mut W) -> Result<()> {
+    let config = site.config();
+    let tftp = table::tftp_server_v6(config)?;
+    let script = table::script_url(config)?;
+    let shared = shared_address_needed(site, |n| n.ipv6.is_some())?;
+    let any_host = any_reservation(site, |n| n.ipv6.is_some() || n.hostname.is_some())?;
+    let mut j = JsonOut::new(out);
+    j.begin_object(None)?;
+    j.begin_object(Some("Dhcp6"))?;
+    j.string(Some("comment"), COMMENT_V6, Field::Document)?;
+
+    j.begin_array(Some("client-classes"))?;
+    j.begin_object(None)?;
+    j.string(Some("name"), IPXE6_CLASS, Field::Document)?;
+    j.string(
+        Some("comment"),
+        "Stage 2, iPXE: the first user class (option 15) is iPXE",
+        Field::Document,
+    )?;
+    j.string(
+        Some("test"),
+        "substring(option[15].hex,2,4) == 'iPXE'",
+        Field::Document,
+    )?;
+    j.begin_array(Some("option-data"))?;
+    bootfile_url(&mut j, &script, Field::HttpServer)?;
+    j.end_array()?;
+    j.end_object()?;
+
+    for row in &STAGE1_V6 {
+        j.begin_object(None)?;
+        class_head(&mut j, row, "61", IPXE6_CLASS)?;
+        j.begin_array(Some("option-data"))?;
+        match row.fetch {
+            Fetch::Tftp => {
+                let url = table::tftp_loader_url(tftp, config, row.loader)?;
+                bootfile_url(&mut j, &url, Field::TftpServer)?;
+            }
+            Fetch::Http => {
+                j.begin_inline_object(None)?;
+                j.string(Some("name"), "vendor-class", Field::Document)?;
+                j.string(Some("data"), VENDOR_CLASS_HTTPCLIENT_V6, Field::Document)?;
+                j.boolean(Some("always-send"), true)?;
+                j.end_object()?;
+                let url = table::http_loader_url(config, row.loader)?;
+                bootfile_url(&mut j, &url, Field::HttpServer)?;
+            }
+        }
+        j.end_array()?;
+        j.end_object()?;
+    }
+    j.end_array()?;
+
+    if any_host {
+        write_reservations(&mut j, site, Family::V6)?;
+        j.boolean(Some("reservations-global"), true)?;
+        j.boolean(Some("reservations-in-subnet"), true)?;
+    }
+    if shared {
+        j.boolean(Some("ip-reservations-unique"), false)?;
+    }
+    j.begin_array(Some("subnet6"))?;
+    j.end_array()?;
+    j.end_object()?;
+    j.end_object()?;
+    j.finish()
+}
+
+/// Option 16: enterprise 343, then one vendor-class-data item (2-byte length 10, `HTTPClient`).
+const VENDOR_CLASS_HTTPCLIENT_V6: &str = "343, 000a48545450436c69656e74";
+
+fn bootfile_url<W: Write>(j: &mut JsonOut<'_, W>, url: &str, field: Field) -> Result<()> {
+    j.begin_inline_object(None)?;
+    j.string(Some("name"), "bootfile-url", Field::Document)?;
+    j.kea_option_data(url, field)?;
+    j.boolean(Some("always-send"), true)?;
+    j.end_object()
+}

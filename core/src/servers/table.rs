@@ -1,0 +1,269 @@
+//! The decision table every server config implements, as data, and the boot files it names
+//! for a site.
+//!
+//! | client | DHCPv4 | DHCPv6 |
+//! |---|---|---|
+//! | iPXE (v4: 77 = `iPXE`, raw or RFC 3004, or 175 present; v6: 15 has `iPXE`) | 67 / `file` = [`script_url`], 175.176 = 1 | 59 = [`script_url`] |
+//! | UEFI HTTP boot (arch 16 x64, 19 ARM64) | 60 = `HTTPClient`, 67 / `file` = [`http_loader_url`] | 16 = 343 `HTTPClient`, 59 = [`http_loader_url`] |
+//! | firmware PXE (arch 0 BIOS, 7 and 9 x64, 11 ARM64; never iPXE) | `siaddr` = [`tftp_server_v4`], 66 = the same, 67 / `file` = the loader | 59 = [`tftp_loader_url`] |
+//!
+//! "Never iPXE" gates every stage-1 row: iPXE also sends 93 and a `PXEClient` vendor class, and
+//! handing it a loader again would chainload forever. [`crate::dhcp::reply::build_reply`] gives
+//! the same boot file for each row (a test in `tests/` checks it row by row).
+//!
+//! Every boot file must fit one DHCP option (255 bytes): iPXE reads only the first instance of
+//! an option and ignores RFC 3396 continuations and option 52 overload. A value that fits the
+//! DHCPv4 `file` field with its NUL ([`FILE_FIELD_MAX`], 127 bytes) may go there; a longer one
+//! must go in option 67 only (ISC dhcpd truncates `filename` at 128 bytes silently, Kea refuses
+//! a `boot-file-name` over 127).
+
+use crate::error::{Error, ErrorKind, Field, Result};
+use crate::limits::URL_MAX;
+use crate::model::{ClientArch, Host, LoaderKind, SiteConfig};
+use core::fmt::Write as _;
+use core::net::{Ipv4Addr, Ipv6Addr};
+
+pub use crate::dhcp::reply::FILE_FIELD_MAX;
+
+/// Longest boot file (DHCPv4 option 67, DHCPv6 option 59) a config may hand out: one option.
+pub const BOOTFILE_MAX: usize = 255;
+
+/// How a stage-1 client fetches its loader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fetch {
+    /// Firmware PXE: by TFTP from the TFTP server.
+    Tftp,
+    /// UEFI HTTP boot: by HTTP from the HTTP root (vendor class `HTTPClient` in the reply).
+    Http,
+}
+
+/// One stage-1 row of the table: the architectures that get one loader one way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stage1 {
+    /// A short name for tags and class names (`pxe-bios`, `http-efi-x64`, ...): lower-case
+    /// letters, digits and `-` only, so every server takes it as it is.
+    pub name: &'static str,
+    /// What the row is, for comments.
+    pub what: &'static str,
+    /// The client architectures (v4 option 93, v6 option 61) of the row.
+    pub archs: &'static [ClientArch],
+    /// The loader they get.
+    pub loader: LoaderKind,
+    /// How they fetch it.
+    pub fetch: Fetch,
+}
+
+/// The DHCPv4 stage-1 rows, in the order configs list them.
+pub const STAGE1_V4: [Stage1; 5] = [
+    Stage1 {
+        name: "pxe-bios",
+        what: "x86 BIOS PXE (arch 0)",
+        archs: &[ClientArch::BIOS],
+        loader: LoaderKind::Bios,
+        fetch: Fetch::Tftp,
+    },
+    Stage1 {
+        name: "pxe-efi-x64",
+        what: "x64 UEFI PXE (arch 7, and 9 as RFC 4578 first numbered it)",
+        archs: &[ClientArch::UEFI_X64, ClientArch::UEFI_X64_ALT],
+        loader: LoaderKind::UefiX64,
+        fetch: Fetch::Tftp,
+    },
+    Stage1 {
+        name: "pxe-efi-arm64",
+        what: "ARM64 UEFI PXE (arch 11)",
+        archs: &[ClientArch::UEFI_ARM64],
+        loader: LoaderKind::UefiArm64,
+        fetch: Fetch::Tftp,
+    },
+    Stage1 {
+        name: "http-efi-x64",
+        what: "x64 UEFI HTTP boot (arch 16)",
+        archs: &[ClientArch::HTTP_X64],
+        loader: LoaderKind::UefiX64,
+        fetch: Fetch::Http,
+    },
+    Stage1 {
+        name: "http-efi-arm64",
+        what: "ARM64 UEFI HTTP boot (arch 19)",
+        archs: &[ClientArch::HTTP_ARM64],
+        loader: LoaderKind::UefiArm64,
+        fetch: Fetch::Http,
+    },
+];
+
+/// The DHCPv6 stage-1 rows (DHCPv6 has no BIOS PXE).
+pub const STAGE1_V6: [Stage1; 4] = [
+    Stage1 {
+        name: "pxe6-efi-x64",
+        what: "x64 UEFI PXE over IPv6 (arch 7, and 9)",
+        archs: &[ClientArch::UEFI_X64, ClientArch::UEFI_X64_ALT],
+        loader: LoaderKind::UefiX64,
+        fetch: Fetch::Tftp,
+    },
+    Stage1 {
+        name: "pxe6-efi-arm64",
+        what: "ARM64 UEFI PXE over IPv6 (arch 11)",
+        archs: &[ClientArch::UEFI_ARM64],
+        loader: LoaderKind::UefiArm64,
+        fetch: Fetch::Tftp,
+    },
+    Stage1 {
+        name: "http6-efi-x64",
+        what: "x64 UEFI HTTP boot over IPv6 (arch 16)",
+        archs: &[ClientArch::HTTP_X64],
+        loader: LoaderKind::UefiX64,
+        fetch: Fetch::Http,
+    },
+    Stage1 {
+        name: "http6-efi-arm64",
+        what: "ARM64 UEFI HTTP boot over IPv6 (arch 19)",
+        archs: &[ClientArch::HTTP_ARM64],
+        loader: LoaderKind::UefiArm64,
+        fetch: Fetch::Http,
+    },
+];
+
+/// A URL a config hands out, at most [`BOOTFILE_MAX`] bytes.
+pub type BootUrl = heapless::String<URL_MAX>;
+
+fn too_long_for_one_option(field: Field) -> Error {
+    Error::at(
+        ErrorKind::TooLong {
+            max: u16::try_from(BOOTFILE_MAX).unwrap_or(u16::MAX),
+        },
+        field,
+    )
+}
+
+fn compose(field: Field, build: impl FnOnce(&mut BootUrl) -> core::fmt::Result) -> Result<BootUrl> {
+    let mut url = BootUrl::new();
+    build(&mut url).map_err(|_| too_long_for_one_option(field))?;
+    if url.len() > BOOTFILE_MAX {
+        return Err(too_long_for_one_option(field));
+    }
+    Ok(url)
+}
+
+/// The main script's URL, `<http_server>/<ipxe_boot_script>`: what iPXE (stage 2) gets.
+///
+/// # Errors
+/// [`ErrorKind::TooLong`] (max 255) naming `http_server` when it does not fit one option.
+pub fn script_url(site: &SiteConfig) -> Result<BootUrl> {
+    compose(Field::HttpServer, |u| {
+        write!(
+            u,
+            "{}/{}",
+            site.http_base.as_str(),
+            site.boot_script.as_str()
+        )
+    })
+}
+
+/// The loader's URL in the HTTP root, `<http_server>/<loader>`: what UEFI HTTP boot gets.
+///
+/// # Errors
+/// [`ErrorKind::TooLong`] (max 255) naming `http_server`.
+pub fn http_loader_url(site: &SiteConfig, loader: LoaderKind) -> Result<BootUrl> {
+    compose(Field::HttpServer, |u| {
+        write!(
+            u,
+            "{}/{}",
+            site.http_base.as_str(),
+            site.loader(loader).as_str()
+        )
+    })
+}
+
+/// The TFTP URL of a loader for DHCPv6 firmware, `tftp://[<tftp_server>]/<loader>`.
+///
+/// # Errors
+/// [`ErrorKind::TooLong`] (max 255) naming `tftp_server`.
+pub fn tftp_loader_url(server: Ipv6Addr, site: &SiteConfig, loader: LoaderKind) -> Result<BootUrl> {
+    compose(Field::TftpServer, |u| {
+        write!(u, "tftp://[{server}]/{}", site.loader(loader).as_str())
+    })
+}
+
+/// The loader's file name for TFTP, checked to fit one option.
+///
+/// # Errors
+/// [`ErrorKind::TooLong`] naming the loader's field (names are at most 128 bytes, so this
+/// holds unless the limits change).
+pub fn tftp_loader_name(site: &SiteConfig, loader: LoaderKind) -> Result<&str> {
+    let name = site.loader(loader).as_str();
+    if name.len() > BOOTFILE_MAX {
+        return Err(too_long_for_one_option(loader_field(loader)));
+    }
+    Ok(name)
+}
+
+/// The site field that names a loader.
+pub const fn loader_field(loader: LoaderKind) -> Field {
+    match loader {
+        LoaderKind::Bios => Field::PxeBootfileName,
+        LoaderKind::UefiX64 => Field::UefiX64BootfileName,
+        LoaderKind::UefiArm64 => Field::UefiArm64BootfileName,
+    }
+}
+
+/// The TFTP server as `siaddr` (next-server) for DHCPv4 firmware PXE.
+///
+/// # Errors
+/// [`ErrorKind::MissingField`] naming `tftp_server` when the site has none (stage 1 cannot be
+/// configured without it); [`ErrorKind::WrongAddressFamily`] when it is not an IPv4 address
+/// (`siaddr` is one, and a host name would need resolving by each server differently).
+pub fn tftp_server_v4(site: &SiteConfig) -> Result<Ipv4Addr> {
+    match site.tftp_server {
+        Some(Host::V4(addr)) => Ok(addr),
+        Some(_) => Err(Error::at(ErrorKind::WrongAddressFamily, Field::TftpServer)),
+        None => Err(Error::at(ErrorKind::MissingField, Field::TftpServer)),
+    }
+}
+
+/// The TFTP server for DHCPv6 firmware: the host of `tftp://[addr]/loader`.
+///
+/// # Errors
+/// [`ErrorKind::MissingField`] or [`ErrorKind::WrongAddressFamily`] naming `tftp_server`.
+pub fn tftp_server_v6(site: &SiteConfig) -> Result<Ipv6Addr> {
+    match site.tftp_server {
+        Some(Host::V6(addr)) => Ok(addr),
+        Some(_) => Err(Error::at(ErrorKind::WrongAddressFamily, Field::TftpServer)),
+        None => Err(Error::at(ErrorKind::MissingField, Field::TftpServer)),
+    }
+}
+
+/// `true` when `value` fits the DHCPv4 `file` field with its terminating NUL.
+pub const fn fits_file_field(value: &str) -> bool {
+    value.len() <= FILE_FIELD_MAX
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_agree_with_the_architecture_model() {
+        for row in STAGE1_V4.iter().chain(STAGE1_V6.iter()) {
+            for arch in row.archs {
+                assert_eq!(arch.loader_kind(), Some(row.loader), "{}", row.name);
+                assert_eq!(
+                    arch.is_http_boot(),
+                    row.fetch == Fetch::Http,
+                    "{}",
+                    row.name
+                );
+            }
+            assert!(
+                row.name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            );
+        }
+        assert!(
+            STAGE1_V6
+                .iter()
+                .all(|r| !r.archs.contains(&ClientArch::BIOS))
+        );
+    }
+}

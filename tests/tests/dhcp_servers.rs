@@ -1,0 +1,582 @@
+//! DHCP server configs (`ipxegen_core::servers`): goldens for every format over the
+//! `tests/golden/sites/dhcp-*.json` sites, the errors a site can cause, the JSON outputs'
+//! structure, and agreement with the reply builder row by row.
+//!
+//! After an intended change, regenerate with `UPDATE_GOLDENS=1 cargo test -p ipxegen-tests
+//! --test dhcp_servers` and review the diff. `dhcp_servers_real.rs` runs the real servers'
+//! own checks on every golden file.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers fail the test loudly"
+)]
+
+use ipxegen_core::dhcp::reply::build_reply;
+use ipxegen_core::dhcp::request::{ClientKind, ClientRequest, Family};
+use ipxegen_core::model::{ClientArch, Host};
+use ipxegen_core::servers::{self, table};
+use ipxegen_core::{Error, ErrorKind, Field, Result, Site};
+use ipxegen_tests::{VecWriter, golden_dir};
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Dnsmasq,
+    Isc,
+    Isc6,
+    Kea4,
+    Kea6,
+    Neutron,
+}
+
+const FORMATS: [Format; 6] = [
+    Format::Dnsmasq,
+    Format::Isc,
+    Format::Isc6,
+    Format::Kea4,
+    Format::Kea6,
+    Format::Neutron,
+];
+
+impl Format {
+    /// The golden file's suffix, which also tells `dhcp_servers_real.rs` which server checks it.
+    fn suffix(self) -> &'static str {
+        match self {
+            Format::Dnsmasq => "dnsmasq.conf",
+            Format::Isc => "dhcpd.conf",
+            Format::Isc6 => "dhcpd6.conf",
+            Format::Kea4 => "kea-dhcp4.json",
+            Format::Kea6 => "kea-dhcp6.json",
+            Format::Neutron => "neutron.json",
+        }
+    }
+
+    fn render(self, site: &Site<'_>) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        let mut w = VecWriter(&mut out);
+        match self {
+            Format::Dnsmasq => servers::write_dnsmasq_config(site, &mut w),
+            Format::Isc => servers::write_isc_dhcpd_config(site, &mut w),
+            Format::Isc6 => servers::write_isc_dhcpd6_config(site, &mut w),
+            Format::Kea4 => servers::write_kea_dhcp4_config(site, &mut w),
+            Format::Kea6 => servers::write_kea_dhcp6_config(site, &mut w),
+            Format::Neutron => servers::write_neutron_extra_dhcp_opts(site, &mut w),
+        }?;
+        Ok(out)
+    }
+}
+
+/// Each golden site, with the formats rendered for it: the DHCPv4-only formats need an IPv4
+/// TFTP server, the DHCPv6-only ones an IPv6 one.
+const V4_FORMATS: &[Format] = &[Format::Dnsmasq, Format::Isc, Format::Kea4, Format::Neutron];
+const V6_FORMATS: &[Format] = &[Format::Dnsmasq, Format::Isc6, Format::Kea6, Format::Neutron];
+const SITES: &[(&str, &[Format])] = &[
+    ("bios", V4_FORMATS),
+    ("mixed", V4_FORMATS),
+    ("https", V4_FORMATS),
+    ("long-url", V4_FORMATS),
+    ("special-chars", V4_FORMATS),
+    ("ipv6", V6_FORMATS),
+    ("ipv6-special", V6_FORMATS),
+];
+
+fn site_doc(stem: &str) -> Vec<u8> {
+    let path = golden_dir().join("sites").join(format!("dhcp-{stem}.json"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn golden_path(stem: &str, format: Format) -> PathBuf {
+    golden_dir()
+        .join("dhcp")
+        .join(format!("{stem}.{}", format.suffix()))
+}
+
+fn render_doc(doc: &[u8], format: Format) -> Result<Vec<u8>> {
+    let site = Site::parse(doc)?;
+    site.check_nodes()?;
+    format.render(&site)
+}
+
+#[test]
+fn goldens_match() {
+    let update = std::env::var_os("UPDATE_GOLDENS").is_some();
+    let mut failures = Vec::new();
+    for (stem, formats) in SITES {
+        let doc = site_doc(stem);
+        for format in *formats {
+            let got =
+                render_doc(&doc, *format).unwrap_or_else(|e| panic!("{stem} {format:?}: {e}"));
+            let path = golden_path(stem, *format);
+            if update {
+                std::fs::write(&path, &got).unwrap();
+                continue;
+            }
+            let expected = std::fs::read(&path).unwrap_or_default();
+            if got != expected {
+                failures.push(format!(
+                    "{stem} {format:?}: differs from {}\n--- got ---\n{}",
+                    path.display(),
+                    String::from_utf8_lossy(&got)
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_golden_file_is_a_case() {
+    let mut files: Vec<String> = std::fs::read_dir(golden_dir().join("dhcp"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let mut cases: Vec<String> = SITES
+        .iter()
+        .flat_map(|(stem, formats)| {
+            formats
+                .iter()
+                .map(move |f| format!("{stem}.{}", f.suffix()))
+        })
+        .collect();
+    cases.sort();
+    assert_eq!(files, cases, "stale or missing golden files");
+}
+
+#[test]
+fn the_long_url_site_has_a_200_byte_script_url() {
+    let doc = site_doc("long-url");
+    let site = Site::parse(&doc).unwrap();
+    let url = table::script_url(site.config()).unwrap();
+    assert_eq!(url.len(), 200);
+    assert!(!table::fits_file_field(&url));
+    // Every format moves it out of the 128-byte `file` field into option 67.
+    let text = |f| String::from_utf8(render_doc(&doc, f).unwrap()).unwrap();
+    assert!(text(Format::Isc).contains(&format!("  option bootfile-name \"{url}\";")));
+    assert!(!text(Format::Isc).contains(&format!("filename \"{url}\"")));
+    assert!(text(Format::Dnsmasq).contains(&format!("dhcp-option-force=tag:ipxe,67,\"{url}\"")));
+    assert!(!text(Format::Dnsmasq).contains("dhcp-boot=tag:ipxe,"));
+    let kea: serde_json::Value = serde_json::from_str(&text(Format::Kea4)).unwrap();
+    let ipxe = &kea["Dhcp4"]["client-classes"][0];
+    assert!(ipxe.get("boot-file-name").is_none());
+    assert_eq!(ipxe["option-data"][0]["name"], "boot-file-name");
+    assert_eq!(ipxe["option-data"][0]["data"], url.as_str());
+}
+
+#[test]
+fn commas_quotes_and_semicolons_are_written_the_way_each_server_reads_them() {
+    let doc = site_doc("special-chars");
+    let url = "http://192.0.2.50:8080/sites/a,b;c'd(e)!*&f=g+h@i/boot.ipxe";
+    let text = |f| String::from_utf8(render_doc(&doc, f).unwrap()).unwrap();
+    // dnsmasq: quoted, so the comma stays in the value.
+    assert!(text(Format::Dnsmasq).contains(&format!("dhcp-boot=tag:ipxe,\"{url}\"\n")));
+    // ISC: a quoted string; `;` and `'` inside quotes are plain.
+    assert!(text(Format::Isc).contains(&format!("  filename \"{url}\";\n")));
+    // Kea: `boot-file-name` is a plain string (no CSV), so no escape there.
+    let kea: serde_json::Value = serde_json::from_str(&text(Format::Kea4)).unwrap();
+    assert_eq!(kea["Dhcp4"]["client-classes"][0]["boot-file-name"], url);
+    // Kea option-data (CSV): the comma is escaped as `\,` (JSON text `\\,`).
+    let doc6 = site_doc("ipv6-special");
+    let kea6 = String::from_utf8(render_doc(&doc6, Format::Kea6).unwrap()).unwrap();
+    assert!(kea6.contains(r#"/sites/a\\,b;c'd/"#), "{kea6}");
+    let kea6: serde_json::Value = serde_json::from_str(&kea6).unwrap();
+    let data = kea6["Dhcp6"]["client-classes"][0]["option-data"][0]["data"]
+        .as_str()
+        .unwrap();
+    assert!(data.contains(r"/sites/a\,b;c'd/"), "{data}");
+    // Neutron: the value as it is (Neutron's dnsmasq keeps a string value whole).
+    let neutron: serde_json::Value = serde_json::from_str(&text(Format::Neutron)).unwrap();
+    assert_eq!(neutron["ports"][0]["extra_dhcp_opts"][1]["opt_value"], url);
+}
+
+fn error_of(doc: &str, format: Format) -> Error {
+    render_doc(doc.as_bytes(), format).expect_err("an error")
+}
+
+const NO_TFTP: &str = r#"{"schema": 1, "http_server": "192.0.2.1", "http_root": "/srv/http"}"#;
+
+#[test]
+fn a_site_without_tftp_server_cannot_configure_stage_1() {
+    for format in FORMATS {
+        let e = error_of(NO_TFTP, format);
+        assert_eq!(
+            e,
+            Error::at(ErrorKind::MissingField, Field::TftpServer),
+            "{format:?}"
+        );
+        assert_eq!(e.to_string(), "tftp_server: required field is missing");
+    }
+}
+
+#[test]
+fn the_tftp_server_must_be_an_address_of_the_format_family() {
+    let with = |server: &str| {
+        format!(
+            r#"{{"schema": 1, "http_server": "192.0.2.1", "http_root": "/srv/http", "tftp_server": "{server}"}}"#
+        )
+    };
+    let wrong = Error::at(ErrorKind::WrongAddressFamily, Field::TftpServer);
+    for format in [Format::Isc6, Format::Kea6] {
+        assert_eq!(error_of(&with("192.0.2.1"), format), wrong, "{format:?}");
+    }
+    for format in [Format::Isc, Format::Kea4] {
+        assert_eq!(error_of(&with("2001:db8::1"), format), wrong, "{format:?}");
+    }
+    for format in FORMATS {
+        assert_eq!(
+            error_of(&with("tftp.example.com"), format),
+            wrong,
+            "{format:?}"
+        );
+    }
+}
+
+/// A site whose main script URL is `len` bytes long, over https; the loaders' names are no
+/// longer than the script's, so the HTTP-boot loader URLs are no longer than it either.
+fn https_site_with_script_url_of(len: usize) -> String {
+    let base = "https://boot.example.com/";
+    let tail = "/boot.ipxe";
+    let prefix = format!("{base}{}", "p".repeat(len - base.len() - tail.len()));
+    format!(
+        r#"{{"schema": 1, "http_server": "{prefix}", "http_root": "/srv/http", "tftp_server": "192.0.2.1",
+            "pxe_bootfile_name": "b.kpxe", "uefi_x64_bootfile_name": "x64.efi",
+            "uefi_arm64_bootfile_name": "arm64.efi"}}"#
+    )
+}
+
+#[test]
+fn a_script_url_must_fit_one_dhcp_option() {
+    let fits = https_site_with_script_url_of(255);
+    let too_long = https_site_with_script_url_of(256);
+    for format in [Format::Dnsmasq, Format::Isc, Format::Kea4, Format::Neutron] {
+        render_doc(fits.as_bytes(), format).unwrap_or_else(|e| panic!("{format:?}: {e}"));
+        let e = error_of(&too_long, format);
+        assert_eq!(
+            e,
+            Error::at(ErrorKind::TooLong { max: 255 }, Field::HttpServer),
+            "{format:?}"
+        );
+        assert_eq!(e.to_string(), "http_server: too long (at most 255 bytes)");
+    }
+}
+
+#[test]
+fn an_http_boot_loader_url_must_fit_one_dhcp_option_too() {
+    // The script URL fits (255 bytes) but `<http_server>/snponly-arm64.efi` does not.
+    let doc =
+        https_site_with_script_url_of(255).replace(r#""arm64.efi""#, r#""snponly-arm64.efi""#);
+    for format in [Format::Dnsmasq, Format::Isc, Format::Kea4] {
+        let e = error_of(&doc, format);
+        assert_eq!(
+            e,
+            Error::at(ErrorKind::TooLong { max: 255 }, Field::HttpServer),
+            "{format:?}"
+        );
+    }
+    // Neutron hands out no HTTP-boot URL.
+    render_doc(doc.as_bytes(), Format::Neutron).unwrap();
+}
+
+#[test]
+fn an_invalid_node_is_named() {
+    let doc = r#"{"schema": 1, "http_server": "192.0.2.1", "http_root": "/srv/http", "tftp_server": "192.0.2.1",
+        "nodes": [{"id": "ok", "nics": ["52:54:00:00:00:01"], "mode": "local"},
+                  {"id": "bad", "nics": ["52:54:00:00:00:02"], "mode": "local", "ipv4": "300.1.1.1"}]}"#;
+    let site = Site::parse(doc.as_bytes()).unwrap();
+    for format in FORMATS
+        .into_iter()
+        .filter(|f| !matches!(f, Format::Isc6 | Format::Kea6))
+    {
+        let e = format.render(&site).expect_err("invalid node");
+        assert_eq!(
+            (e.kind, e.field, e.node),
+            (ErrorKind::InvalidHost, Some(Field::Ipv4), Some(1)),
+            "{format:?}"
+        );
+    }
+}
+
+#[test]
+fn a_small_buffer_is_an_error_not_a_panic() {
+    let doc = site_doc("mixed");
+    let site = Site::parse(&doc).unwrap();
+    for size in [0usize, 1, 100, 1000] {
+        let mut buf = vec![0u8; size];
+        let result = ipxegen_core::output::write_to_slice(&mut buf, |w| {
+            servers::write_kea_dhcp4_config(&site, w)
+        });
+        assert_eq!(
+            result.unwrap_err().kind,
+            ErrorKind::Write(embedded_io::ErrorKind::WriteZero)
+        );
+    }
+}
+
+#[test]
+fn kea_outputs_are_json_with_the_decision_table() {
+    let doc = site_doc("mixed");
+    let kea: serde_json::Value =
+        serde_json::from_slice(&render_doc(&doc, Format::Kea4).unwrap()).unwrap();
+    let d = &kea["Dhcp4"];
+    let classes = d["client-classes"].as_array().unwrap();
+    let names: Vec<&str> = classes
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "ipxegen-ipxe",
+            "ipxegen-pxe-bios",
+            "ipxegen-pxe-efi-x64",
+            "ipxegen-pxe-efi-arm64",
+            "ipxegen-http-efi-x64",
+            "ipxegen-http-efi-arm64"
+        ]
+    );
+    for class in &classes[1..] {
+        assert!(
+            class["test"]
+                .as_str()
+                .unwrap()
+                .starts_with("not member('ipxegen-ipxe') and ")
+        );
+    }
+    assert_eq!(
+        classes[0]["boot-file-name"],
+        "http://boot.example.com:8080/main.ipxe"
+    );
+    assert_eq!(classes[1]["boot-file-name"], "ipxe.kpxe");
+    assert_eq!(classes[1]["next-server"], "192.0.2.20");
+    assert_eq!(
+        classes[4]["boot-file-name"],
+        "http://boot.example.com:8080/ipxe-x86_64.efi"
+    );
+    // bios-1 (1 NIC), the deploy node (2 boot NICs of 3), uefi-local (hostname only).
+    let reservations = d["reservations"].as_array().unwrap();
+    let macs: Vec<&str> = reservations
+        .iter()
+        .map(|r| r["hw-address"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        macs,
+        [
+            "52:54:00:00:20:01",
+            "52:54:00:00:20:02",
+            "52:54:00:00:20:04",
+            "52:54:00:00:20:05"
+        ]
+    );
+    assert_eq!(reservations[1]["ip-address"], reservations[2]["ip-address"]);
+    assert_eq!(d["ip-reservations-unique"], false);
+    assert_eq!(d["reservations-global"], true);
+    assert_eq!(d["subnet4"], serde_json::json!([]));
+
+    let doc6 = site_doc("ipv6");
+    let kea6: serde_json::Value =
+        serde_json::from_slice(&render_doc(&doc6, Format::Kea6).unwrap()).unwrap();
+    let classes = kea6["Dhcp6"]["client-classes"].as_array().unwrap();
+    assert_eq!(
+        classes[0]["test"],
+        "substring(option[15].hex,2,4) == 'iPXE'"
+    );
+    assert_eq!(
+        classes[0]["option-data"][0]["data"],
+        "http://[2001:db8::10]:8080/boot.ipxe"
+    );
+    assert_eq!(
+        classes[1]["option-data"][0]["data"],
+        "tftp://[2001:db8::10]/snponly.efi"
+    );
+    assert_eq!(classes[3]["option-data"][0]["name"], "vendor-class");
+    assert_eq!(
+        classes[3]["option-data"][0]["data"],
+        "343, 000a48545450436c69656e74"
+    );
+}
+
+#[test]
+fn neutron_output_is_one_entry_per_boot_nic_as_ironic_sends_it() {
+    let doc = site_doc("mixed");
+    let v: serde_json::Value =
+        serde_json::from_slice(&render_doc(&doc, Format::Neutron).unwrap()).unwrap();
+    let ports = v["ports"].as_array().unwrap();
+    let pairs: Vec<(&str, &str)> = ports
+        .iter()
+        .map(|p| (p["node"].as_str().unwrap(), p["mac"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("bios-1", "52:54:00:00:20:01"),
+            ("2f1c7a52-8a1e-4c1b-9a57-0d0f3e6b7c21", "52:54:00:00:20:02"),
+            ("2f1c7a52-8a1e-4c1b-9a57-0d0f3e6b7c21", "52:54:00:00:20:04"),
+            ("uefi-local", "52:54:00:00:20:05"),
+            ("arm64-1", "52:54:00:00:20:06"),
+            ("no-reservation", "52:54:00:00:20:07"),
+        ]
+    );
+    for port in ports {
+        for opt in port["extra_dhcp_opts"].as_array().unwrap() {
+            assert_eq!(opt.as_object().unwrap().len(), 3);
+            assert!(opt["opt_name"].is_string() && opt["opt_value"].is_string());
+            assert_eq!(opt["ip_version"], 4);
+        }
+    }
+    let opts = |i: usize| ports[i]["extra_dhcp_opts"].as_array().unwrap().clone();
+    assert_eq!(
+        opts(0)[0],
+        serde_json::json!({"opt_name": "tag:!ipxe,67", "opt_value": "ipxe.kpxe", "ip_version": 4})
+    );
+    assert_eq!(
+        opts(3)[0]["opt_value"],
+        "ipxe-x86_64.efi",
+        "firmware uefi gets the x64 loader"
+    );
+    assert_eq!(
+        opts(0)[1]["opt_value"],
+        "http://boot.example.com:8080/main.ipxe"
+    );
+    let first = opts(0);
+    let names: Vec<&str> = first
+        .iter()
+        .map(|o| o["opt_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "tag:!ipxe,67",
+            "tag:ipxe,67",
+            "66",
+            "150",
+            "server-ip-address"
+        ]
+    );
+
+    let doc6 = site_doc("ipv6");
+    let v6: serde_json::Value =
+        serde_json::from_slice(&render_doc(&doc6, Format::Neutron).unwrap()).unwrap();
+    assert_eq!(
+        v6["ports"][0]["extra_dhcp_opts"],
+        serde_json::json!([
+            {"opt_name": "tag:!ipxe6,59", "opt_value": "tftp://[2001:db8::10]/snponly.efi", "ip_version": 6},
+            {"opt_name": "tag:ipxe6,59", "opt_value": "http://[2001:db8::10]:8080/boot.ipxe", "ip_version": 6}
+        ])
+    );
+}
+
+/// A request of `kind` from architecture `arch`, for the reply builder.
+fn request(family: Family, kind: ClientKind, arch: Option<ClientArch>) -> ClientRequest {
+    ClientRequest {
+        family,
+        message_type: Some(1),
+        xid: 1,
+        kind,
+        arch,
+        vendor_class: Default::default(),
+        features: Default::default(),
+        ipxe_version: None,
+        mac: None,
+        duid: Default::default(),
+    }
+}
+
+#[test]
+fn every_row_gives_the_boot_file_the_reply_builder_gives() {
+    for stem in [
+        "bios",
+        "mixed",
+        "long-url",
+        "special-chars",
+        "ipv6",
+        "ipv6-special",
+    ] {
+        let doc = site_doc(stem);
+        let site = Site::parse(&doc).unwrap();
+        let config = site.config();
+        let (family, rows): (Family, &[table::Stage1]) = match config.tftp_server {
+            Some(Host::V6(_)) => (Family::V6, &table::STAGE1_V6),
+            _ => (Family::V4, &table::STAGE1_V4),
+        };
+        let ipxe = build_reply(
+            config,
+            &request(family, ClientKind::Ipxe, Some(ClientArch(7))),
+        )
+        .unwrap();
+        assert_eq!(ipxe.bootfile, table::script_url(config).unwrap(), "{stem}");
+        for row in rows {
+            for arch in row.archs {
+                let (kind, expected) = match row.fetch {
+                    table::Fetch::Http => (
+                        ClientKind::UefiHttpBoot,
+                        table::http_loader_url(config, row.loader).unwrap(),
+                    ),
+                    table::Fetch::Tftp => (
+                        ClientKind::FirmwarePxe,
+                        match family {
+                            Family::V4 => table::tftp_loader_name(config, row.loader)
+                                .unwrap()
+                                .try_into()
+                                .unwrap(),
+                            Family::V6 => table::tftp_loader_url(
+                                table::tftp_server_v6(config).unwrap(),
+                                config,
+                                row.loader,
+                            )
+                            .unwrap(),
+                        },
+                    ),
+                };
+                let reply = build_reply(config, &request(family, kind, Some(*arch))).unwrap();
+                assert_eq!(reply.bootfile, expected, "{stem} {}", row.name);
+                if family == Family::V4 && row.fetch == table::Fetch::Tftp {
+                    let Some(Host::V4(server)) = config.tftp_server else {
+                        panic!()
+                    };
+                    assert_eq!(reply.siaddr, Some(server), "{stem} {}", row.name);
+                }
+                if row.fetch == table::Fetch::Http {
+                    assert_eq!(
+                        reply.vendor_class,
+                        Some("HTTPClient"),
+                        "{stem} {}",
+                        row.name
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn dnsmasq_lines_fit_its_line_buffer() {
+    // dnsmasq reads a config line into a 1025-byte buffer (MAXDNAME); a longer line would be
+    // read as two.
+    for (stem, _) in SITES {
+        let text =
+            String::from_utf8(render_doc(&site_doc(stem), Format::Dnsmasq).unwrap()).unwrap();
+        assert!(text.lines().all(|l| l.len() < 1024), "{stem}");
+    }
+    let macs: Vec<String> = (0..8)
+        .map(|i| format!("\"52:54:00:00:99:{i:02x}\""))
+        .collect();
+    let doc = format!(
+        r#"{{"schema": 1, "http_server": "192.0.2.1", "http_root": "/r", "tftp_server": "192.0.2.1",
+            "nodes": [{{"id": "n", "nics": [{}], "mode": "local", "ipv4": "192.0.2.9", "ipv6": "2001:db8::9",
+                        "hostname": "{}"}}]}}"#,
+        macs.join(","),
+        [
+            "a".repeat(63),
+            "b".repeat(63),
+            "c".repeat(63),
+            "d".repeat(61)
+        ]
+        .join(".")
+    );
+    let text = String::from_utf8(render_doc(doc.as_bytes(), Format::Dnsmasq).unwrap()).unwrap();
+    let host = text.lines().find(|l| l.starts_with("dhcp-host=")).unwrap();
+    assert!(host.len() < 1024, "{}", host.len());
+}

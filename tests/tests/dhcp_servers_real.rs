@@ -1,0 +1,300 @@
+//! Every golden DHCP server config (`tests/golden/dhcp/`, which `dhcp_servers.rs` proves equal
+//! to what the core renders) is accepted by the real server's own check:
+//!
+//! | golden file | check |
+//! |---|---|
+//! | `*.dnsmasq.conf` | `dnsmasq --test -C FILE` |
+//! | `*.dhcpd.conf` | `dhcpd -t -cf FILE -lf TMP` |
+//! | `*.dhcpd6.conf` | `dhcpd -6 -t -cf FILE -lf TMP` |
+//! | `*.kea-dhcp4.json` | `kea-dhcp4 -t FILE` |
+//! | `*.kea-dhcp6.json` | `kea-dhcp6 -t FILE` |
+//! | `*.neutron.json` | parsed as JSON (Neutron has no offline check) |
+//!
+//! Each check only parses the file and exits: no server is started, nothing listens, and each
+//! run is killed if it takes more than [`CHECK_TIMEOUT`]. A negative control per server shows
+//! that its check does reject a broken file, so a pass means something.
+//!
+//! A missing server binary fails the test when `CI=true`; otherwise the test says it was
+//! skipped and why. Debian packages: `dnsmasq-base`, `isc-dhcp-server`, `kea-dhcp4-server`,
+//! `kea-dhcp6-server` (binaries in /usr/sbin).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers fail the test loudly"
+)]
+
+use ipxegen_tests::golden_dir;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// Longest a server's check may take before it is killed and the test fails.
+const CHECK_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Clone, Copy, Debug)]
+enum Server {
+    Dnsmasq,
+    Dhcpd4,
+    Dhcpd6,
+    Kea4,
+    Kea6,
+}
+
+const SERVERS: [Server; 5] = [
+    Server::Dnsmasq,
+    Server::Dhcpd4,
+    Server::Dhcpd6,
+    Server::Kea4,
+    Server::Kea6,
+];
+
+impl Server {
+    fn suffix(self) -> &'static str {
+        match self {
+            Server::Dnsmasq => ".dnsmasq.conf",
+            Server::Dhcpd4 => ".dhcpd.conf",
+            Server::Dhcpd6 => ".dhcpd6.conf",
+            Server::Kea4 => ".kea-dhcp4.json",
+            Server::Kea6 => ".kea-dhcp6.json",
+        }
+    }
+
+    fn binary(self) -> &'static str {
+        match self {
+            Server::Dnsmasq => "dnsmasq",
+            Server::Dhcpd4 | Server::Dhcpd6 => "dhcpd",
+            Server::Kea4 => "kea-dhcp4",
+            Server::Kea6 => "kea-dhcp6",
+        }
+    }
+
+    /// A change to a valid file that the server must refuse.
+    fn break_config(self, text: &str) -> String {
+        let (from, to) = match self {
+            // dhcp-match needs a tag and an option.
+            Server::Dnsmasq => ("dhcp-match=set:ipxe,175", "dhcp-match=set:ipxe"),
+            // A statement without its semicolon.
+            Server::Dhcpd4 => (
+                "option ipxegen.no-pxedhcp 1;",
+                "option ipxegen.no-pxedhcp 1",
+            ),
+            Server::Dhcpd6 => ("code 15 = string;", "code 15 = string"),
+            // A class test Kea's expression parser refuses.
+            Server::Kea4 => ("option[175].exists", "option[175].exist"),
+            Server::Kea6 => ("option[15].hex,2,4)", "option[15].hex,2,4"),
+        };
+        assert!(
+            text.contains(from),
+            "{self:?}: the negative control needs {from:?}"
+        );
+        text.replacen(from, to, 1)
+    }
+}
+
+/// Where the server binary is: on PATH, or in /usr/sbin or /sbin (often not on a user's PATH).
+fn find_binary(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain([PathBuf::from("/usr/sbin"), PathBuf::from("/sbin")])
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// The binary, or `None` after saying the check is skipped; under `CI=true` a missing binary
+/// fails the test instead.
+fn binary_or_skip(server: Server) -> Option<PathBuf> {
+    let found = find_binary(server.binary());
+    if found.is_none() {
+        let why = format!(
+            "{} is not installed (Debian: dnsmasq-base, isc-dhcp-server, kea-dhcp4-server, kea-dhcp6-server)",
+            server.binary()
+        );
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{server:?} check cannot run under CI: {why}"
+        );
+        eprintln!("SKIPPED: {server:?} check: {why}");
+    }
+    found
+}
+
+/// A fresh temporary directory, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Self {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "ipxegen-dhcp-check-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What a check printed and how it ended.
+struct Outcome {
+    status: ExitStatus,
+    output: String,
+}
+
+/// Runs `server`'s own check on `config`, killed after [`CHECK_TIMEOUT`].
+fn check(binary: &Path, server: Server, config: &Path) -> Outcome {
+    let tmp = TempDir::new();
+    let log = tmp.0.join("output");
+    let mut cmd = Command::new(binary);
+    match server {
+        Server::Dnsmasq => {
+            cmd.arg("--test").arg("-C").arg(config);
+        }
+        Server::Dhcpd4 | Server::Dhcpd6 => {
+            let leases = tmp.0.join("leases");
+            std::fs::write(&leases, b"").unwrap();
+            if matches!(server, Server::Dhcpd6) {
+                cmd.arg("-6");
+            }
+            cmd.arg("-t")
+                .arg("-cf")
+                .arg(config)
+                .arg("-lf")
+                .arg(&leases)
+                .arg("-pf")
+                .arg(tmp.0.join("pid"));
+        }
+        Server::Kea4 | Server::Kea6 => {
+            cmd.arg("-t")
+                .arg(config)
+                .env("KEA_LOCKFILE_DIR", "none")
+                .env("KEA_PIDFILE_DIR", &tmp.0);
+        }
+    }
+    let file = std::fs::File::create(&log).unwrap();
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .spawn()
+        .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > CHECK_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "{server:?} check of {} took over {CHECK_TIMEOUT:?}",
+                config.display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Outcome {
+        status,
+        output: std::fs::read_to_string(&log).unwrap_or_default(),
+    }
+}
+
+fn golden_files(suffix: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(golden_dir().join("dhcp"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(suffix))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no golden *{suffix} files");
+    files
+}
+
+fn accepts_every_golden(server: Server) {
+    let Some(binary) = binary_or_skip(server) else {
+        return;
+    };
+    let mut failures = Vec::new();
+    for file in golden_files(server.suffix()) {
+        let outcome = check(&binary, server, &file);
+        if !outcome.status.success() {
+            failures.push(format!(
+                "{}: {server:?} refused it ({}):\n{}",
+                file.display(),
+                outcome.status,
+                outcome.output
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn refuses_a_broken_config(server: Server) {
+    let Some(binary) = binary_or_skip(server) else {
+        return;
+    };
+    let valid = golden_files(server.suffix()).remove(0);
+    let text = std::fs::read_to_string(&valid).unwrap();
+    let tmp = TempDir::new();
+    let broken = tmp.0.join(valid.file_name().unwrap());
+    std::fs::write(&broken, server.break_config(&text)).unwrap();
+    let outcome = check(&binary, server, &broken);
+    assert!(
+        !outcome.status.success(),
+        "{server:?} accepted a broken file:\n{}",
+        outcome.output
+    );
+    // The same check passes on the file before the change.
+    assert!(check(&binary, server, &valid).status.success());
+}
+
+#[test]
+fn dnsmasq_accepts_every_golden() {
+    accepts_every_golden(Server::Dnsmasq);
+}
+
+#[test]
+fn dhcpd_accepts_every_golden() {
+    accepts_every_golden(Server::Dhcpd4);
+}
+
+#[test]
+fn dhcpd6_accepts_every_golden() {
+    accepts_every_golden(Server::Dhcpd6);
+}
+
+#[test]
+fn kea_dhcp4_accepts_every_golden() {
+    accepts_every_golden(Server::Kea4);
+}
+
+#[test]
+fn kea_dhcp6_accepts_every_golden() {
+    accepts_every_golden(Server::Kea6);
+}
+
+#[test]
+fn each_check_refuses_a_broken_config() {
+    for server in SERVERS {
+        refuses_a_broken_config(server);
+    }
+}
+
+#[test]
+fn neutron_goldens_are_json() {
+    for file in golden_files(".neutron.json") {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let value: serde_json::Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        assert!(value["ports"].is_array(), "{}", file.display());
+    }
+}
