@@ -44,9 +44,7 @@ use crate::sources::{SourceState, Sources};
 use embedded_io::Write as _;
 use embedded_io_adapters::std::FromStd;
 use indicatif::ProgressBar;
-use ipxegen_core::manifest::{
-    Digested, HashingWriter, Item, ItemKind, MANIFEST_NAME, ManifestWriter,
-};
+use ipxegen_core::manifest::{Digested, HashingWriter, Item, MANIFEST_NAME, ManifestWriter};
 use ipxegen_core::tree::{Entry, EntryKind, Root, Script, walk_tree, write_script};
 use ipxegen_core::{Error, ErrorKind, Site};
 use std::collections::hash_map::DefaultHasher;
@@ -1039,25 +1037,10 @@ fn run(b: &mut Builder<'_, '_, '_>) -> Result<(), BuildError> {
                     return Err(Error::new(ErrorKind::Internal));
                 }
             };
-            let (kind, source, link) = match entry.kind {
-                EntryKind::Directory => return Ok(()),
-                EntryKind::Script(_) => (ItemKind::Script, None, None),
-                EntryKind::PerMac { target, .. } => (
-                    ItemKind::PerMac,
-                    None,
-                    (links == Links::Symlink).then_some(target),
-                ),
-                EntryKind::File { source } => (ItemKind::File, Some(source.as_str()), None),
-                EntryKind::Loader { name } => (ItemKind::Loader, Some(name.as_str()), None),
-            };
-            manifest.item(&Item {
-                root: entry.root,
-                path: entry.path,
-                kind,
-                source,
-                link,
-                digest,
-            })
+            match Item::of_entry(entry, links == Links::Symlink, digest) {
+                Some(item) => manifest.item(&item),
+                None => Ok(()),
+            }
         })?;
         manifest.finish()
     });

@@ -7,7 +7,7 @@
 //! UI's download are this function.
 
 use crate::error::Result;
-use crate::manifest::{Digested, Item, ItemKind, MANIFEST_NAME, ManifestWriter, script_digest};
+use crate::manifest::{Digested, Item, MANIFEST_NAME, ManifestWriter, script_digest};
 use crate::output::{CountingWriter, output_len};
 use crate::site::Site;
 use crate::tar::{TarKind, TarWriter};
@@ -22,34 +22,6 @@ pub enum LinkMode {
     Symlink,
     /// A copy of the config (for servers and object stores without links).
     Copy,
-}
-
-/// The manifest item of `entry` as an archive lists it (`None` for a directory), with
-/// `digest` as its size and hash.
-fn archive_item<'e>(
-    entry: &Entry<'e>,
-    links: LinkMode,
-    digest: Option<Digested>,
-) -> Option<Item<'e>> {
-    let (kind, source, link) = match entry.kind {
-        EntryKind::Directory => return None,
-        EntryKind::Script(_) => (ItemKind::Script, None, None),
-        EntryKind::PerMac { target, .. } => (
-            ItemKind::PerMac,
-            None,
-            (links == LinkMode::Symlink).then_some(target),
-        ),
-        EntryKind::File { source } => (ItemKind::File, Some(source.as_str()), None),
-        EntryKind::Loader { name } => (ItemKind::Loader, Some(name.as_str()), None),
-    };
-    Some(Item {
-        root: entry.root,
-        path: entry.path,
-        kind,
-        source,
-        link,
-        digest,
-    })
 }
 
 /// The script an entry holds, if any.
@@ -85,7 +57,7 @@ pub fn write_archive_manifest<W: Write>(
                 }
             },
         };
-        match archive_item(entry, links, digest) {
+        match Item::of_entry(entry, links == LinkMode::Symlink, digest) {
             Some(item) => manifest.item(&item),
             None => Ok(()),
         }
@@ -127,7 +99,7 @@ pub fn write_tree_archive<W: Write>(site: &Site<'_>, links: LinkMode, out: &mut 
             size,
             sha256: [0; 32],
         });
-        if let Some(item) = archive_item(entry, links, digest) {
+        if let Some(item) = Item::of_entry(entry, links == LinkMode::Symlink, digest) {
             sizing.item(&item)?;
         }
         if entry.root != Root::Http {

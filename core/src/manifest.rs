@@ -14,7 +14,7 @@
 
 use crate::error::{Error, Result};
 use crate::site::Site;
-use crate::tree::{Root, Script, write_script};
+use crate::tree::{Entry, EntryKind, Root, Script, write_script};
 use embedded_io::Write;
 use sha2::{Digest, Sha256};
 
@@ -116,6 +116,35 @@ pub struct Item<'a> {
     pub link: Option<&'a str>,
     /// Size and hash, when the content is in the tree.
     pub digest: Option<Digested>,
+}
+
+impl<'e> Item<'e> {
+    /// The manifest item of a tree entry (`None` for a directory), with `digest` as its size
+    /// and hash; `per_mac_links` says whether per-MAC entries are links (their target is
+    /// listed) or copies.
+    pub fn of_entry(
+        entry: &Entry<'e>,
+        per_mac_links: bool,
+        digest: Option<Digested>,
+    ) -> Option<Self> {
+        let (kind, source, link) = match entry.kind {
+            EntryKind::Directory => return None,
+            EntryKind::Script(_) => (ItemKind::Script, None, None),
+            EntryKind::PerMac { target, .. } => {
+                (ItemKind::PerMac, None, per_mac_links.then_some(target))
+            }
+            EntryKind::File { source } => (ItemKind::File, Some(source.as_str()), None),
+            EntryKind::Loader { name } => (ItemKind::Loader, Some(name.as_str()), None),
+        };
+        Some(Item {
+            root: entry.root,
+            path: entry.path,
+            kind,
+            source,
+            link,
+            digest,
+        })
+    }
 }
 
 /// Writes a manifest, entry by entry.
