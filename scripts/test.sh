@@ -43,7 +43,7 @@ need() {
 
 stage "cargo fmt" cargo fmt --all -- --check
 stage "cargo clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
-stage "host tests" cargo test --workspace --locked
+stage "host tests" cargo test --workspace --locked --no-fail-fast
 for target in thumbv7em-none-eabihf riscv32imac-unknown-none-elf wasm32-unknown-unknown; do
     stage "core for $target" cargo build --locked -p ipxegen-core --target "$target"
 done

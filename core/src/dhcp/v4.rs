@@ -442,6 +442,59 @@ mod tests {
         }
     }
 
+    /// Every option whose data is free bytes (or whole elements) round-trips at each length it
+    /// allows among 0, 1, 254, 255 (and is refused at 256 and 511).
+    #[test]
+    fn every_option_at_the_length_limits() {
+        let data = [0x41u8; 511];
+        type Make = fn(&[u8]) -> DhcpOption<'_>;
+        let options: [(Make, usize); 11] = [
+            (|d| DhcpOption::VendorClass(d), 1),
+            (|d| DhcpOption::TftpServerName(d), 1),
+            (|d| DhcpOption::BootfileName(d), 1),
+            (|d| DhcpOption::UserClass(d), 1),
+            (|d| DhcpOption::ClientMachineId(d), 1),
+            (|d| DhcpOption::PxelinuxConfigFile(d), 1),
+            (|d| DhcpOption::PxelinuxPathPrefix(d), 1),
+            (|d| DhcpOption::Other { code: 12, data: d }, 1),
+            (|d| DhcpOption::ClientArch(ArchList(d)), 2),
+            (|d| DhcpOption::TftpServers(Ipv4List(d)), 4),
+            (|d| DhcpOption::VendorSpecific(d), 255),
+        ];
+        for (make, element) in options {
+            for len in [0usize, 1, 254, 255, 256, 511] {
+                let len = len - len % element;
+                let option = make(&data[..len]);
+                let mut buf = [0xa5u8; 600];
+                let result = write_to_slice(&mut buf, |w| option.emit(w));
+                if len > 255 {
+                    assert_eq!(result.unwrap_err().kind, ErrorKind::TooLong { max: 255 });
+                    continue;
+                }
+                let n = result.unwrap();
+                assert_eq!((n, usize::from(buf[1])), (len + 2, len), "{option:?}");
+                let parsed = DhcpOption::parse(Tlvs::new(&buf[..n]).next().unwrap().unwrap());
+                // 43's data must itself be sub-options: only the empty list is valid here.
+                if option.code() == code::VENDOR_SPECIFIC && len > 0 {
+                    assert!(parsed.is_err());
+                } else {
+                    assert_eq!(parsed.unwrap(), option);
+                }
+            }
+        }
+        // 175 and 43 at 255 bytes of real sub-options.
+        let mut subs = [0u8; 255];
+        subs[0] = 190;
+        subs[1] = 253;
+        let option = DhcpOption::Ipxe(&subs);
+        let mut buf = [0u8; 300];
+        let n = write_to_slice(&mut buf, |w| option.emit(w)).unwrap();
+        assert_eq!(
+            DhcpOption::parse(Tlvs::new(&buf[..n]).next().unwrap().unwrap()).unwrap(),
+            option
+        );
+    }
+
     #[test]
     fn malformed_shapes_are_refused() {
         for (code, data) in [

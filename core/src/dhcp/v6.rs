@@ -332,8 +332,18 @@ mod tests {
     #[test]
     fn data_lengths() {
         let data = [b'u'; 511];
-        for len in [0usize, 1, 254, 255, 256, 511] {
-            let option = Dhcpv6Option::BootfileUrl(&data[..len]);
+        type Make = fn(&[u8]) -> Dhcpv6Option<'_>;
+        let makes: [(Make, usize); 3] = [
+            (|d| Dhcpv6Option::BootfileUrl(d), 1),
+            (|d| Dhcpv6Option::ClientArch(d), 2),
+            (|d| Dhcpv6Option::Other { code: 1, data: d }, 1),
+        ];
+        for ((make, element), len) in makes
+            .iter()
+            .flat_map(|m| [0usize, 1, 254, 255, 256, 511].map(|l| (*m, l)))
+        {
+            let len = len - len % element;
+            let option = make(&data[..len]);
             let mut buf = [0u8; 600];
             let n = write_to_slice(&mut buf, |w| option.emit(w)).unwrap();
             assert_eq!(n, len + 4);
