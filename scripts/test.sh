@@ -59,6 +59,9 @@ fi
 if need "web bundle" wasm-bindgen; then
     stage "web bundle" bash web/build.sh
 fi
+if need "web end to end" chromium node wasm-bindgen; then
+    stage "web end to end" bash tests/e2e/web/run.sh
+fi
 
 passed=$(grep -aoE '^test result: (ok|FAILED)\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
 failed=$(grep -aoE '^test result: (ok|FAILED)\. [0-9]+ passed; [0-9]+ failed' "$log" | awk '{s+=$6} END {print s+0}')

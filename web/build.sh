@@ -29,20 +29,26 @@ wasm_opt="web/node_modules/.bin/wasm-opt"
 cargo build --profile web --target wasm32-unknown-unknown -p ipxegen-web
 
 target_dir="${CARGO_TARGET_DIR:-target}"
-out="web/dist"
-rm -rf "$out"
-mkdir -p "$out"
+# Staged in a fresh directory, then moved into place: a concurrent build or a server reading
+# web/dist never sees a half-written bundle.
+dist="web/dist"
+out="$(mktemp -d web/.dist.XXXXXX)"
+trap 'rm -rf "$out"' EXIT
 wasm-bindgen --target web --no-typescript --out-dir "$out" \
     "$target_dir/wasm32-unknown-unknown/web/ipxegen-web.wasm"
 wasm="$out/ipxegen-web_bg.wasm"
 "$wasm_opt" -Oz "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
 cp web/index.html "$out/"
+chmod 755 "$out"
+rm -rf "$dist"
+mv "$out" "$dist"
+wasm="$dist/ipxegen-web_bg.wasm"
 
 gzipped() {
     gzip -9 --stdout "$1" | wc -c
 }
-for file in "$wasm" "$out/ipxegen-web.js"; do
+for file in "$wasm" "$dist/ipxegen-web.js"; do
     printf '%-28s %8d bytes, %8d gzipped (gzip -9)\n' "$(basename "$file")" \
         "$(wc -c <"$file")" "$(gzipped "$file")"
 done
