@@ -111,3 +111,138 @@ fn arbitrary_bytes_never_panic() {
         let _ = lint(&script);
     }
 }
+
+mod generated_sites {
+    //! Property: for any valid site (every boot mode, option combination and NIC count the
+    //! generator below draws), the main script and every node config lint clean.
+
+    use super::lint;
+    use ipxegen_core::{Site, ipxe};
+    use ipxegen_tests::VecWriter;
+    use proptest::prelude::*;
+
+    const MODES: [&str; 7] = [
+        "deploy", "local", "ramdisk", "iso", "iscsi", "anaconda", "chain",
+    ];
+
+    fn url(https: bool, path: &str) -> String {
+        format!(
+            "{}://images.example.com/{path}",
+            if https { "https" } else { "http" }
+        )
+    }
+
+    /// One node of `mode` with `nics` NICs (the first may be marked not to boot).
+    fn node(
+        i: usize,
+        mode: &str,
+        nics: usize,
+        https: bool,
+        local_files: bool,
+        firmware: &str,
+        args: &str,
+    ) -> String {
+        let macs: Vec<String> = (0..nics)
+            .map(|n| {
+                let mac = format!("52:54:00:{:02x}:{:02x}:{:02x}", i / 256, i % 256, n);
+                if n == 0 && nics > 1 {
+                    format!(r#"{{"mac": "{mac}", "pxe": false}}"#)
+                } else {
+                    format!("\"{mac}\"")
+                }
+            })
+            .collect();
+        let image = |name: &str| {
+            if local_files {
+                format!("/srv/images/{name}")
+            } else {
+                url(https, name)
+            }
+        };
+        let kernel_args = if args.is_empty() {
+            String::new()
+        } else {
+            format!(r#", "kernel_args": "{args}""#)
+        };
+        let extra = match mode {
+            "deploy" | "ramdisk" => format!(r#", "kernel": "{}", "ramdisk": "{}"{kernel_args}"#, image("vmlinuz"), image("initrd")),
+            "iso" => format!(r#", "iso": "{}""#, image("boot.iso")),
+            "iscsi" => r#", "initiator_iqn": "iqn.2026-11.com.example:i", "iscsi": [{"server": "192.0.2.30", "iqn": "iqn.2010-04.org.example:a", "username": "u", "password": "p"}, {"server": "2001:db8::1", "port": 3261, "lun": 2, "iqn": "iqn.2010-04.org.example:b"}]"#.to_string(),
+            "anaconda" => format!(
+                r#", "kernel": "{}", "ramdisk": "{}", "kickstart": "{}", "{}": "{}"{kernel_args}"#,
+                image("vmlinuz"),
+                image("initrd"),
+                url(https, "ks.cfg"),
+                if i.is_multiple_of(2) { "repo" } else { "stage2" },
+                url(https, "os/")
+            ),
+            "chain" => format!(r#", "url": "{}""#, url(https, "next.ipxe")),
+            _ => String::new(),
+        };
+        format!(
+            r#"{{"id": "node-{i}", "nics": [{}], "mode": "{mode}", "firmware": "{firmware}", "retries": {}, "timeout_ms": {}{extra}}}"#,
+            macs.join(", "),
+            i % 4,
+            1000 + 1000 * (i % 7)
+        )
+    }
+
+    fn site_doc(
+        nodes: &[(usize, usize, bool, bool, usize, usize)],
+        base_https: bool,
+        fallback: u8,
+        reboot: bool,
+    ) -> String {
+        let nodes: Vec<String> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, &(mode, nics, https, local, firmware, args))| {
+                let args = ["", "quiet", "console=ttyS0,115200n8 ipa-debug=1 -- single"][args % 3];
+                node(
+                    i,
+                    MODES[mode % 7],
+                    nics,
+                    https,
+                    local,
+                    ["any", "bios", "uefi"][firmware % 3],
+                    args,
+                )
+            })
+            .collect();
+        let fallback = match fallback % 3 {
+            0 => String::new(),
+            1 => r#", "ipxe_fallback_script": "fallback.ipxe""#.to_string(),
+            _ => r#", "ipxe_fallback_script": "https://menu.example.com/menu.ipxe""#.to_string(),
+        };
+        format!(
+            r#"{{"schema": 1, "http_server": "{}://boot.example.com:8080/ironic", "http_root": "/srv/http", "tftp_server": "192.0.2.10", "on_retries_exhausted": "{}", "kernel_args": "console=tty0"{fallback}, "nodes": [{}]}}"#,
+            if base_https { "https" } else { "http" },
+            if reboot { "reboot" } else { "poweroff" },
+            nodes.join(", ")
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn every_generated_script_lints_clean(
+            nodes in prop::collection::vec((0usize..7, 1usize..4, any::<bool>(), any::<bool>(), 0usize..3, 0usize..3), 1..8),
+            base_https in any::<bool>(),
+            fallback in any::<u8>(),
+            reboot in any::<bool>(),
+        ) {
+            let doc = site_doc(&nodes, base_https, fallback, reboot);
+            let site = Site::parse(doc.as_bytes()).unwrap_or_else(|e| panic!("{e}\n{doc}"));
+            let mut main = Vec::new();
+            ipxe::write_main_script(site.config(), &mut VecWriter(&mut main)).unwrap();
+            prop_assert_eq!(lint(&main), vec![], "main script of {}", doc);
+            for node in site.nodes() {
+                let node = node.unwrap_or_else(|e| panic!("{e}\n{doc}"));
+                let mut out = Vec::new();
+                ipxe::write_node_config(site.config(), &node, &mut VecWriter(&mut out)).unwrap();
+                prop_assert_eq!(lint(&out), vec![], "{}:\n{}", node.id.as_str(), String::from_utf8_lossy(&out));
+            }
+        }
+    }
+}
