@@ -6,9 +6,9 @@
 //! The same site gives the same bytes, on any target: the CLI's `ipxegen archive` and the web
 //! UI's download are this function.
 
-use crate::error::Result;
+use crate::error::{ErrorKind, Result};
 use crate::manifest::{Digested, Item, MANIFEST_NAME, ManifestWriter, script_digest};
-use crate::output::{CountingWriter, output_len};
+use crate::output::{CountingWriter, output_len, write_to_slice};
 use crate::site::Site;
 use crate::tar::{TarKind, TarWriter};
 use crate::tree::{Entry, EntryKind, Root, Script, walk_tree, write_script};
@@ -65,6 +65,10 @@ pub fn write_archive_manifest<W: Write>(
     manifest.finish()
 }
 
+/// Bytes of stack a script is rendered into before it is copied to the tar (scripts that do
+/// not fit are rendered twice instead: once to count, once to write).
+const SCRIPT_BUFFER: usize = 4096;
+
 /// Writes the archive of `site`'s HTTP root to `out`.
 ///
 /// One walk writes the tar entries and, into a counting sink, the manifest with each
@@ -78,6 +82,10 @@ pub fn write_tree_archive<W: Write>(site: &Site<'_>, links: LinkMode, out: &mut 
     let mut counter = CountingWriter::default();
     let mut sizing = ManifestWriter::begin(site, &mut counter)?;
     let mut last: Option<(Option<usize>, u64)> = None;
+    // Most scripts fit here: rendered once, their bytes give the size and the content (and
+    // the content of the node's per-MAC copies, which follow its config).
+    let mut rendered = [0u8; SCRIPT_BUFFER];
+    let mut rendered_len: Option<usize> = None;
     walk_tree(site, |entry| {
         let size = match script_of(entry) {
             None => None,
@@ -88,7 +96,18 @@ pub fn write_tree_archive<W: Write>(site: &Site<'_>, links: LinkMode, out: &mut 
                     Some(size)
                 }
                 _ => {
-                    let len = output_len(|w| write_script(site, script, w))?;
+                    let len = match write_to_slice(&mut rendered, |w| write_script(site, script, w))
+                    {
+                        Ok(len) => {
+                            rendered_len = Some(len);
+                            len
+                        }
+                        Err(e) if e.kind == ErrorKind::Write(embedded_io::ErrorKind::WriteZero) => {
+                            rendered_len = None;
+                            output_len(|w| write_script(site, script, w))?
+                        }
+                        Err(e) => return Err(e),
+                    };
                     let size = u64::try_from(len).unwrap_or(u64::MAX);
                     last = Some((entry.node, size));
                     Some(size)
@@ -112,7 +131,10 @@ pub fn write_tree_archive<W: Write>(site: &Site<'_>, links: LinkMode, out: &mut 
             }
             (_, Some(size), Some(script)) => {
                 tar.begin(entry.path, TarKind::File(size))?;
-                write_script(site, script, &mut tar)?;
+                match rendered_len.and_then(|len| rendered.get(..len)) {
+                    Some(bytes) => tar.data(bytes)?,
+                    None => write_script(site, script, &mut tar)?,
+                }
                 tar.end_entry()
             }
             _ => Ok(()),

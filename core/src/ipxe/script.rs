@@ -32,10 +32,34 @@ fn internal() -> Error {
     Error::new(ErrorKind::Internal)
 }
 
-/// Checks ipxegen's own static text: plain words, no expansion, nothing iPXE would misread.
+/// Checks ipxegen's own static text: plain words separated by single spaces, no expansion,
+/// nothing iPXE would misread (the rules of [`check_literal`] for each word). One pass over
+/// the bytes: this runs for every word of every line written.
 fn check_static_words(text: &str) -> Result<()> {
-    for word in text.split(' ') {
-        check_literal(word, Position::AfterOptions).map_err(|_| internal())?;
+    let bytes = text.as_bytes();
+    let mut word_start = true;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b' ' if word_start => return Err(internal()),
+            b' ' => {
+                word_start = true;
+                continue;
+            }
+            0x00..=0x1f | 0x7f..=0xff | b'\\' | b'$' | b'{' | b'}' => return Err(internal()),
+            _ => {}
+        }
+        if word_start {
+            let word = bytes.get(i..).unwrap_or_default();
+            let word = word.split(|&c| c == b' ').next().unwrap_or_default();
+            if matches!(b, b'#' | b':') || matches!(word, b"||" | b"&&" | b";") {
+                return Err(internal());
+            }
+            word_start = false;
+        }
+    }
+    if word_start {
+        // Empty text, or a trailing space (an empty last word).
+        return Err(internal());
     }
     Ok(())
 }
