@@ -73,6 +73,32 @@ fn top_level_names<'s>(site: &'s Site<'_>) -> Vec<(&'s str, Field)> {
     names
 }
 
+impl MissingFiles {
+    /// The policy of `build` and `check`: files to place by hand for the built-in example
+    /// (`site` is `None`) or with `--allow-missing`, errors otherwise.
+    pub fn for_site(site: Option<&Path>, allow_missing: bool) -> Self {
+        if allow_missing || site.is_none() {
+            MissingFiles::PlaceByHand
+        } else {
+            MissingFiles::Refuse
+        }
+    }
+}
+
+impl Checked {
+    /// Fails with `<file>: N problems found<consequence>` when the check reported any (each
+    /// was already printed on standard error).
+    pub fn refuse_if_problems(&self, file: &SiteFile, consequence: &str) -> Result<(), Failure> {
+        if self.errors == 0 {
+            return Ok(());
+        }
+        Err(Failure::new(
+            EX_DATAERR,
+            format!("{}: {}{consequence}", file.name, problems(self.errors)),
+        ))
+    }
+}
+
 /// `N problem(s) found` with the right plural.
 pub fn problems(n: usize) -> String {
     format!("{n} problem{} found", if n == 1 { "" } else { "s" })

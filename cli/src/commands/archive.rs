@@ -1,8 +1,8 @@
 //! `ipxegen archive`: the HTTP root of a site's tree as one tar archive, the same bytes on
 //! every run (see `ipxegen_core::archive`).
 
-use crate::failure::{EX_DATAERR, EX_IOERR, Failure};
-use crate::site_check::{MissingFiles, check_site, problems};
+use crate::failure::{EX_IOERR, Failure};
+use crate::site_check::{MissingFiles, check_site};
 use crate::site_file::read_site;
 use ipxegen_core::Site;
 use ipxegen_core::archive::{LinkMode, write_tree_archive};
@@ -86,17 +86,8 @@ pub fn run(args: &ArchiveArgs) -> Result<(), Failure> {
     let file = read_site(args.site.as_deref())?;
     let site =
         Site::parse(&file.bytes).map_err(|e| Failure::in_site(&file.name, &file.bytes, e))?;
-    let checked = check_site(&file, &site, None, MissingFiles::Ignore);
-    if checked.errors > 0 {
-        return Err(Failure::new(
-            EX_DATAERR,
-            format!(
-                "{}: {}; no archive written",
-                file.name,
-                problems(checked.errors)
-            ),
-        ));
-    }
+    check_site(&file, &site, None, MissingFiles::Ignore)
+        .refuse_if_problems(&file, "; no archive written")?;
     let links = match args.links {
         ArchiveLinks::Symlink => LinkMode::Symlink,
         ArchiveLinks::Copy => LinkMode::Copy,

@@ -1,8 +1,8 @@
 //! `ipxegen build`: the boot tree of a site, written into its HTTP root (and TFTP root),
 //! atomically and idempotently (see `tree_writer` for how).
 
-use crate::failure::{EX_DATAERR, EX_IOERR, EX_USAGE, Failure};
-use crate::site_check::{MissingFiles, check_site, problems};
+use crate::failure::{EX_IOERR, EX_USAGE, Failure};
+use crate::site_check::{MissingFiles, check_site};
 use crate::site_file::{SiteFile, read_site};
 use crate::sources::Sources;
 use crate::tree_writer::{Action, Options, Summary, build_tree, root_name};
@@ -152,22 +152,9 @@ pub fn run(args: &BuildArgs) -> Result<(), Failure> {
         Site::parse(&file.bytes).map_err(|e| Failure::in_site(&file.name, &file.bytes, e))?;
     let base = site_base(args.site.as_deref());
     let mut sources = Sources::new(base.clone());
-    let missing = if args.allow_missing || args.site.is_none() {
-        MissingFiles::PlaceByHand
-    } else {
-        MissingFiles::Refuse
-    };
+    let missing = MissingFiles::for_site(args.site.as_deref(), args.allow_missing);
     let checked = check_site(&file, &site, Some(&mut sources), missing);
-    if checked.errors > 0 {
-        return Err(Failure::new(
-            EX_DATAERR,
-            format!(
-                "{}: {}; nothing was written",
-                file.name,
-                problems(checked.errors)
-            ),
-        ));
-    }
+    checked.refuse_if_problems(&file, "; nothing was written")?;
     let (http_root, tftp_root) = roots(args, &site, &base)?;
     let loaders = std::path::absolute(&args.loaders).unwrap_or_else(|_| args.loaders.clone());
     let opts = Options {

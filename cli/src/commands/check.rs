@@ -2,8 +2,8 @@
 
 use crate::commands::build::site_base;
 use crate::commands::write_stdout;
-use crate::failure::{EX_DATAERR, Failure};
-use crate::site_check::{MissingFiles, check_site, problems};
+use crate::failure::Failure;
+use crate::site_check::{MissingFiles, check_site};
 use crate::site_file::read_site;
 use crate::sources::Sources;
 use ipxegen_core::Site;
@@ -28,18 +28,9 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
     let site =
         Site::parse(&file.bytes).map_err(|e| Failure::in_site(&file.name, &file.bytes, e))?;
     let mut sources = Sources::new(site_base(args.site.as_deref()));
-    let missing = if args.allow_missing || args.site.is_none() {
-        MissingFiles::PlaceByHand
-    } else {
-        MissingFiles::Refuse
-    };
+    let missing = MissingFiles::for_site(args.site.as_deref(), args.allow_missing);
     let checked = check_site(&file, &site, Some(&mut sources), missing);
-    if checked.errors > 0 {
-        return Err(Failure::new(
-            EX_DATAERR,
-            format!("{}: {}", file.name, problems(checked.errors)),
-        ));
-    }
+    checked.refuse_if_problems(&file, "")?;
     let mut text = format!(
         "{}: ok ({} node{})\n",
         file.name,

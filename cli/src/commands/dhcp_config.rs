@@ -2,8 +2,8 @@
 
 use super::dhcp::{ConfigArgs, ConfigFormat};
 use crate::commands::write_stdout;
-use crate::failure::{EX_DATAERR, EX_USAGE, Failure};
-use crate::site_check::{MissingFiles, check_site, problems};
+use crate::failure::{EX_USAGE, Failure};
+use crate::site_check::{MissingFiles, check_site};
 use crate::site_file::read_site;
 use embedded_io_adapters::std::FromStd;
 use ipxegen_core::{Error, Site, servers};
@@ -18,14 +18,8 @@ pub fn run(args: &ConfigArgs) -> Result<(), Failure> {
     let fail = |e: Error| Failure::in_site(&file.name, &file.bytes, e);
     let site = Site::parse(&file.bytes).map_err(fail)?;
     // Every node valid, no id or MAC twice (servers refuse duplicate reservations).
-    let checked = check_site(&file, &site, None, MissingFiles::Ignore);
-    if checked.errors > 0 {
-        let problems = problems(checked.errors);
-        return Err(Failure::new(
-            EX_DATAERR,
-            format!("{}: {problems}; no configuration written", file.name),
-        ));
-    }
+    check_site(&file, &site, None, MissingFiles::Ignore)
+        .refuse_if_problems(&file, "; no configuration written")?;
     let mut out = FromStd::new(Vec::new());
     match format {
         ConfigFormat::Dnsmasq => servers::write_dnsmasq_config(&site, &mut out),
