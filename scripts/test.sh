@@ -44,7 +44,7 @@ need() {
 stage "cargo fmt" cargo fmt --all -- --check
 stage "cargo clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 stage "host tests" cargo test --workspace --locked --no-fail-fast
-for target in thumbv7em-none-eabihf riscv32imac-unknown-none-elf wasm32-unknown-unknown; do
+for target in thumbv6m-none-eabi thumbv7em-none-eabihf riscv32imac-unknown-none-elf wasm32-unknown-unknown; do
     stage "core for $target" cargo build --locked -p ipxegen-core --target "$target"
 done
 stage "core has no alloc" bash -c '! grep -rnE "extern crate (alloc|std)|alloc::" core/src'

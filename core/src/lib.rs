@@ -32,8 +32,9 @@
 pub mod archive;
 pub mod dhcp;
 pub mod error;
+pub mod hex;
 pub mod ipxe;
-mod json;
+pub mod json;
 pub mod limits;
 pub mod manifest;
 pub mod model;

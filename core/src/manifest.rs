@@ -13,6 +13,7 @@
 //! by hand from `source` (or from the loader directory, for kind `loader`).
 
 use crate::error::{Error, Result};
+use crate::json::string::write_json_string;
 use crate::site::Site;
 use crate::tree::{Entry, EntryKind, Root, Script, write_script};
 use embedded_io::Write;
@@ -157,33 +158,6 @@ fn put<W: Write>(out: &mut W, bytes: &[u8]) -> Result<()> {
     out.write_all(bytes).map_err(Error::write)
 }
 
-/// Writes `s` as a JSON string (quotes, `\`, control bytes escaped).
-pub fn write_json_string<W: Write>(out: &mut W, s: &str) -> Result<()> {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    put(out, b"\"")?;
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escape: Option<&[u8]> = match b {
-            b'"' => Some(b"\\\""),
-            b'\\' => Some(b"\\\\"),
-            0x00..=0x1f => None,
-            _ => continue,
-        };
-        put(out, s.as_bytes().get(start..i).unwrap_or_default())?;
-        match escape {
-            Some(e) => put(out, e)?,
-            None => {
-                let hi = HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
-                let lo = HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0');
-                put(out, &[b'\\', b'u', b'0', b'0', hi, lo])?;
-            }
-        }
-        start = i + 1;
-    }
-    put(out, s.as_bytes().get(start..).unwrap_or_default())?;
-    put(out, b"\"")
-}
-
 fn write_u64<W: Write>(out: &mut W, mut n: u64) -> Result<()> {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
@@ -250,12 +224,7 @@ impl<'w, W: Write> ManifestWriter<'w, W> {
                 put(out, b", \"size\": ")?;
                 write_u64(out, d.size)?;
                 put(out, b", \"sha256\": \"")?;
-                for b in d.sha256 {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    let hi = HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
-                    let lo = HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0');
-                    put(out, &[hi, lo])?;
-                }
+                crate::hex::write_hex(out, &d.sha256)?;
                 put(out, b"\"}")
             }
             None => put(out, b", \"size\": null, \"sha256\": null}"),

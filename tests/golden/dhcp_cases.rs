@@ -43,26 +43,14 @@ pub const DHCP_CASES: &[DhcpCase] = &[
     dhcp_case!("aavmf-pxe-uefi-arm64-dhcpv6-solicit", "sites/reply-v6.json"),
 ];
 
-/// Decodes hex text (whitespace ignored) into `out`; returns the length, or `None` when the
-/// text is not hex or does not fit.
+/// Decodes hex text (whitespace ignored) into `out` with the core's decoder; returns the
+/// length, or `None` when the text is not hex or does not fit.
 pub fn decode_hex(text: &str, out: &mut [u8]) -> Option<usize> {
-    let digits = text.as_bytes().iter().filter(|b| !b.is_ascii_whitespace());
-    let mut len = 0;
-    let mut high: Option<u8> = None;
-    for &d in digits {
-        let v = match d {
-            b'0'..=b'9' => d - b'0',
-            b'a'..=b'f' => d - b'a' + 10,
-            b'A'..=b'F' => d - b'A' + 10,
-            _ => return None,
-        };
-        match high.take() {
-            None => high = Some(v),
-            Some(h) => {
-                *out.get_mut(len)? = h << 4 | v;
-                len += 1;
-            }
-        }
-    }
-    high.is_none().then_some(len)
+    ipxegen_core::hex::decode_into(
+        text.as_bytes(),
+        b"",
+        out,
+        ipxegen_core::Field::Request,
+    )
+    .ok()
 }

@@ -16,57 +16,31 @@
 
 use ipxegen_core::dhcp::reply::build_reply;
 use ipxegen_core::dhcp::request::{ClientKind, ClientRequest, Family};
+use ipxegen_core::dhcp::table;
 use ipxegen_core::model::{ClientArch, Host};
-use ipxegen_core::servers::{self, table};
+use ipxegen_core::servers::Format;
 use ipxegen_core::{Error, ErrorKind, Field, Result, Site};
 use ipxegen_tests::{VecWriter, golden_dir};
 use std::path::PathBuf;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Format {
-    Dnsmasq,
-    Isc,
-    Isc6,
-    Kea4,
-    Kea6,
-    Neutron,
+const FORMATS: [Format; 6] = Format::ALL;
+
+/// The golden file's suffix, which also tells `dhcp_servers_real.rs` which server checks it.
+fn suffix(format: Format) -> &'static str {
+    match format {
+        Format::Dnsmasq => "dnsmasq.conf",
+        Format::Isc => "dhcpd.conf",
+        Format::Isc6 => "dhcpd6.conf",
+        Format::Kea4 => "kea-dhcp4.json",
+        Format::Kea6 => "kea-dhcp6.json",
+        Format::Neutron => "neutron.json",
+    }
 }
 
-const FORMATS: [Format; 6] = [
-    Format::Dnsmasq,
-    Format::Isc,
-    Format::Isc6,
-    Format::Kea4,
-    Format::Kea6,
-    Format::Neutron,
-];
-
-impl Format {
-    /// The golden file's suffix, which also tells `dhcp_servers_real.rs` which server checks it.
-    fn suffix(self) -> &'static str {
-        match self {
-            Format::Dnsmasq => "dnsmasq.conf",
-            Format::Isc => "dhcpd.conf",
-            Format::Isc6 => "dhcpd6.conf",
-            Format::Kea4 => "kea-dhcp4.json",
-            Format::Kea6 => "kea-dhcp6.json",
-            Format::Neutron => "neutron.json",
-        }
-    }
-
-    fn render(self, site: &Site<'_>) -> Result<Vec<u8>> {
-        let mut out = Vec::new();
-        let mut w = VecWriter(&mut out);
-        match self {
-            Format::Dnsmasq => servers::write_dnsmasq_config(site, &mut w),
-            Format::Isc => servers::write_isc_dhcpd_config(site, &mut w),
-            Format::Isc6 => servers::write_isc_dhcpd6_config(site, &mut w),
-            Format::Kea4 => servers::write_kea_dhcp4_config(site, &mut w),
-            Format::Kea6 => servers::write_kea_dhcp6_config(site, &mut w),
-            Format::Neutron => servers::write_neutron_extra_dhcp_opts(site, &mut w),
-        }?;
-        Ok(out)
-    }
+fn render(format: Format, site: &Site<'_>) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    format.write(site, &mut VecWriter(&mut out))?;
+    Ok(out)
 }
 
 /// Each golden site, with the formats rendered for it: the DHCPv4-only formats need an IPv4
@@ -91,13 +65,13 @@ fn site_doc(stem: &str) -> Vec<u8> {
 fn golden_path(stem: &str, format: Format) -> PathBuf {
     golden_dir()
         .join("dhcp")
-        .join(format!("{stem}.{}", format.suffix()))
+        .join(format!("{stem}.{}", suffix(format)))
 }
 
 fn render_doc(doc: &[u8], format: Format) -> Result<Vec<u8>> {
     let site = Site::parse(doc)?;
     site.check_nodes()?;
-    format.render(&site)
+    render(format, &site)
 }
 
 #[test]
@@ -139,7 +113,7 @@ fn every_golden_file_is_a_case() {
         .flat_map(|(stem, formats)| {
             formats
                 .iter()
-                .map(move |f| format!("{stem}.{}", f.suffix()))
+                .map(move |f| format!("{stem}.{}", suffix(*f)))
         })
         .collect();
     cases.sort();
@@ -290,7 +264,7 @@ fn an_invalid_node_is_named() {
         .into_iter()
         .filter(|f| !matches!(f, Format::Isc6 | Format::Kea6))
     {
-        let e = format.render(&site).expect_err("invalid node");
+        let e = render(format, &site).expect_err("invalid node");
         assert_eq!(
             (e.kind, e.field, e.node),
             (ErrorKind::InvalidHost, Some(Field::Ipv4), Some(1)),
@@ -305,9 +279,8 @@ fn a_small_buffer_is_an_error_not_a_panic() {
     let site = Site::parse(&doc).unwrap();
     for size in [0usize, 1, 100, 1000] {
         let mut buf = vec![0u8; size];
-        let result = ipxegen_core::output::write_to_slice(&mut buf, |w| {
-            servers::write_kea_dhcp4_config(&site, w)
-        });
+        let result =
+            ipxegen_core::output::write_to_slice(&mut buf, |w| Format::Kea4.write(&site, w));
         assert_eq!(
             result.unwrap_err().kind,
             ErrorKind::Write(embedded_io::ErrorKind::WriteZero)

@@ -11,12 +11,9 @@
 use crate::csv::parse_csv;
 pub use crate::form::{MODES, NodeField, NodeForm, SiteField, SiteForm};
 use ipxegen_core::archive::{LinkMode, write_tree_archive};
-use ipxegen_core::ipxe::lint::{Severity, lint_script};
+use ipxegen_core::ipxe::lint::lint_script;
 use ipxegen_core::manifest::MANIFEST_NAME;
-use ipxegen_core::servers::{
-    write_dnsmasq_config, write_isc_dhcpd_config, write_kea_dhcp4_config,
-    write_neutron_extra_dhcp_opts,
-};
+use ipxegen_core::servers::Format;
 use ipxegen_core::tree::{EntryKind, Root, walk_tree, write_script};
 use ipxegen_core::{Error, ErrorKind, Field, Site};
 use std::collections::HashMap;
@@ -26,49 +23,8 @@ use yew::Reducible;
 /// The example site a new visitor starts from.
 pub const EXAMPLE_SITE: &str = include_str!("../../examples/site.json");
 
-/// A DHCP server config the page shows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum DhcpFormat {
-    /// dnsmasq.
-    #[default]
-    Dnsmasq,
-    /// ISC dhcpd (DHCPv4).
-    Isc,
-    /// Kea (kea-dhcp4).
-    Kea4,
-    /// OpenStack Neutron `extra_dhcp_opts`.
-    Neutron,
-}
-
-impl DhcpFormat {
-    /// Every format, in tab order.
-    pub const ALL: [DhcpFormat; 4] = [
-        DhcpFormat::Dnsmasq,
-        DhcpFormat::Isc,
-        DhcpFormat::Kea4,
-        DhcpFormat::Neutron,
-    ];
-
-    /// Its id (`data-format` of its tab, as `ipxegen dhcp --format` spells it).
-    pub const fn id(self) -> &'static str {
-        match self {
-            DhcpFormat::Dnsmasq => "dnsmasq",
-            DhcpFormat::Isc => "isc",
-            DhcpFormat::Kea4 => "kea4",
-            DhcpFormat::Neutron => "neutron",
-        }
-    }
-
-    /// Its tab label.
-    pub const fn label(self) -> &'static str {
-        match self {
-            DhcpFormat::Dnsmasq => "dnsmasq",
-            DhcpFormat::Isc => "ISC dhcpd",
-            DhcpFormat::Kea4 => "Kea",
-            DhcpFormat::Neutron => "Neutron",
-        }
-    }
-}
+/// A DHCP server config the page shows: the core's list of formats.
+pub type DhcpFormat = Format;
 
 /// Where an error belongs in the form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -244,7 +200,7 @@ impl State {
         let mut state = State {
             form,
             selected: Selection::default(),
-            dhcp_format: DhcpFormat::default(),
+            dhcp_format: DhcpFormat::Dnsmasq,
             import: None,
             derived: Derived::default(),
         };
@@ -453,19 +409,9 @@ pub fn derive(document: &Rc<str>, selected: &Selection, format: DhcpFormat) -> D
     };
     if let Some(script) = &content {
         lint_script(script.as_bytes(), |d| {
-            let severity = match d.severity() {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            };
             derived.findings.push(Finding {
                 line: d.line,
-                text: format!(
-                    "{}:{}: {severity}[{}]: {}",
-                    d.line,
-                    d.column,
-                    d.rule.id(),
-                    d.rule.message()
-                ),
+                text: d.to_string(),
             });
         });
     }
@@ -541,12 +487,7 @@ fn node_errors(site: &Site<'_>) -> Vec<FieldError> {
 /// # Errors
 /// The core's error, e.g. a config that needs `tftp_server` when the site has none.
 pub fn dhcp_config(site: &Site<'_>, format: DhcpFormat) -> Result<String, Error> {
-    render(|out| match format {
-        DhcpFormat::Dnsmasq => write_dnsmasq_config(site, out),
-        DhcpFormat::Isc => write_isc_dhcpd_config(site, out),
-        DhcpFormat::Kea4 => write_kea_dhcp4_config(site, out),
-        DhcpFormat::Neutron => write_neutron_extra_dhcp_opts(site, out),
-    })
+    render(|out| format.write(site, out))
 }
 
 /// The tar of `document`'s HTTP root as `ipxegen archive` writes it (per-MAC entries as

@@ -1,6 +1,7 @@
 //! `ipxegen build`: the boot tree of a site, written into its HTTP root (and TFTP root),
 //! atomically and idempotently (see `tree_writer` for how).
 
+use crate::commands::json_string;
 use crate::failure::{EX_IOERR, EX_USAGE, Failure};
 use crate::site_check::{MissingFiles, check_site};
 use crate::site_file::{SiteFile, read_site};
@@ -85,10 +86,6 @@ pub fn site_base(site: Option<&Path>) -> PathBuf {
         dir
     };
     std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf())
-}
-
-fn json_str(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
 /// The roots to write: the site's, or `--out`'s `http` and `tftp`.
@@ -184,7 +181,7 @@ pub fn run(args: &BuildArgs) -> Result<(), Failure> {
                 "{sep}{{\"action\": \"{}\", \"root\": \"{}\", \"path\": {}}}",
                 action.as_str(),
                 root_name(root),
-                json_str(path)
+                json_string(path)
             )
         } else {
             writeln!(out, "{} {} {path}", action.as_str(), root_name(root))
@@ -267,11 +264,11 @@ fn write_json_summary(
     opts: &Options,
     s: &Summary,
 ) -> std::io::Result<()> {
-    let path = |p: &Path| json_str(&p.display().to_string());
+    let path = |p: &Path| json_string(&p.display().to_string());
     write!(
         out,
         "\"site\": {}, \"http_root\": {}, \"tftp_root\": {}, \"links\": \"{}\", \"created\": {}, \"updated\": {}, \"removed\": {}, \"unchanged\": {}, \"by_hand\": [",
-        json_str(&file.name),
+        json_string(&file.name),
         path(&opts.http_root),
         opts.tftp_root
             .as_deref()
@@ -289,9 +286,9 @@ fn write_json_summary(
             if i == 0 { "\n  " } else { ",\n  " },
             if item.loader { "loader" } else { "file" },
             path(&item.source),
-            json_str(&item.reason),
+            json_string(&item.reason),
             root_name(item.first.0),
-            json_str(&item.first.1),
+            json_string(&item.first.1),
             item.count
         )?;
     }

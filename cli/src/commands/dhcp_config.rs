@@ -1,12 +1,30 @@
 //! `ipxegen dhcp [SITE] --format FORMAT`: one DHCP server's configuration on standard output.
 
-use super::dhcp::{ConfigArgs, ConfigFormat};
 use crate::commands::write_stdout;
 use crate::failure::{EX_USAGE, Failure};
 use crate::site_check::{MissingFiles, check_site};
 use crate::site_file::read_site;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use embedded_io_adapters::std::FromStd;
-use ipxegen_core::{Error, Site, servers};
+use ipxegen_core::servers::Format;
+use ipxegen_core::{Error, Site};
+use std::path::PathBuf;
+
+/// Arguments of `ipxegen dhcp [SITE] --format FORMAT`.
+#[derive(clap::Args)]
+pub struct ConfigArgs {
+    /// The site document (JSON); `-` reads standard input. Default: the built-in example.
+    pub site: Option<PathBuf>,
+    /// Which server's configuration to print.
+    #[arg(long, short, required = true, value_parser = format_parser())]
+    pub format: Option<Format>,
+}
+
+/// `--format` takes the ids of the core's [`Format`] list.
+fn format_parser() -> impl TypedValueParser<Value = Format> {
+    PossibleValuesParser::new(Format::ALL.map(|f| PossibleValue::new(f.id()).help(f.description())))
+        .try_map(|id| Format::from_id(&id).ok_or("not a format ipxegen writes"))
+}
 
 /// Validates the whole site, then renders into memory, so a failure prints nothing on
 /// standard output.
@@ -21,14 +39,6 @@ pub fn run(args: &ConfigArgs) -> Result<(), Failure> {
     check_site(&file, &site, None, MissingFiles::Ignore)
         .refuse_if_problems(&file, "; no configuration written")?;
     let mut out = FromStd::new(Vec::new());
-    match format {
-        ConfigFormat::Dnsmasq => servers::write_dnsmasq_config(&site, &mut out),
-        ConfigFormat::Isc => servers::write_isc_dhcpd_config(&site, &mut out),
-        ConfigFormat::Isc6 => servers::write_isc_dhcpd6_config(&site, &mut out),
-        ConfigFormat::Kea4 => servers::write_kea_dhcp4_config(&site, &mut out),
-        ConfigFormat::Kea6 => servers::write_kea_dhcp6_config(&site, &mut out),
-        ConfigFormat::Neutron => servers::write_neutron_extra_dhcp_opts(&site, &mut out),
-    }
-    .map_err(fail)?;
+    format.write(&site, &mut out).map_err(fail)?;
     write_stdout(&out.into_inner())
 }

@@ -1,10 +1,9 @@
 //! `ipxegen lint`: check iPXE scripts with iPXE's own parsing rules.
 
-use crate::commands::write_stdout;
+use crate::commands::{json_string, write_stdout};
 use crate::failure::{EX_NOINPUT, Failure};
 use clap::ValueEnum;
 use ipxegen_core::ipxe::lint::{Diagnostic, Severity, lint_script};
-use ipxegen_core::manifest::write_json_string;
 use std::fmt::Write as _;
 use std::io::Read;
 use std::path::PathBuf;
@@ -35,20 +34,6 @@ enum Format {
     Json,
 }
 
-fn severity_word(d: &Diagnostic) -> &'static str {
-    match d.severity() {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    }
-}
-
-/// `s` as a JSON string literal (core's escaping).
-fn json_string(s: &str) -> String {
-    let mut out = embedded_io_adapters::std::FromStd::new(Vec::new());
-    let _ = write_json_string(&mut out, s);
-    String::from_utf8_lossy(&out.into_inner()).into_owned()
-}
-
 /// Lints every file; prints findings; fails with exit 1 when an error (or, with
 /// `--deny-warnings`, a warning) was found.
 pub fn run(args: &LintArgs) -> Result<(), Failure> {
@@ -72,15 +57,7 @@ pub fn run(args: &LintArgs) -> Result<(), Failure> {
     match args.format {
         Format::Text => {
             for (file, d) in &findings {
-                let _ = writeln!(
-                    out,
-                    "{file}:{}:{}: {}[{}]: {}",
-                    d.line,
-                    d.column,
-                    severity_word(d),
-                    d.rule.id(),
-                    d.rule.message()
-                );
+                let _ = writeln!(out, "{file}:{d}");
             }
         }
         Format::Json => {
@@ -92,7 +69,7 @@ pub fn run(args: &LintArgs) -> Result<(), Failure> {
                         json_string(file),
                         d.line,
                         d.column,
-                        severity_word(d),
+                        d.severity().as_str(),
                         d.rule.id(),
                         json_string(d.rule.message())
                     )

@@ -13,6 +13,14 @@ pub mod render;
 use crate::failure::{EX_IOERR, Failure};
 use std::io::Write;
 
+/// `s` as a JSON string literal, quotes included, by the core's one JSON string encoder.
+pub fn json_string(s: &str) -> String {
+    let mut out = embedded_io_adapters::std::FromStd::new(Vec::new());
+    // Writing into a Vec cannot fail.
+    let _ = ipxegen_core::json::string::write_json_string(&mut out, s);
+    String::from_utf8_lossy(&out.into_inner()).into_owned()
+}
+
 /// Writes `bytes` to standard output; a closed pipe (`ipxegen ... | head`) is not an error.
 pub fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();

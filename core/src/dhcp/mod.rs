@@ -4,6 +4,7 @@
 pub mod reply;
 pub mod report;
 pub mod request;
+pub mod table;
 pub mod tlv;
 pub mod v4;
 pub mod v6;

@@ -19,18 +19,15 @@
 //! announces HTTPS (175.20).
 
 use crate::dhcp::request::{ClientKind, ClientRequest, Family};
+use crate::dhcp::table::{self, BootUrl};
 use crate::dhcp::tlv::SubOptions;
 use crate::dhcp::v4::{self, DhcpOption};
 use crate::dhcp::v6::{self, Dhcpv6Option, ItemList};
 use crate::error::{Error, ErrorKind, Field, Result};
-use crate::limits::URL_MAX;
-use crate::model::{ClientArch, Host, SiteConfig};
+use crate::model::{ClientArch, SiteConfig};
 use core::fmt::Write as _;
 use core::net::Ipv4Addr;
 use embedded_io::Write;
-
-/// Longest boot file name that fits the DHCPv4 `file` field with its terminating NUL.
-pub const FILE_FIELD_MAX: usize = 127;
 
 /// The reply for one client.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +42,7 @@ pub struct Reply {
     pub siaddr: Option<Ipv4Addr>,
     /// The boot file: loader name (TFTP), loader URL (HTTP boot) or main script URL (iPXE).
     /// DHCPv4 option 67, DHCPv6 option 59.
-    pub bootfile: heapless::String<URL_MAX>,
+    pub bootfile: BootUrl,
     /// Vendor class to send back (`HTTPClient` for UEFI HTTP boot), if any.
     pub vendor_class: Option<&'static str>,
     /// DHCPv4 option 66: the TFTP server as text.
@@ -54,18 +51,8 @@ pub struct Reply {
     pub no_pxedhcp: bool,
 }
 
-fn too_long() -> Error {
-    Error::at(ErrorKind::TooLong { max: 255 }, Field::DhcpOption)
-}
-
-fn url(base: &str, name: &str) -> Result<heapless::String<URL_MAX>> {
-    let mut out = heapless::String::new();
-    write!(out, "{base}/{name}")
-        .map_err(|_| Error::at(ErrorKind::TooLong { max: 512 }, Field::HttpServer))?;
-    Ok(out)
-}
-
-/// Builds the reply `site` gives to `request`.
+/// Builds the reply `site` gives to `request`: the decision table of [`table`], with the boot
+/// files it composes.
 ///
 /// # Errors
 /// [`ErrorKind::UnsupportedArch`] when a stage-1 client's architecture has no loader;
@@ -84,13 +71,10 @@ pub fn build_reply(site: &SiteConfig, request: &ClientRequest) -> Result<Reply> 
         no_pxedhcp: false,
     };
     let loader = || {
-        let arch = request
-            .arch
-            .ok_or(Error::at(ErrorKind::UnsupportedArch, Field::Request))?;
-        let name = arch
-            .loader(site)
-            .ok_or(Error::at(ErrorKind::UnsupportedArch, Field::Request))?;
-        Ok::<_, Error>((arch, name.as_str()))
+        let unsupported = Error::at(ErrorKind::UnsupportedArch, Field::Request);
+        let arch = request.arch.ok_or(unsupported)?;
+        let loader = table::loader_for(request.family, arch).ok_or(unsupported)?;
+        Ok::<_, Error>((arch, loader))
     };
     match request.kind {
         ClientKind::Ipxe => {
@@ -100,47 +84,37 @@ pub fn build_reply(site: &SiteConfig, request: &ClientRequest) -> Result<Reply> 
             {
                 return Err(Error::at(ErrorKind::ClientLacksHttps, Field::HttpServer));
             }
-            reply.bootfile = url(site.http_base.as_str(), site.boot_script.as_str())?;
+            reply.bootfile = table::script_url(site)?;
             reply.no_pxedhcp = request.family == Family::V4;
         }
         ClientKind::UefiHttpBoot => {
-            let (arch, name) = loader()?;
+            let (arch, loader) = loader()?;
             reply.arch = Some(arch);
-            reply.bootfile = url(site.http_base.as_str(), name)?;
-            reply.vendor_class = Some("HTTPClient");
+            reply.bootfile = table::http_loader_url(site, loader)?;
+            reply.vendor_class = Some(table::HTTP_CLIENT_CLASS);
         }
         ClientKind::FirmwarePxe => {
-            let (arch, name) = loader()?;
+            let (arch, loader) = loader()?;
             reply.arch = Some(arch);
-            let server = site
-                .tftp_server
-                .as_ref()
-                .ok_or(Error::at(ErrorKind::MissingField, Field::TftpServer))?;
-            let wrong_family = Error::at(ErrorKind::WrongAddressFamily, Field::TftpServer);
-            match (request.family, server) {
-                (Family::V4, Host::V4(addr)) => {
-                    reply.siaddr = Some(*addr);
+            match request.family {
+                Family::V4 => {
+                    let addr = table::tftp_server_v4(site)?;
+                    reply.siaddr = Some(addr);
                     let mut text = heapless::String::new();
                     write!(text, "{addr}").map_err(|_| Error::new(ErrorKind::Internal))?;
                     reply.tftp_server_name = Some(text);
-                    reply.bootfile.push_str(name).map_err(|_| too_long())?;
+                    let name = table::tftp_loader_name(site, loader)?;
+                    reply
+                        .bootfile
+                        .push_str(name)
+                        .map_err(|_| Error::new(ErrorKind::Internal))?;
                 }
-                (Family::V6, Host::V6(addr)) => {
-                    write!(reply.bootfile, "tftp://[{addr}]/{name}").map_err(|_| {
-                        Error::at(ErrorKind::TooLong { max: 512 }, Field::TftpServer)
-                    })?;
+                Family::V6 => {
+                    let addr = table::tftp_server_v6(site)?;
+                    reply.bootfile = table::tftp_loader_url(addr, site, loader)?;
                 }
-                _ => return Err(wrong_family),
             }
         }
-    }
-    if reply.bootfile.len() > 255 {
-        let field = if request.kind == ClientKind::FirmwarePxe {
-            Field::TftpServer
-        } else {
-            Field::HttpServer
-        };
-        return Err(Error::at(ErrorKind::TooLong { max: 255 }, field));
     }
     Ok(reply)
 }
@@ -149,7 +123,7 @@ impl Reply {
     /// The DHCPv4 `file` header field: the boot file if it fits (with its NUL), else empty
     /// (the boot file then travels only in option 67).
     pub fn file_field(&self) -> &str {
-        if self.family == Family::V4 && self.bootfile.len() <= FILE_FIELD_MAX {
+        if self.family == Family::V4 && table::fits_file_field(&self.bootfile) {
             &self.bootfile
         } else {
             ""

@@ -15,10 +15,8 @@ impl<W: Write> embedded_io::ErrorType for HexOut<'_, W> {
 
 impl<W: Write> embedded_io::Write for HexOut<'_, W> {
     fn write(&mut self, buf: &[u8]) -> core::result::Result<usize, Error> {
-        for b in buf {
-            write!(self.0, "{b:02x}")
-                .map_err(|_| Error::new(ErrorKind::Write(embedded_io::ErrorKind::Other)))?;
-        }
+        write!(self.0, "{}", crate::hex::Hex(buf))
+            .map_err(|_| Error::new(ErrorKind::Write(embedded_io::ErrorKind::Other)))?;
         Ok(buf.len())
     }
 

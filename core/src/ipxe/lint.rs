@@ -24,6 +24,16 @@ pub enum Severity {
     Error,
 }
 
+impl Severity {
+    /// The word for it in reports: `error` or `warning`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
 /// The rules, with stable ids (see [`Rule::id`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(missing_docs)] // each rule is documented by `message`
@@ -188,6 +198,22 @@ impl Diagnostic {
     /// The rule's severity.
     pub fn severity(&self) -> Severity {
         self.rule.severity()
+    }
+}
+
+/// `line:column: severity[rule]: message`, as every front end reports a finding (after the
+/// file name, where there is one).
+impl core::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "{}:{}: {}[{}]: {}",
+            self.line,
+            self.column,
+            self.severity().as_str(),
+            self.rule.id(),
+            self.rule.message()
+        )
     }
 }
 

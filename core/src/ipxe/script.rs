@@ -218,13 +218,8 @@ impl<W: Write> Line<'_, W> {
 
     /// Appends a BIOS drive number in hex (`0x80`).
     pub fn drive(mut self, drive: u8) -> Self {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let digits = [
-            HEX.get(usize::from(drive >> 4)).copied().unwrap_or(b'0'),
-            HEX.get(usize::from(drive & 0xf)).copied().unwrap_or(b'0'),
-        ];
         self.put(b" 0x");
-        self.put(&digits);
+        self.put(&crate::hex::pair(drive));
         self
     }
 
@@ -282,13 +277,11 @@ impl<W: Write> Line<'_, W> {
     }
 
     fn put_encoded(&mut self, segment: &str) {
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
         for &b in segment.as_bytes() {
             if is_unreserved(b) {
                 self.put(&[b]);
             } else {
-                let hi = HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
-                let lo = HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0');
+                let [hi, lo] = crate::hex::pair_upper(b);
                 self.put(&[b'%', hi, lo]);
             }
         }

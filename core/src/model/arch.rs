@@ -1,6 +1,9 @@
 //! Client system architectures (DHCPv4 option 93, DHCPv6 option 61; RFC 4578 and the IANA
 //! "Processor Architecture Types" registry) and the loader each one gets.
 //!
+//! Which loader each architecture gets is decided once, by the stage-1 rows of
+//! [`crate::dhcp::table`].
+//!
 //! RFC 4578 first listed 7 as EFI BC and 9 as x64; the registry corrected it (7 = x64 UEFI,
 //! 9 = EBC). Firmware in the field sends 7 for x64, and some sends 9, so both are taken as x64.
 
@@ -47,21 +50,6 @@ impl ClientArch {
     /// registry's HTTP entries), which want an `http://` URL and vendor class `HTTPClient`.
     pub const fn is_http_boot(self) -> bool {
         matches!(self.0, 15 | 16 | 17 | 18 | 19 | 20 | 24 | 26 | 28 | 40)
-    }
-
-    /// The loader family for this architecture, if ipxegen has one.
-    pub const fn loader_kind(self) -> Option<LoaderKind> {
-        match self.0 {
-            0 => Some(LoaderKind::Bios),
-            7 | 9 | 16 => Some(LoaderKind::UefiX64),
-            11 | 19 => Some(LoaderKind::UefiArm64),
-            _ => None,
-        }
-    }
-
-    /// The loader file name the site gives this architecture, if any.
-    pub fn loader(self, site: &SiteConfig) -> Option<&Name> {
-        self.loader_kind().map(|kind| site.loader(kind))
     }
 
     /// A short name for messages (`x86 BIOS`, `x64 UEFI HTTP`, ...).

@@ -7,17 +7,6 @@ use core::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MacAddr(pub [u8; 6]);
 
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
 impl MacAddr {
     /// Parses six hex pairs separated by `:` or by `-` (one separator throughout), any case.
     ///
@@ -39,10 +28,7 @@ impl MacAddr {
                 [hi, lo, s] if i < 5 && *s == sep => (*hi, *lo),
                 _ => return Err(ErrorKind::InvalidMac),
             };
-            let (Some(hi), Some(lo)) = (hex_value(hi), hex_value(lo)) else {
-                return Err(ErrorKind::InvalidMac);
-            };
-            *out = hi << 4 | lo;
+            *out = crate::hex::byte_of(hi, lo).ok_or(ErrorKind::InvalidMac)?;
         }
         Ok(MacAddr(mac))
     }
@@ -52,8 +38,7 @@ impl MacAddr {
         let mut out = [separator; 17];
         for (chunk, byte) in out.chunks_mut(3).zip(self.0) {
             if let [hi, lo, ..] = chunk {
-                *hi = HEX.get(usize::from(byte >> 4)).copied().unwrap_or(b'0');
-                *lo = HEX.get(usize::from(byte & 0xf)).copied().unwrap_or(b'0');
+                [*hi, *lo] = crate::hex::pair(byte);
             }
         }
         out

@@ -26,9 +26,10 @@
 //! (DHCPv6 also needs `enable-ra` or an RA daemon). `dnsmasq --test -C FILE` accepts the file
 //! on its own.
 
+use crate::dhcp::table::{self, BootUrl, Fetch, STAGE1_V4, STAGE1_V6, Stage1, fits_file_field};
 use crate::error::{Error, ErrorKind, Field, Result};
+use crate::hex::Hex;
 use crate::model::{ClientArch, Host, Node};
-use crate::servers::table::{self, BootUrl, Fetch, STAGE1_V4, STAGE1_V6, Stage1, fits_file_field};
 use crate::servers::text::{Out, write_dnsmasq_quoted};
 use crate::site::Site;
 use embedded_io::Write;
@@ -129,7 +130,9 @@ fn write_v4<W: Write>(o: &mut Out<'_, W>, site: &Site<'_>, tftp: Tftp, script: &
         let url = table::http_loader_url(config, row.loader)?;
         boot_file_v4(o, row, &url)?;
         stage1_prefix(o, "dhcp-option-force=", row, "ipxe")?;
-        o.line("option:vendor-class,\"HTTPClient\"")?;
+        o.put("option:vendor-class,")?;
+        write_dnsmasq_quoted(o, table::HTTP_CLIENT_CLASS, Field::Document)?;
+        o.line("")?;
     }
     o.line("")?;
     o.comment("--- DHCPv4 stage 2, iPXE: the main script, and 175.176 (no-pxedhcp) = 1 so it")?;
@@ -186,9 +189,9 @@ fn write_v6<W: Write>(o: &mut Out<'_, W>, site: &Site<'_>, tftp: Tftp, script: &
             o.put(row.name)?;
             o.put(",option6:61,")?;
             let [hi, lo] = arch.0.to_be_bytes();
-            hex_byte(o, hi)?;
+            o.show(Hex(&[hi]))?;
             o.put(":")?;
-            hex_byte(o, lo)?;
+            o.show(Hex(&[lo]))?;
             o.line("")?;
         }
     }
@@ -230,15 +233,6 @@ const NO_HTTP_BOOT_V6: &str = "\
 enterprise 343 + \"HTTPClient\" in the reply, which dnsmasq cannot send (it writes
 option6:16 as counted strings without the enterprise number). Use Kea or ISC dhcpd
 for UEFI HTTP boot over IPv6.";
-
-fn hex_byte<W: Write>(o: &mut Out<'_, W>, b: u8) -> Result<()> {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digits = [
-        HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
-        HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0'),
-    ];
-    o.put(core::str::from_utf8(&digits).map_err(|_| Error::new(ErrorKind::Internal))?)
-}
 
 fn write_hosts<W: Write>(o: &mut Out<'_, W>, site: &Site<'_>) -> Result<()> {
     o.line("")?;

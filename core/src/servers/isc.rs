@@ -20,9 +20,11 @@
 //! No subnet is declared: dhcpd answers only on the subnets of the operator's own config.
 //! `dhcpd -t -cf FILE` (and `dhcpd -6 -t -cf FILE`) accepts each file on its own.
 
+use crate::dhcp::table::{self, Fetch, STAGE1_V4, STAGE1_V6, Stage1, fits_file_field};
+use crate::dhcp::v6;
 use crate::error::{Field, Result};
+use crate::hex::Hex;
 use crate::model::{ClientArch, Node};
-use crate::servers::table::{self, Fetch, STAGE1_V4, STAGE1_V6, Stage1, fits_file_field};
 use crate::servers::text::{Out, write_isc_quoted};
 use crate::site::Site;
 use embedded_io::Write;
@@ -75,7 +77,9 @@ pub fn write_isc_dhcpd_config<W: Write>(site: &Site<'_>, out: &mut W) -> Result<
                 boot_file_v4(&mut o, name, table::loader_field(row.loader))?;
             }
             Fetch::Http => {
-                o.line("  option vendor-class-identifier \"HTTPClient\";")?;
+                o.put("  option vendor-class-identifier ")?;
+                write_isc_quoted(&mut o, table::HTTP_CLIENT_CLASS, Field::Document)?;
+                o.line(";")?;
                 let url = table::http_loader_url(config, row.loader)?;
                 boot_file_v4(&mut o, &url, Field::HttpServer)?;
             }
@@ -127,17 +131,9 @@ fn arch_test<W: Write>(o: &mut Out<'_, W>, option: &str, row: &Stage1) -> Result
 
 fn arch_hex<W: Write>(o: &mut Out<'_, W>, arch: ClientArch) -> Result<()> {
     let [hi, lo] = arch.0.to_be_bytes();
-    o.show(HexPair(hi))?;
+    o.show(Hex(&[hi]))?;
     o.put(":")?;
-    o.show(HexPair(lo))
-}
-
-struct HexPair(u8);
-
-impl core::fmt::Display for HexPair {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{:02x}", self.0)
-    }
+    o.show(Hex(&[lo]))
 }
 
 fn host_header<W: Write>(
@@ -214,7 +210,16 @@ pub fn write_isc_dhcpd6_config<W: Write>(site: &Site<'_>, out: &mut W) -> Result
                 bootfile_url(&mut o, &url, Field::TftpServer)?;
             }
             Fetch::Http => {
-                o.line("  option dhcp6.ipxegen-vendor-class 343 10 \"HTTPClient\";")?;
+                // The {integer 32, integer 16, string} of the option's declaration: the
+                // enterprise number, then the one vendor-class item (length, bytes).
+                let class = table::HTTP_CLIENT_CLASS;
+                o.put("  option dhcp6.ipxegen-vendor-class ")?;
+                o.show(v6::PXE_ENTERPRISE)?;
+                o.put(" ")?;
+                o.show(class.len())?;
+                o.put(" ")?;
+                write_isc_quoted(&mut o, class, Field::Document)?;
+                o.line(";")?;
                 let url = table::http_loader_url(config, row.loader)?;
                 bootfile_url(&mut o, &url, Field::HttpServer)?;
             }

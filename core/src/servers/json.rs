@@ -195,16 +195,7 @@ impl<'w, W: Write> JsonOut<'w, W> {
     }
 
     fn escaped(&mut self, value: &str) -> Result<()> {
-        let mut rest = value;
-        while let Some(at) = rest.find(['"', '\\']) {
-            let (plain, special) = rest.split_at(at);
-            self.out.put(plain)?;
-            let (escaped, after) = special.split_at(1);
-            self.out.put("\\")?;
-            self.out.put(escaped)?;
-            rest = after;
-        }
-        self.out.put(rest)
+        self.out.json_string_body(value)
     }
 }
 

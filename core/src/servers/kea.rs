@@ -25,10 +25,11 @@
 //! `subnet4` / `subnet6` are written empty: the operator adds the subnets (and pools) the
 //! nodes boot on; `kea-dhcp4 -t FILE` / `kea-dhcp6 -t FILE` accepts each file on its own.
 
+use crate::dhcp::table::{self, Fetch, STAGE1_V4, STAGE1_V6, Stage1, fits_file_field};
+use crate::dhcp::v6;
 use crate::error::{Field, Result};
 use crate::model::{ClientArch, Node};
 use crate::servers::json::JsonOut;
-use crate::servers::table::{self, Fetch, STAGE1_V4, STAGE1_V6, Stage1, fits_file_field};
 use crate::site::Site;
 use embedded_io::Write;
 
@@ -122,7 +123,7 @@ pub fn write_kea_dhcp4_config<W: Write>(site: &Site<'_>, out: &mut W) -> Result<
                 options.write(&mut j)?;
                 j.begin_inline_object(None)?;
                 j.string(Some("name"), "vendor-class-identifier", Field::Document)?;
-                j.string(Some("data"), "HTTPClient", Field::Document)?;
+                j.string(Some("data"), table::HTTP_CLIENT_CLASS, Field::Document)?;
                 j.boolean(Some("always-send"), true)?;
                 j.end_object()?;
                 j.end_array()?;
@@ -227,7 +228,7 @@ struct Hex16(ClientArch);
 
 impl core::fmt::Display for Hex16 {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "0x{:04x}", self.0.0)
+        write!(f, "0x{}", crate::hex::Hex(&self.0.0.to_be_bytes()))
     }
 }
 
@@ -361,7 +362,7 @@ pub fn write_kea_dhcp6_config<W: Write>(site: &Site<'_>, out: &mut W) -> Result<
             Fetch::Http => {
                 j.begin_inline_object(None)?;
                 j.string(Some("name"), "vendor-class", Field::Document)?;
-                j.string(Some("data"), VENDOR_CLASS_HTTPCLIENT_V6, Field::Document)?;
+                j.string(Some("data"), &vendor_class_v6()?, Field::Document)?;
                 j.boolean(Some("always-send"), true)?;
                 j.end_object()?;
                 let url = table::http_loader_url(config, row.loader)?;
@@ -388,8 +389,18 @@ pub fn write_kea_dhcp6_config<W: Write>(site: &Site<'_>, out: &mut W) -> Result<
     j.finish()
 }
 
-/// Option 16: enterprise 343, then one vendor-class-data item (2-byte length 10, `HTTPClient`).
-const VENDOR_CLASS_HTTPCLIENT_V6: &str = "343, 000a48545450436c69656e74";
+/// Option 16 as Kea's CSV `data`: the enterprise number, then the vendor class data
+/// (`{u16 length, bytes}` items, from [`table::http_client_class_v6`]) in hex:
+/// `343, 000a48545450436c69656e74`.
+fn vendor_class_v6() -> Result<heapless::String<64>> {
+    let items = table::http_client_class_v6()?;
+    let mut data = heapless::String::new();
+    fill(
+        &mut data,
+        format_args!("{}, {}", v6::PXE_ENTERPRISE, crate::hex::Hex(&items)),
+    )?;
+    Ok(data)
+}
 
 fn bootfile_url<W: Write>(j: &mut JsonOut<'_, W>, url: &str, field: Field) -> Result<()> {
     j.begin_inline_object(None)?;

@@ -22,7 +22,6 @@ mod isc;
 mod json;
 mod kea;
 mod neutron;
-pub mod table;
 mod text;
 
 pub use dnsmasq::write_dnsmasq_config;
@@ -35,3 +34,95 @@ const HTTPS_NOTE: &str = "\
 The main script is served over https://. iPXE builds without HTTPS (stock BIOS
 builds, and older ones such as 1.21.1) do not announce feature 175.20 and cannot
 fetch it: serve loaders built with DOWNLOAD_PROTO_HTTPS.";
+
+/// A DHCP server configuration ipxegen writes: the one list the CLI's `--format`, the web
+/// UI's tabs and the tests take their formats from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// dnsmasq (DHCPv4 and DHCPv6).
+    Dnsmasq,
+    /// ISC dhcpd, `dhcpd.conf` (DHCPv4).
+    Isc,
+    /// ISC dhcpd -6, `dhcpd6.conf` (DHCPv6).
+    Isc6,
+    /// Kea `kea-dhcp4` (JSON).
+    Kea4,
+    /// Kea `kea-dhcp6` (JSON).
+    Kea6,
+    /// OpenStack Neutron `extra_dhcp_opts` (JSON).
+    Neutron,
+}
+
+impl Format {
+    /// Every format, in the order front ends list them.
+    pub const ALL: [Format; 6] = [
+        Format::Dnsmasq,
+        Format::Isc,
+        Format::Isc6,
+        Format::Kea4,
+        Format::Kea6,
+        Format::Neutron,
+    ];
+
+    /// Its id: `--format` takes it, the web UI's tab carries it (`data-format`).
+    pub const fn id(self) -> &'static str {
+        match self {
+            Format::Dnsmasq => "dnsmasq",
+            Format::Isc => "isc",
+            Format::Isc6 => "isc6",
+            Format::Kea4 => "kea4",
+            Format::Kea6 => "kea6",
+            Format::Neutron => "neutron",
+        }
+    }
+
+    /// A short name for a tab or a heading.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Format::Dnsmasq => "dnsmasq",
+            Format::Isc => "ISC dhcpd",
+            Format::Isc6 => "ISC dhcpd (DHCPv6)",
+            Format::Kea4 => "Kea",
+            Format::Kea6 => "Kea (DHCPv6)",
+            Format::Neutron => "Neutron",
+        }
+    }
+
+    /// One line saying what it is and where it goes.
+    pub const fn description(self) -> &'static str {
+        match self {
+            Format::Dnsmasq => "dnsmasq (DHCPv4 and DHCPv6), for `conf-file=` or `-C`",
+            Format::Isc => "ISC dhcpd, dhcpd.conf (DHCPv4)",
+            Format::Isc6 => "ISC dhcpd -6, dhcpd6.conf (DHCPv6)",
+            Format::Kea4 => "Kea kea-dhcp4 (JSON)",
+            Format::Kea6 => "Kea kea-dhcp6 (JSON)",
+            Format::Neutron => {
+                "OpenStack Neutron `extra_dhcp_opts` for each boot NIC's port (JSON)"
+            }
+        }
+    }
+
+    /// The format with this id.
+    pub fn from_id(id: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.id() == id)
+    }
+
+    /// Writes `site`'s configuration in this format.
+    ///
+    /// # Errors
+    /// What the format's writer returns (see each `write_*` function).
+    pub fn write<W: embedded_io::Write>(
+        self,
+        site: &crate::Site<'_>,
+        out: &mut W,
+    ) -> crate::Result<()> {
+        match self {
+            Format::Dnsmasq => write_dnsmasq_config(site, out),
+            Format::Isc => write_isc_dhcpd_config(site, out),
+            Format::Isc6 => write_isc_dhcpd6_config(site, out),
+            Format::Kea4 => write_kea_dhcp4_config(site, out),
+            Format::Kea6 => write_kea_dhcp6_config(site, out),
+            Format::Neutron => write_neutron_extra_dhcp_opts(site, out),
+        }
+    }
+}

@@ -24,10 +24,10 @@
 //! UEFI loader for `"firmware": "uefi"`, else the BIOS loader (as Ironic picks by boot mode).
 //! Addresses and host names are Neutron's own (the port's fixed IPs), so none are written.
 
+use crate::dhcp::table;
 use crate::error::{Field, Result};
 use crate::model::{Firmware, Host, LoaderKind, Node};
 use crate::servers::json::JsonOut;
-use crate::servers::table;
 use crate::site::Site;
 use embedded_io::Write;
 

@@ -25,6 +25,11 @@ impl<'w, W: Write> Out<'w, W> {
         self.w.write_all(s.as_bytes()).map_err(Error::write)
     }
 
+    /// Writes the body of a JSON string for `s` (see [`crate::json::string`]).
+    pub(crate) fn json_string_body(&mut self, s: &str) -> Result<()> {
+        crate::json::string::write_json_string_body(self.w, s)
+    }
+
     /// Writes `s` and a newline.
     pub(crate) fn line(&mut self, s: &str) -> Result<()> {
         self.put(s)?;

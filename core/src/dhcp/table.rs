@@ -17,16 +17,32 @@
 //! must go in option 67 only (ISC dhcpd truncates `filename` at 128 bytes silently, Kea refuses
 //! a `boot-file-name` over 127).
 
+use crate::dhcp::request::Family;
+use crate::dhcp::v6;
 use crate::error::{Error, ErrorKind, Field, Result};
 use crate::limits::URL_MAX;
 use crate::model::{ClientArch, Host, LoaderKind, SiteConfig};
 use core::fmt::Write as _;
 use core::net::{Ipv4Addr, Ipv6Addr};
 
-pub use crate::dhcp::reply::FILE_FIELD_MAX;
-
 /// Longest boot file (DHCPv4 option 67, DHCPv6 option 59) a config may hand out: one option.
 pub const BOOTFILE_MAX: usize = 255;
+
+/// Longest boot file name that fits the DHCPv4 `file` field with its terminating NUL.
+pub const FILE_FIELD_MAX: usize = 127;
+
+/// The vendor class a UEFI HTTP-boot client sends (as a prefix) and wants back (DHCPv4 60,
+/// DHCPv6 16 with enterprise [`v6::PXE_ENTERPRISE`]).
+pub const HTTP_CLIENT_CLASS: &str = "HTTPClient";
+
+/// The DHCPv6 vendor class data a UEFI HTTP-boot reply carries: one `{u16 length, bytes}` item
+/// holding [`HTTP_CLIENT_CLASS`] (the bytes after the enterprise number).
+///
+/// # Errors
+/// None in practice (the item is 10 bytes); an internal error if the encoder refused it.
+pub fn http_client_class_v6() -> Result<heapless::Vec<u8, 16>> {
+    v6::encode_items(&[HTTP_CLIENT_CLASS.as_bytes()]).map_err(|_| Error::new(ErrorKind::Internal))
+}
 
 /// How a stage-1 client fetches its loader.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,6 +139,23 @@ pub const STAGE1_V6: [Stage1; 4] = [
         fetch: Fetch::Http,
     },
 ];
+
+/// The stage-1 rows of a protocol.
+pub const fn stage1_rows(family: Family) -> &'static [Stage1] {
+    match family {
+        Family::V4 => &STAGE1_V4,
+        Family::V6 => &STAGE1_V6,
+    }
+}
+
+/// The loader an architecture gets over `family`: the loader of the first stage-1 row that
+/// lists it. The one place the architecture-to-loader decision is made.
+pub fn loader_for(family: Family, arch: ClientArch) -> Option<LoaderKind> {
+    stage1_rows(family)
+        .iter()
+        .find(|row| row.archs.contains(&arch))
+        .map(|row| row.loader)
+}
 
 /// A URL a config hands out, at most [`BOOTFILE_MAX`] bytes.
 pub type BootUrl = heapless::String<URL_MAX>;
@@ -244,9 +277,21 @@ mod tests {
 
     #[test]
     fn rows_agree_with_the_architecture_model() {
-        for row in STAGE1_V4.iter().chain(STAGE1_V6.iter()) {
+        for (family, row) in STAGE1_V4
+            .iter()
+            .map(|r| (Family::V4, r))
+            .chain(STAGE1_V6.iter().map(|r| (Family::V6, r)))
+        {
             for arch in row.archs {
-                assert_eq!(arch.loader_kind(), Some(row.loader), "{}", row.name);
+                assert_eq!(loader_for(family, *arch), Some(row.loader), "{}", row.name);
+                // Both protocols give an architecture the same loader.
+                let other = match family {
+                    Family::V4 => Family::V6,
+                    Family::V6 => Family::V4,
+                };
+                if let Some(loader) = loader_for(other, *arch) {
+                    assert_eq!(loader, row.loader, "{}", row.name);
+                }
                 assert_eq!(
                     arch.is_http_boot(),
                     row.fetch == Fetch::Http,
@@ -264,6 +309,15 @@ mod tests {
             STAGE1_V6
                 .iter()
                 .all(|r| !r.archs.contains(&ClientArch::BIOS))
+        );
+        assert_eq!(loader_for(Family::V4, ClientArch(15)), None);
+    }
+
+    #[test]
+    fn http_client_class_v6_is_one_counted_item() {
+        assert_eq!(
+            http_client_class_v6().unwrap().as_slice(),
+            b"\x00\x0aHTTPClient"
         );
     }
 }

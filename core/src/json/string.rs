@@ -1,0 +1,61 @@
+//! JSON strings (RFC 8259 section 7): the one encoder of the core. The manifest, the Kea and
+//! Neutron configs and the front ends' JSON output all write their strings through it.
+
+use crate::error::{Error, Result};
+use crate::hex;
+use embedded_io::Write;
+
+fn put<W: Write>(out: &mut W, bytes: &[u8]) -> Result<()> {
+    out.write_all(bytes).map_err(Error::write)
+}
+
+/// Writes the body of a JSON string for `s` (no quotes): `"` and `\` escaped with a
+/// backslash, control bytes as `\u00XX`, everything else (UTF-8 included) as it is.
+///
+/// # Errors
+/// A write error.
+pub fn write_json_string_body<W: Write>(out: &mut W, s: &str) -> Result<()> {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !matches!(b, b'"' | b'\\' | 0x00..=0x1f) {
+            continue;
+        }
+        put(out, bytes.get(start..i).unwrap_or_default())?;
+        match b {
+            b'"' | b'\\' => put(out, &[b'\\', b])?,
+            _ => {
+                let [hi, lo] = hex::pair(b);
+                put(out, &[b'\\', b'u', b'0', b'0', hi, lo])?;
+            }
+        }
+        start = i + 1;
+    }
+    put(out, bytes.get(start..).unwrap_or_default())
+}
+
+/// Writes `s` as a JSON string, quotes included (see [`write_json_string_body`]).
+///
+/// # Errors
+/// A write error.
+pub fn write_json_string<W: Write>(out: &mut W, s: &str) -> Result<()> {
+    put(out, b"\"")?;
+    write_json_string_body(out, s)?;
+    put(out, b"\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::write_to_slice;
+
+    #[test]
+    fn escapes_quotes_backslashes_and_controls() {
+        let mut buf = [0u8; 64];
+        let n = write_to_slice(&mut buf, |w| write_json_string(w, "a\"b\\c\n\u{1f}é")).unwrap();
+        assert_eq!(
+            core::str::from_utf8(&buf[..n]).unwrap(),
+            "\"a\\\"b\\\\c\\u000a\\u001fé\""
+        );
+    }
+}
