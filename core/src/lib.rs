@@ -39,6 +39,7 @@ pub mod limits;
 pub mod manifest;
 pub mod model;
 pub mod output;
+pub mod schema;
 pub mod servers;
 pub mod site;
 pub mod tar;

@@ -24,6 +24,7 @@ use crate::model::{
     IscsiTarget, KernelArgs, LocalPath, MacAddr, Mode, Name, Nic, Node, NodeId, OnRetriesExhausted,
     Position, ScriptRef, SiteConfig, Source, Url,
 };
+use crate::schema::{Scope, fields_of, scope_len};
 use core::net::{Ipv4Addr, Ipv6Addr};
 
 /// The schema version this build reads.
@@ -36,17 +37,27 @@ pub struct Site<'a> {
     nodes: Option<Value<'a>>,
 }
 
-/// The values of an object's known keys, collected before any is validated.
-struct Slots<'a, const N: usize> {
-    keys: [(&'static str, Field); N],
-    values: [Option<Value<'a>>; N],
+/// Most fields an object of one scope has (a node's: see [`crate::schema`]).
+const SCOPE_FIELDS_MAX: usize = 20;
+const _: () = assert!(
+    scope_len(Scope::Site) <= SCOPE_FIELDS_MAX
+        && scope_len(Scope::Node) <= SCOPE_FIELDS_MAX
+        && scope_len(Scope::Nic) <= SCOPE_FIELDS_MAX
+        && scope_len(Scope::IscsiTarget) <= SCOPE_FIELDS_MAX
+);
+
+/// The values of an object's known keys (the schema's fields of its scope, in table
+/// order), collected before any is validated.
+struct Slots<'a> {
+    scope: Scope,
+    values: [Option<Value<'a>>; SCOPE_FIELDS_MAX],
 }
 
-impl<'a, const N: usize> Slots<'a, N> {
-    fn collect(object: Value<'a>, keys: [(&'static str, Field); N]) -> Result<Self> {
+impl<'a> Slots<'a> {
+    fn collect(object: Value<'a>, scope: Scope) -> Result<Self> {
         let mut slots = Slots {
-            keys,
-            values: [None; N],
+            scope,
+            values: [None; SCOPE_FIELDS_MAX],
         };
         for member in object.members()? {
             let Member {
@@ -54,30 +65,27 @@ impl<'a, const N: usize> Slots<'a, N> {
                 key_offset,
                 value,
             } = member?;
-            let index = slots
-                .keys
-                .iter()
-                .position(|(name, _)| name.as_bytes() == key);
-            let Some(index) = index else {
+            let found = fields_of(scope)
+                .enumerate()
+                .find(|(_, info)| info.key.as_bytes() == key);
+            let Some((index, info)) = found else {
                 return Err(Error::new(ErrorKind::UnknownField).at_offset(key_offset));
             };
-            let (slot, field) = (
-                slots.values.get_mut(index),
-                slots.keys.get(index).map(|k| k.1),
-            );
-            match (slot, field) {
-                (Some(slot @ None), _) => *slot = Some(value),
-                (_, Some(field)) => {
-                    return Err(Error::at(ErrorKind::DuplicateField, field).at_offset(key_offset));
+            match slots.values.get_mut(index) {
+                Some(slot @ None) => *slot = Some(value),
+                Some(Some(_)) => {
+                    return Err(
+                        Error::at(ErrorKind::DuplicateField, info.field).at_offset(key_offset)
+                    );
                 }
-                _ => return Err(Error::new(ErrorKind::Internal)),
+                None => return Err(Error::new(ErrorKind::Internal)),
             }
         }
         Ok(slots)
     }
 
     fn get(&self, field: Field) -> Option<Value<'a>> {
-        let index = self.keys.iter().position(|(_, f)| *f == field)?;
+        let index = fields_of(self.scope).position(|info| info.field == field)?;
         self.values
             .get(index)
             .copied()
@@ -182,27 +190,6 @@ fn optional<T>(
     value.as_ref().map(read).transpose()
 }
 
-const SITE_KEYS: [(&str, Field); 18] = [
-    ("schema", Field::Schema),
-    ("http_server", Field::HttpServer),
-    ("http_root", Field::HttpRoot),
-    ("ipxe_boot_script", Field::IpxeBootScript),
-    ("tftp_server", Field::TftpServer),
-    ("tftp_root", Field::TftpRoot),
-    ("pxe_bootfile_name", Field::PxeBootfileName),
-    ("uefi_x64_bootfile_name", Field::UefiX64BootfileName),
-    ("uefi_arm64_bootfile_name", Field::UefiArm64BootfileName),
-    ("per_mac_dir", Field::PerMacDir),
-    ("timeout_ms", Field::TimeoutMs),
-    ("retries", Field::Retries),
-    ("on_retries_exhausted", Field::OnRetriesExhausted),
-    ("ipxe_fallback_script", Field::FallbackScript),
-    ("kernel_args", Field::KernelArgs),
-    ("deploy_kernel", Field::DeployKernel),
-    ("deploy_ramdisk", Field::DeployRamdisk),
-    ("nodes", Field::Nodes),
-];
-
 fn default_name(s: &str) -> Result<Name> {
     Name::parse(s).map_err(|_| Error::new(ErrorKind::Internal))
 }
@@ -214,7 +201,7 @@ impl<'a> Site<'a> {
     /// The first problem found, with its field and byte offset.
     pub fn parse(doc: &'a [u8]) -> Result<Self> {
         let root = json::document(doc)?;
-        let s = Slots::collect(root, SITE_KEYS)?;
+        let s = Slots::collect(root, Scope::Site)?;
         let at = root.offset();
 
         let schema = s.required(Field::Schema, at)?;
@@ -239,10 +226,8 @@ impl<'a> Site<'a> {
             })
         })?;
         let on_retries_exhausted = optional(s.get(Field::OnRetriesExhausted), |v| {
-            parse_text::<_, 16>(v, Field::OnRetriesExhausted, |t| match t {
-                "poweroff" => Ok(OnRetriesExhausted::PowerOff),
-                "reboot" => Ok(OnRetriesExhausted::Reboot),
-                _ => Err(ErrorKind::UnknownValue),
+            parse_text::<_, 16>(v, Field::OnRetriesExhausted, |t| {
+                OnRetriesExhausted::from_word(t).ok_or(ErrorKind::UnknownValue)
             })
         })?;
         let config = SiteConfig {
@@ -368,34 +353,9 @@ impl Iterator for Nodes<'_, '_> {
     }
 }
 
-const NODE_KEYS: [(&str, Field); 19] = [
-    ("id", Field::NodeId),
-    ("nics", Field::Nics),
-    ("mode", Field::Mode),
-    ("firmware", Field::Firmware),
-    ("kernel", Field::Kernel),
-    ("ramdisk", Field::Ramdisk),
-    ("iso", Field::Iso),
-    ("url", Field::ChainUrl),
-    ("kickstart", Field::Kickstart),
-    ("repo", Field::Repo),
-    ("stage2", Field::Stage2),
-    ("iscsi", Field::Iscsi),
-    ("initiator_iqn", Field::InitiatorIqn),
-    ("hostname", Field::Hostname),
-    ("ipv4", Field::Ipv4),
-    ("ipv6", Field::Ipv6),
-    ("kernel_args", Field::NodeKernelArgs),
-    ("timeout_ms", Field::NodeTimeoutMs),
-    ("retries", Field::NodeRetries),
-];
-
 fn read_mode(value: &Value<'_>) -> Result<Mode> {
     parse_text::<_, 16>(value, Field::Mode, |t| {
-        Mode::ALL
-            .into_iter()
-            .find(|m| m.as_str() == t)
-            .ok_or(ErrorKind::UnknownValue)
+        Mode::from_word(t).ok_or(ErrorKind::UnknownValue)
     })
 }
 
@@ -422,8 +382,7 @@ fn read_nic(item: &Value<'_>) -> Result<Nic> {
         let mac = parse_text::<_, 32>(item, Field::NicMac, MacAddr::parse)?;
         return Ok(Nic { mac, pxe: true });
     }
-    let s = Slots::collect(*item, [("mac", Field::NicMac), ("pxe", Field::NicPxe)])
-        .map_err(|e| e.in_field(Field::NicMac))?;
+    let s = Slots::collect(*item, Scope::Nic).map_err(|e| e.in_field(Field::NicMac))?;
     let mac_value = s.required(Field::NicMac, item.offset())?;
     let mac = parse_text::<_, 32>(&mac_value, Field::NicMac, MacAddr::parse)?;
     let pxe = optional(s.get(Field::NicPxe), |v| {
@@ -455,18 +414,8 @@ fn chap_value(value: &Value<'_>, field: Field) -> Result<ChapValue> {
 }
 
 fn read_target(item: &Value<'_>) -> Result<IscsiTarget> {
-    let s = Slots::collect(
-        *item,
-        [
-            ("server", Field::IscsiServer),
-            ("port", Field::IscsiPort),
-            ("lun", Field::IscsiLun),
-            ("iqn", Field::IscsiIqn),
-            ("username", Field::IscsiUsername),
-            ("password", Field::IscsiPassword),
-        ],
-    )
-    .map_err(|e| e.in_field(Field::IscsiServer))?;
+    let s =
+        Slots::collect(*item, Scope::IscsiTarget).map_err(|e| e.in_field(Field::IscsiServer))?;
     let at = item.offset();
     let server = s.required(Field::IscsiServer, at)?;
     let server = parse_text::<_, URL_MAX>(&server, Field::IscsiServer, Host::parse_address)?;
@@ -535,38 +484,6 @@ fn read_targets(value: &Value<'_>) -> Result<heapless::Vec<IscsiTarget, ISCSI_TA
     Ok(targets)
 }
 
-/// Fields each mode may carry besides the common ones.
-const fn mode_fields(mode: Mode) -> &'static [Field] {
-    match mode {
-        Mode::Deploy | Mode::Ramdisk => &[Field::Kernel, Field::Ramdisk, Field::NodeKernelArgs],
-        Mode::Local => &[],
-        Mode::Iso => &[Field::Iso],
-        Mode::Iscsi => &[Field::Iscsi, Field::InitiatorIqn],
-        Mode::Anaconda => &[
-            Field::Kernel,
-            Field::Ramdisk,
-            Field::Kickstart,
-            Field::Repo,
-            Field::Stage2,
-            Field::NodeKernelArgs,
-        ],
-        Mode::Chain => &[Field::ChainUrl],
-    }
-}
-
-const MODE_SPECIFIC: [Field; 10] = [
-    Field::Kernel,
-    Field::Ramdisk,
-    Field::Iso,
-    Field::ChainUrl,
-    Field::Kickstart,
-    Field::Repo,
-    Field::Stage2,
-    Field::Iscsi,
-    Field::InitiatorIqn,
-    Field::NodeKernelArgs,
-];
-
 fn image(value: Option<Value<'_>>, field: Field, name: &'static str, at: usize) -> Result<Image> {
     let value = value.ok_or_else(|| Error::at(ErrorKind::MissingField, field).at_offset(at))?;
     Ok(Image {
@@ -576,23 +493,20 @@ fn image(value: Option<Value<'_>>, field: Field, name: &'static str, at: usize) 
 }
 
 fn read_node(value: &Value<'_>, config: &SiteConfig) -> Result<Node> {
-    let s = Slots::collect(*value, NODE_KEYS)?;
+    let s = Slots::collect(*value, Scope::Node)?;
     let at = value.offset();
     let id_value = s.required(Field::NodeId, at)?;
     let id = parse_text::<_, 128>(&id_value, Field::NodeId, NodeId::parse)?;
     let nics = read_nics(&s.required(Field::Nics, at)?)?;
     let mode = read_mode(&s.required(Field::Mode, at)?)?;
-    for field in MODE_SPECIFIC {
-        if !mode_fields(mode).contains(&field) {
-            s.refuse(field)?;
+    for info in fields_of(Scope::Node) {
+        if !info.modes.contains(mode) {
+            s.refuse(info.field)?;
         }
     }
     let firmware = optional(s.get(Field::Firmware), |v| {
         parse_text::<_, 16>(v, Field::Firmware, |t| {
-            [Firmware::Any, Firmware::Bios, Firmware::Uefi]
-                .into_iter()
-                .find(|f| f.as_str() == t)
-                .ok_or(ErrorKind::UnknownValue)
+            Firmware::from_word(t).ok_or(ErrorKind::UnknownValue)
         })
     })?
     .unwrap_or_default();

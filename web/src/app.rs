@@ -7,7 +7,8 @@ use crate::components::{
     DhcpTabs, Downloads, FilesToPlace, ImportPanel, LintList, NodeTable, Preview, SiteFormView,
     TreeView,
 };
-use crate::state::{Action, NodeField, SiteField, State, Target, archive};
+use crate::form::site_fields;
+use crate::state::{Action, Field, State, Target, archive};
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -147,7 +148,7 @@ pub fn App() -> Html {
 
     let on_site_input = {
         let dispatch = dispatch.clone();
-        use_callback((), move |(field, value): (SiteField, String), ()| {
+        use_callback((), move |(field, value): (Field, String), ()| {
             dispatch.emit(Action::SetField(field, value));
         })
     };
@@ -163,12 +164,9 @@ pub fn App() -> Html {
     };
     let on_edit = {
         let dispatch = dispatch.clone();
-        use_callback(
-            (),
-            move |(i, field, value): (usize, NodeField, String), ()| {
-                dispatch.emit(Action::EditNode(i, field, value));
-            },
-        )
+        use_callback((), move |(i, field, value): (usize, Field, String), ()| {
+            dispatch.emit(Action::EditNode(i, field, value));
+        })
     };
     let on_select = {
         let dispatch = dispatch.clone();
@@ -253,9 +251,9 @@ pub fn App() -> Html {
     };
 
     let derived = &state.derived;
-    let fields: Vec<FieldView> = SiteField::ALL
-        .into_iter()
-        .map(|field| {
+    let fields: Vec<FieldView> = site_fields()
+        .map(|info| {
+            let field = info.field;
             let errors: Vec<&str> = state.errors_at(Target::Site(field)).collect();
             FieldView {
                 field,
@@ -264,7 +262,7 @@ pub fn App() -> Html {
             }
         })
         .collect();
-    let mut node_errors: BTreeMap<usize, Vec<(Option<NodeField>, AttrValue)>> = BTreeMap::new();
+    let mut node_errors: BTreeMap<usize, Vec<(Option<Field>, AttrValue)>> = BTreeMap::new();
     let mut general: Vec<AttrValue> = Vec::new();
     for error in &derived.errors {
         let message = AttrValue::from(error.message.clone());

@@ -7,18 +7,18 @@
 //! Values are taken as typed; the core judges them once they are in the form. Every error
 //! names its line (1-based).
 
-use crate::form::{MODES, NodeField, NodeForm};
+use crate::form::{Field, MODES, NodeForm};
 
 /// The header a pasted CSV must start with.
 pub const CSV_HEADER: &str = "mac,id,mode,kernel,ramdisk,kernel_args";
 
-const COLUMNS: [NodeField; 6] = [
-    NodeField::Macs,
-    NodeField::Id,
-    NodeField::Mode,
-    NodeField::Kernel,
-    NodeField::Ramdisk,
-    NodeField::KernelArgs,
+const COLUMNS: [Field; 6] = [
+    Field::Nics,
+    Field::NodeId,
+    Field::Mode,
+    Field::Kernel,
+    Field::Ramdisk,
+    Field::NodeKernelArgs,
 ];
 
 /// Reads pasted CSV into nodes, in the order their ids first appear.
@@ -58,15 +58,15 @@ pub fn parse_csv(text: &str) -> Result<Vec<NodeForm>, String> {
         if id.is_empty() {
             return Err(format!("line {number}: no id"));
         }
-        if let Some(node) = nodes.iter_mut().find(|n| n.get(NodeField::Id) == id) {
+        if let Some(node) = nodes.iter_mut().find(|n| n.get(Field::NodeId) == id) {
             if (2..COLUMNS.len()).any(|i| !cell(i).is_empty()) {
                 return Err(format!(
                     "line {number}: node {id} is already defined above; a further line of it \
                      gives only its mac and id"
                 ));
             }
-            let macs = format!("{}, {mac}", node.get(NodeField::Macs));
-            node.set(NodeField::Macs, macs);
+            let macs = format!("{}, {mac}", node.get(Field::Nics));
+            node.set(Field::Nics, macs);
             continue;
         }
         if !MODES.contains(&mode) {

@@ -7,6 +7,8 @@
 //! has no input for (a node's `firmware`, `iscsi`, `hostname`, ...) are kept as they were
 //! imported and written back unchanged.
 
+use ipxegen_core::model::Mode;
+use ipxegen_core::schema::{FieldInfo, Kind, Scope, fields_of};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -14,246 +16,66 @@ use std::rc::Rc;
 /// The schema version of the documents this page writes.
 pub const SCHEMA: u64 = 1;
 
-/// The boot modes a node can have, as the site document spells them.
-pub const MODES: [&str; 7] = [
-    "deploy", "local", "ramdisk", "iso", "iscsi", "anaconda", "chain",
-];
+pub use ipxegen_core::Field;
 
-/// A site-level input of the form.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum SiteField {
-    /// `http_server`.
-    HttpServer,
-    /// `http_root`.
-    HttpRoot,
-    /// `ipxe_boot_script`.
-    BootScript,
-    /// `tftp_server`.
-    TftpServer,
-    /// `tftp_root`.
-    TftpRoot,
-    /// `pxe_bootfile_name` (BIOS loader).
-    PxeLoader,
-    /// `uefi_x64_bootfile_name`.
-    UefiX64Loader,
-    /// `uefi_arm64_bootfile_name`.
-    UefiArm64Loader,
-    /// `per_mac_dir`.
-    PerMacDir,
-    /// `timeout_ms` (a number).
-    TimeoutMs,
-    /// `retries` (a number).
-    Retries,
-    /// `on_retries_exhausted`.
-    OnRetriesExhausted,
-    /// `ipxe_fallback_script`.
-    FallbackScript,
-    /// `kernel_args`.
-    KernelArgs,
-    /// `deploy_kernel`.
-    DeployKernel,
-    /// `deploy_ramdisk`.
-    DeployRamdisk,
+/// The boot modes a node can have, as the site document spells them (the core's list).
+pub const MODES: [&str; Mode::WORDS.len()] = Mode::WORDS;
+
+/// The site fields the form has an input for, in the schema's order.
+pub fn site_fields() -> impl Iterator<Item = &'static FieldInfo> {
+    fields_of(Scope::Site).filter(|info| info.form)
 }
 
-impl SiteField {
-    /// Every site field, in the order the form shows them.
-    pub const ALL: [SiteField; 16] = [
-        SiteField::HttpServer,
-        SiteField::HttpRoot,
-        SiteField::BootScript,
-        SiteField::TftpServer,
-        SiteField::TftpRoot,
-        SiteField::PxeLoader,
-        SiteField::UefiX64Loader,
-        SiteField::UefiArm64Loader,
-        SiteField::PerMacDir,
-        SiteField::TimeoutMs,
-        SiteField::Retries,
-        SiteField::OnRetriesExhausted,
-        SiteField::FallbackScript,
-        SiteField::KernelArgs,
-        SiteField::DeployKernel,
-        SiteField::DeployRamdisk,
-    ];
-
-    /// Its key in the site document.
-    pub const fn key(self) -> &'static str {
-        match self {
-            SiteField::HttpServer => "http_server",
-            SiteField::HttpRoot => "http_root",
-            SiteField::BootScript => "ipxe_boot_script",
-            SiteField::TftpServer => "tftp_server",
-            SiteField::TftpRoot => "tftp_root",
-            SiteField::PxeLoader => "pxe_bootfile_name",
-            SiteField::UefiX64Loader => "uefi_x64_bootfile_name",
-            SiteField::UefiArm64Loader => "uefi_arm64_bootfile_name",
-            SiteField::PerMacDir => "per_mac_dir",
-            SiteField::TimeoutMs => "timeout_ms",
-            SiteField::Retries => "retries",
-            SiteField::OnRetriesExhausted => "on_retries_exhausted",
-            SiteField::FallbackScript => "ipxe_fallback_script",
-            SiteField::KernelArgs => "kernel_args",
-            SiteField::DeployKernel => "deploy_kernel",
-            SiteField::DeployRamdisk => "deploy_ramdisk",
-        }
-    }
-
-    /// The id of its `<input>` in the page.
-    pub const fn input_id(self) -> &'static str {
-        match self {
-            SiteField::HttpServer => "http-server",
-            SiteField::HttpRoot => "http-root",
-            SiteField::BootScript => "boot-script",
-            SiteField::TftpServer => "tftp-server",
-            SiteField::TftpRoot => "tftp-root",
-            SiteField::PxeLoader => "pxe-loader",
-            SiteField::UefiX64Loader => "uefi-x64-loader",
-            SiteField::UefiArm64Loader => "uefi-arm64-loader",
-            SiteField::PerMacDir => "per-mac-dir",
-            SiteField::TimeoutMs => "timeout-ms",
-            SiteField::Retries => "retries",
-            SiteField::OnRetriesExhausted => "on-retries-exhausted",
-            SiteField::FallbackScript => "fallback-script",
-            SiteField::KernelArgs => "kernel-args",
-            SiteField::DeployKernel => "deploy-kernel",
-            SiteField::DeployRamdisk => "deploy-ramdisk",
-        }
-    }
-
-    /// Its label.
-    pub const fn label(self) -> &'static str {
-        match self {
-            SiteField::HttpServer => "HTTP server",
-            SiteField::HttpRoot => "HTTP root",
-            SiteField::BootScript => "Main script name",
-            SiteField::TftpServer => "TFTP server",
-            SiteField::TftpRoot => "TFTP root",
-            SiteField::PxeLoader => "BIOS loader",
-            SiteField::UefiX64Loader => "UEFI x64 loader",
-            SiteField::UefiArm64Loader => "UEFI ARM64 loader",
-            SiteField::PerMacDir => "Per-MAC directory",
-            SiteField::TimeoutMs => "Timeout (ms)",
-            SiteField::Retries => "Retries",
-            SiteField::OnRetriesExhausted => "When retries run out",
-            SiteField::FallbackScript => "Fallback script",
-            SiteField::KernelArgs => "Kernel arguments (all nodes)",
-            SiteField::DeployKernel => "Deploy kernel",
-            SiteField::DeployRamdisk => "Deploy ramdisk",
-        }
-    }
-
-    /// Whether the document holds it as a number (when it is written as one).
-    pub const fn is_number(self) -> bool {
-        matches!(self, SiteField::TimeoutMs | SiteField::Retries)
-    }
-
-    fn from_key(key: &str) -> Option<Self> {
-        SiteField::ALL.into_iter().find(|f| f.key() == key)
-    }
+/// The node fields the form has an input for, in the schema's order.
+pub fn node_fields() -> impl Iterator<Item = &'static FieldInfo> {
+    fields_of(Scope::Node).filter(|info| info.form)
 }
 
-/// An input of a node's row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum NodeField {
-    /// `id`.
-    Id,
-    /// `nics`, as MACs separated by commas or spaces; `!` before a MAC marks a NIC that must
-    /// not network boot (`{"mac": ..., "pxe": false}`).
-    Macs,
-    /// `mode`.
-    Mode,
-    /// `kernel`.
-    Kernel,
-    /// `ramdisk`.
-    Ramdisk,
-    /// `iso`.
-    Iso,
-    /// `url` (chain).
-    Url,
-    /// `kickstart`.
-    Kickstart,
-    /// `repo`.
-    Repo,
-    /// The node's own `kernel_args`.
-    KernelArgs,
+/// The schema row of a field the form shows.
+fn info(field: Field) -> Option<&'static FieldInfo> {
+    field.info().filter(|info| info.form)
 }
 
-impl NodeField {
-    /// Every node field, in the order a row shows them.
-    pub const ALL: [NodeField; 10] = [
-        NodeField::Id,
-        NodeField::Macs,
-        NodeField::Mode,
-        NodeField::Kernel,
-        NodeField::Ramdisk,
-        NodeField::Iso,
-        NodeField::Url,
-        NodeField::Kickstart,
-        NodeField::Repo,
-        NodeField::KernelArgs,
-    ];
+/// The id of a site field's `<input>`: its key with `-` for `_` (`http-server`).
+pub fn input_id(field: Field) -> String {
+    field.key().replace('_', "-")
+}
 
-    /// Its key in a node of the site document, and the `name` of its input.
-    pub const fn key(self) -> &'static str {
-        match self {
-            NodeField::Id => "id",
-            NodeField::Macs => "macs",
-            NodeField::Mode => "mode",
-            NodeField::Kernel => "kernel",
-            NodeField::Ramdisk => "ramdisk",
-            NodeField::Iso => "iso",
-            NodeField::Url => "url",
-            NodeField::Kickstart => "kickstart",
-            NodeField::Repo => "repo",
-            NodeField::KernelArgs => "kernel_args",
-        }
-    }
+/// A field's label (the schema's).
+pub fn label(field: Field) -> &'static str {
+    field.info().map_or("", |info| info.label)
+}
 
-    /// Its column heading.
-    pub const fn label(self) -> &'static str {
-        match self {
-            NodeField::Id => "Id",
-            NodeField::Macs => "MACs",
-            NodeField::Mode => "Mode",
-            NodeField::Kernel => "Kernel",
-            NodeField::Ramdisk => "Ramdisk",
-            NodeField::Iso => "ISO",
-            NodeField::Url => "Chain URL",
-            NodeField::Kickstart => "Kickstart",
-            NodeField::Repo => "Repo",
-            NodeField::KernelArgs => "Kernel arguments",
-        }
-    }
+/// Whether a node of `mode` takes `field` (the row shows the others only when set).
+pub fn used_by(field: Field, mode: &str) -> bool {
+    let modes = field.modes();
+    modes.is_all() || Mode::from_word(mode).is_some_and(|m| modes.contains(m))
+}
 
-    /// Whether a node of `mode` takes this field (the row shows the others only when set).
-    pub fn used_by(self, mode: &str) -> bool {
-        match self {
-            NodeField::Id | NodeField::Macs | NodeField::Mode | NodeField::KernelArgs => true,
-            NodeField::Kernel | NodeField::Ramdisk => {
-                matches!(mode, "deploy" | "ramdisk" | "anaconda")
-            }
-            NodeField::Iso => mode == "iso",
-            NodeField::Url => mode == "chain",
-            NodeField::Kickstart | NodeField::Repo => mode == "anaconda",
-        }
-    }
+/// Whether the document holds `field` as a number (when it is written as one).
+fn is_number(field: Field) -> bool {
+    info(field).is_some_and(|info| info.kind == Kind::Number)
+}
 
-    fn from_key(key: &str) -> Option<Self> {
-        match key {
-            "nics" => None,
-            _ => NodeField::ALL
-                .into_iter()
-                .find(|f| *f != NodeField::Macs && f.key() == key),
-        }
-    }
+/// The site field the form shows for `key`.
+fn site_field_of_key(key: &str) -> Option<Field> {
+    site_fields()
+        .find(|info| info.key == key)
+        .map(|info| info.field)
+}
+
+/// The node field the form shows for `key` (`nics` is read by [`node_form`] itself).
+fn node_field_of_key(key: &str) -> Option<Field> {
+    node_fields()
+        .find(|info| info.key == key && info.field != Field::Nics)
+        .map(|info| info.field)
 }
 
 /// One node as the form holds it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeForm {
     /// The values as typed (an absent field is empty).
-    pub values: BTreeMap<NodeField, String>,
+    pub values: BTreeMap<Field, String>,
     /// Keys the form has no input for, kept as imported.
     pub extra: Map<String, Value>,
 }
@@ -262,18 +84,18 @@ impl NodeForm {
     /// A new node with this id, booting `mode`, no MACs yet.
     pub fn new(id: &str, mode: &str) -> Self {
         let mut node = NodeForm::default();
-        node.set(NodeField::Id, id.to_owned());
-        node.set(NodeField::Mode, mode.to_owned());
+        node.set(Field::NodeId, id.to_owned());
+        node.set(Field::Mode, mode.to_owned());
         node
     }
 
     /// The value of `field` (empty when unset).
-    pub fn get(&self, field: NodeField) -> &str {
+    pub fn get(&self, field: Field) -> &str {
         self.values.get(&field).map_or("", String::as_str)
     }
 
     /// Sets `field` to `value`.
-    pub fn set(&mut self, field: NodeField, value: String) {
+    pub fn set(&mut self, field: Field, value: String) {
         self.values.insert(field, value);
     }
 }
@@ -282,7 +104,7 @@ impl NodeForm {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SiteForm {
     /// The site values as typed (an absent field is empty).
-    pub values: BTreeMap<SiteField, String>,
+    pub values: BTreeMap<Field, String>,
     /// The nodes, in order (shared so an unchanged row is not copied or re-rendered).
     pub nodes: Vec<Rc<NodeForm>>,
     /// Site keys the form has no input for, kept as imported.
@@ -291,12 +113,12 @@ pub struct SiteForm {
 
 impl SiteForm {
     /// The value of `field` (empty when unset).
-    pub fn get(&self, field: SiteField) -> &str {
+    pub fn get(&self, field: Field) -> &str {
         self.values.get(&field).map_or("", String::as_str)
     }
 
     /// Sets `field` to `value`.
-    pub fn set(&mut self, field: SiteField, value: String) {
+    pub fn set(&mut self, field: Field, value: String) {
         self.values.insert(field, value);
     }
 
@@ -305,13 +127,13 @@ impl SiteForm {
     pub fn to_document(&self) -> String {
         let mut site = self.extra.clone();
         site.insert("schema".into(), Value::from(SCHEMA));
-        for field in SiteField::ALL {
-            let value = self.get(field);
-            let required = matches!(field, SiteField::HttpServer | SiteField::HttpRoot);
+        for info in site_fields() {
+            let value = self.get(info.field);
+            let required = matches!(info.field, Field::HttpServer | Field::HttpRoot);
             if value.is_empty() && !required {
                 continue;
             }
-            site.insert(field.key().into(), text_value(value, field.is_number()));
+            site.insert(info.key.into(), text_value(value, is_number(info.field)));
         }
         let nodes = self.nodes.iter().map(|n| node_value(n)).collect();
         site.insert("nodes".into(), Value::Array(nodes));
@@ -346,7 +168,7 @@ impl SiteForm {
                 for (i, node) in nodes.into_iter().enumerate() {
                     form.nodes.push(Rc::new(node_form(i, node)?));
                 }
-            } else if let Some(field) = SiteField::from_key(&key) {
+            } else if let Some(field) = site_field_of_key(&key) {
                 form.set(field, value_text(value));
             } else {
                 form.extra.insert(key, value);
@@ -386,10 +208,11 @@ pub fn mac_tokens(macs: &str) -> impl Iterator<Item = (&str, bool)> {
 
 fn node_value(node: &NodeForm) -> Value {
     let mut object = node.extra.clone();
-    for field in NodeField::ALL {
+    for info in node_fields() {
+        let field = info.field;
         let value = node.get(field);
         match field {
-            NodeField::Macs => {
+            Field::Nics => {
                 let nics = mac_tokens(value)
                     .map(|(mac, pxe)| {
                         if pxe {
@@ -404,12 +227,12 @@ fn node_value(node: &NodeForm) -> Value {
                     .collect();
                 object.insert("nics".into(), Value::Array(nics));
             }
-            NodeField::Id | NodeField::Mode => {
+            Field::NodeId | Field::Mode => {
                 object.insert(field.key().into(), Value::from(value));
             }
             _ if value.is_empty() => {}
             _ => {
-                object.insert(field.key().into(), Value::from(value));
+                object.insert(field.key().into(), text_value(value, is_number(field)));
             }
         }
     }
@@ -432,8 +255,8 @@ fn node_form(index: usize, value: Value) -> Result<NodeForm, String> {
                     format!("nodes[{index}].nics[{j}]: not a MAC string or {{\"mac\", \"pxe\"}}")
                 })?);
             }
-            node.set(NodeField::Macs, macs.join(", "));
-        } else if let Some(field) = NodeField::from_key(&key) {
+            node.set(Field::Nics, macs.join(", "));
+        } else if let Some(field) = node_field_of_key(&key) {
             node.set(field, value_text(value));
         } else {
             node.extra.insert(key, value);

@@ -9,13 +9,13 @@
 //! exported, so an exported site gives exactly the tar that was downloaded.
 
 use crate::csv::parse_csv;
-pub use crate::form::{MODES, NodeField, NodeForm, SiteField, SiteForm};
+pub use crate::form::{Field, MODES, NodeForm, SiteForm};
 use ipxegen_core::archive::{LinkMode, write_tree_archive};
 use ipxegen_core::ipxe::lint::lint_script;
 use ipxegen_core::manifest::MANIFEST_NAME;
 use ipxegen_core::servers::Format;
 use ipxegen_core::tree::{EntryKind, Root, walk_tree, write_script};
-use ipxegen_core::{Error, ErrorKind, Field, Site};
+use ipxegen_core::{Error, ErrorKind, Site};
 use std::collections::HashMap;
 use std::rc::Rc;
 use yew::Reducible;
@@ -30,9 +30,9 @@ pub type DhcpFormat = Format;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
     /// A site input.
-    Site(SiteField),
+    Site(Field),
     /// An input of a node's row.
-    Node(usize, NodeField),
+    Node(usize, Field),
     /// A node, not one of its inputs (e.g. `firmware`, kept from an import).
     NodeRow(usize),
     /// The site as a whole.
@@ -54,26 +54,23 @@ impl Target {
     }
 }
 
-fn node_field(field: Field) -> Option<NodeField> {
-    Some(match field {
-        Field::NodeId => NodeField::Id,
-        Field::Nics | Field::NicMac | Field::NicPxe => NodeField::Macs,
-        Field::Mode => NodeField::Mode,
-        Field::Kernel => NodeField::Kernel,
-        Field::Ramdisk => NodeField::Ramdisk,
-        Field::Iso => NodeField::Iso,
-        Field::ChainUrl => NodeField::Url,
-        Field::Kickstart => NodeField::Kickstart,
-        Field::Repo => NodeField::Repo,
-        Field::NodeKernelArgs => NodeField::KernelArgs,
-        _ => return None,
-    })
+/// The node input an error of `field` belongs to: the field's own, or the MACs input for a
+/// NIC's fields; `None` for a field the form has no input for.
+fn node_field(field: Field) -> Option<Field> {
+    let field = match field {
+        Field::NicMac | Field::NicPxe => Field::Nics,
+        other => other,
+    };
+    crate::form::node_fields()
+        .any(|info| info.field == field)
+        .then_some(field)
 }
 
-fn site_field(field: Field) -> Option<SiteField> {
-    SiteField::ALL
-        .into_iter()
-        .find(|f| f.key() == field.key() && field.scope() == ipxegen_core::error::Scope::Site)
+/// The site input an error of `field` belongs to.
+fn site_field(field: Field) -> Option<Field> {
+    crate::form::site_fields()
+        .any(|info| info.field == field)
+        .then_some(field)
 }
 
 /// An error and where it belongs.
@@ -242,13 +239,13 @@ impl State {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
     /// A site input changed.
-    SetField(SiteField, String),
+    SetField(Field, String),
     /// Append a node (a fresh id, mode `deploy`, no MAC yet).
     AddNode,
     /// Remove the node at this index.
     RemoveNode(usize),
     /// An input of a node's row changed.
-    EditNode(usize, NodeField, String),
+    EditNode(usize, Field, String),
     /// Replace the site with a site document (an imported file, storage, a link).
     ImportSiteJson(String),
     /// Replace the nodes with pasted CSV (see [`crate::csv`]).
@@ -331,7 +328,7 @@ impl Reducible for State {
 fn fresh_id(form: &SiteForm) -> String {
     (form.nodes.len() + 1..)
         .map(|n| format!("node-{n}"))
-        .find(|id| form.nodes.iter().all(|node| node.get(NodeField::Id) != id))
+        .find(|id| form.nodes.iter().all(|node| node.get(Field::NodeId) != id))
         .unwrap_or_default()
 }
 
@@ -458,7 +455,7 @@ fn node_errors(site: &Site<'_>) -> Vec<FieldError> {
         }
         if taken.contains(&id) {
             errors.push(FieldError {
-                target: Target::Node(index, NodeField::Id),
+                target: Target::Node(index, Field::NodeId),
                 message: format!(
                     "nodes[{index}].id: `{id}` is also a name the site puts in the HTTP root"
                 ),
@@ -535,10 +532,7 @@ mod tests {
             state.derived.errors
         );
         assert_eq!(state.form.nodes.len(), 3);
-        assert_eq!(
-            state.form.get(SiteField::HttpServer),
-            "http://192.0.2.10:8080"
-        );
+        assert_eq!(state.form.get(Field::HttpServer), "http://192.0.2.10:8080");
         let p = paths(&state);
         assert_eq!(p.first(), Some(&"boot.ipxe"));
         assert!(p.contains(&"pxelinux.cfg/52-54-00-12-34-56"));
@@ -560,11 +554,11 @@ mod tests {
     fn main_script_is_the_cores() {
         let state = reduce(
             State::from_form(SiteForm::default()),
-            Action::SetField(SiteField::HttpServer, "192.0.2.10".into()),
+            Action::SetField(Field::HttpServer, "192.0.2.10".into()),
         );
         let state = reduce(
             state,
-            Action::SetField(SiteField::HttpRoot, "/srv/ipxegen/http".into()),
+            Action::SetField(Field::HttpRoot, "/srv/ipxegen/http".into()),
         );
         let golden = include_str!("../../tests/golden/ipxe/main-default.ipxe");
         assert_eq!(state.derived.content.as_deref(), Some(golden));
@@ -574,15 +568,15 @@ mod tests {
     fn add_edit_and_remove_a_node() {
         let state = reduce(State::default(), Action::AddNode);
         assert_eq!(state.form.nodes.len(), 4);
-        assert_eq!(state.form.nodes[3].get(NodeField::Id), "node-4");
+        assert_eq!(state.form.nodes[3].get(Field::NodeId), "node-4");
         // No MAC yet: the core says so, on the MACs field of that row.
         assert_eq!(
-            state.errors_at(Target::Node(3, NodeField::Macs)).next(),
+            state.errors_at(Target::Node(3, Field::Nics)).next(),
             Some("nodes[3].nics: must not be empty")
         );
         let state = reduce(
             state,
-            Action::EditNode(3, NodeField::Macs, "52:54:00:00:00:04".into()),
+            Action::EditNode(3, Field::Nics, "52:54:00:00:00:04".into()),
         );
         assert!(
             state.derived.errors.is_empty(),
@@ -619,52 +613,50 @@ mod tests {
     fn new_node_ids_are_fresh() {
         let state = reduce(
             State::default(),
-            Action::EditNode(2, NodeField::Id, "node-4".into()),
+            Action::EditNode(2, Field::NodeId, "node-4".into()),
         );
         let state = reduce(state, Action::AddNode);
-        assert_eq!(state.form.nodes[3].get(NodeField::Id), "node-5");
-        assert_eq!(state.form.nodes[3].get(NodeField::Mode), "deploy");
+        assert_eq!(state.form.nodes[3].get(Field::NodeId), "node-5");
+        assert_eq!(state.form.nodes[3].get(Field::Mode), "deploy");
     }
 
     #[test]
     fn invalid_field_gives_the_core_error_on_that_field() {
         let state = reduce(
             State::default(),
-            Action::SetField(SiteField::HttpServer, "bad host!".into()),
+            Action::SetField(Field::HttpServer, "bad host!".into()),
         );
-        let errors: Vec<_> = state
-            .errors_at(Target::Site(SiteField::HttpServer))
-            .collect();
+        let errors: Vec<_> = state.errors_at(Target::Site(Field::HttpServer)).collect();
         assert_eq!(errors.len(), 1);
         assert!(errors[0].starts_with("http_server: "), "{errors:?}");
         assert!(state.derived.entries.is_empty());
 
         let state = reduce(
             State::default(),
-            Action::SetField(SiteField::TimeoutMs, "5".into()),
+            Action::SetField(Field::TimeoutMs, "5".into()),
         );
         let error = state
-            .errors_at(Target::Site(SiteField::TimeoutMs))
+            .errors_at(Target::Site(Field::TimeoutMs))
             .next()
             .unwrap();
         assert!(error.starts_with("timeout_ms: "), "{error}");
 
         let state = reduce(
             State::default(),
-            Action::EditNode(1, NodeField::Macs, "52:54:00:aa:00:0g".into()),
+            Action::EditNode(1, Field::Nics, "52:54:00:aa:00:0g".into()),
         );
         let error = state
-            .errors_at(Target::Node(1, NodeField::Macs))
+            .errors_at(Target::Node(1, Field::Nics))
             .next()
             .unwrap();
         assert!(error.starts_with("nodes[1].nics[0].mac: "), "{error}");
 
         let state = reduce(
             State::default(),
-            Action::EditNode(2, NodeField::Id, "rack1-node02".into()),
+            Action::EditNode(2, Field::NodeId, "rack1-node02".into()),
         );
         let error = state
-            .errors_at(Target::Node(2, NodeField::Id))
+            .errors_at(Target::Node(2, Field::NodeId))
             .next()
             .unwrap();
         assert!(error.starts_with("nodes[2].id: "), "{error}");
@@ -674,9 +666,9 @@ mod tests {
     fn dhcp_without_tftp_server_shows_the_core_error() {
         let state = reduce(
             State::default(),
-            Action::SetField(SiteField::TftpServer, String::new()),
+            Action::SetField(Field::TftpServer, String::new()),
         );
-        let state = reduce(state, Action::SetField(SiteField::TftpRoot, String::new()));
+        let state = reduce(state, Action::SetField(Field::TftpRoot, String::new()));
         for format in DhcpFormat::ALL {
             let state = reduce(state.clone(), Action::SelectDhcp(format));
             if let Err(e) = &state.derived.dhcp {
@@ -698,11 +690,11 @@ mod tests {
         assert!(matches!(state.import, Some(Ok(_))), "{:?}", state.import);
         assert_eq!(state.form.nodes.len(), 2);
         assert_eq!(
-            state.form.nodes[0].get(NodeField::Macs),
+            state.form.nodes[0].get(Field::Nics),
             "52:54:00:00:00:01, 52:54:00:00:00:02"
         );
         assert_eq!(
-            state.form.nodes[0].get(NodeField::KernelArgs),
+            state.form.nodes[0].get(Field::NodeKernelArgs),
             "console=ttyS0,115200"
         );
         assert!(
@@ -779,7 +771,7 @@ mod tests {
         let state = reduce(State::default(), Action::AddNode);
         let state = reduce(
             state,
-            Action::EditNode(3, NodeField::Macs, "52:54:00:00:00:04".into()),
+            Action::EditNode(3, Field::Nics, "52:54:00:00:00:04".into()),
         );
         let document = state.derived.document.to_string();
         let tar = archive(&document).unwrap();
@@ -798,7 +790,7 @@ mod tests {
         let before = Rc::clone(&state.derived.entries);
         let state = reduce(
             state,
-            Action::SetField(SiteField::HttpServer, "http://192.0.2.11:8080".into()),
+            Action::SetField(Field::HttpServer, "http://192.0.2.11:8080".into()),
         );
         assert!(Rc::ptr_eq(&before, &state.derived.entries));
     }

@@ -134,7 +134,7 @@ async fn add_a_node_and_see_its_per_mac_entry() {
     let rows_after = document().query_selector_all("tr.node-row").unwrap();
     assert_eq!(rows_after.length(), rows + 1);
     let row: Element = rows_after.item(rows).unwrap().dyn_into().unwrap();
-    let macs = row.query_selector("input[name=\"macs\"]").unwrap().unwrap();
+    let macs = row.query_selector("input[name=\"nics\"]").unwrap().unwrap();
     type_into(&macs, "52:54:00:00:00:99").await;
     let id = row.query_selector("input[name=\"id\"]").unwrap().unwrap();
     type_into(&id, "web-node").await;

@@ -1,5 +1,56 @@
 //! Validated types: once a value is one of these, every generator can write it as it is.
 
+/// Declares an enum of the words a field takes, with its list of values (`ALL`), their
+/// words (`WORDS`, in the same order), `as_str` and `from_word`: one list for each fact.
+macro_rules! word_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $word:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )*
+        }
+
+        impl $name {
+            /// Every value, in the order forms list them.
+            pub const ALL: [$name; [$($word),*].len()] = [$($name::$variant),*];
+            /// The site document's words, in the order of [`Self::ALL`].
+            pub const WORDS: [&'static str; [$($word),*].len()] = [$($word),*];
+
+            /// The site document's word for it.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $word, )*
+                }
+            }
+
+            /// The value the site document calls `word`.
+            pub fn from_word(word: &str) -> Option<Self> {
+                match word {
+                    $( $word => Some($name::$variant), )*
+                    _ => None,
+                }
+            }
+
+            /// Its position in [`Self::ALL`].
+            pub const fn ordinal(self) -> u8 {
+                let mut n = 0;
+                $(
+                    if matches!(self, $name::$variant) {
+                        return n;
+                    }
+                    n += 1;
+                )*
+                n
+            }
+        }
+    };
+}
+
 mod arch;
 mod id;
 mod mac;

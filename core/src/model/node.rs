@@ -12,26 +12,17 @@ pub struct Nic {
     pub pxe: bool,
 }
 
-/// Which firmware the node boots with, where scripts must differ.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Firmware {
-    /// Unknown or either: scripts test `${platform}` at run time.
-    #[default]
-    Any,
-    /// Legacy BIOS (`${platform}` = `pcbios`).
-    Bios,
-    /// UEFI (`${platform}` = `efi`).
-    Uefi,
-}
-
-impl Firmware {
-    /// The site document's word for it.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Firmware::Any => "any",
-            Firmware::Bios => "bios",
-            Firmware::Uefi => "uefi",
-        }
+word_enum! {
+    /// Which firmware the node boots with, where scripts must differ.
+    #[derive(Default)]
+    pub enum Firmware {
+        /// Unknown or either: scripts test `${platform}` at run time.
+        #[default]
+        Any = "any",
+        /// Legacy BIOS (`${platform}` = `pcbios`).
+        Bios = "bios",
+        /// UEFI (`${platform}` = `efi`).
+        Uefi = "uefi",
     }
 }
 
@@ -159,48 +150,30 @@ pub enum Boot {
     },
 }
 
-/// The boot modes, by the names the site document uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// `deploy`
-    Deploy,
-    /// `local`
-    Local,
-    /// `ramdisk`
-    Ramdisk,
-    /// `iso`
-    Iso,
-    /// `iscsi`
-    Iscsi,
-    /// `anaconda`
-    Anaconda,
-    /// `chain`
-    Chain,
+word_enum! {
+    /// The boot modes, by the names the site document uses.
+    pub enum Mode {
+        /// Ironic's deploy ramdisk.
+        Deploy = "deploy",
+        /// The local disk.
+        Local = "local",
+        /// A kernel and a RAM disk as root.
+        Ramdisk = "ramdisk",
+        /// An ISO image.
+        Iso = "iso",
+        /// iSCSI volumes.
+        Iscsi = "iscsi",
+        /// The anaconda installer.
+        Anaconda = "anaconda",
+        /// Another iPXE script or boot program.
+        Chain = "chain",
+    }
 }
 
 impl Mode {
-    /// Every mode.
-    pub const ALL: [Mode; 7] = [
-        Mode::Deploy,
-        Mode::Local,
-        Mode::Ramdisk,
-        Mode::Iso,
-        Mode::Iscsi,
-        Mode::Anaconda,
-        Mode::Chain,
-    ];
-
-    /// The site document's word for it.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Mode::Deploy => "deploy",
-            Mode::Local => "local",
-            Mode::Ramdisk => "ramdisk",
-            Mode::Iso => "iso",
-            Mode::Iscsi => "iscsi",
-            Mode::Anaconda => "anaconda",
-            Mode::Chain => "chain",
-        }
+    /// This mode's bit in a [`Modes`](crate::schema::Modes) set.
+    pub const fn bit(self) -> u8 {
+        1 << self.ordinal()
     }
 }
 

@@ -2,24 +2,16 @@
 
 use crate::model::{Host, HttpBase, KernelArgs, LocalPath, Name, Source, Url};
 
-/// What a node config does when its downloads still fail after every retry.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum OnRetriesExhausted {
-    /// Power the node off (halts if this iPXE build has no `poweroff`), so a broken node
-    /// stops asking the server.
-    #[default]
-    PowerOff,
-    /// Reboot the node and start over.
-    Reboot,
-}
-
-impl OnRetriesExhausted {
-    /// The site document's word for it.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            OnRetriesExhausted::PowerOff => "poweroff",
-            OnRetriesExhausted::Reboot => "reboot",
-        }
+word_enum! {
+    /// What a node config does when its downloads still fail after every retry.
+    #[derive(Default)]
+    pub enum OnRetriesExhausted {
+        /// Power the node off (halts if this iPXE build has no `poweroff`), so a broken node
+        /// stops asking the server.
+        #[default]
+        PowerOff = "poweroff",
+        /// Reboot the node and start over.
+        Reboot = "reboot",
     }
 }
 

@@ -52,7 +52,7 @@ const chromiumArgs = [
 const SERVER = 'http://10.0.2.100:8080';
 const NODE = {
   id: 'e2e-node',
-  macs: '52:54:00:ab:cd:ef',
+  nics: '52:54:00:ab:cd:ef',
   mode: 'deploy',
   kernel: 'http://images.example/vmlinuz',
   ramdisk: 'http://images.example/initrd.img',
@@ -313,9 +313,9 @@ describe('web UI end to end (web/dist in Chromium)', { skip, timeout: 240_000 },
     await step('2b', () => page, async () => {
       const sitePath = join(downloads, 'site.json');
       assert.ok(nodePreview !== null && existsSync(sitePath), 'needs steps 1 and 2');
-      const rendered = execFileSync(ipxegen, ['render', sitePath, '--mac', NODE.macs], { encoding: 'utf8' });
+      const rendered = execFileSync(ipxegen, ['render', sitePath, '--mac', NODE.nics], { encoding: 'utf8' });
       assert.equal(nodePreview, rendered,
-        `#preview of ${NODE_ENTRY} (step 1) differs from \`ipxegen render site.json --mac ${NODE.macs}\``);
+        `#preview of ${NODE_ENTRY} (step 1) differs from \`ipxegen render site.json --mac ${NODE.nics}\``);
     });
   });
 

@@ -1,12 +1,13 @@
 //! The node table: one row per node, edited inline.
 
-use crate::state::{MODES, NodeField, NodeForm};
+use crate::form::{label, used_by};
+use crate::state::{Field, MODES, NodeForm};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 /// A row's errors: each with its field (`None` for the row as a whole).
-pub type RowErrors = Rc<Vec<(Option<NodeField>, AttrValue)>>;
+pub type RowErrors = Rc<Vec<(Option<Field>, AttrValue)>>;
 
 /// Properties of [`NodeTable`].
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -18,7 +19,7 @@ pub struct NodeTableProps {
     /// Remove node `i`.
     pub on_remove: Callback<usize>,
     /// Node `i`'s field changed.
-    pub on_edit: Callback<(usize, NodeField, String)>,
+    pub on_edit: Callback<(usize, Field, String)>,
 }
 
 /// The table (scrolls sideways in a narrow window) and the add button.
@@ -74,7 +75,7 @@ pub struct NodeRowProps {
     /// Remove node `i`.
     pub on_remove: Callback<usize>,
     /// Node `i`'s field changed.
-    pub on_edit: Callback<(usize, NodeField, String)>,
+    pub on_edit: Callback<(usize, Field, String)>,
 }
 
 /// One row. Re-rendered only when its node or errors change.
@@ -82,8 +83,8 @@ pub struct NodeRowProps {
 pub fn NodeRow(props: &NodeRowProps) -> Html {
     let index = props.index;
     let node = &props.node;
-    let mode = node.get(NodeField::Mode).to_owned();
-    let input = |field: NodeField| -> Html {
+    let mode = node.get(Field::Mode).to_owned();
+    let input = |field: Field| -> Html {
         let id = format!("node-{index}-{}", field.key());
         let error_id = format!("{id}-error");
         let errors: Vec<&AttrValue> = props
@@ -101,7 +102,7 @@ pub fn NodeRow(props: &NodeRowProps) -> Html {
         html! {
             <div class="cell">
                 <label class="visually-hidden" for={id.clone()}>
-                    { format!("Node {} {}", index + 1, field.label()) }
+                    { format!("Node {} {}", index + 1, label(field)) }
                 </label>
                 <input
                     id={id}
@@ -128,13 +129,13 @@ pub fn NodeRow(props: &NodeRowProps) -> Html {
         let errors: Vec<&AttrValue> = props
             .errors
             .iter()
-            .filter(|(f, _)| *f == Some(NodeField::Mode))
+            .filter(|(f, _)| *f == Some(Field::Mode))
             .map(|(_, e)| e)
             .collect();
         let on_edit = props.on_edit.clone();
         let onchange = Callback::from(move |e: Event| {
             if let Some(select) = e.target_dyn_into::<HtmlSelectElement>() {
-                on_edit.emit((index, NodeField::Mode, select.value()));
+                on_edit.emit((index, Field::Mode, select.value()));
             }
         });
         let known = MODES.contains(&mode.as_str());
@@ -164,12 +165,7 @@ pub fn NodeRow(props: &NodeRowProps) -> Html {
             </div>
         }
     };
-    let extra_fields = [
-        NodeField::Iso,
-        NodeField::Url,
-        NodeField::Kickstart,
-        NodeField::Repo,
-    ];
+    let extra_fields = [Field::Iso, Field::ChainUrl, Field::Kickstart, Field::Repo];
     let on_remove = {
         let on_remove = props.on_remove.clone();
         Callback::from(move |_: MouseEvent| on_remove.emit(index))
@@ -182,15 +178,15 @@ pub fn NodeRow(props: &NodeRowProps) -> Html {
         .collect();
     html! {
         <tr class="node-row">
-            <td>{ input(NodeField::Id) }</td>
-            <td>{ input(NodeField::Macs) }</td>
+            <td>{ input(Field::NodeId) }</td>
+            <td>{ input(Field::Nics) }</td>
             <td>{ mode_select }</td>
-            <td>{ input(NodeField::Kernel) }</td>
-            <td>{ input(NodeField::Ramdisk) }</td>
-            <td>{ input(NodeField::KernelArgs) }</td>
+            <td>{ input(Field::Kernel) }</td>
+            <td>{ input(Field::Ramdisk) }</td>
+            <td>{ input(Field::NodeKernelArgs) }</td>
             <td>
                 { for extra_fields.into_iter()
-                    .filter(|f| f.used_by(&mode) || !node.get(*f).is_empty())
+                    .filter(|f| used_by(*f, &mode) || !node.get(*f).is_empty())
                     .map(|f| html! { <div class="labelled">{ input(f) }</div> }) }
                 if !row_errors.is_empty() {
                     <p class="field-error" role="alert">

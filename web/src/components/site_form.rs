@@ -1,14 +1,15 @@
 //! The site's inputs.
 
 use super::field::TextField;
-use crate::state::SiteField;
+use crate::form::{input_id, label};
+use crate::state::Field;
 use yew::prelude::*;
 
 /// One site input: its field, value and error.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FieldView {
     /// Which field.
-    pub field: SiteField,
+    pub field: Field,
     /// The value as typed.
     pub value: AttrValue,
     /// The core's error for it.
@@ -21,7 +22,7 @@ pub struct SiteFormProps {
     /// The inputs, in order.
     pub fields: Vec<FieldView>,
     /// Called with the field and its new value.
-    pub on_input: Callback<(SiteField, String)>,
+    pub on_input: Callback<(Field, String)>,
 }
 
 /// Every site input, labelled, in a grid that becomes one column in a narrow window.
@@ -36,9 +37,9 @@ pub fn SiteFormView(props: &SiteFormProps) -> Html {
                     let on_input = props.on_input.reform(move |v| (field, v));
                     html! {
                         <TextField
-                            key={field.input_id()}
-                            id={field.input_id()}
-                            label={field.label()}
+                            key={input_id(field)}
+                            id={input_id(field)}
+                            label={label(field)}
                             value={f.value.clone()}
                             error={f.error.clone()}
                             {on_input}

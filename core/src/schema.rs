@@ -1,0 +1,305 @@
+//! The site document's schema: ONE table of every field, from which everything else about
+//! fields is generated: the [`Field`] enum, each field's JSON key and scope, the keys each
+//! object reads, which boot modes take a node field, and the label and kind a form shows.
+//!
+//! Adding a field means adding its row here, its value to the model type, and its use in the
+//! writer that needs it; the reader's key lists, the errors' names and the web form follow.
+
+use crate::model::{Firmware, Mode, OnRetriesExhausted};
+
+/// Which object a field belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The top-level site object.
+    Site,
+    /// An element of `nodes`.
+    Node,
+    /// An element of a node's `nics`.
+    Nic,
+    /// An element of a node's `iscsi`.
+    IscsiTarget,
+}
+
+/// The shape of a field's value, which decides how a form edits it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A JSON string.
+    Text,
+    /// A JSON number.
+    Number,
+    /// `true` or `false`.
+    Flag,
+    /// One of a node's boot modes ([`Mode`]).
+    Mode,
+    /// One of the firmware words ([`Firmware`]).
+    Firmware,
+    /// One of the words of `on_retries_exhausted` ([`OnRetriesExhausted`]).
+    OnRetriesExhausted,
+    /// An array of objects or strings (`nodes`, `nics`, `iscsi`).
+    List,
+}
+
+impl Kind {
+    /// The words a field of this kind takes, for a choice (empty for free values).
+    pub fn words(self) -> &'static [&'static str] {
+        match self {
+            Kind::Mode => &Mode::WORDS,
+            Kind::Firmware => &Firmware::WORDS,
+            Kind::OnRetriesExhausted => &OnRetriesExhausted::WORDS,
+            Kind::Text | Kind::Number | Kind::Flag | Kind::List => &[],
+        }
+    }
+}
+
+/// A set of boot modes: the modes a node field applies to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Modes(u8);
+
+impl Modes {
+    /// Every mode (and every field that is not a node's).
+    pub const ALL: Modes = Modes(u8::MAX);
+
+    /// Exactly these modes.
+    pub const fn of(modes: &[Mode]) -> Modes {
+        let mut bits = 0u8;
+        let mut rest = modes;
+        while let [mode, tail @ ..] = rest {
+            bits |= mode.bit();
+            rest = tail;
+        }
+        Modes(bits)
+    }
+
+    /// `true` when `mode` is in the set.
+    pub const fn contains(self, mode: Mode) -> bool {
+        self.0 & mode.bit() != 0
+    }
+
+    /// `true` when the set holds every mode.
+    pub const fn is_all(self) -> bool {
+        self.0 == u8::MAX
+    }
+}
+
+/// One row of the schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldInfo {
+    /// The field.
+    pub field: Field,
+    /// Its JSON key.
+    pub key: &'static str,
+    /// The object it belongs to.
+    pub scope: Scope,
+    /// What a form calls it.
+    pub label: &'static str,
+    /// The shape of its value.
+    pub kind: Kind,
+    /// The boot modes that take it (node fields; [`Modes::ALL`] for the others).
+    pub modes: Modes,
+    /// `true` when the web form has an input for it (the others are kept as imported).
+    pub form: bool,
+}
+
+/// Modes that load a kernel and an initrd.
+const KERNEL_MODES: Modes = Modes::of(&[Mode::Deploy, Mode::Ramdisk, Mode::Anaconda]);
+
+macro_rules! schema {
+    (
+        pseudo {
+            $( $(#[$pdoc:meta])* $pfield:ident = $pkey:literal; )*
+        }
+        $(
+            $scope:ident {
+                $( $field:ident = $key:literal, $label:literal, $kind:ident, $modes:expr, $form:literal; )*
+            }
+        )*
+    ) => {
+        /// A field of the site document (its key is what the JSON calls it), or one of the
+        /// few places an error can be that are not in the document (the `pseudo` rows).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        #[allow(missing_docs, reason = "each field is documented by its row in the schema table")]
+        pub enum Field {
+            $( $( $field, )* )*
+            $( $(#[$pdoc])* $pfield, )*
+        }
+
+        /// Every document field, in table order.
+        pub const FIELDS: &[FieldInfo] = &[
+            $( $( FieldInfo {
+                field: Field::$field,
+                key: $key,
+                scope: Scope::$scope,
+                label: $label,
+                kind: Kind::$kind,
+                modes: $modes,
+                form: $form,
+            }, )* )*
+        ];
+
+        impl Field {
+            /// The JSON key of this field (for a pseudo field, what messages call it).
+            pub const fn key(self) -> &'static str {
+                match self {
+                    $( $( Field::$field => $key, )* )*
+                    $( Field::$pfield => $pkey, )*
+                }
+            }
+
+            /// The object this field belongs to (pseudo fields count as the site's).
+            pub const fn scope(self) -> Scope {
+                match self {
+                    $( $( Field::$field => Scope::$scope, )* )*
+                    $( Field::$pfield => Scope::Site, )*
+                }
+            }
+        }
+    };
+}
+
+schema! {
+    pseudo {
+        /// The document as a whole.
+        Document = "(document)";
+        /// The site's manifest (`ipxegen-manifest.json`), a name the tree reserves.
+        Manifest = "manifest";
+        /// The `--node` / `--mac` a front end asked for (not part of the document).
+        Selector = "--node/--mac";
+        /// A DHCP message given to be read (not part of the document).
+        Request = "request";
+        /// One DHCP option of a message or reply.
+        DhcpOption = "option";
+    }
+    Site {
+        Schema = "schema", "Schema version", Number, Modes::ALL, false;
+        HttpServer = "http_server", "HTTP server", Text, Modes::ALL, true;
+        HttpRoot = "http_root", "HTTP root", Text, Modes::ALL, true;
+        IpxeBootScript = "ipxe_boot_script", "Main script name", Text, Modes::ALL, true;
+        TftpServer = "tftp_server", "TFTP server", Text, Modes::ALL, true;
+        TftpRoot = "tftp_root", "TFTP root", Text, Modes::ALL, true;
+        PxeBootfileName = "pxe_bootfile_name", "BIOS loader", Text, Modes::ALL, true;
+        UefiX64BootfileName = "uefi_x64_bootfile_name", "UEFI x64 loader", Text, Modes::ALL, true;
+        UefiArm64BootfileName = "uefi_arm64_bootfile_name", "UEFI ARM64 loader", Text, Modes::ALL, true;
+        PerMacDir = "per_mac_dir", "Per-MAC directory", Text, Modes::ALL, true;
+        TimeoutMs = "timeout_ms", "Timeout (ms)", Number, Modes::ALL, true;
+        Retries = "retries", "Retries", Number, Modes::ALL, true;
+        OnRetriesExhausted = "on_retries_exhausted", "When retries run out", OnRetriesExhausted, Modes::ALL, true;
+        FallbackScript = "ipxe_fallback_script", "Fallback script", Text, Modes::ALL, true;
+        KernelArgs = "kernel_args", "Kernel arguments (all nodes)", Text, Modes::ALL, true;
+        DeployKernel = "deploy_kernel", "Deploy kernel", Text, Modes::ALL, true;
+        DeployRamdisk = "deploy_ramdisk", "Deploy ramdisk", Text, Modes::ALL, true;
+        Nodes = "nodes", "Nodes", List, Modes::ALL, false;
+    }
+    Node {
+        NodeId = "id", "Id", Text, Modes::ALL, true;
+        Nics = "nics", "MACs", List, Modes::ALL, true;
+        Mode = "mode", "Mode", Mode, Modes::ALL, true;
+        Firmware = "firmware", "Firmware", Firmware, Modes::ALL, false;
+        Kernel = "kernel", "Kernel", Text, KERNEL_MODES, true;
+        Ramdisk = "ramdisk", "Ramdisk", Text, KERNEL_MODES, true;
+        Iso = "iso", "ISO", Text, Modes::of(&[Mode::Iso]), true;
+        ChainUrl = "url", "Chain URL", Text, Modes::of(&[Mode::Chain]), true;
+        Kickstart = "kickstart", "Kickstart", Text, Modes::of(&[Mode::Anaconda]), true;
+        Repo = "repo", "Repo", Text, Modes::of(&[Mode::Anaconda]), true;
+        Stage2 = "stage2", "Stage 2", Text, Modes::of(&[Mode::Anaconda]), false;
+        Iscsi = "iscsi", "iSCSI targets", List, Modes::of(&[Mode::Iscsi]), false;
+        InitiatorIqn = "initiator_iqn", "Initiator IQN", Text, Modes::of(&[Mode::Iscsi]), false;
+        Hostname = "hostname", "Host name", Text, Modes::ALL, false;
+        Ipv4 = "ipv4", "IPv4 address", Text, Modes::ALL, false;
+        Ipv6 = "ipv6", "IPv6 address", Text, Modes::ALL, false;
+        NodeKernelArgs = "kernel_args", "Kernel arguments", Text, KERNEL_MODES, true;
+        NodeTimeoutMs = "timeout_ms", "Timeout (ms)", Number, Modes::ALL, false;
+        NodeRetries = "retries", "Retries", Number, Modes::ALL, false;
+    }
+    Nic {
+        NicMac = "mac", "MAC", Text, Modes::ALL, false;
+        NicPxe = "pxe", "Network boot", Flag, Modes::ALL, false;
+    }
+    IscsiTarget {
+        IscsiServer = "server", "Target server", Text, Modes::ALL, false;
+        IscsiPort = "port", "Target port", Number, Modes::ALL, false;
+        IscsiLun = "lun", "LUN", Number, Modes::ALL, false;
+        IscsiIqn = "iqn", "Target IQN", Text, Modes::ALL, false;
+        IscsiUsername = "username", "CHAP user", Text, Modes::ALL, false;
+        IscsiPassword = "password", "CHAP secret", Text, Modes::ALL, false;
+    }
+}
+
+impl Field {
+    /// This field's row of the schema (`None` for the pseudo fields).
+    pub fn info(self) -> Option<&'static FieldInfo> {
+        FIELDS.iter().find(|info| info.field == self)
+    }
+
+    /// The field of `scope` whose key is `key`.
+    pub fn from_key(scope: Scope, key: &[u8]) -> Option<Field> {
+        FIELDS
+            .iter()
+            .find(|info| info.scope == scope && info.key.as_bytes() == key)
+            .map(|info| info.field)
+    }
+
+    /// The boot modes that take this field ([`Modes::ALL`] unless it is mode-specific).
+    pub fn modes(self) -> Modes {
+        self.info().map_or(Modes::ALL, |info| info.modes)
+    }
+}
+
+/// How many fields `scope` has (for the capacities that hold one object's fields).
+pub const fn scope_len(scope: Scope) -> usize {
+    const fn same(a: Scope, b: Scope) -> bool {
+        matches!(
+            (a, b),
+            (Scope::Site, Scope::Site)
+                | (Scope::Node, Scope::Node)
+                | (Scope::Nic, Scope::Nic)
+                | (Scope::IscsiTarget, Scope::IscsiTarget)
+        )
+    }
+    let mut n = 0;
+    let mut rest = FIELDS;
+    while let [info, tail @ ..] = rest {
+        if same(info.scope, scope) {
+            n += 1;
+        }
+        rest = tail;
+    }
+    n
+}
+
+/// The rows of one scope, in table order.
+pub fn fields_of(scope: Scope) -> impl Iterator<Item = &'static FieldInfo> {
+    FIELDS.iter().filter(move |info| info.scope == scope)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_within_a_scope() {
+        for (i, a) in FIELDS.iter().enumerate() {
+            for b in FIELDS.iter().take(i) {
+                assert!(
+                    a.scope != b.scope || a.key != b.key,
+                    "{} given twice in {:?}",
+                    a.key,
+                    a.scope
+                );
+            }
+            assert_eq!(Field::from_key(a.scope, a.key.as_bytes()), Some(a.field));
+            assert_eq!(a.field.key(), a.key);
+            assert_eq!(a.field.scope(), a.scope);
+        }
+    }
+
+    #[test]
+    fn mode_sets() {
+        assert!(Field::Kernel.modes().contains(Mode::Anaconda));
+        assert!(!Field::Kernel.modes().contains(Mode::Local));
+        assert!(Field::Iso.modes().contains(Mode::Iso));
+        assert!(Field::Hostname.modes().is_all());
+        assert!(!Field::Iscsi.modes().is_all());
+        assert_eq!(Kind::Mode.words().first(), Some(&"deploy"));
+    }
+}
