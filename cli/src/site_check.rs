@@ -149,7 +149,6 @@ pub fn check_site(
     let mut ids: HashMap<u128, u32> = HashMap::new();
     let mut macs: HashMap<u64, u32> = HashMap::new();
     let mut site_sources_seen: Vec<String> = Vec::new();
-    let config = site.config();
     for (index, node) in site.nodes().enumerate() {
         out.nodes += 1;
         let node = match node {
@@ -213,22 +212,13 @@ pub fn check_site(
             let Source::File(path) = &image.source else {
                 continue;
             };
-            let from_site = match image.name {
-                "deploy_kernel" => config.deploy_kernel.as_ref() == Some(&image.source),
-                "deploy_ramdisk" => config.deploy_ramdisk.as_ref() == Some(&image.source),
-                _ => false,
-            };
-            let field = match (image.name, from_site) {
-                ("deploy_kernel", true) => Field::DeployKernel,
-                ("deploy_ramdisk", true) => Field::DeployRamdisk,
-                ("deploy_kernel" | "kernel", false) => Field::Kernel,
-                ("deploy_ramdisk" | "ramdisk", false) => Field::Ramdisk,
-                _ => Field::Iso,
-            };
-            if from_site && site_sources_seen.iter().any(|s| s == path.as_str()) {
+            let field = image.field;
+            let from_site = matches!(field, Field::DeployKernel | Field::DeployRamdisk);
+            let path = path.to_string();
+            if from_site && site_sources_seen.contains(&path) {
                 continue;
             }
-            let SourceState::Unreadable(why) = sources.state(Path::new(path.as_str())) else {
+            let SourceState::Unreadable(why) = sources.state(Path::new(&path)) else {
                 continue;
             };
             let why = why.clone();
@@ -238,14 +228,14 @@ pub fn check_site(
                 format!("nodes[{index}].{}", field.key())
             };
             if from_site {
-                site_sources_seen.push(path.as_str().to_owned());
+                site_sources_seen.push(path.clone());
             }
             if missing == MissingFiles::PlaceByHand {
-                out.by_hand.push((place, path.as_str().to_owned(), why));
+                out.by_hand.push((place, path.clone(), why));
                 continue;
             }
             out.errors += 1;
-            let resolved = sources.resolve(Path::new(path.as_str()));
+            let resolved = sources.resolve(Path::new(&path));
             if from_site {
                 report(format!(
                     "{}: {place}: cannot read {}: {why}",

@@ -617,7 +617,9 @@ impl Builder<'_, '_, '_> {
                 Ok(Some(digest))
             }
             EntryKind::PerMac { target, script } => self.per_mac(entry, target, script).map(Some),
-            EntryKind::File { source } => self.place_file(entry, Path::new(source.as_str()), false),
+            EntryKind::File { source } => {
+                self.place_file(entry, Path::new(&source.to_string()), false)
+            }
             EntryKind::Loader { name } => {
                 let source = self.opts.loaders.join(name.as_str());
                 self.place_file(entry, &source, true)

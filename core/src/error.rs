@@ -58,6 +58,9 @@ pub enum ErrorKind {
     LeadingColon,
     /// Contains a character not allowed in this kind of value.
     BadCharacter,
+    /// Written with a JSON escape (`\u0041`, `\/`, ...) in a field that takes only
+    /// characters JSON never needs to escape: the character itself must be written.
+    JsonEscape,
     /// A kernel argument ipxegen writes itself (`initrd=`, `BOOTIF=`).
     ReservedArgument,
     /// Not an iSCSI qualified name (`iqn.`, `eui.` or `naa.` followed by letters, digits,
@@ -131,6 +134,8 @@ pub enum JsonError {
     TrailingCharacters,
     /// A value of the wrong JSON type for this field (e.g. a number where a string belongs).
     WrongType,
+    /// The document is not UTF-8.
+    InvalidUtf8,
 }
 
 /// An error of the core, with where it happened.
@@ -288,6 +293,9 @@ impl fmt::Display for ErrorKind {
             ErrorKind::LeadingDash => f.write_str("begins with `-`, which iPXE takes as an option"),
             ErrorKind::LeadingColon => f.write_str("begins with `:`, which iPXE takes as a label"),
             ErrorKind::BadCharacter => f.write_str("contains a character not allowed here"),
+            ErrorKind::JsonEscape => f.write_str(
+                "contains a JSON escape (such as \\u0041 or \\/): write the character itself",
+            ),
             ErrorKind::ReservedArgument => f.write_str(
                 "sets `initrd=` or `BOOTIF=`, which ipxegen writes itself to match the loaded images",
             ),
@@ -348,6 +356,7 @@ impl fmt::Display for JsonError {
             JsonError::TooDeep => "nested too deeply",
             JsonError::TrailingCharacters => "trailing characters after the document",
             JsonError::WrongType => "value has the wrong type",
+            JsonError::InvalidUtf8 => "not UTF-8",
         })
     }
 }

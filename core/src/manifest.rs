@@ -13,7 +13,8 @@
 //! by hand from `source` (or from the loader directory, for kind `loader`).
 
 use crate::error::{Error, Result};
-use crate::json::string::write_json_string;
+use crate::json::string::{write_json_string, write_json_string_body, write_json_text};
+use crate::model::JsonStr;
 use crate::site::Site;
 use crate::tree::{Entry, EntryKind, Root, Script, write_script};
 use embedded_io::Write;
@@ -111,8 +112,9 @@ pub struct Item<'a> {
     pub path: &'a str,
     /// Its kind.
     pub kind: ItemKind,
-    /// Where a placed file comes from.
-    pub source: Option<&'a str>,
+    /// Where a placed file comes from (a path as the site document writes it, or a loader's
+    /// name).
+    pub source: Option<JsonStr<'a>>,
     /// Where a per-MAC link points.
     pub link: Option<&'a str>,
     /// Size and hash, when the content is in the tree.
@@ -134,8 +136,10 @@ impl<'e> Item<'e> {
             EntryKind::PerMac { target, .. } => {
                 (ItemKind::PerMac, None, per_mac_links.then_some(target))
             }
-            EntryKind::File { source } => (ItemKind::File, Some(source.as_str()), None),
-            EntryKind::Loader { name } => (ItemKind::Loader, Some(name.as_str()), None),
+            EntryKind::File { source } => (ItemKind::File, Some(source.text()), None),
+            EntryKind::Loader { name } => {
+                (ItemKind::Loader, Some(JsonStr::new(name.as_str())), None)
+            }
         };
         Some(Item {
             root: entry.root,
@@ -181,7 +185,11 @@ impl<'w, W: Write> ManifestWriter<'w, W> {
             out,
             b"{\"schema\": 1, \"generator\": \"ipxegen\", \"http_server\": ",
         )?;
-        write_json_string(out, site.config().http_base.as_str())?;
+        let base = &site.config().http_base;
+        put(out, b"\"")?;
+        write_json_string_body(out, base.scheme_prefix())?;
+        write_json_string_body(out, base.rest())?;
+        put(out, b"\"")?;
         put(out, b", \"entries\": [")?;
         Ok(ManifestWriter { out, first: true })
     }
@@ -213,7 +221,7 @@ impl<'w, W: Write> ManifestWriter<'w, W> {
         put(out, b"\"")?;
         if let Some(source) = item.source {
             put(out, b", \"source\": ")?;
-            write_json_string(out, source)?;
+            write_json_text(out, source)?;
         }
         if let Some(link) = item.link {
             put(out, b", \"link\": ")?;

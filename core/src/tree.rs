@@ -36,7 +36,7 @@ pub enum Script<'e> {
     /// The main script.
     Main,
     /// A node's config.
-    Node(&'e Node),
+    Node(&'e Node<'e>),
 }
 
 /// What an entry is.
@@ -57,12 +57,12 @@ pub enum EntryKind<'e> {
     /// A local file to place here (kernel, ramdisk, ISO), copied by the front end.
     File {
         /// Where it comes from.
-        source: &'e LocalPath,
+        source: &'e LocalPath<'e>,
     },
     /// An iPXE loader (`undionly.kpxe`, `snponly.efi`, ...), copied from a loader directory.
     Loader {
         /// Its file name.
-        name: &'e Name,
+        name: Name<'e>,
     },
 }
 
@@ -135,9 +135,10 @@ pub fn walk_tree(site: &Site<'_>, mut visit: impl FnMut(&Entry<'_>) -> Result<()
             if let Image {
                 source: Source::File(source),
                 name,
+                ..
             } = image
             {
-                let path = path_of(&[id, name])?;
+                let path = path_of(&[id, name.as_str()])?;
                 visit(&entry(Root::Http, &path, EntryKind::File { source }, at))?;
             }
         }
@@ -152,7 +153,7 @@ pub fn walk_tree(site: &Site<'_>, mut visit: impl FnMut(&Entry<'_>) -> Result<()
         }
     }
     // UEFI HTTP boot fetches the EFI loaders from the HTTP root.
-    for name in [&config.uefi_x64_bootfile, &config.uefi_arm64_bootfile] {
+    for name in [config.uefi_x64_bootfile, config.uefi_arm64_bootfile] {
         visit(&entry(
             Root::Http,
             name.as_str(),
@@ -162,9 +163,9 @@ pub fn walk_tree(site: &Site<'_>, mut visit: impl FnMut(&Entry<'_>) -> Result<()
     }
     if config.tftp_root.is_some() {
         for name in [
-            &config.pxe_bootfile,
-            &config.uefi_x64_bootfile,
-            &config.uefi_arm64_bootfile,
+            config.pxe_bootfile,
+            config.uefi_x64_bootfile,
+            config.uefi_arm64_bootfile,
         ] {
             visit(&entry(
                 Root::Tftp,

@@ -115,7 +115,7 @@ fn main() -> ! {
     println!(
         "size_of: Site {} bytes, Node {} bytes",
         size_of::<Site<'_>>(),
-        size_of::<Node>()
+        size_of::<Node<'_>>()
     );
 
     // SAFETY: the only reference to `REQUEST` ever made; `main` runs once.

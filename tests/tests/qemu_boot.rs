@@ -330,7 +330,7 @@ fn build_tree_with_core(site_file: &Path, out: &Path) {
                 plan.push(Planned::Script(path, text));
             }
             EntryKind::PerMac { target, .. } => plan.push(Planned::Link(path, target.to_owned())),
-            EntryKind::File { source } => plan.push(Planned::Copy(path, source.as_str().into())),
+            EntryKind::File { source } => plan.push(Planned::Copy(path, source.to_string())),
             EntryKind::Loader { .. } => {}
         }
         Ok(())

@@ -371,7 +371,7 @@ pub fn derive(document: &Rc<str>, selected: &Selection, format: DhcpFormat) -> D
             EntryKind::PerMac { target, script } => {
                 (TreeKind::PerMac(target.to_owned()), Some(script))
             }
-            EntryKind::File { source } => (TreeKind::File(source.as_str().to_owned()), None),
+            EntryKind::File { source } => (TreeKind::File(source.to_string()), None),
             EntryKind::Loader { .. } => (TreeKind::Loader, None),
         };
         if is_selected {

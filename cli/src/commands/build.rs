@@ -104,8 +104,8 @@ fn roots(
             )
         }
         None => (
-            base.join(config.http_root.as_str()),
-            config.tftp_root.as_ref().map(|t| base.join(t.as_str())),
+            base.join(config.http_root.to_string()),
+            config.tftp_root.as_ref().map(|t| base.join(t.to_string())),
         ),
     };
     let normal = |p: &Path| -> PathBuf { p.components().collect() };

@@ -184,12 +184,7 @@ fn compose(field: Field, build: impl FnOnce(&mut BootUrl) -> core::fmt::Result) 
 /// [`ErrorKind::TooLong`] (max 255) naming `http_server` when it does not fit one option.
 pub fn script_url(site: &SiteConfig) -> Result<BootUrl> {
     compose(Field::HttpServer, |u| {
-        write!(
-            u,
-            "{}/{}",
-            site.http_base.as_str(),
-            site.boot_script.as_str()
-        )
+        write!(u, "{}/{}", site.http_base, site.boot_script.as_str())
     })
 }
 
@@ -199,12 +194,7 @@ pub fn script_url(site: &SiteConfig) -> Result<BootUrl> {
 /// [`ErrorKind::TooLong`] (max 255) naming `http_server`.
 pub fn http_loader_url(site: &SiteConfig, loader: LoaderKind) -> Result<BootUrl> {
     compose(Field::HttpServer, |u| {
-        write!(
-            u,
-            "{}/{}",
-            site.http_base.as_str(),
-            site.loader(loader).as_str()
-        )
+        write!(u, "{}/{}", site.http_base, site.loader(loader).as_str())
     })
 }
 
@@ -223,7 +213,7 @@ pub fn tftp_loader_url(server: Ipv6Addr, site: &SiteConfig, loader: LoaderKind) 
 /// # Errors
 /// [`ErrorKind::TooLong`] naming the loader's field (names are at most 128 bytes, so this
 /// holds unless the limits change).
-pub fn tftp_loader_name(site: &SiteConfig, loader: LoaderKind) -> Result<&str> {
+pub fn tftp_loader_name<'a>(site: &SiteConfig<'a>, loader: LoaderKind) -> Result<&'a str> {
     let name = site.loader(loader).as_str();
     if name.len() > BOOTFILE_MAX {
         return Err(too_long_for_one_option(loader_field(loader)));

@@ -3,86 +3,218 @@
 //! iPXE splits a line on whitespace with no quoting and no escaping, expands `${...}` in every
 //! argument (recursively), takes `||`, `&&` and `;` as operators when they stand alone, a
 //! token beginning with `#` as a comment, a line beginning with `:` as a label, and `-...` in
-//! an option position as an option. So every argument written here is either a `&'static str`
-//! of ipxegen's own (checked all the same) or a value that passes
-//! [`check_literal`](crate::model::check_literal); a value that would be misread is refused
-//! with an error naming its field, never escaped or cut.
+//! an option position as an option. So every argument written here is one of two things:
 //!
-//! A [`Line`] latches the first error and reports it at [`Line::end`] (or `or_*`), so a
-//! command reads as one chain of calls.
+//! - ipxegen's own text: [`Words`], [`Expansion`] or [`Label`], each checked when the program
+//!   is built (a `const` check: a word iPXE would misread does not compile), so nothing is
+//!   checked again when a script is written;
+//! - a value of the site, as one of the model's validated types ([`NodeId`], [`Url`],
+//!   [`Name`], [`KernelArgs`](crate::model::KernelArgs), ...), which can only be made by
+//!   reading and validating it: the reader refused, naming its field, every value iPXE would
+//!   misread, and nothing was escaped or cut.
+//!
+//! A [`Line`] latches the first write error and reports it at [`Line::end`] (or `or_*`), so
+//! a command reads as one chain of calls.
 
-use crate::error::{Error, ErrorKind, Field, Result};
-use crate::model::{HttpBase, Position, Url, check_literal};
+use crate::error::{Error, Result};
+use crate::hex;
+use crate::model::{ChapValue, HttpBase, Iqn, IscsiTarget, Name, NodeArgs, NodeId, Piece, Url};
 use embedded_io::Write;
+
+/// Words of ipxegen's own: plain words separated by single spaces, with nothing iPXE would
+/// misread (no whitespace but the separators, no control or non-ASCII byte, no `\`, `$`,
+/// `{`, `}`, no word that is `||`, `&&` or `;` or begins with `#` or `:`). Made by the
+/// [`words!`](crate::words) macro, which checks them when the program is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Words(&'static str);
+
+/// A token of ipxegen's own holding `${...}` expansions (`${net${netid}/mac:hexhyp}`):
+/// balanced, no whitespace, nothing else iPXE would misread. Made by
+/// [`expansion!`](crate::expansion).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Expansion(&'static str);
+
+/// A comment of ipxegen's own: no control byte (a line break would end it), not ending in
+/// `\` (which would join the next line to it). Made by [`comment!`](crate::comment).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Comment(&'static str);
+
+impl Comment {
+    /// Checks `text` (use [`comment!`](crate::comment)).
+    pub const fn new(text: &'static str) -> Comment {
+        let mut rest = text.as_bytes();
+        let mut last = 0u8;
+        while let [b, tail @ ..] = rest {
+            assert!(
+                *b >= 0x20 && *b != 0x7f,
+                "a comment must not hold control bytes"
+            );
+            last = *b;
+            rest = tail;
+        }
+        assert!(last != b'\\', "a comment must not end in a backslash");
+        Comment(text)
+    }
+}
+
+/// A [`Comment`] checked when the program is built.
+#[macro_export]
+macro_rules! comment {
+    ($text:literal) => {{
+        const COMMENT: $crate::ipxe::script::Comment = $crate::ipxe::script::Comment::new($text);
+        COMMENT
+    }};
+}
+
+/// A label of ipxegen's own (one word). Made by [`label!`](crate::label).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Label(&'static str);
+
+/// `true` when `text` is valid [`Words`].
+const fn words_ok(text: &[u8]) -> bool {
+    let mut rest = text;
+    let mut word_start = true;
+    while let [b, tail @ ..] = rest {
+        match *b {
+            b' ' if word_start => return false,
+            b' ' => word_start = true,
+            0x00..=0x1f | 0x7f..=0xff | b'\\' | b'$' | b'{' | b'}' => return false,
+            _ if word_start => {
+                if matches!(*b, b'#' | b':') || is_operator_word(rest) {
+                    return false;
+                }
+                word_start = false;
+            }
+            _ => {}
+        }
+        rest = tail;
+    }
+    // Not empty, and no trailing space (an empty last word).
+    !word_start
+}
+
+/// `true` when the word at the start of `rest` is `||`, `&&` or `;`.
+const fn is_operator_word(rest: &[u8]) -> bool {
+    matches!(
+        rest,
+        [b'|', b'|']
+            | [b'|', b'|', b' ', ..]
+            | [b'&', b'&']
+            | [b'&', b'&', b' ', ..]
+            | [b';']
+            | [b';', b' ', ..]
+    )
+}
+
+/// `true` when `text` is a valid [`Expansion`].
+const fn expansion_ok(text: &[u8]) -> bool {
+    let mut rest = text;
+    let mut depth = 0u32;
+    let mut previous = 0u8;
+    while let [b, tail @ ..] = rest {
+        match *b {
+            b'$' if matches!(tail, [b'{', ..]) => depth += 1,
+            b'{' if previous == b'$' => {}
+            b'$' | b'{' => return false,
+            b'}' => {
+                if depth == 0 {
+                    return false;
+                }
+                depth -= 1;
+            }
+            b'\\' | b'#' | 0x00..=0x20 | 0x7f..=0xff => return false,
+            _ => {}
+        }
+        previous = *b;
+        rest = tail;
+    }
+    depth == 0 && !text.is_empty() && !is_operator_word(text) && !matches!(text, [b':', ..])
+}
+
+impl Words {
+    /// Checks `text` (use [`words!`](crate::words), which runs this when the program is built).
+    pub const fn new(text: &'static str) -> Words {
+        assert!(
+            words_ok(text.as_bytes()),
+            "not words iPXE reads back unchanged"
+        );
+        Words(text)
+    }
+
+    /// The words.
+    pub const fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+impl Expansion {
+    /// Checks `text` (use [`expansion!`](crate::expansion)).
+    pub const fn new(text: &'static str) -> Expansion {
+        assert!(
+            expansion_ok(text.as_bytes()),
+            "not an expansion iPXE reads back unchanged"
+        );
+        Expansion(text)
+    }
+}
+
+impl Label {
+    /// Checks `text` (use [`label!`](crate::label)).
+    pub const fn new(text: &'static str) -> Label {
+        let b = text.as_bytes();
+        let mut one_word = true;
+        let mut rest = b;
+        while let [c, tail @ ..] = rest {
+            if *c == b' ' {
+                one_word = false;
+            }
+            rest = tail;
+        }
+        assert!(one_word && words_ok(b), "not a label");
+        Label(text)
+    }
+}
+
+/// [`Words`] checked when the program is built: `words!("--timeout")`.
+#[macro_export]
+macro_rules! words {
+    ($text:literal) => {{
+        const WORDS: $crate::ipxe::script::Words = $crate::ipxe::script::Words::new($text);
+        WORDS
+    }};
+}
+
+/// An [`Expansion`] checked when the program is built: `expansion!("${platform}")`.
+#[macro_export]
+macro_rules! expansion {
+    ($text:literal) => {{
+        const EXPANSION: $crate::ipxe::script::Expansion =
+            $crate::ipxe::script::Expansion::new($text);
+        EXPANSION
+    }};
+}
+
+/// A [`Label`] checked when the program is built: `label!("retry")`.
+#[macro_export]
+macro_rules! label {
+    ($text:literal) => {{
+        const LABEL: $crate::ipxe::script::Label = $crate::ipxe::script::Label::new($text);
+        LABEL
+    }};
+}
 
 /// Writes an iPXE script, line by line, to any [`embedded_io::Write`].
 pub struct ScriptWriter<'w, W: Write> {
     out: &'w mut W,
 }
 
-/// One command line being written. Finish it with [`Line::end`], [`Line::or_goto`] or
-/// [`Line::or_ignore`]; a line dropped unfinished leaves the script without its newline.
+/// One command line being written. Finish it with [`Line::end`], [`Line::or_goto`],
+/// [`Line::or_ignore`] or [`Line::and_goto_or_continue`]; a line dropped unfinished leaves the
+/// script without its newline.
 #[must_use = "a command line must be finished with end(), or_goto() or or_ignore()"]
 pub struct Line<'s, W: Write> {
     out: &'s mut W,
     error: Option<Error>,
-}
-
-fn internal() -> Error {
-    Error::new(ErrorKind::Internal)
-}
-
-/// Checks ipxegen's own static text: plain words separated by single spaces, no expansion,
-/// nothing iPXE would misread (the rules of [`check_literal`] for each word). One pass over
-/// the bytes: this runs for every word of every line written.
-fn check_static_words(text: &str) -> Result<()> {
-    let bytes = text.as_bytes();
-    let mut word_start = true;
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b' ' if word_start => return Err(internal()),
-            b' ' => {
-                word_start = true;
-                continue;
-            }
-            0x00..=0x1f | 0x7f..=0xff | b'\\' | b'$' | b'{' | b'}' => return Err(internal()),
-            _ => {}
-        }
-        if word_start {
-            let word = bytes.get(i..).unwrap_or_default();
-            let word = word.split(|&c| c == b' ').next().unwrap_or_default();
-            if matches!(b, b'#' | b':') || matches!(word, b"||" | b"&&" | b";") {
-                return Err(internal());
-            }
-            word_start = false;
-        }
-    }
-    if word_start {
-        // Empty text, or a trailing space (an empty last word).
-        return Err(internal());
-    }
-    Ok(())
-}
-
-/// Checks a static token that may hold `${...}` expansions of ipxegen's own: balanced braces,
-/// no whitespace, nothing else iPXE would misread.
-fn check_static_expansion(text: &str) -> Result<()> {
-    let mut depth = 0u32;
-    let bytes = text.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'$' if bytes.get(i + 1) == Some(&b'{') => depth += 1,
-            b'{' if i.checked_sub(1).and_then(|p| bytes.get(p)) == Some(&b'$') => {}
-            b'$' | b'{' => return Err(internal()),
-            b'}' => depth = depth.checked_sub(1).ok_or_else(internal)?,
-            b'\\' | b'#' | 0x00..=0x20 | 0x7f..=0xff => return Err(internal()),
-            _ => {}
-        }
-    }
-    if depth != 0 || matches!(text, "" | "||" | "&&" | ";") || text.starts_with(':') {
-        return Err(internal());
-    }
-    Ok(())
 }
 
 /// `true` for bytes a URL path segment carries as they are (RFC 3986 unreserved).
@@ -110,44 +242,38 @@ impl<'w, W: Write> ScriptWriter<'w, W> {
         self.put(b"\n")
     }
 
-    /// Writes `# text`. The text is ipxegen's own; it must not end in `\` (which would join the
-    /// next line to the comment) nor hold control bytes.
-    pub fn comment(&mut self, text: &str) -> Result<()> {
-        if text.ends_with('\\') || text.bytes().any(|b| b < 0x20 || b == 0x7f) {
-            return Err(internal());
-        }
+    /// Writes `# text`.
+    pub fn comment(&mut self, text: Comment) -> Result<()> {
         self.put(b"# ")?;
-        self.put(text.as_bytes())?;
+        self.put(text.0.as_bytes())?;
         self.put(b"\n")
     }
 
     /// Writes a `:label` line.
-    pub fn label(&mut self, label: &'static str) -> Result<()> {
-        check_static_words(label)?;
+    pub fn label(&mut self, label: Label) -> Result<()> {
         self.put(b":")?;
-        self.put(label.as_bytes())?;
+        self.put(label.0.as_bytes())?;
         self.put(b"\n")
     }
 
     /// Starts a command line with the command `name`.
-    pub fn command(&mut self, name: &'static str) -> Line<'_, W> {
-        let error = check_static_words(name).err();
+    pub fn command(&mut self, name: Words) -> Line<'_, W> {
         let mut line = Line {
             out: self.out,
-            error,
+            error: None,
         };
-        line.put(name.as_bytes());
+        line.put(name.0.as_bytes());
         line
     }
 
     /// Writes `goto label`.
-    pub fn goto(&mut self, label: &'static str) -> Result<()> {
-        self.command("goto").word(label).end()
+    pub fn goto(&mut self, label: Label) -> Result<()> {
+        self.command(crate::words!("goto")).label(label).end()
     }
 
     /// Writes `echo` followed by ipxegen's own words.
-    pub fn echo(&mut self, words: &'static str) -> Result<()> {
-        self.command("echo").word(words).end()
+    pub fn echo(&mut self, words: Words) -> Result<()> {
+        self.command(crate::words!("echo")).word(words).end()
     }
 }
 
@@ -160,86 +286,110 @@ impl<W: Write> Line<'_, W> {
         }
     }
 
-    fn fail(mut self, e: Error) -> Self {
-        if self.error.is_none() {
-            self.error = Some(e);
-        }
-        self
-    }
-
     fn separated(mut self, bytes: &[u8]) -> Self {
         self.put(b" ");
         self.put(bytes);
         self
     }
 
-    /// Appends ipxegen's own words (an option such as `--timeout`, a label, echo text).
-    pub fn word(self, words: &'static str) -> Self {
-        match check_static_words(words) {
-            Ok(()) => self.separated(words.as_bytes()),
-            Err(e) => self.fail(e),
+    /// Appends ipxegen's own words (an option such as `--timeout`, echo text).
+    pub fn word(self, words: Words) -> Self {
+        self.separated(words.0.as_bytes())
+    }
+
+    /// Appends a label (after `goto`).
+    fn label(self, label: Label) -> Self {
+        self.separated(label.0.as_bytes())
+    }
+
+    /// Appends ipxegen's own token holding `${...}` expansions.
+    pub fn expansion(self, token: Expansion) -> Self {
+        self.separated(token.0.as_bytes())
+    }
+
+    /// Appends a node id (as an argument after the options, e.g. in `echo`).
+    pub fn id(self, id: NodeId<'_>) -> Self {
+        self.separated(id.as_str().as_bytes())
+    }
+
+    /// Appends a name of the tree (a relative fallback script).
+    pub fn name(self, name: Name<'_>) -> Self {
+        self.separated(name.as_str().as_bytes())
+    }
+
+    /// Appends an absolute URL.
+    pub fn url(self, url: Url<'_>) -> Self {
+        self.separated(url.as_str().as_bytes())
+    }
+
+    /// Appends an iSCSI qualified name.
+    pub fn iqn(self, iqn: Iqn<'_>) -> Self {
+        self.separated(iqn.as_str().as_bytes())
+    }
+
+    /// Appends a CHAP user name or secret, decoded.
+    pub fn chap(mut self, value: ChapValue<'_>) -> Self {
+        self.put(b" ");
+        for piece in value.text().pieces() {
+            self.put_piece(piece);
+        }
+        self
+    }
+
+    fn put_piece(&mut self, piece: Piece<'_>) {
+        match piece {
+            Piece::Text(s) => self.put(s.as_bytes()),
+            Piece::Char(c) => self.put(c.encode_utf8(&mut [0; 4]).as_bytes()),
         }
     }
 
-    /// Appends ipxegen's own token holding `${...}` expansions (e.g. `${net${netid}/mac:hexhyp}`).
-    pub fn expansion(self, token: &'static str) -> Self {
-        match check_static_expansion(token) {
-            Ok(()) => self.separated(token.as_bytes()),
-            Err(e) => self.fail(e),
-        }
-    }
-
-    /// Appends a value from the site as one argument, refused (naming `field`) unless iPXE
-    /// would read it back unchanged.
-    pub fn value(self, value: &str, field: Field, position: Position) -> Self {
-        match check_literal(value, position) {
-            Ok(()) => self.separated(value.as_bytes()),
-            Err(kind) => self.fail(Error::at(kind, field)),
-        }
-    }
-
-    /// Appends `&& name`: the command `name` runs only if the command before succeeded.
-    pub fn and_then(self, name: &'static str) -> Self {
-        match check_static_words(name) {
-            Ok(()) => self.separated(b"&&").separated(name.as_bytes()),
-            Err(e) => self.fail(e),
-        }
+    /// Appends every kernel argument, each as one argument.
+    pub fn kernel_args(mut self, args: &NodeArgs<'_>) -> Self {
+        args.for_each_word(|word| {
+            self.put(b" ");
+            self.put(word.as_bytes());
+        });
+        self
     }
 
     /// Appends a decimal number.
     pub fn number(mut self, n: u32) -> Self {
         self.put(b" ");
-        let mut adapter = UfmtWriter { out: self.out };
-        if ufmt::uwrite!(adapter, "{}", n).is_err() && self.error.is_none() {
-            self.error = Some(Error::new(ErrorKind::Write(embedded_io::ErrorKind::Other)));
-        }
+        self.put_decimal(n);
         self
+    }
+
+    fn put_decimal(&mut self, n: u32) {
+        let mut digits = [0u8; 10];
+        let mut i = digits.len();
+        let mut n = n;
+        loop {
+            i -= 1;
+            if let Some(d) = digits.get_mut(i) {
+                *d = b'0' + u8::try_from(n % 10).unwrap_or(0);
+            }
+            n /= 10;
+            if n == 0 || i == 0 {
+                break;
+            }
+        }
+        self.put(digits.get(i..).unwrap_or_default());
     }
 
     /// Appends a BIOS drive number in hex (`0x80`).
     pub fn drive(mut self, drive: u8) -> Self {
         self.put(b" 0x");
-        self.put(&crate::hex::pair(drive));
+        self.put(&hex::pair(drive));
         self
-    }
-
-    /// Appends an absolute URL (validated when it was parsed; checked again here).
-    pub fn url(self, url: &Url, field: Field) -> Self {
-        self.value(url.as_str(), field, Position::OptionArea)
     }
 
     /// Appends `base/seg1/seg2...`, each segment percent-encoded outside RFC 3986's
     /// unreserved characters.
-    pub fn url_in(mut self, base: &HttpBase, segments: &[&str], field: Field) -> Self {
-        if check_literal(base.as_str(), Position::OptionArea).is_err() {
-            return self.fail(Error::at(ErrorKind::InvalidUrl, field));
-        }
+    pub fn url_in(mut self, base: &HttpBase<'_>, segments: &[&str]) -> Self {
         self.put(b" ");
-        self.put(base.as_str().as_bytes());
+        self.put(base.scheme_prefix().as_bytes());
+        self.put(base.rest().as_bytes());
         for segment in segments {
-            if segment.is_empty() {
-                return self.fail(Error::at(ErrorKind::Empty, field));
-            }
             self.put(b"/");
             self.put_encoded(segment);
         }
@@ -248,32 +398,51 @@ impl<W: Write> Line<'_, W> {
 
     /// Appends a relative path (`dir/` then a token of ipxegen's own with expansions), the
     /// directory percent-encoded.
-    pub fn relative(mut self, dir: &str, last: &'static str) -> Self {
-        if let Err(e) = check_static_expansion(last) {
-            return self.fail(e);
-        }
-        if dir.is_empty() {
-            return self.fail(Error::at(ErrorKind::Empty, Field::PerMacDir));
-        }
+    pub fn relative(mut self, dir: Name<'_>, last: Expansion) -> Self {
         self.put(b" ");
-        self.put_encoded(dir);
+        self.put_encoded(dir.as_str());
         self.put(b"/");
-        self.put(last.as_bytes());
+        self.put(last.0.as_bytes());
         self
     }
 
-    /// Appends `key=value` as one argument; `key` is ipxegen's own, `value` is checked.
-    pub fn pair(self, key: &'static str, value: &str, field: Field) -> Self {
-        if let Err(e) = check_static_words(key) {
-            return self.fail(e);
+    /// Appends `key=` (ipxegen's own word) and then, by `value`, the rest of the argument.
+    pub fn pair(mut self, key: Words, value: impl FnOnce(&mut Self)) -> Self {
+        self.put(b" ");
+        self.put(key.0.as_bytes());
+        self.put(b"=");
+        value(&mut self);
+        self
+    }
+
+    /// Appends bytes of a validated value with no separator (inside a [`Line::pair`]).
+    pub fn raw(&mut self, value: &str) {
+        self.put(value.as_bytes());
+    }
+
+    /// Appends the iSCSI root path `iscsi:<server>::<port>:<lun>:<iqn>` (RFC 4173, as iPXE
+    /// parses it; the port only when it is not 3260).
+    pub fn iscsi_root(mut self, target: &IscsiTarget<'_>) -> Self {
+        self.put(b" iscsi:");
+        match target.server {
+            crate::model::Host::Name(name) => self.put(name.as_bytes()),
+            host => {
+                let mut text = heapless::String::<48>::new();
+                if core::fmt::Write::write_fmt(&mut text, format_args!("{host}")).is_err() {
+                    self.error = Some(Error::new(crate::ErrorKind::Internal));
+                }
+                self.put(text.as_bytes());
+            }
         }
-        if let Err(kind) = check_literal(value, Position::AfterOptions) {
-            return self.fail(Error::at(kind, field));
+        self.put(b"::");
+        if let Some(port) = target.port.filter(|p| *p != 3260) {
+            self.put_decimal(u32::from(port));
         }
-        let mut line = self.separated(key.as_bytes());
-        line.put(b"=");
-        line.put(value.as_bytes());
-        line
+        self.put(b":");
+        self.put_decimal(target.lun);
+        self.put(b":");
+        self.put(target.iqn.as_str().as_bytes());
+        self
     }
 
     fn put_encoded(&mut self, segment: &str) {
@@ -281,7 +450,7 @@ impl<W: Write> Line<'_, W> {
             if is_unreserved(b) {
                 self.put(&[b]);
             } else {
-                let [hi, lo] = crate::hex::pair_upper(b);
+                let [hi, lo] = hex::pair_upper(b);
                 self.put(&[b'%', hi, lo]);
             }
         }
@@ -298,14 +467,8 @@ impl<W: Write> Line<'_, W> {
     }
 
     /// Ends the line with `|| goto label`: on failure, go to `label`.
-    pub fn or_goto(self, label: &'static str) -> Result<()> {
-        match check_static_words(label) {
-            Ok(()) => {
-                let line = self.separated(b"|| goto");
-                line.separated(label.as_bytes()).finish(b"\n")
-            }
-            Err(e) => self.fail(e).finish(b""),
-        }
+    pub fn or_goto(self, label: Label) -> Result<()> {
+        self.separated(b"|| goto").label(label).finish(b"\n")
     }
 
     /// Ends the line with `||`: a failure is ignored and the script goes on.
@@ -313,28 +476,14 @@ impl<W: Write> Line<'_, W> {
         self.finish(b" ||\n")
     }
 
-    /// Appends `&& goto label ||`: on success go to `label`; on failure go on.
-    pub fn and_goto_or_continue(self, label: &'static str) -> Result<()> {
-        match check_static_words(label) {
-            Ok(()) => self
-                .separated(b"&& goto")
-                .separated(label.as_bytes())
-                .finish(b" ||\n"),
-            Err(e) => self.fail(e).finish(b""),
-        }
+    /// Appends `&& name`: the command `name` runs only if the command before succeeded.
+    pub fn and_then(self, name: Words) -> Self {
+        self.separated(b"&&").word(name)
     }
-}
 
-/// Lets `ufmt` format numbers straight into an `embedded_io::Write`.
-struct UfmtWriter<'a, W: Write> {
-    out: &'a mut W,
-}
-
-impl<W: Write> ufmt::uWrite for UfmtWriter<'_, W> {
-    type Error = W::Error;
-
-    fn write_str(&mut self, s: &str) -> core::result::Result<(), W::Error> {
-        self.out.write_all(s.as_bytes())
+    /// Ends the line with `&& goto label ||`: on success go to `label`; on failure go on.
+    pub fn and_goto_or_continue(self, label: Label) -> Result<()> {
+        self.separated(b"&& goto").label(label).finish(b" ||\n")
     }
 }
 
@@ -356,13 +505,14 @@ mod tests {
 
     #[test]
     fn writes_a_command_with_fallback() {
+        let url = Url::parse("http://x/k", crate::model::FETCH_SCHEMES).unwrap();
         let got = line(|s| {
-            s.command("kernel")
-                .word("--timeout")
+            s.command(words!("kernel"))
+                .word(words!("--timeout"))
                 .number(60000)
-                .value("http://x/k", Field::Kernel, Position::OptionArea)
-                .pair("initrd", "deploy_ramdisk", Field::Ramdisk)
-                .or_goto("retry")
+                .url(url)
+                .pair(words!("initrd"), |l| l.raw("deploy_ramdisk"))
+                .or_goto(label!("retry"))
         })
         .unwrap();
         assert_eq!(
@@ -372,51 +522,51 @@ mod tests {
     }
 
     #[test]
-    fn refuses_unsafe_values_naming_the_field() {
-        for (value, kind) in [
-            ("a b", ErrorKind::Whitespace),
-            ("${x}", ErrorKind::Expansion),
-            ("||", ErrorKind::Operator),
+    fn static_text_rules() {
+        for good in ["echo", "a b c", "--timeout", "|", "a|b", "x||", "-1"] {
+            assert!(words_ok(good.as_bytes()), "{good:?}");
+        }
+        for bad in [
+            "",
+            " a",
+            "a ",
+            "a  b",
+            "a\tb",
+            "a ${x}",
+            "a\\",
+            "#x",
+            "a :b",
+            "||",
+            "a && b",
+            "a ;",
+            "caf\u{e9}",
         ] {
-            let err = line(|s| {
-                s.command("echo")
-                    .value(value, Field::NodeKernelArgs, Position::AfterOptions)
-                    .end()
-            })
-            .unwrap_err();
-            assert_eq!(err, Error::at(kind, Field::NodeKernelArgs));
+            assert!(!words_ok(bad.as_bytes()), "{bad:?}");
+        }
+        assert!(expansion_ok(b"${net${netid}/mac:hexhyp}"));
+        assert!(expansion_ok(b"(${net0/mac:hexhyp})"));
+        for bad in ["${a", "$a}", "a}", "${a b}", "", "||", ":x", "#${x}"] {
+            assert!(!expansion_ok(bad.as_bytes()), "{bad:?}");
         }
     }
 
     #[test]
-    fn refuses_bad_static_text() {
-        assert_eq!(
-            line(|s| s.command("echo").word("a ${x}").end())
-                .unwrap_err()
-                .kind,
-            ErrorKind::Internal
-        );
-        assert_eq!(
-            line(|s| s.command("isset").expansion("${a").end())
-                .unwrap_err()
-                .kind,
-            ErrorKind::Internal
-        );
-        assert_eq!(
-            line(|s| s.command("isset").expansion("$a}").end())
-                .unwrap_err()
-                .kind,
-            ErrorKind::Internal
-        );
-        assert!(line(|s| s.command("isset").expansion("${net${netid}/mac}").end()).is_ok());
+    fn expansions_and_labels() {
+        let got = line(|s| {
+            s.command(words!("isset"))
+                .expansion(expansion!("${net${netid}/mac}"))
+                .and_goto_or_continue(label!("found"))
+        })
+        .unwrap();
+        assert_eq!(got, "isset ${net${netid}/mac} && goto found ||\n");
     }
 
     #[test]
     fn encodes_segments() {
         let base = HttpBase::parse("http://h").unwrap();
         let got = line(|s| {
-            s.command("chain")
-                .url_in(&base, &["a+b", "c"], Field::Kernel)
+            s.command(words!("chain"))
+                .url_in(&base, &["a+b", "c"])
                 .end()
         })
         .unwrap();
@@ -427,12 +577,12 @@ mod tests {
     fn small_buffer_is_an_error() {
         let mut buf = [0u8; 8];
         let err = write_to_slice(&mut buf, |out| {
-            ScriptWriter::new(out).echo("far too long for the buffer")
+            ScriptWriter::new(out).echo(words!("far too long for the buffer"))
         })
         .unwrap_err();
         assert_eq!(
             err.kind,
-            ErrorKind::Write(embedded_io::ErrorKind::WriteZero)
+            crate::ErrorKind::Write(embedded_io::ErrorKind::WriteZero)
         );
     }
 }

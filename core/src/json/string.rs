@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::hex;
+use crate::model::{JsonStr, Piece};
 use embedded_io::Write;
 
 fn put<W: Write>(out: &mut W, bytes: &[u8]) -> Result<()> {
@@ -41,6 +42,22 @@ pub fn write_json_string_body<W: Write>(out: &mut W, s: &str) -> Result<()> {
 pub fn write_json_string<W: Write>(out: &mut W, s: &str) -> Result<()> {
     put(out, b"\"")?;
     write_json_string_body(out, s)?;
+    put(out, b"\"")
+}
+
+/// Writes the decoded value of `text` (a string of a document, escapes and all) as a JSON
+/// string, quotes included: the same bytes as [`write_json_string`] of the decoded value.
+///
+/// # Errors
+/// A write error.
+pub fn write_json_text<W: Write>(out: &mut W, text: JsonStr<'_>) -> Result<()> {
+    put(out, b"\"")?;
+    for piece in text.pieces() {
+        match piece {
+            Piece::Text(s) => write_json_string_body(out, s)?,
+            Piece::Char(c) => write_json_string_body(out, c.encode_utf8(&mut [0; 4]))?,
+        }
+    }
     put(out, b"\"")
 }
 

@@ -9,12 +9,13 @@
 
 use crate::error::{Error, ErrorKind, JsonError, Result};
 use crate::limits::JSON_DEPTH_MAX;
-use serde_json_core::str::{EscapedStr, EscapedStringFragment};
+use crate::model::JsonStr;
 
-/// One JSON value inside a document: its bytes and where they start.
+/// One JSON value inside a document (UTF-8, checked once for the whole document): its bytes
+/// and where they start.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Value<'a> {
-    doc: &'a [u8],
+    doc: &'a str,
     start: usize,
     end: usize,
 }
@@ -106,11 +107,18 @@ fn value_end(doc: &[u8], start: usize) -> Result<usize> {
 }
 
 /// The single top-level value of `doc` (whitespace around it allowed, nothing else).
+///
+/// # Errors
+/// [`JsonError::InvalidUtf8`] at the first byte that is not UTF-8 (RFC 8259 8.1), or how the
+/// structure is broken.
 pub(crate) fn document(doc: &[u8]) -> Result<Value<'_>> {
-    let start = skip_whitespace(doc, 0);
-    let end = value_end(doc, start)?;
-    let after = skip_whitespace(doc, end);
-    if after != doc.len() {
+    let doc = core::str::from_utf8(doc)
+        .map_err(|e| json_error(JsonError::InvalidUtf8, e.valid_up_to()))?;
+    let bytes = doc.as_bytes();
+    let start = skip_whitespace(bytes, 0);
+    let end = value_end(bytes, start)?;
+    let after = skip_whitespace(bytes, end);
+    if after != bytes.len() {
         return Err(json_error(JsonError::TrailingCharacters, after));
     }
     Ok(Value { doc, start, end })
@@ -135,7 +143,10 @@ fn from_serde(e: serde_json_core::de::Error) -> JsonError {
 impl<'a> Value<'a> {
     /// The value's bytes.
     fn bytes(&self) -> &'a [u8] {
-        self.doc.get(self.start..self.end).unwrap_or_default()
+        self.doc
+            .as_bytes()
+            .get(self.start..self.end)
+            .unwrap_or_default()
     }
 
     /// Byte offset of the value in the document.
@@ -144,7 +155,7 @@ impl<'a> Value<'a> {
     }
 
     fn first_byte(&self) -> Option<u8> {
-        byte_at(self.doc, self.start)
+        byte_at(self.doc.as_bytes(), self.start)
     }
 
     fn wrong_type(&self) -> Error {
@@ -164,12 +175,40 @@ impl<'a> Value<'a> {
         self.bytes() == b"null"
     }
 
-    /// The value as a JSON string, escapes not yet undone.
-    pub fn string(&self) -> Result<EscapedStr<'a>> {
+    /// The value as a JSON string: the text between its quotes, escapes not yet undone
+    /// (and not yet checked: see [`JsonStr`]).
+    pub fn string(&self) -> Result<JsonStr<'a>> {
         if self.first_byte() != Some(b'"') {
             return Err(self.wrong_type());
         }
-        self.decode::<EscapedStr<'a>>()
+        Ok(self.raw_string())
+    }
+
+    /// The text between the quotes of a value known to be a string (a document already
+    /// read); empty if it is not one.
+    pub fn raw_string(&self) -> JsonStr<'a> {
+        let inner = self
+            .start
+            .checked_add(1)
+            .zip(self.end.checked_sub(1))
+            .and_then(|(a, b)| self.doc.get(a..b))
+            .unwrap_or_default();
+        JsonStr::new(inner)
+    }
+
+    /// A number of a document already read: its leading decimal digits (0 if none).
+    pub fn trusted_u32(&self) -> u32 {
+        self.bytes()
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .fold(0u32, |n, d| {
+                n.saturating_mul(10).saturating_add(u32::from(d - b'0'))
+            })
+    }
+
+    /// `true` when the value starts like `true` (for a document already read).
+    pub fn trusted_bool(&self) -> bool {
+        self.first_byte() == Some(b't')
     }
 
     /// The value as an unsigned integer.
@@ -195,7 +234,8 @@ impl<'a> Value<'a> {
         }
         Ok(Members {
             items: Items {
-                doc: self.doc,
+                doc: self.doc.as_bytes(),
+                text: self.doc,
                 pos: self.start + 1,
                 first: true,
                 done: false,
@@ -210,7 +250,8 @@ impl<'a> Value<'a> {
             return Err(self.wrong_type());
         }
         Ok(Items {
-            doc: self.doc,
+            doc: self.doc.as_bytes(),
+            text: self.doc,
             pos: self.start + 1,
             first: true,
             done: false,
@@ -227,6 +268,7 @@ impl<'a> Value<'a> {
 /// The elements of an array, in order. Ends after the first error.
 pub(crate) struct Items<'a> {
     doc: &'a [u8],
+    text: &'a str,
     pos: usize,
     first: bool,
     done: bool,
@@ -272,7 +314,7 @@ impl<'a> Items<'a> {
             Ok(end) => {
                 self.pos = end;
                 Ok(Value {
-                    doc: self.doc,
+                    doc: self.text,
                     start,
                     end,
                 })
@@ -335,29 +377,6 @@ impl<'a> Iterator for Members<'a> {
     }
 }
 
-/// Undoes the JSON escapes of `raw` into `out`.
-///
-/// Fails with [`ErrorKind::TooLong`] when the result does not fit (nothing is truncated) and
-/// with [`JsonError::InvalidEscape`] for a bad escape sequence.
-pub(crate) fn unescape_into<const N: usize>(
-    raw: EscapedStr<'_>,
-    out: &mut heapless::String<N>,
-) -> Result<()> {
-    out.clear();
-    let too_long = || {
-        Error::new(ErrorKind::TooLong {
-            max: u16::try_from(N).unwrap_or(u16::MAX),
-        })
-    };
-    for fragment in raw.fragments() {
-        match fragment.map_err(|_| Error::from(JsonError::InvalidEscape))? {
-            EscapedStringFragment::NotEscaped(s) => out.push_str(s).map_err(|_| too_long())?,
-            EscapedStringFragment::Escaped(c) => out.push(c).map_err(|_| too_long())?,
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,7 +410,10 @@ mod tests {
     /// Visits every value of `v`, decoding each scalar, as a reader of the document would.
     fn walk(v: Value<'_>) -> Result<()> {
         match v.first_byte() {
-            Some(b'"') => v.string().map(|_| ()),
+            Some(b'"') => v
+                .string()?
+                .decode_into(&mut heapless::String::<64>::new())
+                .map_err(Error::new),
             Some(b'{') => v.members()?.try_for_each(|m| walk(m?.value)),
             Some(b'[') => v.elements()?.try_for_each(|item| walk(item?)),
             Some(b't' | b'f') => v.bool().map(|_| ()),
@@ -443,19 +465,24 @@ mod tests {
         assert_eq!(members[0].value.u32().unwrap(), 60000);
         assert!(members[1].value.bool().unwrap());
         let mut s = heapless::String::<8>::new();
-        unescape_into(members[2].value.string().unwrap(), &mut s).unwrap();
+        members[2]
+            .value
+            .string()
+            .unwrap()
+            .decode_into(&mut s)
+            .unwrap();
         assert_eq!(s, "a/bA");
         assert!(members[3].value.u32().is_err());
+        assert_eq!(members[0].value.trusted_u32(), 60000);
+        assert!(members[1].value.trusted_bool());
         assert_eq!(
             members[0].value.string().unwrap_err().kind,
             ErrorKind::Json(JsonError::WrongType)
         );
         let mut tiny = heapless::String::<2>::new();
         assert_eq!(
-            unescape_into(members[2].value.string().unwrap(), &mut tiny)
-                .unwrap_err()
-                .kind,
-            ErrorKind::TooLong { max: 2 }
+            members[2].value.string().unwrap().decode_into(&mut tiny),
+            Err(ErrorKind::TooLong { max: 2 })
         );
     }
 }

@@ -75,13 +75,13 @@ impl ClientArch {
     }
 }
 
-impl SiteConfig {
+impl<'a> SiteConfig<'a> {
     /// The loader file name for a machine family.
-    pub fn loader(&self, kind: LoaderKind) -> &Name {
+    pub fn loader(&self, kind: LoaderKind) -> Name<'a> {
         match kind {
-            LoaderKind::Bios => &self.pxe_bootfile,
-            LoaderKind::UefiX64 => &self.uefi_x64_bootfile,
-            LoaderKind::UefiArm64 => &self.uefi_arm64_bootfile,
+            LoaderKind::Bios => self.pxe_bootfile,
+            LoaderKind::UefiX64 => self.uefi_x64_bootfile,
+            LoaderKind::UefiArm64 => self.uefi_arm64_bootfile,
         }
     }
 }

@@ -28,6 +28,13 @@ macro_rules! word_enum {
                 }
             }
 
+            /// The word as ipxegen's own text for a script (checked when the program is built).
+            pub const fn words(self) -> crate::ipxe::script::Words {
+                match self {
+                    $( $name::$variant => crate::words!($word), )*
+                }
+            }
+
             /// The value the site document calls `word`.
             pub fn from_word(word: &str) -> Option<Self> {
                 match word {
@@ -63,9 +70,9 @@ pub use arch::{ClientArch, LoaderKind};
 pub use id::NodeId;
 pub use mac::{HexHyp, MacAddr};
 pub use node::{
-    Boot, Chap, ChapValue, Firmware, Image, InstallSource, Iqn, IscsiTarget, Mode, Nic, Node,
-    Source,
+    Boot, Chap, ChapValue, Firmware, Image, ImageName, InstallSource, Iqn, IscsiTarget, Mode, Nic,
+    Node, Source,
 };
 pub use site::{OnRetriesExhausted, ScriptRef, SiteConfig};
-pub use text::{KernelArgs, LocalPath, Name, Position, check_literal};
+pub use text::{JsonStr, KernelArgs, LocalPath, Name, NodeArgs, Piece, Position, check_literal};
 pub use url::{FETCH_SCHEMES, HTTP_SCHEMES, Host, HttpBase, Scheme, Url};

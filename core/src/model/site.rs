@@ -16,35 +16,35 @@ word_enum! {
 }
 
 /// A fallback script: a URL, or a file name relative to the main script.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ScriptRef {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScriptRef<'a> {
     /// An absolute URL.
-    Url(Url),
+    Url(Url<'a>),
     /// A name in the HTTP root, chained relative to the main script.
-    Relative(Name),
+    Relative(Name<'a>),
 }
 
-/// The validated site settings.
+/// The validated site settings, borrowed from the site document.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SiteConfig {
+pub struct SiteConfig<'a> {
     /// Base URL of the HTTP root (`http_server`).
-    pub http_base: HttpBase,
+    pub http_base: HttpBase<'a>,
     /// The directory the HTTP server serves (`http_root`).
-    pub http_root: LocalPath,
+    pub http_root: LocalPath<'a>,
     /// The main script's file name (`ipxe_boot_script`, default `boot.ipxe`).
-    pub boot_script: Name,
+    pub boot_script: Name<'a>,
     /// The TFTP server address (`tftp_server`), for DHCP.
-    pub tftp_server: Option<Host>,
+    pub tftp_server: Option<Host<'a>>,
     /// The directory the TFTP server serves (`tftp_root`).
-    pub tftp_root: Option<LocalPath>,
+    pub tftp_root: Option<LocalPath<'a>>,
     /// BIOS loader (`pxe_bootfile_name`, default `undionly.kpxe`).
-    pub pxe_bootfile: Name,
+    pub pxe_bootfile: Name<'a>,
     /// UEFI x64 loader (`uefi_x64_bootfile_name`, default `snponly.efi`).
-    pub uefi_x64_bootfile: Name,
+    pub uefi_x64_bootfile: Name<'a>,
     /// UEFI ARM64 loader (`uefi_arm64_bootfile_name`, default `snponly-arm64.efi`).
-    pub uefi_arm64_bootfile: Name,
+    pub uefi_arm64_bootfile: Name<'a>,
     /// Per-MAC config directory (`per_mac_dir`, default `pxelinux.cfg`).
-    pub per_mac_dir: Name,
+    pub per_mac_dir: Name<'a>,
     /// Download inactivity timeout in ms (`timeout_ms`, default 60000).
     pub timeout_ms: u32,
     /// Retries after the first attempt (`retries`, default 3).
@@ -52,11 +52,11 @@ pub struct SiteConfig {
     /// What to do after the last retry (`on_retries_exhausted`).
     pub on_retries_exhausted: OnRetriesExhausted,
     /// Chained when no NIC has a config (`ipxe_fallback_script`).
-    pub fallback: Option<ScriptRef>,
+    pub fallback: Option<ScriptRef<'a>>,
     /// Kernel arguments for every node (`kernel_args`).
-    pub kernel_args: KernelArgs,
+    pub kernel_args: KernelArgs<'a>,
     /// Default deploy kernel for `deploy` nodes (`deploy_kernel`).
-    pub deploy_kernel: Option<Source>,
+    pub deploy_kernel: Option<Source<'a>>,
     /// Default deploy ramdisk for `deploy` nodes (`deploy_ramdisk`).
-    pub deploy_ramdisk: Option<Source>,
+    pub deploy_ramdisk: Option<Source<'a>>,
 }

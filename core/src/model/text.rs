@@ -4,9 +4,18 @@
 //! only if it has no whitespace, no control byte, no `\`, `$`, `{`, `}`, is not a whole-token
 //! operator (`||`, `&&`, `;`) and does not begin with `#` or `:` (nor `-` where iPXE parses
 //! options). These checks refuse; nothing is ever escaped or truncated.
+//!
+//! Every type here borrows its text from the site document and is validated once, when it is
+//! read. Most fields take only characters JSON never needs to escape, so they borrow the text
+//! as written and a JSON escape in them is refused ([`ErrorKind::JsonEscape`]: the character
+//! it stands for can always be written as it is). The fields that do take a character JSON
+//! must escape (`"` in kernel arguments and CHAP values, `"` and `\` in local paths) hold a
+//! [`JsonStr`]: the text as written, decoded by whoever writes it.
 
-use crate::error::{Error, ErrorKind, Field, Result};
+use crate::error::{ErrorKind, Result};
 use crate::limits::{KERNEL_ARGS_MAX, NAME_MAX, PATH_MAX};
+use core::fmt;
+use serde_json_core::str::{EscapedStr, EscapedStringFragment};
 
 fn too_long(max: usize) -> ErrorKind {
     ErrorKind::TooLong {
@@ -14,11 +23,120 @@ fn too_long(max: usize) -> ErrorKind {
     }
 }
 
-/// Copies `s` into a fixed-capacity string, or says it is too long.
-pub(crate) fn bounded<const N: usize>(s: &str) -> Result<heapless::String<N>, ErrorKind> {
-    let mut out = heapless::String::new();
-    out.push_str(s).map_err(|_| too_long(N))?;
-    Ok(out)
+/// A JSON string of the document as written between its quotes: its escapes (`\"`,
+/// `\u0041`, ...) not yet undone. Reading a document checks every escape; a `JsonStr` of a
+/// read document always decodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JsonStr<'a> {
+    raw: &'a str,
+    escaped: bool,
+}
+
+/// One piece of a decoded [`JsonStr`]: a run of text as written, or one escaped character.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// Text without escapes.
+    Text(&'a str),
+    /// The character an escape stands for.
+    Char(char),
+}
+
+impl<'a> JsonStr<'a> {
+    /// The string written `raw` between its quotes (escapes not checked here).
+    pub(crate) fn new(raw: &'a str) -> Self {
+        JsonStr {
+            raw,
+            escaped: raw.contains('\\'),
+        }
+    }
+
+    /// The text as written (with its escapes).
+    pub fn raw(&self) -> &'a str {
+        self.raw
+    }
+
+    /// The text, when it has no escapes (then the text as written is the value).
+    pub fn plain(&self) -> Option<&'a str> {
+        (!self.escaped).then_some(self.raw)
+    }
+
+    /// The value's pieces, in order. An invalid escape (never in a read document) ends it.
+    pub fn pieces(&self) -> impl Iterator<Item = Piece<'a>> + 'a {
+        EscapedStr(self.raw)
+            .fragments()
+            .map_while(|fragment| match fragment {
+                Ok(EscapedStringFragment::NotEscaped(s)) => Some(Piece::Text(s)),
+                Ok(EscapedStringFragment::Escaped(c)) => Some(Piece::Char(c)),
+                Err(_) => None,
+            })
+    }
+
+    /// The value's characters.
+    pub fn chars(&self) -> impl Iterator<Item = char> + 'a {
+        self.pieces().flat_map(|piece| {
+            let (text, ch) = match piece {
+                Piece::Text(s) => (s, None),
+                Piece::Char(c) => ("", Some(c)),
+            };
+            text.chars().chain(ch)
+        })
+    }
+
+    /// Checks every escape and decodes the value into `out`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Json`] (`InvalidEscape`) for a bad escape, [`ErrorKind::TooLong`] (max
+    /// `N`) when the value does not fit; nothing is truncated.
+    pub(crate) fn decode_into<const N: usize>(
+        &self,
+        out: &mut heapless::String<N>,
+    ) -> Result<(), ErrorKind> {
+        out.clear();
+        for fragment in EscapedStr(self.raw).fragments() {
+            let fragment =
+                fragment.map_err(|_| ErrorKind::Json(crate::error::JsonError::InvalidEscape))?;
+            match fragment {
+                EscapedStringFragment::NotEscaped(s) => out.push_str(s),
+                EscapedStringFragment::Escaped(c) => out.push(c),
+            }
+            .map_err(|_| too_long(N))?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for JsonStr<'_> {
+    /// The decoded value.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for piece in self.pieces() {
+            match piece {
+                Piece::Text(s) => f.write_str(s)?,
+                Piece::Char(c) => fmt::Write::write_char(f, c)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Validates a field that borrows its text as written: `check` runs on the value; a value
+/// with a JSON escape is decoded (into `N` bytes of stack) only to give `check`'s own error,
+/// and refused with [`ErrorKind::JsonEscape`] if it passes (see the module docs).
+pub(crate) fn unescaped<'a, const N: usize>(
+    text: JsonStr<'a>,
+    check: impl Fn(&str) -> Result<(), ErrorKind>,
+) -> Result<&'a str, ErrorKind> {
+    match text.plain() {
+        Some(s) => {
+            check(s)?;
+            Ok(s)
+        }
+        None => {
+            let mut decoded = heapless::String::<N>::new();
+            text.decode_into(&mut decoded)?;
+            check(&decoded)?;
+            Err(ErrorKind::JsonEscape)
+        }
+    }
 }
 
 /// Where a literal goes, which decides whether a leading `-` is allowed.
@@ -63,113 +181,340 @@ pub fn check_literal(s: &str, position: Position) -> Result<(), ErrorKind> {
 
 /// A file or directory name inside a boot tree: `[A-Za-z0-9._~+-]`, not starting with `.` or
 /// `-`, at most [`NAME_MAX`] bytes. Safe as a path segment and as an iPXE literal.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Name(heapless::String<NAME_MAX>);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Name<'a>(&'a str);
 
-impl Name {
+impl<'a> Name<'a> {
     /// Validates `s` as a name.
-    pub fn parse(s: &str) -> Result<Self, ErrorKind> {
-        let first = *s.as_bytes().first().ok_or(ErrorKind::Empty)?;
-        if first == b'.' || first == b'-' {
-            return Err(if first == b'-' {
-                ErrorKind::LeadingDash
-            } else {
-                ErrorKind::EscapesRoot
-            });
-        }
-        for &b in s.as_bytes() {
-            if !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~' | b'+' | b'-')) {
-                check_literal(s, Position::OptionArea)?;
-                return Err(if b == b'/' {
-                    ErrorKind::EscapesRoot
-                } else {
-                    ErrorKind::BadCharacter
-                });
-            }
-        }
-        Ok(Name(bounded(s)?))
+    ///
+    /// # Errors
+    /// [`ErrorKind::Empty`], [`ErrorKind::LeadingDash`], [`ErrorKind::EscapesRoot`] (a leading
+    /// `.` or a `/`), the literal rule it breaks, [`ErrorKind::BadCharacter`],
+    /// [`ErrorKind::TooLong`].
+    pub fn parse(s: &'a str) -> Result<Self, ErrorKind> {
+        check_name(s)?;
+        Ok(Name(s))
+    }
+
+    /// A name of a document already read (see [`crate::site::CheckedSite`]).
+    pub(crate) fn trusted(s: &'a str) -> Self {
+        Name(s)
+    }
+
+    /// A name of ipxegen's own (a default), checked when the program is built.
+    pub(crate) const fn fixed(s: &'static str) -> Name<'static> {
+        assert!(is_name(s.as_bytes()), "not a valid name");
+        Name(s)
     }
 
     /// The name.
-    pub fn as_str(&self) -> &str {
-        &self.0
+    pub fn as_str(&self) -> &'a str {
+        self.0
     }
+}
+
+/// `true` when `b` is a valid [`Name`] (the rule, for `const` checks).
+const fn is_name(b: &[u8]) -> bool {
+    let [first, ..] = b else {
+        return false;
+    };
+    if *first == b'.' || *first == b'-' || b.len() > NAME_MAX {
+        return false;
+    }
+    let mut rest = b;
+    while let [c, tail @ ..] = rest {
+        if !(c.is_ascii_alphanumeric() || matches!(*c, b'.' | b'_' | b'~' | b'+' | b'-')) {
+            return false;
+        }
+        rest = tail;
+    }
+    true
+}
+
+fn check_name(s: &str) -> Result<(), ErrorKind> {
+    let first = *s.as_bytes().first().ok_or(ErrorKind::Empty)?;
+    if first == b'.' || first == b'-' {
+        return Err(if first == b'-' {
+            ErrorKind::LeadingDash
+        } else {
+            ErrorKind::EscapesRoot
+        });
+    }
+    for &b in s.as_bytes() {
+        if !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~' | b'+' | b'-')) {
+            check_literal(s, Position::OptionArea)?;
+            return Err(if b == b'/' {
+                ErrorKind::EscapesRoot
+            } else {
+                ErrorKind::BadCharacter
+            });
+        }
+    }
+    if s.len() > NAME_MAX {
+        return Err(too_long(NAME_MAX));
+    }
+    Ok(())
+}
+
+/// Reads a name field (see [`unescaped`]).
+pub(crate) fn read_name(text: JsonStr<'_>) -> Result<Name<'_>, ErrorKind> {
+    unescaped::<NAME_MAX>(text, check_name).map(Name)
 }
 
 /// A local filesystem path (a source file to place, a root directory). Never written into a
-/// script; refused only if empty, too long, or holding a control byte.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LocalPath(heapless::String<PATH_MAX>);
+/// script; refused only if empty, too long (decoded, [`PATH_MAX`] bytes), or holding a
+/// control byte. It may hold any other character, so it keeps its JSON escapes: decode it
+/// with [`JsonStr::chars`] or its `Display`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LocalPath<'a>(JsonStr<'a>);
 
-impl LocalPath {
-    /// Validates `s` as a local path.
-    pub fn parse(s: &str) -> Result<Self, ErrorKind> {
-        if s.is_empty() {
-            return Err(ErrorKind::Empty);
+impl<'a> LocalPath<'a> {
+    /// Validates a path field as the document writes it.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Empty`], [`ErrorKind::ControlByte`], [`ErrorKind::TooLong`], or a bad
+    /// JSON escape.
+    pub(crate) fn read(text: JsonStr<'a>) -> Result<Self, ErrorKind> {
+        let check = |s: &str| {
+            if s.len() > PATH_MAX {
+                return Err(too_long(PATH_MAX));
+            }
+            if s.is_empty() {
+                return Err(ErrorKind::Empty);
+            }
+            if s.bytes().any(|b| b < 0x20 || b == 0x7f) {
+                return Err(ErrorKind::ControlByte);
+            }
+            Ok(())
+        };
+        match text.plain() {
+            Some(s) => check(s)?,
+            None => {
+                let mut decoded = heapless::String::<PATH_MAX>::new();
+                text.decode_into(&mut decoded)?;
+                check(&decoded)?;
+            }
         }
-        if s.bytes().any(|b| b < 0x20 || b == 0x7f) {
-            return Err(ErrorKind::ControlByte);
-        }
-        Ok(LocalPath(bounded(s)?))
+        Ok(LocalPath(text))
     }
 
-    /// The path.
-    pub fn as_str(&self) -> &str {
-        &self.0
+    /// A path of a document already read (see [`crate::site::CheckedSite`]).
+    pub(crate) fn trusted(text: JsonStr<'a>) -> Self {
+        LocalPath(text)
+    }
+
+    /// Validates `s` (an unescaped path given outside a document).
+    ///
+    /// # Errors
+    /// As [`LocalPath::read`], or [`ErrorKind::Backslash`] for a `\` (which a document would
+    /// have to escape).
+    pub fn parse(s: &'a str) -> Result<Self, ErrorKind> {
+        if s.contains('\\') {
+            return Err(ErrorKind::Backslash);
+        }
+        LocalPath::read(JsonStr::new(s))
+    }
+
+    /// The path as the document writes it.
+    pub fn text(&self) -> JsonStr<'a> {
+        self.0
     }
 }
 
-/// Kernel command-line arguments: words separated by single spaces, each one a safe iPXE
-/// literal (a leading `-` is allowed: kernel arguments follow the image URL, where iPXE no
-/// longer parses options). `initrd=` and `BOOTIF=` are refused: ipxegen writes them itself.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct KernelArgs(heapless::String<KERNEL_ARGS_MAX>);
+impl fmt::Display for LocalPath<'_> {
+    /// The decoded path.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
 
-impl KernelArgs {
-    /// Parses space-separated arguments (runs of spaces count as one separator).
-    pub fn parse(s: &str) -> Result<Self, ErrorKind> {
-        let mut out = KernelArgs::default();
-        for word in s.split(' ').filter(|w| !w.is_empty()) {
-            out.push(word)?;
-        }
-        Ok(out)
+/// Checks one kernel argument: a safe literal after the image URL (a leading `-` is fine:
+/// iPXE no longer parses options there), and not `initrd=` or `BOOTIF=`, which ipxegen
+/// writes itself.
+fn check_kernel_word(word: &str) -> Result<(), ErrorKind> {
+    check_literal(word, Position::AfterOptions)?;
+    let key = word.split('=').next().unwrap_or(word);
+    if key.eq_ignore_ascii_case("initrd") || key.eq_ignore_ascii_case("BOOTIF") {
+        return Err(ErrorKind::ReservedArgument);
+    }
+    Ok(())
+}
+
+/// Kernel command-line arguments: words separated by spaces (runs of spaces count as one),
+/// each a safe iPXE literal after the image URL; `initrd=` and `BOOTIF=` are refused. They
+/// may hold `"` (written `\"` in JSON), so they keep their escapes; writers decode them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KernelArgs<'a> {
+    text: Option<JsonStr<'a>>,
+    /// Length of the words joined by single spaces.
+    len: u16,
+}
+
+impl<'a> KernelArgs<'a> {
+    /// No arguments.
+    pub const EMPTY: KernelArgs<'static> = KernelArgs { text: None, len: 0 };
+
+    /// Validates arguments as the document writes them.
+    ///
+    /// # Errors
+    /// The first word's rule broken ([`check_literal`], [`ErrorKind::ReservedArgument`]), a
+    /// bad JSON escape, or [`ErrorKind::TooLong`] (the decoded value, max
+    /// [`KERNEL_ARGS_MAX`] bytes).
+    pub(crate) fn read(text: JsonStr<'a>) -> Result<Self, ErrorKind> {
+        let len = match text.plain() {
+            Some(s) => {
+                if s.len() > KERNEL_ARGS_MAX {
+                    return Err(too_long(KERNEL_ARGS_MAX));
+                }
+                words_len(s)?
+            }
+            None => {
+                let mut decoded = heapless::String::<KERNEL_ARGS_MAX>::new();
+                text.decode_into(&mut decoded)?;
+                words_len(&decoded)?
+            }
+        };
+        Ok(KernelArgs::with_len(text, len))
     }
 
-    /// Appends one argument after checking it.
-    pub fn push(&mut self, word: &str) -> Result<(), ErrorKind> {
-        check_literal(word, Position::AfterOptions)?;
-        let key = word.split('=').next().unwrap_or(word);
-        if key.eq_ignore_ascii_case("initrd") || key.eq_ignore_ascii_case("BOOTIF") {
-            return Err(ErrorKind::ReservedArgument);
+    fn with_len(text: JsonStr<'a>, len: usize) -> Self {
+        KernelArgs {
+            text: (len > 0).then_some(text),
+            len: u16::try_from(len).unwrap_or(u16::MAX),
         }
-        if !self.0.is_empty() {
-            self.0.push(' ').map_err(|_| too_long(KERNEL_ARGS_MAX))?;
-        }
-        self.0.push_str(word).map_err(|_| too_long(KERNEL_ARGS_MAX))
     }
 
-    /// Appends every argument of `other`.
-    pub fn extend(&mut self, other: &KernelArgs) -> Result<(), ErrorKind> {
-        for word in other.words() {
-            self.push(word)?;
-        }
-        Ok(())
+    /// Arguments of a document already read (see [`crate::site::CheckedSite`]).
+    pub(crate) fn trusted(text: JsonStr<'a>) -> Self {
+        let len = match text.plain() {
+            Some(s) => joined_len(s.split(' ').filter(|w| !w.is_empty())),
+            None => decoded_words_len(text),
+        };
+        KernelArgs::with_len(text, len)
     }
 
-    /// The arguments, one per item.
-    pub fn words(&self) -> impl Iterator<Item = &str> {
-        self.0.split(' ').filter(|w| !w.is_empty())
+    /// Validates `s` (unescaped arguments given outside a document).
+    ///
+    /// # Errors
+    /// As [`KernelArgs::read`].
+    pub fn parse(s: &'a str) -> Result<Self, ErrorKind> {
+        if s.contains('\\') {
+            return Err(ErrorKind::Backslash);
+        }
+        KernelArgs::read(JsonStr::new(s))
     }
 
     /// `true` when there are no arguments.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.len == 0
+    }
+
+    /// Length in bytes of the words joined by single spaces.
+    pub fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    /// The arguments as written, if any.
+    pub fn text(&self) -> Option<JsonStr<'a>> {
+        self.text
+    }
+
+    /// Calls `each` with every word, decoded, in order (a word with escapes is decoded into
+    /// a buffer on the stack first).
+    pub fn for_each_word(&self, mut each: impl FnMut(&str)) {
+        let Some(text) = self.text else {
+            return;
+        };
+        if let Some(s) = text.plain() {
+            s.split(' ').filter(|w| !w.is_empty()).for_each(each);
+            return;
+        }
+        let mut word = heapless::String::<KERNEL_ARGS_MAX>::new();
+        for c in text.chars() {
+            if c == ' ' {
+                if !word.is_empty() {
+                    each(&word);
+                    word.clear();
+                }
+            } else if word.push(c).is_err() {
+                // Checked when read: a word is never longer than the whole value.
+                return;
+            }
+        }
+        if !word.is_empty() {
+            each(&word);
+        }
     }
 }
 
-/// Validates a literal for `field`, naming the field in the error.
-pub(crate) fn literal_in(s: &str, field: Field, position: Position) -> Result<()> {
-    check_literal(s, position).map_err(|k| Error::at(k, field))
+/// Length of the decoded words of `text` joined by single spaces.
+fn decoded_words_len(text: JsonStr<'_>) -> usize {
+    let (mut len, mut in_word, mut words) = (0usize, false, 0usize);
+    for c in text.chars() {
+        if c == ' ' {
+            in_word = false;
+        } else {
+            if !in_word {
+                words += 1;
+                in_word = true;
+            }
+            len += c.len_utf8();
+        }
+    }
+    len + words.saturating_sub(1)
+}
+
+/// Length of `words` joined by single spaces.
+fn joined_len<'w>(words: impl Iterator<Item = &'w str>) -> usize {
+    let (len, count) = words.fold((0usize, 0usize), |(len, n), w| (len + w.len(), n + 1));
+    len + count.saturating_sub(1)
+}
+
+/// Checks every word of `s`; gives the length of the words joined by single spaces.
+fn words_len(s: &str) -> Result<usize, ErrorKind> {
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
+        check_kernel_word(word)?;
+    }
+    let len = joined_len(s.split(' ').filter(|w| !w.is_empty()));
+    if len > KERNEL_ARGS_MAX {
+        return Err(too_long(KERNEL_ARGS_MAX));
+    }
+    Ok(len)
+}
+
+/// The kernel arguments a node's config passes: the site's, then the node's own, at most
+/// [`KERNEL_ARGS_MAX`] bytes together.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NodeArgs<'a> {
+    /// The site's `kernel_args`.
+    pub site: KernelArgs<'a>,
+    /// The node's own `kernel_args`.
+    pub node: KernelArgs<'a>,
+}
+
+impl<'a> NodeArgs<'a> {
+    /// The site's arguments then the node's.
+    ///
+    /// # Errors
+    /// [`ErrorKind::TooLong`] when together they pass [`KERNEL_ARGS_MAX`] bytes.
+    pub fn join(site: KernelArgs<'a>, node: KernelArgs<'a>) -> Result<Self, ErrorKind> {
+        let space = usize::from(!site.is_empty() && !node.is_empty());
+        if site.len() + space + node.len() > KERNEL_ARGS_MAX {
+            return Err(too_long(KERNEL_ARGS_MAX));
+        }
+        Ok(NodeArgs { site, node })
+    }
+
+    /// `true` when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.site.is_empty() && self.node.is_empty()
+    }
+
+    /// Calls `each` with every word, the site's first.
+    pub fn for_each_word(&self, mut each: impl FnMut(&str)) {
+        self.site.for_each_word(&mut each);
+        self.node.for_each_word(each);
+    }
 }
 
 #[cfg(test)]
@@ -204,13 +549,22 @@ mod tests {
         assert_eq!(check_literal("--", Position::AfterOptions), Ok(()));
     }
 
+    fn words(args: &KernelArgs<'_>) -> heapless::Vec<heapless::String<32>, 8> {
+        let mut out = heapless::Vec::new();
+        args.for_each_word(|w| {
+            out.push(heapless::String::try_from(w).unwrap()).unwrap();
+        });
+        out
+    }
+
     #[test]
     fn kernel_args_split_and_refuse() {
         let args = KernelArgs::parse("  console=ttyS0   quiet -- single ").unwrap();
         assert_eq!(
-            args.words().collect::<heapless::Vec<_, 8>>().as_slice(),
+            words(&args).as_slice(),
             ["console=ttyS0", "quiet", "--", "single"]
         );
+        assert_eq!(args.len(), "console=ttyS0 quiet -- single".len());
         assert_eq!(
             KernelArgs::parse("initrd=x").unwrap_err(),
             ErrorKind::ReservedArgument
@@ -226,6 +580,22 @@ mod tests {
     }
 
     #[test]
+    fn kernel_args_keep_quotes_written_as_escapes() {
+        let args = KernelArgs::read(JsonStr::new(r#"x=\"a\"  \u0079"#)).unwrap();
+        assert_eq!(words(&args).as_slice(), ["x=\"a\"", "y"]);
+        assert_eq!(args.len(), "x=\"a\" y".len());
+        assert_eq!(
+            KernelArgs::trusted(JsonStr::new(r#"x=\"a\"  \u0079"#)),
+            args
+        );
+        assert_eq!(
+            KernelArgs::read(JsonStr::new(r"a\nb")).unwrap_err(),
+            ErrorKind::Whitespace
+        );
+        assert_eq!(KernelArgs::trusted(JsonStr::new("  a  bb ")).len(), 4);
+    }
+
+    #[test]
     fn names() {
         assert!(Name::parse("pxelinux.cfg").is_ok());
         assert_eq!(Name::parse("../x").unwrap_err(), ErrorKind::EscapesRoot);
@@ -233,5 +603,25 @@ mod tests {
         assert_eq!(Name::parse("a b").unwrap_err(), ErrorKind::Whitespace);
         assert_eq!(Name::parse("-a").unwrap_err(), ErrorKind::LeadingDash);
         assert_eq!(Name::parse("a@b").unwrap_err(), ErrorKind::BadCharacter);
+        assert_eq!(
+            read_name(JsonStr::new(r"a\u0062")).unwrap_err(),
+            ErrorKind::JsonEscape
+        );
+        assert_eq!(
+            read_name(JsonStr::new(r"a\u0020b")).unwrap_err(),
+            ErrorKind::Whitespace
+        );
+    }
+
+    #[test]
+    fn paths_keep_their_escapes() {
+        let path = LocalPath::read(JsonStr::new(r#"/srv/a\"b\\c"#)).unwrap();
+        let mut s = heapless::String::<32>::new();
+        fmt::Write::write_fmt(&mut s, format_args!("{path}")).unwrap();
+        assert_eq!(s, "/srv/a\"b\\c");
+        assert_eq!(
+            LocalPath::read(JsonStr::new(r"/a\u0001")).unwrap_err(),
+            ErrorKind::ControlByte
+        );
     }
 }

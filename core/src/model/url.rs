@@ -7,7 +7,8 @@
 
 use crate::error::ErrorKind;
 use crate::limits::{HOST_MAX, URL_MAX};
-use crate::model::text::{Position, bounded, check_literal};
+use crate::model::text::{JsonStr, Position, check_literal, unescaped};
+use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
 use core::str::FromStr;
 
@@ -48,22 +49,22 @@ pub const FETCH_SCHEMES: &[Scheme] = &[Scheme::Http, Scheme::Https, Scheme::Tftp
 pub const HTTP_SCHEMES: &[Scheme] = &[Scheme::Http, Scheme::Https];
 
 /// A host: an IPv4 address, an IPv6 address, or a DNS name.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Host {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Host<'a> {
     /// An IPv4 address.
     V4(Ipv4Addr),
     /// An IPv6 address (written in brackets inside URLs).
     V6(Ipv6Addr),
     /// A DNS name: labels of `[A-Za-z0-9-]`, 1 to 63 bytes, not starting or ending with `-`.
-    Name(heapless::String<HOST_MAX>),
+    Name(&'a str),
 }
 
-impl Host {
+impl<'a> Host<'a> {
     /// Parses a host as it stands in a URL: IPv6 only in brackets.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidHost`], or [`ErrorKind::TooLong`].
-    pub fn parse_in_url(s: &str) -> Result<Self, ErrorKind> {
+    pub fn parse_in_url(s: &'a str) -> Result<Self, ErrorKind> {
         if let Some(inner) = s.strip_prefix('[') {
             let inner = inner.strip_suffix(']').ok_or(ErrorKind::InvalidHost)?;
             return Ipv6Addr::from_str(inner)
@@ -88,11 +89,14 @@ impl Host {
         if !labels_ok {
             return Err(ErrorKind::InvalidHost);
         }
-        Ok(Host::Name(bounded(s)?))
+        Ok(Host::Name(s))
     }
 
     /// Parses a host as a bare server address: IPv6 with or without brackets.
-    pub fn parse_address(s: &str) -> Result<Self, ErrorKind> {
+    ///
+    /// # Errors
+    /// As [`Host::parse_in_url`].
+    pub fn parse_address(s: &'a str) -> Result<Self, ErrorKind> {
         if s.contains(':') && !s.starts_with('[') {
             return Ipv6Addr::from_str(s)
                 .map(Host::V6)
@@ -100,11 +104,33 @@ impl Host {
         }
         Host::parse_in_url(s)
     }
+
+    /// Reads a server address as the document writes it (a JSON escape is refused).
+    pub(crate) fn read_address(text: JsonStr<'a>) -> Result<Self, ErrorKind> {
+        let s = unescaped::<URL_MAX>(text, |s| Host::parse_address(s).map(|_| ()))?;
+        Host::parse_address(s)
+    }
+
+    /// Reads a DNS name (a DHCP reservation's `hostname`): an address is refused.
+    pub(crate) fn read_name(text: JsonStr<'a>) -> Result<&'a str, ErrorKind> {
+        let name = |s: &str| {
+            if s.len() > HOST_MAX {
+                return Err(ErrorKind::TooLong {
+                    max: u16::try_from(HOST_MAX).unwrap_or(u16::MAX),
+                });
+            }
+            match Host::parse_in_url(s)? {
+                Host::Name(_) => Ok(()),
+                Host::V4(_) | Host::V6(_) => Err(ErrorKind::InvalidHost),
+            }
+        };
+        unescaped::<HOST_MAX>(text, name)
+    }
 }
 
 /// Writes `host` as it stands in a URL (IPv6 in brackets) through `out`.
-impl core::fmt::Display for Host {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+impl fmt::Display for Host<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Host::V4(a) => write!(f, "{a}"),
             Host::V6(a) => write!(f, "[{a}]"),
@@ -113,13 +139,13 @@ impl core::fmt::Display for Host {
     }
 }
 
-/// A validated absolute URL, stored as written.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Url {
-    text: heapless::String<URL_MAX>,
+/// A validated absolute URL, as the document writes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Url<'a> {
+    text: &'a str,
     scheme: Scheme,
     /// Byte offset where the path (after the authority) starts.
-    path_start: usize,
+    path_start: u16,
 }
 
 fn is_url_byte(b: u8) -> bool {
@@ -160,14 +186,20 @@ fn check_percent_escapes(s: &str) -> Result<(), ErrorKind> {
     Ok(())
 }
 
-impl Url {
+impl<'a> Url<'a> {
     /// Validates `s` as an absolute URL with one of `schemes`.
     ///
     /// # Errors
-    /// The literal rule it breaks (see [`check_literal`]), [`ErrorKind::InvalidUrl`],
-    /// [`ErrorKind::UnsupportedScheme`], [`ErrorKind::InvalidHost`], [`ErrorKind::InvalidPort`],
-    /// [`ErrorKind::InvalidPercentEncoding`], [`ErrorKind::BadCharacter`], [`ErrorKind::TooLong`].
-    pub fn parse(s: &str, schemes: &[Scheme]) -> Result<Self, ErrorKind> {
+    /// [`ErrorKind::TooLong`] (more than [`URL_MAX`] bytes), the literal rule it breaks (see
+    /// [`check_literal`]), [`ErrorKind::InvalidUrl`], [`ErrorKind::UnsupportedScheme`],
+    /// [`ErrorKind::InvalidHost`], [`ErrorKind::InvalidPort`],
+    /// [`ErrorKind::InvalidPercentEncoding`], [`ErrorKind::BadCharacter`].
+    pub fn parse(s: &'a str, schemes: &[Scheme]) -> Result<Self, ErrorKind> {
+        if s.len() > URL_MAX {
+            return Err(ErrorKind::TooLong {
+                max: u16::try_from(URL_MAX).unwrap_or(u16::MAX),
+            });
+        }
         check_literal(s, Position::OptionArea)?;
         let (scheme_text, rest) = s.split_once("://").ok_or(ErrorKind::InvalidUrl)?;
         let scheme = Scheme::from_str(scheme_text).ok_or(ErrorKind::UnsupportedScheme)?;
@@ -201,15 +233,34 @@ impl Url {
         }
         let path_start = scheme_text.len() + 3 + authority_len;
         Ok(Url {
-            text: bounded(s)?,
+            text: s,
             scheme,
-            path_start,
+            path_start: u16::try_from(path_start).map_err(|_| ErrorKind::InvalidUrl)?,
         })
     }
 
+    /// Reads a URL field as the document writes it (a JSON escape is refused: a URL
+    /// percent-encodes what it cannot hold).
+    pub(crate) fn read(text: JsonStr<'a>, schemes: &[Scheme]) -> Result<Self, ErrorKind> {
+        let s = unescaped::<URL_MAX>(text, |s| Url::parse(s, schemes).map(|_| ()))?;
+        Url::parse(s, schemes)
+    }
+
+    /// A URL of a document already read (see [`crate::site::CheckedSite`]): only its scheme
+    /// and where its path starts are worked out again.
+    pub(crate) fn trusted(s: &'a str) -> Self {
+        let (scheme, rest) = s.split_once("://").unwrap_or(("", s));
+        let authority_len = rest.find(['/', '?']).unwrap_or(rest.len());
+        Url {
+            text: s,
+            scheme: Scheme::from_str(scheme).unwrap_or(Scheme::Http),
+            path_start: u16::try_from(scheme.len() + 3 + authority_len).unwrap_or(0),
+        }
+    }
+
     /// The URL as written.
-    pub fn as_str(&self) -> &str {
-        &self.text
+    pub fn as_str(&self) -> &'a str {
+        self.text
     }
 
     /// Its scheme.
@@ -218,44 +269,90 @@ impl Url {
     }
 
     /// The path and query, after the authority (may be empty).
-    pub fn path_and_query(&self) -> &str {
-        self.text.get(self.path_start..).unwrap_or("")
+    pub fn path_and_query(&self) -> &'a str {
+        self.text.get(usize::from(self.path_start)..).unwrap_or("")
     }
 }
 
 /// The base URL of the HTTP server's root, without a trailing `/`:
-/// `http://192.0.2.10:8080` or `https://boot.example.com/ironic`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HttpBase(Url);
+/// `http://192.0.2.10:8080` or `https://boot.example.com/ironic`. It borrows
+/// `http_server` as written; a value without a scheme means `http://` (see [`HttpBase::parse`]),
+/// which [`HttpBase::scheme_prefix`] supplies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HttpBase<'a> {
+    /// The value as written, its trailing `/` dropped.
+    text: &'a str,
+    /// `true` when the value has no scheme (`http://` is meant).
+    implicit_http: bool,
+    scheme: Scheme,
+}
 
-impl HttpBase {
+impl<'a> HttpBase<'a> {
     /// Parses `http_server`: a host, `host:port`, `[v6]:port`, or a full `http://` /
     /// `https://` URL with an optional path prefix (no query). A trailing `/` is dropped.
-    pub fn parse(s: &str) -> Result<Self, ErrorKind> {
+    ///
+    /// # Errors
+    /// As [`Url::parse`], or [`ErrorKind::InvalidUrl`] for a query.
+    pub fn parse(s: &'a str) -> Result<Self, ErrorKind> {
+        let text = s.trim_end_matches('/');
+        let implicit_http = !s.contains("://");
         let mut full: heapless::String<URL_MAX> = heapless::String::new();
-        if !s.contains("://") {
-            full.push_str("http://")
-                .map_err(|_| ErrorKind::TooLong { max: 512 })?;
+        let too_long = || ErrorKind::TooLong {
+            max: u16::try_from(URL_MAX).unwrap_or(u16::MAX),
+        };
+        if implicit_http {
+            full.push_str("http://").map_err(|_| too_long())?;
         }
-        full.push_str(s.trim_end_matches('/'))
-            .map_err(|_| ErrorKind::TooLong {
-                max: u16::try_from(URL_MAX).unwrap_or(u16::MAX),
-            })?;
+        full.push_str(text).map_err(|_| too_long())?;
         let url = Url::parse(&full, HTTP_SCHEMES)?;
         if url.path_and_query().contains('?') {
             return Err(ErrorKind::InvalidUrl);
         }
-        Ok(HttpBase(url))
+        Ok(HttpBase {
+            text,
+            implicit_http,
+            scheme: url.scheme(),
+        })
     }
 
-    /// The base URL, no trailing `/`.
-    pub fn as_str(&self) -> &str {
-        self.0.as_str()
+    /// Reads `http_server` as the document writes it (a JSON escape is refused).
+    pub(crate) fn read(text: JsonStr<'a>) -> Result<Self, ErrorKind> {
+        let s = unescaped::<URL_MAX>(text, |s| HttpBase::parse(s).map(|_| ()))?;
+        HttpBase::parse(s)
+    }
+
+    /// What goes before [`HttpBase::rest`]: `http://` for a value written without a scheme,
+    /// else nothing.
+    pub fn scheme_prefix(&self) -> &'static str {
+        if self.implicit_http { "http://" } else { "" }
+    }
+
+    /// The value as written, without its trailing `/`.
+    pub fn rest(&self) -> &'a str {
+        self.text
+    }
+
+    /// The length of the base URL in bytes.
+    pub fn len(&self) -> usize {
+        self.scheme_prefix().len() + self.text.len()
+    }
+
+    /// `false` always: a base URL has at least a scheme and a host.
+    pub fn is_empty(&self) -> bool {
+        false
     }
 
     /// `true` for an `https://` base.
     pub fn is_https(&self) -> bool {
-        self.0.scheme() == Scheme::Https
+        self.scheme == Scheme::Https
+    }
+}
+
+impl fmt::Display for HttpBase<'_> {
+    /// The base URL, no trailing `/`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.scheme_prefix())?;
+        f.write_str(self.text)
     }
 }
 
@@ -263,26 +360,22 @@ impl HttpBase {
 mod tests {
     use super::*;
 
+    fn base(s: &str) -> heapless::String<64> {
+        let mut out = heapless::String::new();
+        fmt::Write::write_fmt(&mut out, format_args!("{}", HttpBase::parse(s).unwrap())).unwrap();
+        out
+    }
+
     #[test]
     fn http_base_forms() {
+        assert_eq!(base("192.0.2.10"), "http://192.0.2.10");
+        assert_eq!(base("192.0.2.10:8080/"), "http://192.0.2.10:8080");
+        assert_eq!(base("[2001:db8::1]:8080"), "http://[2001:db8::1]:8080");
         assert_eq!(
-            HttpBase::parse("192.0.2.10").unwrap().as_str(),
-            "http://192.0.2.10"
-        );
-        assert_eq!(
-            HttpBase::parse("192.0.2.10:8080/").unwrap().as_str(),
-            "http://192.0.2.10:8080"
-        );
-        assert_eq!(
-            HttpBase::parse("[2001:db8::1]:8080").unwrap().as_str(),
-            "http://[2001:db8::1]:8080"
-        );
-        assert_eq!(
-            HttpBase::parse("https://boot.example.com/ironic/")
-                .unwrap()
-                .as_str(),
+            base("https://boot.example.com/ironic/"),
             "https://boot.example.com/ironic"
         );
+        assert_eq!(HttpBase::parse("192.0.2.10:8080").unwrap().len(), 22);
         assert!(
             HttpBase::parse("https://boot.example.com/ironic")
                 .unwrap()

@@ -1,0 +1,208 @@
+//! The site document (JSON), read without copying.
+//!
+//! [`Site::parse`] reads and validates the top-level object into a [`SiteConfig`] and keeps
+//! the `nodes` array as a byte range; [`Site::nodes`] reads and validates one node at a time,
+//! so memory does not grow with the number of nodes. Every value is validated on the way in,
+//! and what comes out borrows the document: a [`Node`] holds slices of it and a few small
+//! copied values (MACs, numbers, words), so it is a few hundred bytes whatever the site.
+//!
+//! A site whose every node was read once can be walked again any number of times without
+//! validating anything: [`CheckedSite::nodes`] only locates each value.
+//!
+//! ```json
+//! { "schema": 1, "http_server": "192.0.2.10:8080", "http_root": "/srv/http",
+//!   "nodes": [ { "id": "node1", "nics": ["52:54:00:12:34:56"], "mode": "deploy",
+//!                "kernel": "/srv/images/ipa.kernel", "ramdisk": "/srv/images/ipa.initramfs" } ] }
+//! ```
+
+mod read;
+
+use crate::error::{Error, ErrorKind, Field, Result};
+use crate::json::{self, Items, Value};
+use crate::model::{MacAddr, Node, SiteConfig};
+use read::{Checks, Reader, read_config, read_node};
+
+pub use read::SCHEMA_VERSION;
+
+/// A parsed site: its validated settings and its (not yet read) nodes.
+#[derive(Clone, Debug)]
+pub struct Site<'a> {
+    config: SiteConfig<'a>,
+    nodes: Option<Value<'a>>,
+}
+
+impl<'a> Site<'a> {
+    /// Parses and validates the site settings of `doc`. Nodes are read later, one at a time.
+    ///
+    /// # Errors
+    /// The first problem found, with its field and byte offset.
+    pub fn parse(doc: &'a [u8]) -> Result<Self> {
+        let root = json::document(doc)?;
+        let (config, nodes) = read_config(root)?;
+        Ok(Site { config, nodes })
+    }
+
+    /// The validated site settings.
+    pub fn config(&self) -> &SiteConfig<'a> {
+        &self.config
+    }
+
+    /// The nodes, read and validated one at a time, in document order.
+    pub fn nodes(&self) -> Nodes<'a, '_> {
+        Nodes::new(&self.config, self.nodes, Checks::Full)
+    }
+
+    /// Reads and validates every node, for a caller that must refuse a site with any bad
+    /// node; gives the site to walk again without validating.
+    ///
+    /// # Errors
+    /// The first invalid node's error.
+    pub fn check_nodes(&self) -> Result<CheckedSite<'a>> {
+        let mut count = 0usize;
+        for node in self.nodes() {
+            node?;
+            count += 1;
+        }
+        Ok(CheckedSite {
+            site: self.clone(),
+            count,
+        })
+    }
+
+    /// The node with this id (the first, if several have it).
+    ///
+    /// # Errors
+    /// The first invalid node met on the way, or [`ErrorKind::NodeNotFound`].
+    pub fn node_by_id(&self, id: &str) -> Result<Node<'a>> {
+        find(self.nodes(), |node| node.id.as_str() == id)
+    }
+
+    /// The node with a NIC of this MAC address (the first, if several have one).
+    ///
+    /// # Errors
+    /// The first invalid node met on the way, or [`ErrorKind::NodeNotFound`].
+    pub fn node_by_mac(&self, mac: MacAddr) -> Result<Node<'a>> {
+        find(self.nodes(), |node| {
+            node.nics.iter().any(|nic| nic.mac == mac)
+        })
+    }
+
+    /// The `id` of node `index` as written, if it is a plain string: names a node in an error
+    /// even when the node itself is invalid.
+    pub fn raw_node_id(&self, index: usize) -> Option<&'a str> {
+        let node = self.nodes?.elements().ok()?.nth(index)?.ok()?;
+        read::raw_id(&node)
+    }
+}
+
+fn find<'a>(
+    nodes: impl Iterator<Item = Result<Node<'a>>>,
+    wanted: impl Fn(&Node<'a>) -> bool,
+) -> Result<Node<'a>> {
+    for node in nodes {
+        let node = node?;
+        if wanted(&node) {
+            return Ok(node);
+        }
+    }
+    Err(Error::at(ErrorKind::NodeNotFound, Field::Selector))
+}
+
+/// A site whose nodes have all been read and validated: walking it again validates nothing.
+#[derive(Clone, Debug)]
+pub struct CheckedSite<'a> {
+    site: Site<'a>,
+    count: usize,
+}
+
+impl<'a> CheckedSite<'a> {
+    /// The validated site settings.
+    pub fn config(&self) -> &SiteConfig<'a> {
+        &self.site.config
+    }
+
+    /// The site it was checked from.
+    pub fn site(&self) -> &Site<'a> {
+        &self.site
+    }
+
+    /// How many nodes there are.
+    pub fn node_count(&self) -> usize {
+        self.count
+    }
+
+    /// The nodes, in document order, read without validating again. A node cannot fail to
+    /// read; an error would be an internal one ([`ErrorKind::Internal`]).
+    pub fn nodes(&self) -> Nodes<'a, '_> {
+        Nodes::new(&self.site.config, self.site.nodes, Checks::Trusted)
+    }
+
+    /// The node with this id.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NodeNotFound`].
+    pub fn node_by_id(&self, id: &str) -> Result<Node<'a>> {
+        find(self.nodes(), |node| node.id.as_str() == id)
+    }
+
+    /// The node with a NIC of this MAC address.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NodeNotFound`].
+    pub fn node_by_mac(&self, mac: MacAddr) -> Result<Node<'a>> {
+        find(self.nodes(), |node| {
+            node.nics.iter().any(|nic| nic.mac == mac)
+        })
+    }
+}
+
+/// Iterator over the nodes of a site; see [`Site::nodes`] and [`CheckedSite::nodes`].
+pub struct Nodes<'a, 's> {
+    items: Option<Items<'a>>,
+    index: usize,
+    config: &'s SiteConfig<'a>,
+    reader: Reader,
+}
+
+impl<'a, 's> Nodes<'a, 's> {
+    fn new(config: &'s SiteConfig<'a>, nodes: Option<Value<'a>>, checks: Checks) -> Self {
+        Nodes {
+            items: nodes.and_then(|v| v.elements().ok()),
+            index: 0,
+            config,
+            reader: Reader { checks },
+        }
+    }
+}
+
+impl<'a> Iterator for Nodes<'a, '_> {
+    type Item = Result<Node<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let item = self.items.as_mut()?.next()?;
+        let index = self.index;
+        self.index += 1;
+        let checks = self.reader.checks;
+        Some(
+            item.and_then(|value| read_node(self.reader, &value, self.config))
+                .map_err(|e| match checks {
+                    Checks::Full => e.in_node(index),
+                    Checks::Trusted => Error::new(ErrorKind::Internal).in_node(index),
+                }),
+        )
+    }
+}
+
+/// The `id` of node `index` as written in `doc`, if it is a plain string: lets a front end
+/// name a node in an error even when the node itself is invalid (or the site's settings are).
+pub fn raw_node_id(doc: &[u8], index: usize) -> Option<&str> {
+    let root = json::document(doc).ok()?;
+    let nodes = root
+        .members()
+        .ok()?
+        .filter_map(|m| m.ok())
+        .find(|m| m.key == b"nodes")?
+        .value;
+    let node = nodes.elements().ok()?.nth(index)?.ok()?;
+    read::raw_id(&node)
+}

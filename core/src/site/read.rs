@@ -1,0 +1,725 @@
+//! Reading the site document's values into the model's types.
+//!
+//! One reader, two ways: [`Checks::Full`] validates every value (the first read of a
+//! document); [`Checks::Trusted`] reads a document that was read in full before and
+//! validated, so it only locates each value and builds the model types from it (see
+//! [`super::CheckedSite`]). Fields are read in a fixed order, whatever the order of keys in
+//! the document, so the first error reported is always the same one.
+
+use crate::error::{Error, ErrorKind, Field, Result};
+use crate::json::{Member, Value};
+use crate::limits::{
+    CHAP_MAX, IQN_MAX, ISCSI_TARGETS_MAX, NICS_MAX, RETRIES_DEFAULT, RETRIES_MAX,
+    TIMEOUT_DEFAULT_MS, TIMEOUT_MAX_MS, TIMEOUT_MIN_MS, URL_MAX,
+};
+use crate::model::text::{read_name, unescaped};
+use crate::model::{
+    Boot, Chap, ChapValue, FETCH_SCHEMES, Firmware, Host, HttpBase, Image, ImageName,
+    InstallSource, Iqn, IscsiTarget, JsonStr, KernelArgs, LocalPath, MacAddr, Mode, Name, Nic,
+    Node, NodeArgs, NodeId, OnRetriesExhausted, Position, ScriptRef, SiteConfig, Source, Url,
+    check_literal,
+};
+use crate::schema::{Scope, fields_of, scope_len};
+use core::net::{Ipv4Addr, Ipv6Addr};
+
+/// How much a read checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Checks {
+    /// Validate every value.
+    Full,
+    /// The document was read in full before: locate values, check nothing.
+    Trusted,
+}
+
+/// Most fields an object of one scope has (a node's: see [`crate::schema`]).
+const SCOPE_FIELDS_MAX: usize = 20;
+const _: () = assert!(
+    scope_len(Scope::Site) <= SCOPE_FIELDS_MAX
+        && scope_len(Scope::Node) <= SCOPE_FIELDS_MAX
+        && scope_len(Scope::Nic) <= SCOPE_FIELDS_MAX
+        && scope_len(Scope::IscsiTarget) <= SCOPE_FIELDS_MAX
+);
+
+/// The values of an object's known keys (the schema's fields of its scope, in table
+/// order), collected before any is read.
+struct Slots<'a> {
+    scope: Scope,
+    values: [Option<Value<'a>>; SCOPE_FIELDS_MAX],
+}
+
+impl<'a> Slots<'a> {
+    fn collect(object: Value<'a>, scope: Scope) -> Result<Self> {
+        let mut slots = Slots {
+            scope,
+            values: [None; SCOPE_FIELDS_MAX],
+        };
+        for member in object.members()? {
+            let Member {
+                key,
+                key_offset,
+                value,
+            } = member?;
+            let found = fields_of(scope)
+                .enumerate()
+                .find(|(_, info)| info.key.as_bytes() == key);
+            let Some((index, info)) = found else {
+                return Err(Error::new(ErrorKind::UnknownField).at_offset(key_offset));
+            };
+            match slots.values.get_mut(index) {
+                Some(slot @ None) => *slot = Some(value),
+                Some(Some(_)) => {
+                    return Err(
+                        Error::at(ErrorKind::DuplicateField, info.field).at_offset(key_offset)
+                    );
+                }
+                None => return Err(Error::new(ErrorKind::Internal)),
+            }
+        }
+        Ok(slots)
+    }
+
+    /// The value of `field`, unless absent or `null`.
+    fn get(&self, field: Field) -> Option<Value<'a>> {
+        let index = fields_of(self.scope).position(|info| info.field == field)?;
+        self.values
+            .get(index)
+            .copied()
+            .flatten()
+            .filter(|v| !v.is_null())
+    }
+
+    fn required(&self, field: Field, offset: usize) -> Result<Value<'a>> {
+        self.get(field)
+            .ok_or_else(|| Error::at(ErrorKind::MissingField, field).at_offset(offset))
+    }
+
+    /// Fails if `field` was given although it does not apply.
+    fn refuse(&self, field: Field) -> Result<()> {
+        match self.get(field) {
+            Some(v) => Err(Error::at(ErrorKind::NotForMode, field).at_offset(v.offset())),
+            None => Ok(()),
+        }
+    }
+}
+
+fn located(field: Field, value: &Value<'_>) -> impl Fn(Error) -> Error {
+    let offset = value.offset();
+    move |e: Error| e.in_field(field).at_offset(offset)
+}
+
+fn kind_at(field: Field, value: &Value<'_>) -> impl Fn(ErrorKind) -> Error {
+    let offset = value.offset();
+    move |k: ErrorKind| Error::at(k, field).at_offset(offset)
+}
+
+fn too_long(max: usize) -> ErrorKind {
+    ErrorKind::TooLong {
+        max: u16::try_from(max).unwrap_or(u16::MAX),
+    }
+}
+
+/// Reads a document's values, as much checked as [`Checks`] says.
+#[derive(Clone, Copy)]
+pub(crate) struct Reader {
+    pub(crate) checks: Checks,
+}
+
+impl Reader {
+    fn full(self) -> bool {
+        self.checks == Checks::Full
+    }
+
+    /// A string value as written.
+    fn string<'a>(self, value: &Value<'a>, field: Field) -> Result<JsonStr<'a>> {
+        if self.full() {
+            value.string().map_err(located(field, value))
+        } else {
+            Ok(value.raw_string())
+        }
+    }
+
+    /// A string value parsed into a value that is copied out of it (a MAC, a word, an
+    /// address): decoded into `N` bytes of stack if it has escapes. At most `N` bytes.
+    fn copied<T, const N: usize>(
+        self,
+        value: &Value<'_>,
+        field: Field,
+        parse: impl Fn(&str) -> Result<T, ErrorKind>,
+    ) -> Result<T> {
+        let text = self.string(value, field)?;
+        let parsed = match text.plain() {
+            Some(s) if s.len() > N => Err(too_long(N)),
+            Some(s) => parse(s),
+            None => {
+                let mut decoded = heapless::String::<N>::new();
+                text.decode_into(&mut decoded)
+                    .and_then(|()| parse(&decoded))
+            }
+        };
+        parsed.map_err(kind_at(field, value))
+    }
+
+    /// A string value read by `read`, always validated (the site settings: read once).
+    fn validated<'a, T>(
+        self,
+        value: &Value<'a>,
+        field: Field,
+        read: impl FnOnce(JsonStr<'a>) -> Result<T, ErrorKind>,
+    ) -> Result<T> {
+        let text = value.string().map_err(located(field, value))?;
+        read(text).map_err(kind_at(field, value))
+    }
+
+    /// A string value that the model type borrows (see [`crate::model::text`]).
+    fn borrowed<'a, T>(
+        self,
+        value: &Value<'a>,
+        field: Field,
+        read: impl FnOnce(JsonStr<'a>) -> Result<T, ErrorKind>,
+        trusted: impl FnOnce(JsonStr<'a>) -> T,
+    ) -> Result<T> {
+        let text = self.string(value, field)?;
+        if self.full() {
+            read(text).map_err(kind_at(field, value))
+        } else {
+            Ok(trusted(text))
+        }
+    }
+
+    fn url<'a>(self, value: &Value<'a>, field: Field) -> Result<Url<'a>> {
+        self.borrowed(
+            value,
+            field,
+            |t| Url::read(t, FETCH_SCHEMES),
+            |t| Url::trusted(t.raw()),
+        )
+    }
+
+    fn name<'a>(self, value: &Value<'a>, field: Field) -> Result<Name<'a>> {
+        self.borrowed(value, field, read_name, |t| Name::trusted(t.raw()))
+    }
+
+    fn local_path<'a>(self, value: &Value<'a>, field: Field) -> Result<LocalPath<'a>> {
+        self.borrowed(value, field, LocalPath::read, LocalPath::trusted)
+    }
+
+    fn kernel_args<'a>(self, value: &Value<'a>, field: Field) -> Result<KernelArgs<'a>> {
+        self.borrowed(value, field, KernelArgs::read, KernelArgs::trusted)
+    }
+
+    /// `true` when a string value (decoded) holds `://`: a URL rather than a file or name.
+    fn is_url(self, value: &Value<'_>, field: Field) -> Result<bool> {
+        let text = self.string(value, field)?;
+        match text.plain() {
+            Some(s) => Ok(s.contains("://")),
+            // A read document has no URL with escapes (refused): this is a local path.
+            None if !self.full() => Ok(false),
+            None => {
+                let mut decoded = heapless::String::<URL_MAX>::new();
+                text.decode_into(&mut decoded)
+                    .map_err(kind_at(field, value))?;
+                Ok(decoded.contains("://"))
+            }
+        }
+    }
+
+    /// A kernel, ramdisk or ISO: a URL, or a local file to place.
+    fn source<'a>(self, value: &Value<'a>, field: Field) -> Result<Source<'a>> {
+        if self.is_url(value, field)? {
+            self.url(value, field).map(Source::Url)
+        } else {
+            self.local_path(value, field).map(Source::File)
+        }
+    }
+
+    fn number(self, value: &Value<'_>, field: Field) -> Result<u32> {
+        if self.full() {
+            value.u32().map_err(located(field, value))
+        } else {
+            Ok(value.trusted_u32())
+        }
+    }
+
+    fn flag(self, value: &Value<'_>, field: Field) -> Result<bool> {
+        if self.full() {
+            value.bool().map_err(located(field, value))
+        } else {
+            Ok(value.trusted_bool())
+        }
+    }
+
+    fn timeout_ms(self, value: &Value<'_>, field: Field) -> Result<u32> {
+        let ms = self.number(value, field)?;
+        if self.full() {
+            if ms < TIMEOUT_MIN_MS {
+                return Err(kind_at(field, value)(ErrorKind::TimeoutNotMilliseconds));
+            }
+            if ms > TIMEOUT_MAX_MS {
+                return Err(kind_at(field, value)(ErrorKind::OutOfRange {
+                    min: TIMEOUT_MIN_MS,
+                    max: TIMEOUT_MAX_MS,
+                }));
+            }
+        }
+        Ok(ms)
+    }
+
+    fn retries(self, value: &Value<'_>, field: Field) -> Result<u8> {
+        let n = self.number(value, field)?;
+        u8::try_from(n)
+            .ok()
+            .filter(|n| *n <= RETRIES_MAX)
+            .ok_or_else(|| {
+                kind_at(field, value)(ErrorKind::OutOfRange {
+                    min: 0,
+                    max: u32::from(RETRIES_MAX),
+                })
+            })
+    }
+
+    fn word<T>(self, value: &Value<'_>, field: Field, from: fn(&str) -> Option<T>) -> Result<T> {
+        self.copied::<_, 16>(value, field, |t| from(t).ok_or(ErrorKind::UnknownValue))
+    }
+}
+
+fn optional<'a, T>(
+    value: Option<Value<'a>>,
+    read: impl FnOnce(&Value<'a>) -> Result<T>,
+) -> Result<Option<T>> {
+    value.as_ref().map(read).transpose()
+}
+
+const BOOT_SCRIPT: Name<'static> = Name::fixed("boot.ipxe");
+const PXE_BOOTFILE: Name<'static> = Name::fixed("undionly.kpxe");
+const UEFI_X64_BOOTFILE: Name<'static> = Name::fixed("snponly.efi");
+const UEFI_ARM64_BOOTFILE: Name<'static> = Name::fixed("snponly-arm64.efi");
+const PER_MAC_DIR: Name<'static> = Name::fixed("pxelinux.cfg");
+
+/// The schema version this build reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Reads and validates the site settings of the document's top-level object; gives them and
+/// the `nodes` array (not yet read).
+pub(crate) fn read_config<'a>(root: Value<'a>) -> Result<(SiteConfig<'a>, Option<Value<'a>>)> {
+    let r = Reader {
+        checks: Checks::Full,
+    };
+    let s = Slots::collect(root, Scope::Site)?;
+    let at = root.offset();
+
+    let schema = s.required(Field::Schema, at)?;
+    if schema.u32().map_err(located(Field::Schema, &schema))? != SCHEMA_VERSION {
+        return Err(kind_at(Field::Schema, &schema)(
+            ErrorKind::UnsupportedSchema,
+        ));
+    }
+    let http_server = s.required(Field::HttpServer, at)?;
+    let http_root = s.required(Field::HttpRoot, at)?;
+    let nodes = s.get(Field::Nodes);
+    if let Some(nodes) = &nodes {
+        nodes.elements().map_err(located(Field::Nodes, nodes))?;
+    }
+    let fallback = optional(s.get(Field::FallbackScript), |v| {
+        let field = Field::FallbackScript;
+        if r.is_url(v, field)? {
+            r.url(v, field).map(ScriptRef::Url)
+        } else {
+            r.name(v, field).map(ScriptRef::Relative)
+        }
+    })?;
+    let on_retries_exhausted = optional(s.get(Field::OnRetriesExhausted), |v| {
+        r.word(v, Field::OnRetriesExhausted, OnRetriesExhausted::from_word)
+    })?;
+    let config = SiteConfig {
+        http_base: r.validated(&http_server, Field::HttpServer, HttpBase::read)?,
+        http_root: r.local_path(&http_root, Field::HttpRoot)?,
+        boot_script: optional(s.get(Field::IpxeBootScript), |v| {
+            r.name(v, Field::IpxeBootScript)
+        })?
+        .unwrap_or(BOOT_SCRIPT),
+        tftp_server: optional(s.get(Field::TftpServer), |v| {
+            r.validated(v, Field::TftpServer, Host::read_address)
+        })?,
+        tftp_root: optional(s.get(Field::TftpRoot), |v| r.local_path(v, Field::TftpRoot))?,
+        pxe_bootfile: optional(s.get(Field::PxeBootfileName), |v| {
+            r.name(v, Field::PxeBootfileName)
+        })?
+        .unwrap_or(PXE_BOOTFILE),
+        uefi_x64_bootfile: optional(s.get(Field::UefiX64BootfileName), |v| {
+            r.name(v, Field::UefiX64BootfileName)
+        })?
+        .unwrap_or(UEFI_X64_BOOTFILE),
+        uefi_arm64_bootfile: optional(s.get(Field::UefiArm64BootfileName), |v| {
+            r.name(v, Field::UefiArm64BootfileName)
+        })?
+        .unwrap_or(UEFI_ARM64_BOOTFILE),
+        per_mac_dir: optional(s.get(Field::PerMacDir), |v| r.name(v, Field::PerMacDir))?
+            .unwrap_or(PER_MAC_DIR),
+        timeout_ms: optional(s.get(Field::TimeoutMs), |v| {
+            r.timeout_ms(v, Field::TimeoutMs)
+        })?
+        .unwrap_or(TIMEOUT_DEFAULT_MS),
+        retries: optional(s.get(Field::Retries), |v| r.retries(v, Field::Retries))?
+            .unwrap_or(RETRIES_DEFAULT),
+        on_retries_exhausted: on_retries_exhausted.unwrap_or_default(),
+        fallback,
+        kernel_args: optional(s.get(Field::KernelArgs), |v| {
+            r.kernel_args(v, Field::KernelArgs)
+        })?
+        .unwrap_or(KernelArgs::EMPTY),
+        deploy_kernel: optional(s.get(Field::DeployKernel), |v| {
+            r.source(v, Field::DeployKernel)
+        })?,
+        deploy_ramdisk: optional(s.get(Field::DeployRamdisk), |v| {
+            r.source(v, Field::DeployRamdisk)
+        })?,
+    };
+    Ok((config, nodes))
+}
+
+fn read_nics(r: Reader, value: &Value<'_>) -> Result<heapless::Vec<Nic, NICS_MAX>> {
+    let mut nics = heapless::Vec::new();
+    let items = value.elements().map_err(located(Field::Nics, value))?;
+    for (i, item) in items.enumerate() {
+        let item = item.map_err(|e| e.in_field(Field::Nics))?;
+        let nic = read_nic(r, &item).map_err(|e| e.in_item(i))?;
+        nics.push(nic).map_err(|_| {
+            kind_at(Field::Nics, &item)(ErrorKind::TooMany {
+                max: u16::try_from(NICS_MAX).unwrap_or(u16::MAX),
+            })
+        })?;
+    }
+    if nics.is_empty() {
+        return Err(kind_at(Field::Nics, value)(ErrorKind::Empty));
+    }
+    Ok(nics)
+}
+
+fn read_nic(r: Reader, item: &Value<'_>) -> Result<Nic> {
+    if item.is_string() {
+        let mac = r.copied::<_, 32>(item, Field::NicMac, MacAddr::parse)?;
+        return Ok(Nic { mac, pxe: true });
+    }
+    let s = Slots::collect(*item, Scope::Nic).map_err(|e| e.in_field(Field::NicMac))?;
+    let mac_value = s.required(Field::NicMac, item.offset())?;
+    let mac = r.copied::<_, 32>(&mac_value, Field::NicMac, MacAddr::parse)?;
+    let pxe = optional(s.get(Field::NicPxe), |v| r.flag(v, Field::NicPxe))?.unwrap_or(true);
+    Ok(Nic { mac, pxe })
+}
+
+fn check_iqn(t: &str) -> Result<(), ErrorKind> {
+    let body_ok = t
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':'));
+    let prefix_ok = ["iqn.", "eui.", "naa."]
+        .iter()
+        .any(|p| t.len() > p.len() && t.starts_with(p));
+    if !body_ok || !prefix_ok {
+        return Err(ErrorKind::InvalidIqn);
+    }
+    if t.len() > IQN_MAX {
+        return Err(too_long(IQN_MAX));
+    }
+    Ok(())
+}
+
+fn read_iqn<'a>(r: Reader, value: &Value<'a>, field: Field) -> Result<Iqn<'a>> {
+    r.borrowed(
+        value,
+        field,
+        |t| unescaped::<URL_MAX>(t, check_iqn).map(Iqn),
+        |t| Iqn(t.raw()),
+    )
+}
+
+fn chap_value<'a>(r: Reader, value: &Value<'a>, field: Field) -> Result<ChapValue<'a>> {
+    let check = |text: JsonStr<'a>| {
+        let mut decoded = heapless::String::<CHAP_MAX>::new();
+        let s = match text.plain() {
+            Some(s) if s.len() > CHAP_MAX => return Err(too_long(CHAP_MAX)),
+            Some(s) => s,
+            None => {
+                text.decode_into(&mut decoded)?;
+                &decoded
+            }
+        };
+        check_literal(s, Position::AfterOptions)?;
+        Ok(ChapValue(text))
+    };
+    r.borrowed(value, field, check, ChapValue)
+}
+
+fn read_target<'a>(r: Reader, item: &Value<'a>) -> Result<IscsiTarget<'a>> {
+    let s =
+        Slots::collect(*item, Scope::IscsiTarget).map_err(|e| e.in_field(Field::IscsiServer))?;
+    let at = item.offset();
+    let server = s.required(Field::IscsiServer, at)?;
+    let server = r.borrowed(&server, Field::IscsiServer, Host::read_address, |t| {
+        Host::parse_address(t.raw()).unwrap_or(Host::Name(t.raw()))
+    })?;
+    let port = optional(s.get(Field::IscsiPort), |v| {
+        let p = r.number(v, Field::IscsiPort)?;
+        u16::try_from(p)
+            .ok()
+            .filter(|p| *p > 0)
+            .ok_or_else(|| kind_at(Field::IscsiPort, v)(ErrorKind::InvalidPort))
+    })?;
+    let lun = optional(s.get(Field::IscsiLun), |v| {
+        let lun = r.number(v, Field::IscsiLun)?;
+        if lun > 0x3fff {
+            return Err(kind_at(Field::IscsiLun, v)(ErrorKind::OutOfRange {
+                min: 0,
+                max: 0x3fff,
+            }));
+        }
+        Ok(lun)
+    })?
+    .unwrap_or(0);
+    let iqn = read_iqn(r, &s.required(Field::IscsiIqn, at)?, Field::IscsiIqn)?;
+    let username = optional(s.get(Field::IscsiUsername), |v| {
+        chap_value(r, v, Field::IscsiUsername)
+    })?;
+    let password = optional(s.get(Field::IscsiPassword), |v| {
+        chap_value(r, v, Field::IscsiPassword)
+    })?;
+    let chap = match (username, password) {
+        (Some(username), Some(password)) => Some(Chap { username, password }),
+        (None, None) => None,
+        (Some(_), None) => {
+            return Err(Error::at(ErrorKind::MissingField, Field::IscsiPassword).at_offset(at));
+        }
+        (None, Some(_)) => {
+            return Err(Error::at(ErrorKind::MissingField, Field::IscsiUsername).at_offset(at));
+        }
+    };
+    Ok(IscsiTarget {
+        server,
+        port,
+        lun,
+        iqn,
+        chap,
+    })
+}
+
+fn read_targets<'a>(
+    r: Reader,
+    value: &Value<'a>,
+) -> Result<heapless::Vec<IscsiTarget<'a>, ISCSI_TARGETS_MAX>> {
+    let mut targets = heapless::Vec::new();
+    for (i, item) in value
+        .elements()
+        .map_err(located(Field::Iscsi, value))?
+        .enumerate()
+    {
+        let item = item.map_err(|e| e.in_field(Field::Iscsi))?;
+        let target = read_target(r, &item).map_err(|e| e.in_item(i))?;
+        targets.push(target).map_err(|_| {
+            kind_at(Field::Iscsi, &item)(ErrorKind::TooMany {
+                max: u16::try_from(ISCSI_TARGETS_MAX).unwrap_or(u16::MAX),
+            })
+        })?;
+    }
+    if targets.is_empty() {
+        return Err(kind_at(Field::Iscsi, value)(ErrorKind::Empty));
+    }
+    Ok(targets)
+}
+
+fn image<'a>(
+    r: Reader,
+    value: Option<Value<'a>>,
+    field: Field,
+    name: ImageName,
+    at: usize,
+) -> Result<Image<'a>> {
+    let value = value.ok_or_else(|| Error::at(ErrorKind::MissingField, field).at_offset(at))?;
+    Ok(Image {
+        source: r.source(&value, field)?,
+        name,
+        field,
+    })
+}
+
+fn read_boot<'a>(
+    r: Reader,
+    s: &Slots<'a>,
+    mode: Mode,
+    config: &SiteConfig<'a>,
+    at: usize,
+) -> Result<Boot<'a>> {
+    Ok(match mode {
+        Mode::Deploy => {
+            let from_site = |source: Option<Source<'a>>, name, field| {
+                source.map(|source| Image {
+                    source,
+                    name,
+                    field,
+                })
+            };
+            let kernel = match s.get(Field::Kernel) {
+                Some(v) => image(r, Some(v), Field::Kernel, ImageName::DeployKernel, at)?,
+                None => from_site(
+                    config.deploy_kernel,
+                    ImageName::DeployKernel,
+                    Field::DeployKernel,
+                )
+                .ok_or_else(|| Error::at(ErrorKind::MissingField, Field::Kernel).at_offset(at))?,
+            };
+            let ramdisk = match s.get(Field::Ramdisk) {
+                Some(v) => image(r, Some(v), Field::Ramdisk, ImageName::DeployRamdisk, at)?,
+                None => from_site(
+                    config.deploy_ramdisk,
+                    ImageName::DeployRamdisk,
+                    Field::DeployRamdisk,
+                )
+                .ok_or_else(|| Error::at(ErrorKind::MissingField, Field::Ramdisk).at_offset(at))?,
+            };
+            Boot::Deploy { kernel, ramdisk }
+        }
+        Mode::Local => Boot::Local,
+        Mode::Ramdisk => Boot::Ramdisk {
+            kernel: image(
+                r,
+                s.get(Field::Kernel),
+                Field::Kernel,
+                ImageName::Kernel,
+                at,
+            )?,
+            ramdisk: image(
+                r,
+                s.get(Field::Ramdisk),
+                Field::Ramdisk,
+                ImageName::Ramdisk,
+                at,
+            )?,
+        },
+        Mode::Iso => Boot::Iso {
+            iso: image(r, s.get(Field::Iso), Field::Iso, ImageName::BootIso, at)?,
+        },
+        Mode::Iscsi => Boot::Iscsi {
+            targets: read_targets(r, &s.required(Field::Iscsi, at)?)?,
+            initiator_iqn: optional(s.get(Field::InitiatorIqn), |v| {
+                read_iqn(r, v, Field::InitiatorIqn)
+            })?,
+        },
+        Mode::Anaconda => {
+            let kernel = image(
+                r,
+                s.get(Field::Kernel),
+                Field::Kernel,
+                ImageName::Kernel,
+                at,
+            )?;
+            let ramdisk = image(
+                r,
+                s.get(Field::Ramdisk),
+                Field::Ramdisk,
+                ImageName::Ramdisk,
+                at,
+            )?;
+            let kickstart = r.url(&s.required(Field::Kickstart, at)?, Field::Kickstart)?;
+            let source = match (s.get(Field::Repo), s.get(Field::Stage2)) {
+                (Some(repo), None) => InstallSource::Repo(r.url(&repo, Field::Repo)?),
+                (None, Some(stage2)) => InstallSource::Stage2(r.url(&stage2, Field::Stage2)?),
+                (Some(_), Some(stage2)) => {
+                    return Err(kind_at(Field::Stage2, &stage2)(ErrorKind::Conflicting));
+                }
+                (None, None) => {
+                    return Err(Error::at(ErrorKind::MissingField, Field::Repo).at_offset(at));
+                }
+            };
+            Boot::Anaconda {
+                kernel,
+                ramdisk,
+                kickstart,
+                source,
+            }
+        }
+        Mode::Chain => Boot::Chain {
+            url: r.url(&s.required(Field::ChainUrl, at)?, Field::ChainUrl)?,
+        },
+    })
+}
+
+/// Reads one element of `nodes`.
+pub(crate) fn read_node<'a>(
+    r: Reader,
+    value: &Value<'a>,
+    config: &SiteConfig<'a>,
+) -> Result<Node<'a>> {
+    let s = Slots::collect(*value, Scope::Node)?;
+    let at = value.offset();
+    let id_value = s.required(Field::NodeId, at)?;
+    let id = r.borrowed(&id_value, Field::NodeId, NodeId::read, |t| {
+        NodeId::trusted(t.raw())
+    })?;
+    let nics = read_nics(r, &s.required(Field::Nics, at)?)?;
+    let mode = r.word(&s.required(Field::Mode, at)?, Field::Mode, Mode::from_word)?;
+    if r.full() {
+        for info in fields_of(Scope::Node) {
+            if !info.modes.contains(mode) {
+                s.refuse(info.field)?;
+            }
+        }
+    }
+    let firmware = optional(s.get(Field::Firmware), |v| {
+        r.word(v, Field::Firmware, Firmware::from_word)
+    })?
+    .unwrap_or_default();
+    let boot = read_boot(r, &s, mode, config, at)?;
+    let mut kernel_args = NodeArgs::default();
+    if boot.images().iter().any(Option::is_some) && !matches!(boot, Boot::Iso { .. }) {
+        let own = optional(s.get(Field::NodeKernelArgs), |v| {
+            r.kernel_args(v, Field::NodeKernelArgs)
+        })?;
+        kernel_args = NodeArgs::join(config.kernel_args, own.unwrap_or(KernelArgs::EMPTY))
+            .map_err(|k| match s.get(Field::NodeKernelArgs) {
+                Some(v) => kind_at(Field::NodeKernelArgs, &v)(k),
+                None => Error::at(k, Field::KernelArgs),
+            })?;
+    }
+    let hostname = optional(s.get(Field::Hostname), |v| {
+        r.borrowed(v, Field::Hostname, Host::read_name, |t| t.raw())
+    })?;
+    let ipv4 = optional(s.get(Field::Ipv4), |v| {
+        r.copied::<_, 64>(v, Field::Ipv4, |t| {
+            t.parse::<Ipv4Addr>().map_err(|_| ErrorKind::InvalidHost)
+        })
+    })?;
+    let ipv6 = optional(s.get(Field::Ipv6), |v| {
+        r.copied::<_, 64>(v, Field::Ipv6, |t| {
+            t.parse::<Ipv6Addr>().map_err(|_| ErrorKind::InvalidHost)
+        })
+    })?;
+    Ok(Node {
+        id,
+        hostname,
+        ipv4,
+        ipv6,
+        nics,
+        firmware,
+        boot,
+        kernel_args,
+        timeout_ms: optional(s.get(Field::NodeTimeoutMs), |v| {
+            r.timeout_ms(v, Field::NodeTimeoutMs)
+        })?
+        .unwrap_or(config.timeout_ms),
+        retries: optional(s.get(Field::NodeRetries), |v| {
+            r.retries(v, Field::NodeRetries)
+        })?
+        .unwrap_or(config.retries),
+    })
+}
+
+/// The `id` of a node object as written, if it is a plain string (no escapes): names a node
+/// in an error even when the node itself is invalid.
+pub(crate) fn raw_id<'a>(node: &Value<'a>) -> Option<&'a str> {
+    node.members()
+        .ok()?
+        .filter_map(|m| m.ok())
+        .find(|m| m.key == b"id")?
+        .value
+        .string()
+        .ok()?
+        .plain()
+}
