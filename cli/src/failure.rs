@@ -1,5 +1,7 @@
 //! How the CLI fails: one line on stderr naming file, line, node and field, and an exit code.
 
+use crate::site_file::SiteFile;
+use ipxegen_core::site::Problem;
 use ipxegen_core::{Error, raw_node_id};
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -16,7 +18,8 @@ pub const EX_IOERR: u8 = 74;
 /// A failure of a command, ready to report.
 #[derive(Debug)]
 pub struct Failure {
-    message: String,
+    /// `None` when everything was reported already.
+    message: Option<String>,
     code: u8,
 }
 
@@ -24,7 +27,15 @@ impl Failure {
     /// A failure with a message and an exit code.
     pub fn new(code: u8, message: impl Into<String>) -> Self {
         Failure {
-            message: message.into(),
+            message: Some(message.into()),
+            code,
+        }
+    }
+
+    /// A failure whose messages were all printed already: only the exit code is left.
+    pub fn silent(code: u8) -> Self {
+        Failure {
+            message: None,
             code,
         }
     }
@@ -48,9 +59,22 @@ impl Failure {
         Failure::new(EX_DATAERR, message)
     }
 
+    /// A problem the core's whole-site check found in `file`: `file[:line:col]: <problem>`.
+    pub fn problem(file: &SiteFile, problem: &Problem<'_>) -> Self {
+        let mut message = file.name.clone();
+        if let Some(offset) = problem.error.offset.and_then(|o| usize::try_from(o).ok()) {
+            let (line, column) = line_and_column(&file.bytes, offset);
+            let _ = write!(message, ":{line}:{column}");
+        }
+        let _ = write!(message, ": {problem}");
+        Failure::new(EX_DATAERR, message)
+    }
+
     /// Prints the failure and gives the exit code.
     pub fn report(self) -> ExitCode {
-        eprintln!("ipxegen: {}", self.message);
+        if let Some(message) = self.message {
+            eprintln!("ipxegen: {message}");
+        }
         ExitCode::from(self.code)
     }
 }

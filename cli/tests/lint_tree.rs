@@ -5,6 +5,7 @@
 use embedded_io_adapters::std::FromStd;
 use ipxegen_core::Site;
 use ipxegen_core::archive::{LinkMode, write_tree_archive};
+use ipxegen_core::site::RescanSeen;
 use std::process::Command;
 
 #[test]
@@ -12,6 +13,7 @@ fn every_script_of_the_example_tree_lints_clean() {
     let dir = std::env::temp_dir().join(format!("ipxegen-lint-tree-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let site = Site::parse(include_bytes!("../../examples/site.json")).unwrap();
+    let site = site.checked(&mut RescanSeen::new(&site)).unwrap();
     let mut tar = FromStd::new(Vec::new());
     write_tree_archive(&site, LinkMode::Copy, &mut tar).unwrap();
     std::fs::write(dir.join("tree.tar"), tar.into_inner()).unwrap();

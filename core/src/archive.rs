@@ -6,12 +6,12 @@
 //! The same site gives the same bytes, on any target: the CLI's `ipxegen archive` and the web
 //! UI's download are this function.
 
-use crate::error::{ErrorKind, Result};
-use crate::manifest::{Digested, Item, MANIFEST_NAME, ManifestWriter, script_digest};
-use crate::output::{CountingWriter, output_len, write_to_slice};
-use crate::site::Site;
+use crate::error::Result;
+use crate::manifest::{Item, MANIFEST_NAME, ManifestWriter};
+use crate::output::CountingWriter;
+use crate::site::CheckedSite;
 use crate::tar::{TarKind, TarWriter};
-use crate::tree::{Entry, EntryKind, Root, Script, walk_tree, write_script};
+use crate::tree::{EntryKind, Root, ScriptCache, Tree, write_script};
 use embedded_io::Write;
 
 /// How per-MAC entries are stored.
@@ -24,50 +24,32 @@ pub enum LinkMode {
     Copy,
 }
 
-/// The script an entry holds, if any.
-fn script_of<'e>(entry: &Entry<'e>) -> Option<Script<'e>> {
-    match entry.kind {
-        EntryKind::Script(script) | EntryKind::PerMac { script, .. } => Some(script),
-        _ => None,
-    }
-}
+/// Bytes of stack a script is rendered into before it is copied to the tar and hashed
+/// (scripts that do not fit are rendered again instead of copied).
+const SCRIPT_BUFFER: usize = 4096;
 
 /// Writes the manifest of the tree as an archive holds it.
+///
+/// # Errors
+/// A write error.
 pub fn write_archive_manifest<W: Write>(
-    site: &Site<'_>,
+    site: &CheckedSite<'_>,
     links: LinkMode,
     out: &mut W,
 ) -> Result<()> {
-    let mut manifest = ManifestWriter::begin(site, out)?;
-    // A node's per-MAC entries follow its config: hash the config once.
-    let mut last: Option<(Option<usize>, Digested)> = None;
-    walk_tree(site, |entry| {
-        let digest = match script_of(entry) {
-            None => None,
-            Some(script) => match last {
-                Some((node, d))
-                    if node == entry.node && matches!(entry.kind, EntryKind::PerMac { .. }) =>
-                {
-                    Some(d)
-                }
-                _ => {
-                    let d = script_digest(site, script)?;
-                    last = Some((entry.node, d));
-                    Some(d)
-                }
-            },
-        };
-        match Item::of_entry(entry, links == LinkMode::Symlink, digest) {
-            Some(item) => manifest.item(&item),
-            None => Ok(()),
+    let config = site.config();
+    let mut manifest = ManifestWriter::begin(config, out)?;
+    let mut scripts = ScriptCache::new([0u8; SCRIPT_BUFFER], true);
+    let mut tree = Tree::new(site);
+    while let Some(entry) = tree.next_entry() {
+        let entry = entry?;
+        let digest = scripts.render(config, &entry)?.map(|r| r.digest);
+        if let Some(item) = Item::of_entry(&entry, links == LinkMode::Symlink, digest) {
+            manifest.item(&item)?;
         }
-    })?;
+    }
     manifest.finish()
 }
-
-/// Bytes of stack a script is rendered into before it is copied to the tar (scripts that do
-/// not fit are rendered twice instead: once to count, once to write).
-const SCRIPT_BUFFER: usize = 4096;
 
 /// Writes the archive of `site`'s HTTP root to `out`.
 ///
@@ -76,70 +58,44 @@ const SCRIPT_BUFFER: usize = 4096;
 /// manifest's length for its tar header; a second walk writes the manifest itself.
 ///
 /// # Errors
-/// The first invalid node, a path too long for ustar, or a write error.
-pub fn write_tree_archive<W: Write>(site: &Site<'_>, links: LinkMode, out: &mut W) -> Result<()> {
+/// A path too long for ustar, or a write error.
+pub fn write_tree_archive<W: Write>(
+    site: &CheckedSite<'_>,
+    links: LinkMode,
+    out: &mut W,
+) -> Result<()> {
+    let config = site.config();
+    let symlinks = links == LinkMode::Symlink;
     let mut tar = TarWriter::new(out);
     let mut counter = CountingWriter::default();
-    let mut sizing = ManifestWriter::begin(site, &mut counter)?;
-    let mut last: Option<(Option<usize>, u64)> = None;
-    // Most scripts fit here: rendered once, their bytes give the size and the content (and
-    // the content of the node's per-MAC copies, which follow its config).
-    let mut rendered = [0u8; SCRIPT_BUFFER];
-    let mut rendered_len: Option<usize> = None;
-    walk_tree(site, |entry| {
-        let size = match script_of(entry) {
-            None => None,
-            Some(script) => match last {
-                Some((node, size))
-                    if node == entry.node && matches!(entry.kind, EntryKind::PerMac { .. }) =>
-                {
-                    Some(size)
-                }
-                _ => {
-                    let len = match write_to_slice(&mut rendered, |w| write_script(site, script, w))
-                    {
-                        Ok(len) => {
-                            rendered_len = Some(len);
-                            len
-                        }
-                        Err(e) if e.kind == ErrorKind::Write(embedded_io::ErrorKind::WriteZero) => {
-                            rendered_len = None;
-                            output_len(|w| write_script(site, script, w))?
-                        }
-                        Err(e) => return Err(e),
-                    };
-                    let size = u64::try_from(len).unwrap_or(u64::MAX);
-                    last = Some((entry.node, size));
-                    Some(size)
-                }
-            },
-        };
-        let digest = size.map(|size| Digested {
-            size,
-            sha256: [0; 32],
-        });
-        if let Some(item) = Item::of_entry(entry, links == LinkMode::Symlink, digest) {
+    let mut sizing = ManifestWriter::begin(config, &mut counter)?;
+    let mut scripts = ScriptCache::new([0u8; SCRIPT_BUFFER], false);
+    let mut tree = Tree::new(site);
+    while let Some(entry) = tree.next_entry() {
+        let entry = entry?;
+        let rendered = scripts.render(config, &entry)?;
+        if let Some(item) = Item::of_entry(&entry, symlinks, rendered.map(|r| r.digest)) {
             sizing.item(&item)?;
         }
         if entry.root != Root::Http {
-            return Ok(());
+            continue;
         }
-        match (entry.kind, size, script_of(entry)) {
-            (EntryKind::Directory, _, _) => tar.begin(entry.path, TarKind::Directory),
-            (EntryKind::PerMac { target, .. }, _, _) if links == LinkMode::Symlink => {
-                tar.begin(entry.path, TarKind::Symlink(target))
+        match (entry.kind, rendered, entry.script()) {
+            (EntryKind::Directory, _, _) => tar.begin(entry.path, TarKind::Directory)?,
+            (EntryKind::PerMac { target, .. }, _, _) if symlinks => {
+                tar.begin(entry.path, TarKind::Symlink(target))?;
             }
-            (_, Some(size), Some(script)) => {
-                tar.begin(entry.path, TarKind::File(size))?;
-                match rendered_len.and_then(|len| rendered.get(..len)) {
+            (_, Some(rendered), Some(script)) => {
+                tar.begin(entry.path, TarKind::File(rendered.digest.size))?;
+                match rendered.bytes {
                     Some(bytes) => tar.data(bytes)?,
-                    None => write_script(site, script, &mut tar)?,
+                    None => write_script(config, script, &mut tar)?,
                 }
-                tar.end_entry()
+                tar.end_entry()?;
             }
-            _ => Ok(()),
+            _ => {}
         }
-    })?;
+    }
     sizing.finish()?;
     let size = counter.count;
     tar.begin(

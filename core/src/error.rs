@@ -98,6 +98,29 @@ pub enum ErrorKind {
     DuplicateMac,
     /// Two nodes share this id.
     DuplicateId,
+    /// Two nodes reserve this address.
+    DuplicateAddress,
+    /// An address a DHCP server cannot reserve for one host: unspecified, broadcast,
+    /// multicast or loopback.
+    NotReservable,
+    /// The name is also the name of another of the site's entries in the HTTP root (the
+    /// field naming it, or the manifest).
+    NameTaken {
+        /// The field (or [`Field::Manifest`]) that names the other entry.
+        by: Field,
+    },
+    /// The BIOS loader's name is also a UEFI loader's, in the TFTP root.
+    LoaderNameTaken,
+    /// A node id equal to one of the site's names: the node's directory would replace it.
+    ReplacesSiteName {
+        /// The field (or [`Field::Manifest`]) that names it.
+        name: Field,
+    },
+    /// More ids, MACs and addresses than the whole-site check can hold on this device.
+    CheckCapacity {
+        /// How many it holds.
+        max: u16,
+    },
     /// No node has this id or MAC address.
     NodeNotFound,
     /// A DHCP message or option ends before its stated length.
@@ -325,6 +348,25 @@ impl fmt::Display for ErrorKind {
             ErrorKind::UnknownValue => f.write_str("not one of the accepted values"),
             ErrorKind::DuplicateMac => f.write_str("MAC address already used by another node"),
             ErrorKind::DuplicateId => f.write_str("id already used by another node"),
+            ErrorKind::DuplicateAddress => f.write_str("address already reserved for another node"),
+            ErrorKind::NotReservable => f.write_str(
+                "cannot be reserved for one host (an unspecified, broadcast, multicast or loopback address)",
+            ),
+            ErrorKind::NameTaken { by } => {
+                write!(f, "is also the name of {} in the HTTP root", site_name(by))
+            }
+            ErrorKind::LoaderNameTaken => {
+                f.write_str("is also the name of a UEFI loader in the TFTP root")
+            }
+            ErrorKind::ReplacesSiteName { name } => write!(
+                f,
+                "the node's directory would replace the site's {}",
+                name.key()
+            ),
+            ErrorKind::CheckCapacity { max } => write!(
+                f,
+                "more ids, MACs and addresses than this device's site check holds ({max})"
+            ),
             ErrorKind::NodeNotFound => f.write_str("no node has this id or MAC address"),
             ErrorKind::Truncated => f.write_str("message ends before its stated length"),
             ErrorKind::Malformed => f.write_str("malformed message"),
@@ -343,6 +385,14 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Write(kind) => write!(f, "write failed ({kind:?})"),
             ErrorKind::Internal => f.write_str("internal error in ipxegen (please report it)"),
         }
+    }
+}
+
+/// What a message calls the entry a site name field names.
+fn site_name(field: Field) -> &'static str {
+    match field {
+        Field::Manifest => "the manifest",
+        other => other.key(),
     }
 }
 

@@ -46,4 +46,4 @@ pub mod tar;
 pub mod tree;
 
 pub use error::{Error, ErrorKind, Field, JsonError, Result};
-pub use site::{Nodes, SCHEMA_VERSION, Site, raw_node_id};
+pub use site::{CheckedSite, Nodes, SCHEMA_VERSION, Site, raw_node_id};

@@ -27,6 +27,10 @@ pub const CHAP_MAX: usize = 128;
 /// Deepest JSON nesting the site reader accepts.
 pub const JSON_DEPTH_MAX: usize = 16;
 
+/// Longest script the core writes, in bytes: a buffer this long holds any main script or node
+/// config (a test renders the largest nodes the limits allow).
+pub const SCRIPT_MAX: usize = 8192;
+
 /// Smallest `--timeout` the core emits or accepts, in milliseconds. iPXE timeouts are in
 /// milliseconds; anything below one second is almost always seconds written by mistake.
 pub const TIMEOUT_MIN_MS: u32 = 1_000;

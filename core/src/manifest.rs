@@ -15,8 +15,8 @@
 use crate::error::{Error, Result};
 use crate::json::string::{write_json_string, write_json_string_body, write_json_text};
 use crate::model::JsonStr;
-use crate::site::Site;
-use crate::tree::{Entry, EntryKind, Root, Script, write_script};
+use crate::model::SiteConfig;
+use crate::tree::{Entry, EntryKind, Root};
 use embedded_io::Write;
 use sha2::{Digest, Sha256};
 
@@ -72,13 +72,6 @@ impl Write for HashingWriter {
     }
 }
 
-/// The size and SHA-256 of a script of the tree.
-pub fn script_digest(site: &Site<'_>, script: Script<'_>) -> Result<Digested> {
-    let mut hasher = HashingWriter::new();
-    write_script(site, script, &mut hasher)?;
-    Ok(hasher.finish())
-}
-
 /// The kind of a manifest entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ItemKind {
@@ -93,7 +86,8 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
-    fn as_str(self) -> &'static str {
+    /// Its word in the manifest.
+    pub const fn as_str(self) -> &'static str {
         match self {
             ItemKind::Script => "script",
             ItemKind::PerMac => "per-mac",
@@ -180,12 +174,12 @@ fn write_u64<W: Write>(out: &mut W, mut n: u64) -> Result<()> {
 
 impl<'w, W: Write> ManifestWriter<'w, W> {
     /// Starts the manifest of `site`.
-    pub fn begin(site: &Site<'_>, out: &'w mut W) -> Result<Self> {
+    pub fn begin(config: &SiteConfig<'_>, out: &'w mut W) -> Result<Self> {
         put(
             out,
             b"{\"schema\": 1, \"generator\": \"ipxegen\", \"http_server\": ",
         )?;
-        let base = &site.config().http_base;
+        let base = &config.http_base;
         put(out, b"\"")?;
         write_json_string_body(out, base.scheme_prefix())?;
         write_json_string_body(out, base.rest())?;
@@ -206,14 +200,9 @@ impl<'w, W: Write> ManifestWriter<'w, W> {
             },
         )?;
         self.first = false;
-        put(
-            out,
-            if item.root == Root::Http {
-                b"\"http\""
-            } else {
-                b"\"tftp\""
-            },
-        )?;
+        put(out, b"\"")?;
+        put(out, item.root.as_str().as_bytes())?;
+        put(out, b"\"")?;
         put(out, b", \"path\": ")?;
         write_json_string(out, item.path)?;
         put(out, b", \"kind\": \"")?;
@@ -243,4 +232,108 @@ impl<'w, W: Write> ManifestWriter<'w, W> {
     pub fn finish(self) -> Result<()> {
         put(self.out, b"\n]}\n")
     }
+}
+
+/// One entry of a manifest, as [`read_manifest`] reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ManifestEntry<'a> {
+    /// Its root.
+    pub root: Root,
+    /// Its path in the root.
+    pub path: &'a str,
+    /// Its kind.
+    pub kind: ItemKind,
+    /// Size and SHA-256, when the manifest lists them (`null` for a file to place by hand).
+    pub digest: Option<Digested>,
+}
+
+fn bad_manifest() -> Error {
+    Error::new(crate::ErrorKind::Malformed)
+}
+
+/// Reads a manifest that [`ManifestWriter`] wrote, calling `each` for every entry in order.
+/// An entry whose path is written with JSON escapes is skipped: ipxegen's paths never need
+/// one, so it is not an entry ipxegen made.
+///
+/// # Errors
+/// Invalid JSON ([`crate::ErrorKind::Json`], with the byte offset), or a document that is not
+/// an ipxegen manifest of schema 1 ([`crate::ErrorKind::Malformed`]).
+pub fn read_manifest<'a>(doc: &'a [u8], mut each: impl FnMut(ManifestEntry<'a>)) -> Result<()> {
+    let root = crate::json::document(doc)?;
+    let (mut schema, mut generator, mut entries) = (None, None, None);
+    for member in root.members()? {
+        let member = member?;
+        match member.key {
+            b"schema" => schema = Some(member.value.u32()?),
+            b"generator" => generator = member.value.string()?.plain(),
+            b"entries" => entries = Some(member.value),
+            _ => {}
+        }
+    }
+    if schema != Some(1) || generator != Some("ipxegen") {
+        return Err(bad_manifest());
+    }
+    let Some(entries) = entries else {
+        return Err(bad_manifest());
+    };
+    for item in entries.elements()? {
+        let item = item?;
+        let (mut root, mut path, mut kind, mut size, mut sha256) = (None, None, None, None, None);
+        for member in item.members()? {
+            let member = member?;
+            let value = member.value;
+            match member.key {
+                b"root" => {
+                    root = match value.string()?.plain() {
+                        Some("http") => Some(Root::Http),
+                        Some("tftp") => Some(Root::Tftp),
+                        _ => return Err(bad_manifest()),
+                    }
+                }
+                b"path" => path = Some(value.string()?.plain()),
+                b"kind" => {
+                    let word = value.string()?.plain();
+                    kind = [
+                        ItemKind::Script,
+                        ItemKind::PerMac,
+                        ItemKind::File,
+                        ItemKind::Loader,
+                    ]
+                    .into_iter()
+                    .find(|k| Some(k.as_str()) == word);
+                }
+                b"size" if !value.is_null() => size = Some(value.u64()?),
+                b"sha256" if !value.is_null() => {
+                    let text = value.string()?.plain().ok_or_else(bad_manifest)?;
+                    let mut digest = [0u8; 32];
+                    let n = crate::hex::decode_into(
+                        text.as_bytes(),
+                        b"",
+                        &mut digest,
+                        crate::Field::Document,
+                    )?;
+                    if n != digest.len() {
+                        return Err(bad_manifest());
+                    }
+                    sha256 = Some(digest);
+                }
+                _ => {}
+            }
+        }
+        let (Some(root), Some(path), Some(kind)) = (root, path, kind) else {
+            return Err(bad_manifest());
+        };
+        let Some(path) = path else { continue };
+        let digest = match (size, sha256) {
+            (Some(size), Some(sha256)) => Some(Digested { size, sha256 }),
+            _ => None,
+        };
+        each(ManifestEntry {
+            root,
+            path,
+            kind,
+            digest,
+        });
+    }
+    Ok(())
 }

@@ -1,21 +1,26 @@
 //! The boot tree of a site: every file an HTTP root (and a TFTP root) must hold, in a fixed
-//! order, without allocation.
+//! order, as a cursor ([`Tree::next_entry`]) that needs no allocation.
 //!
-//! [`walk_tree`] calls a visitor once per [`Entry`], in this order: the HTTP root's main script,
-//! the per-MAC directory, then for each node (document order) its directory, its config, the
-//! files to place beside it, and one per-MAC entry per network-boot NIC; finally the loaders
-//! (the EFI ones in the HTTP root for UEFI HTTP boot; all of them in the TFTP root when the
-//! site has one). Paths are relative to their root, use `/`,
-//! and never leave it: every segment is a validated name, node id or MAC.
+//! The order: the HTTP root's main script, the per-MAC directory, then for each node
+//! (document order) its directory, its config, the files to place beside it, and one per-MAC
+//! entry per network-boot NIC; finally the loaders (the EFI ones in the HTTP root for UEFI
+//! HTTP boot; all of them in the TFTP root when the site has one). Paths are relative to
+//! their root, use `/`, and never leave it: every segment is a validated name, node id or
+//! MAC.
 //!
 //! Ironic's layout: `<per_mac_dir>/aa-bb-cc-dd-ee-ff` is a relative link to `../<id>/config`;
 //! a front end may write a copy instead (for servers and object stores without links).
+//!
+//! A node's per-MAC entries come right after its config, so its config is rendered once for
+//! all of them: [`ScriptCache`] keeps the last one.
 
-use crate::error::{Error, ErrorKind, Field, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::ipxe;
 use crate::limits::{NAME_MAX, NODE_ID_MAX};
-use crate::model::{Image, LocalPath, Name, Node, Source};
-use crate::site::Site;
+use crate::manifest::{Digested, HashingWriter};
+use crate::model::{LocalPath, Name, Node, SiteConfig, Source};
+use crate::output::write_to_slice;
+use crate::site::{CheckedSite, Nodes};
 use embedded_io::Write;
 
 /// Longest path of an entry (per-MAC dir, `/`, a node id or MAC, `/`, a name).
@@ -28,6 +33,16 @@ pub enum Root {
     Http,
     /// The TFTP root (`tftp_root`).
     Tftp,
+}
+
+impl Root {
+    /// Its name in the manifest and in messages: `http` or `tftp`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Root::Http => "http",
+            Root::Tftp => "tftp",
+        }
+    }
 }
 
 /// A script the core writes.
@@ -57,7 +72,7 @@ pub enum EntryKind<'e> {
     /// A local file to place here (kernel, ramdisk, ISO), copied by the front end.
     File {
         /// Where it comes from.
-        source: &'e LocalPath<'e>,
+        source: LocalPath<'e>,
     },
     /// An iPXE loader (`undionly.kpxe`, `snponly.efi`, ...), copied from a loader directory.
     Loader {
@@ -79,19 +94,20 @@ pub struct Entry<'e> {
     pub node: Option<usize>,
 }
 
-type Path = heapless::String<TREE_PATH_MAX>;
-
-fn entry<'e>(root: Root, path: &'e str, kind: EntryKind<'e>, node: Option<usize>) -> Entry<'e> {
-    Entry {
-        root,
-        path,
-        kind,
-        node,
+impl<'e> Entry<'e> {
+    /// The script this entry holds (a script, or a per-MAC entry standing for one).
+    pub fn script(&self) -> Option<Script<'e>> {
+        match self.kind {
+            EntryKind::Script(script) | EntryKind::PerMac { script, .. } => Some(script),
+            _ => None,
+        }
     }
 }
 
-fn path_of(parts: &[&str]) -> Result<Path> {
-    let mut path = Path::new();
+type Path = heapless::String<TREE_PATH_MAX>;
+
+fn set_path(path: &mut Path, parts: &[&str]) -> Result<()> {
+    path.clear();
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
             path.push('/')
@@ -100,117 +116,315 @@ fn path_of(parts: &[&str]) -> Result<Path> {
         path.push_str(part)
             .map_err(|_| Error::new(ErrorKind::Internal))?;
     }
-    Ok(path)
+    Ok(())
 }
 
-/// Visits every entry of `site`'s tree in order (see the module docs). Nodes are read one at a
-/// time; an invalid node stops the walk with its error. Loaders are listed only when the site
-/// has a TFTP root.
-///
-/// # Errors
-/// The first invalid node, or the first error `visit` returns.
-pub fn walk_tree(site: &Site<'_>, mut visit: impl FnMut(&Entry<'_>) -> Result<()>) -> Result<()> {
-    let config = site.config();
-    let per_mac_dir = config.per_mac_dir.as_str();
-    visit(&entry(
-        Root::Http,
-        config.boot_script.as_str(),
-        EntryKind::Script(Script::Main),
-        None,
-    ))?;
-    visit(&entry(Root::Http, per_mac_dir, EntryKind::Directory, None))?;
-    for (index, node) in site.nodes().enumerate() {
-        let node = node?;
-        let id = node.id.as_str();
-        let at = Some(index);
-        visit(&entry(Root::Http, id, EntryKind::Directory, at))?;
-        let config_path = path_of(&[id, "config"])?;
-        visit(&entry(
-            Root::Http,
-            &config_path,
-            EntryKind::Script(Script::Node(&node)),
-            at,
-        ))?;
-        for image in node.boot.images().into_iter().flatten() {
-            if let Image {
-                source: Source::File(source),
-                name,
-                ..
-            } = image
-            {
-                let path = path_of(&[id, name.as_str()])?;
-                visit(&entry(Root::Http, &path, EntryKind::File { source }, at))?;
+/// The entry the cursor is at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum At {
+    Start,
+    MainScript,
+    PerMacDir,
+    NodeDir,
+    NodeConfig,
+    /// The node's image `n` (0: kernel or ISO, 1: ramdisk), a file to place.
+    NodeFile(u8),
+    /// The node's NIC `n`, which network boots.
+    PerMac(u8),
+    /// Loader `n` of the HTTP root (the EFI loaders).
+    HttpLoader(u8),
+    /// Loader `n` of the TFTP root.
+    TftpLoader(u8),
+    Done,
+}
+
+/// The tree of a checked site as a cursor over its entries, in order (see the module docs).
+pub struct Tree<'s, 'a> {
+    config: &'s SiteConfig<'a>,
+    nodes: Nodes<'a, 's>,
+    at: At,
+    node: Option<(usize, Node<'a>)>,
+    path: Path,
+    target: Path,
+    read: usize,
+}
+
+impl<'s, 'a> Tree<'s, 'a> {
+    /// The tree of `site`, before its first entry.
+    pub fn new(site: &'s CheckedSite<'a>) -> Self {
+        Tree {
+            config: site.config(),
+            nodes: site.nodes(),
+            at: At::Start,
+            node: None,
+            path: Path::new(),
+            target: Path::new(),
+            read: 0,
+        }
+    }
+
+    /// The next entry, or `None` after the last one.
+    ///
+    /// # Errors
+    /// An internal error (a checked site reads without errors); the cursor then ends.
+    pub fn next_entry(&mut self) -> Option<Result<Entry<'_>>> {
+        match self.advance() {
+            Ok(()) if self.at == At::Done => None,
+            Ok(()) => Some(self.entry()),
+            Err(e) => {
+                self.at = At::Done;
+                Some(Err(e))
             }
         }
-        let target = path_of(&["..", id, "config"])?;
-        for nic in node.boot_nics() {
-            let path = path_of(&[per_mac_dir, nic.mac.hexhyp().as_str()])?;
-            let kind = EntryKind::PerMac {
-                target: &target,
-                script: Script::Node(&node),
+    }
+
+    /// Moves to the next entry that exists.
+    fn advance(&mut self) -> Result<()> {
+        loop {
+            let next = match self.at {
+                At::Start => At::MainScript,
+                At::MainScript => At::PerMacDir,
+                At::PerMacDir => self.next_node()?,
+                At::NodeDir => At::NodeConfig,
+                At::NodeConfig => At::NodeFile(0),
+                At::NodeFile(0) => At::NodeFile(1),
+                At::NodeFile(_) => At::PerMac(0),
+                At::PerMac(n) if usize::from(n) + 1 < self.nic_count() => At::PerMac(n + 1),
+                At::PerMac(_) => self.next_node()?,
+                At::HttpLoader(0) => At::HttpLoader(1),
+                At::HttpLoader(_) if self.config.tftp_root.is_some() => At::TftpLoader(0),
+                At::TftpLoader(n) if n < 2 => At::TftpLoader(n + 1),
+                At::HttpLoader(_) | At::TftpLoader(_) | At::Done => At::Done,
             };
-            visit(&entry(Root::Http, &path, kind, at))?;
+            self.at = next;
+            if self.exists()? {
+                return Ok(());
+            }
         }
     }
-    // UEFI HTTP boot fetches the EFI loaders from the HTTP root.
-    for name in [config.uefi_x64_bootfile, config.uefi_arm64_bootfile] {
-        visit(&entry(
-            Root::Http,
-            name.as_str(),
-            EntryKind::Loader { name },
-            None,
-        ))?;
-    }
-    if config.tftp_root.is_some() {
-        for name in [
-            config.pxe_bootfile,
-            config.uefi_x64_bootfile,
-            config.uefi_arm64_bootfile,
-        ] {
-            visit(&entry(
-                Root::Tftp,
-                name.as_str(),
-                EntryKind::Loader { name },
-                None,
-            ))?;
+
+    /// Reads the next node: its directory is next, or the loaders after the last node.
+    fn next_node(&mut self) -> Result<At> {
+        match self.nodes.next() {
+            Some(node) => {
+                self.node = Some((self.read, node?));
+                self.read += 1;
+                Ok(At::NodeDir)
+            }
+            None => {
+                self.node = None;
+                Ok(At::HttpLoader(0))
+            }
         }
     }
-    Ok(())
+
+    fn nic_count(&self) -> usize {
+        self.node.as_ref().map_or(0, |(_, node)| node.nics.len())
+    }
+
+    /// Whether the entry at `self.at` exists; if so, sets its path (and link target).
+    fn exists(&mut self) -> Result<bool> {
+        let config = self.config;
+        let node = self.node.as_ref().map(|(_, node)| node);
+        let id = node.map(|n| n.id.as_str());
+        match (self.at, node, id) {
+            (At::Start | At::Done, _, _) => return Ok(true),
+            (At::MainScript, _, _) => set_path(&mut self.path, &[config.boot_script.as_str()]),
+            (At::PerMacDir, _, _) => set_path(&mut self.path, &[config.per_mac_dir.as_str()]),
+            (At::NodeDir, _, Some(id)) => set_path(&mut self.path, &[id]),
+            (At::NodeConfig, _, Some(id)) => {
+                set_path(&mut self.target, &["..", id, "config"])?;
+                set_path(&mut self.path, &[id, "config"])
+            }
+            (At::NodeFile(n), Some(node), Some(id)) => {
+                match node.boot.images().get(usize::from(n)).copied().flatten() {
+                    Some(image) if matches!(image.source, Source::File(_)) => {
+                        set_path(&mut self.path, &[id, image.name.as_str()])
+                    }
+                    _ => return Ok(false),
+                }
+            }
+            (At::PerMac(n), Some(node), _) => match node.nics.get(usize::from(n)) {
+                Some(nic) if nic.pxe => {
+                    let mac = nic.mac.hexhyp();
+                    set_path(&mut self.path, &[config.per_mac_dir.as_str(), mac.as_str()])
+                }
+                _ => return Ok(false),
+            },
+            (At::HttpLoader(_) | At::TftpLoader(_), _, _) => match self.loader() {
+                Some(name) => set_path(&mut self.path, &[name.as_str()]),
+                None => return Ok(false),
+            },
+            (At::NodeDir | At::NodeConfig | At::NodeFile(_) | At::PerMac(_), _, _) => {
+                Err(internal())
+            }
+        }?;
+        Ok(true)
+    }
+
+    /// The loader at `self.at`.
+    fn loader(&self) -> Option<Name<'a>> {
+        let c = self.config;
+        match self.at {
+            At::HttpLoader(0) | At::TftpLoader(1) => Some(c.uefi_x64_bootfile),
+            At::HttpLoader(1) | At::TftpLoader(2) => Some(c.uefi_arm64_bootfile),
+            At::TftpLoader(0) => Some(c.pxe_bootfile),
+            _ => None,
+        }
+    }
+
+    /// The entry at `self.at` (which exists).
+    fn entry(&self) -> Result<Entry<'_>> {
+        let node = self.node.as_ref();
+        let index = node.map(|(i, _)| *i);
+        let script = || node.map(|(_, n)| Script::Node(n)).ok_or_else(internal);
+        let (root, kind, index) = match self.at {
+            At::MainScript => (Root::Http, EntryKind::Script(Script::Main), None),
+            At::PerMacDir => (Root::Http, EntryKind::Directory, None),
+            At::NodeDir => (Root::Http, EntryKind::Directory, index),
+            At::NodeConfig => (Root::Http, EntryKind::Script(script()?), index),
+            At::NodeFile(n) => {
+                let source = node
+                    .and_then(|(_, node)| node.boot.images().get(usize::from(n)).copied().flatten())
+                    .and_then(|image| match image.source {
+                        Source::File(source) => Some(source),
+                        Source::Url(_) => None,
+                    })
+                    .ok_or_else(internal)?;
+                (Root::Http, EntryKind::File { source }, index)
+            }
+            At::PerMac(_) => {
+                let kind = EntryKind::PerMac {
+                    target: &self.target,
+                    script: script()?,
+                };
+                (Root::Http, kind, index)
+            }
+            At::HttpLoader(_) | At::TftpLoader(_) => {
+                let name = self.loader().ok_or_else(internal)?;
+                let root = if matches!(self.at, At::TftpLoader(_)) {
+                    Root::Tftp
+                } else {
+                    Root::Http
+                };
+                (root, EntryKind::Loader { name }, None)
+            }
+            At::Start | At::Done => return Err(internal()),
+        };
+        Ok(Entry {
+            root,
+            path: &self.path,
+            kind,
+            node: index,
+        })
+    }
+}
+
+fn internal() -> Error {
+    Error::new(ErrorKind::Internal)
 }
 
 /// Writes the content of a script entry.
 ///
 /// # Errors
 /// A write error.
-pub fn write_script<W: Write>(site: &Site<'_>, script: Script<'_>, out: &mut W) -> Result<()> {
+pub fn write_script<W: Write>(
+    config: &SiteConfig<'_>,
+    script: Script<'_>,
+    out: &mut W,
+) -> Result<()> {
     match script {
-        Script::Main => ipxe::write_main_script(site.config(), out),
-        Script::Node(node) => ipxe::write_node_config(site.config(), node, out),
+        Script::Main => ipxe::write_main_script(config, out),
+        Script::Node(node) => ipxe::write_node_config(config, node, out),
     }
 }
 
-/// Checks a site for what a tree cannot hold: two nodes with the same id or the same MAC.
-/// Runs in O(n²) time and O(1) memory (for hosts with memory to spare, a front end can do the
-/// same with a hash set in O(n)).
-///
-/// # Errors
-/// [`ErrorKind::DuplicateId`] or [`ErrorKind::DuplicateMac`] located at the later node.
-pub fn check_unique(site: &Site<'_>) -> Result<()> {
-    for (i, node) in site.nodes().enumerate() {
-        let node = node?;
-        for (j, other) in site.nodes().enumerate().take(i) {
-            let other = other.map_err(|e| e.in_node(j))?;
-            if other.id == node.id {
-                return Err(Error::at(ErrorKind::DuplicateId, Field::NodeId).in_node(i));
-            }
-            for (k, nic) in node.nics.iter().enumerate() {
-                if other.nics.iter().any(|o| o.mac == nic.mac) {
-                    return Err(Error::at(ErrorKind::DuplicateMac, Field::NicMac)
-                        .in_node(i)
-                        .in_item(k));
-                }
-            }
+/// A script entry's content, as [`ScriptCache`] gives it.
+#[derive(Clone, Copy, Debug)]
+pub struct Rendered<'b> {
+    /// Its size, and its SHA-256 if the cache hashes.
+    pub digest: Digested,
+    /// Its bytes, when they fit the cache's buffer (else write the script again to stream
+    /// it).
+    pub bytes: Option<&'b [u8]>,
+}
+
+/// Renders each script entry once: a node's per-MAC entries, which follow its config, reuse
+/// the config's bytes, size and hash. The one place that reuse is written. `B` is the buffer
+/// a script is rendered into (a script that does not fit is rendered again to stream it);
+/// [`SCRIPT_MAX`](crate::limits::SCRIPT_MAX) bytes hold any script.
+pub struct ScriptCache<B> {
+    buf: B,
+    hash: bool,
+    /// The node (`None`: the main script) whose script the buffer holds, if any.
+    last: Option<Option<usize>>,
+    len: Option<usize>,
+    digest: Digested,
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]>> ScriptCache<B> {
+    /// A cache rendering into `buf`; with `hash`, it also gives each script's SHA-256 (else the
+    /// digest's hash is all zeros).
+    pub fn new(buf: B, hash: bool) -> Self {
+        ScriptCache {
+            buf,
+            hash,
+            last: None,
+            len: None,
+            digest: Digested {
+                size: 0,
+                sha256: [0; 32],
+            },
         }
     }
-    Ok(())
+
+    /// The content of `entry`'s script, rendered now or reused; `None` for an entry that
+    /// holds no script.
+    ///
+    /// # Errors
+    /// A write error of the renderer (an internal one: the buffer is local), or a script
+    /// that cannot be rendered.
+    pub fn render(
+        &mut self,
+        config: &SiteConfig<'_>,
+        entry: &Entry<'_>,
+    ) -> Result<Option<Rendered<'_>>> {
+        let Some(script) = entry.script() else {
+            return Ok(None);
+        };
+        let reuse = matches!(entry.kind, EntryKind::PerMac { .. }) && self.last == Some(entry.node);
+        if !reuse {
+            self.last = Some(entry.node);
+            let written = write_to_slice(self.buf.as_mut(), |w| write_script(config, script, w));
+            let size;
+            match written {
+                Ok(len) => {
+                    self.len = Some(len);
+                    size = len;
+                }
+                Err(e) if e.kind == ErrorKind::Write(embedded_io::ErrorKind::WriteZero) => {
+                    self.len = None;
+                    size = crate::output::output_len(|w| write_script(config, script, w))?;
+                }
+                Err(e) => return Err(e),
+            }
+            let mut sha256 = [0; 32];
+            if self.hash {
+                let mut hasher = HashingWriter::new();
+                match self.len.and_then(|len| self.buf.as_ref().get(..len)) {
+                    Some(bytes) => hasher.write_all(bytes).map_err(Error::write)?,
+                    None => write_script(config, script, &mut hasher)?,
+                }
+                sha256 = hasher.finish().sha256;
+            }
+            self.digest = Digested {
+                size: u64::try_from(size).unwrap_or(u64::MAX),
+                sha256,
+            };
+        }
+        Ok(Some(Rendered {
+            digest: self.digest,
+            bytes: self.len.and_then(|len| self.buf.as_ref().get(..len)),
+        }))
+    }
 }

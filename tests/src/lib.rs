@@ -42,3 +42,45 @@ impl embedded_io::Write for VecWriter<'_> {
 pub fn golden_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("golden")
 }
+
+/// The workspace's root directory.
+pub fn workspace_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// Cargo's target directory (`CARGO_TARGET_DIR`, else the workspace's `target`).
+pub fn target_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace_dir().join("target"), Into::into)
+}
+
+/// The `ipxegen` binary, built once per test process with the cargo running the tests (so
+/// it is never stale).
+///
+/// # Panics
+/// When the build fails (the test cannot run without it).
+#[allow(clippy::panic, reason = "a test helper: the test fails")]
+pub fn ipxegen_binary() -> std::path::PathBuf {
+    static BINARY: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    BINARY
+        .get_or_init(|| {
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| env!("CARGO").into());
+            let result = std::process::Command::new(cargo)
+                .args(["build", "-q", "-p", "ipxegen-cli"])
+                .current_dir(workspace_dir())
+                .stdin(std::process::Stdio::null())
+                .output();
+            match result {
+                Ok(out) if out.status.success() => {}
+                Ok(out) => panic!(
+                    "cargo build -p ipxegen-cli failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                ),
+                Err(e) => panic!("cannot run cargo: {e}"),
+            }
+            target_dir().join("debug").join("ipxegen")
+        })
+        .clone()
+}

@@ -12,6 +12,7 @@
 )]
 
 use ipxegen_core::archive::{LinkMode, write_tree_archive};
+use ipxegen_core::site::RescanSeen;
 use ipxegen_core::{ErrorKind, Field, Site, ipxe};
 use ipxegen_tests::{GOLDEN_CASES, VecWriter};
 
@@ -66,6 +67,7 @@ fn a_local_path_keeps_its_escapes_and_the_manifest_writes_it_back() {
             "kernel": "/srv/images/a\"b\u00e9", "ramdisk": "/srv/images/r\\s"}"#,
     );
     let site = Site::parse(doc.as_bytes()).unwrap();
+    let site = site.checked(&mut RescanSeen::new(&site)).unwrap();
     let mut tar = Vec::new();
     write_tree_archive(&site, LinkMode::Symlink, &mut VecWriter(&mut tar)).unwrap();
     let text = String::from_utf8_lossy(&tar);
@@ -146,7 +148,7 @@ fn a_checked_site_gives_the_same_nodes_without_validating() {
     sites.push(escaped.as_bytes());
     for doc in sites {
         let site = Site::parse(doc).unwrap();
-        let checked = site.check_nodes().unwrap();
+        let checked = site.checked(&mut RescanSeen::new(&site)).unwrap();
         let full: Vec<_> = site.nodes().map(Result::unwrap).collect();
         let trusted: Vec<_> = checked.nodes().map(Result::unwrap).collect();
         assert_eq!(full, trusted, "{}", String::from_utf8_lossy(doc));

@@ -18,6 +18,7 @@
 use ipxegen_core::Site;
 use ipxegen_core::dhcp::tlv::Tlvs;
 use ipxegen_core::servers::write_dnsmasq_config;
+use ipxegen_core::site::RescanSeen;
 use ipxegen_tests::VecWriter;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
@@ -209,6 +210,7 @@ fn dnsmasq_answers_ipxe_and_firmware_pxe_as_generated() {
         return;
     }
     let site = Site::parse(SITE).unwrap();
+    let site = site.checked(&mut RescanSeen::new(&site)).unwrap();
     let mut generated = Vec::new();
     write_dnsmasq_config(&site, &mut VecWriter(&mut generated)).unwrap();
     let mut net = TestNet::new();

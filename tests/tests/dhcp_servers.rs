@@ -19,7 +19,8 @@ use ipxegen_core::dhcp::request::{ClientKind, ClientRequest, Family};
 use ipxegen_core::dhcp::table;
 use ipxegen_core::model::{ClientArch, Host};
 use ipxegen_core::servers::Format;
-use ipxegen_core::{Error, ErrorKind, Field, Result, Site};
+use ipxegen_core::site::RescanSeen;
+use ipxegen_core::{CheckedSite, Error, ErrorKind, Field, Result, Site};
 use ipxegen_tests::{VecWriter, golden_dir};
 use std::path::PathBuf;
 
@@ -37,7 +38,7 @@ fn suffix(format: Format) -> &'static str {
     }
 }
 
-fn render(format: Format, site: &Site<'_>) -> Result<Vec<u8>> {
+fn render(format: Format, site: &CheckedSite<'_>) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     format.write(site, &mut VecWriter(&mut out))?;
     Ok(out)
@@ -70,7 +71,7 @@ fn golden_path(stem: &str, format: Format) -> PathBuf {
 
 fn render_doc(doc: &[u8], format: Format) -> Result<Vec<u8>> {
     let site = Site::parse(doc)?;
-    site.check_nodes()?;
+    let site = site.checked(&mut RescanSeen::new(&site))?;
     render(format, &site)
 }
 
@@ -254,17 +255,18 @@ fn an_http_boot_loader_url_must_fit_one_dhcp_option_too() {
     render_doc(doc.as_bytes(), Format::Neutron).unwrap();
 }
 
+/// Every format renders a checked site: the whole-site check, which refuses an invalid node
+/// naming it, comes first.
 #[test]
 fn an_invalid_node_is_named() {
     let doc = r#"{"schema": 1, "http_server": "192.0.2.1", "http_root": "/srv/http", "tftp_server": "192.0.2.1",
         "nodes": [{"id": "ok", "nics": ["52:54:00:00:00:01"], "mode": "local"},
                   {"id": "bad", "nics": ["52:54:00:00:00:02"], "mode": "local", "ipv4": "300.1.1.1"}]}"#;
-    let site = Site::parse(doc.as_bytes()).unwrap();
     for format in FORMATS
         .into_iter()
         .filter(|f| !matches!(f, Format::Isc6 | Format::Kea6))
     {
-        let e = render(format, &site).expect_err("invalid node");
+        let e = render_doc(doc.as_bytes(), format).expect_err("invalid node");
         assert_eq!(
             (e.kind, e.field, e.node),
             (ErrorKind::InvalidHost, Some(Field::Ipv4), Some(1)),
@@ -277,6 +279,7 @@ fn an_invalid_node_is_named() {
 fn a_small_buffer_is_an_error_not_a_panic() {
     let doc = site_doc("mixed");
     let site = Site::parse(&doc).unwrap();
+    let site = site.checked(&mut RescanSeen::new(&site)).unwrap();
     for size in [0usize, 1, 100, 1000] {
         let mut buf = vec![0u8; size];
         let result =

@@ -37,8 +37,9 @@
 )]
 
 use ipxegen_core::Site;
-use ipxegen_core::tree::{EntryKind, Root, walk_tree, write_script};
-use ipxegen_tests::VecWriter;
+use ipxegen_core::site::RescanSeen;
+use ipxegen_core::tree::{EntryKind, Root, Tree, write_script};
+use ipxegen_tests::{VecWriter, ipxegen_binary, target_dir};
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::CommandExt;
@@ -168,17 +169,6 @@ fn missing_tool(firmware: Firmware) -> Option<String> {
         }
     }
     None
-}
-
-fn workspace_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace_dir().join("target"), Into::into)
 }
 
 /// The cache of downloaded assets.
@@ -316,26 +306,27 @@ enum Planned {
 fn build_tree_with_core(site_file: &Path, out: &Path) {
     let doc = std::fs::read(site_file).unwrap();
     let site = Site::parse(&doc).unwrap();
+    let site = site.checked(&mut RescanSeen::new(&site)).unwrap();
     let mut plan = Vec::new();
-    walk_tree(&site, |entry| {
+    let mut tree = Tree::new(&site);
+    while let Some(entry) = tree.next_entry() {
+        let entry = entry.unwrap();
         if entry.root != Root::Http {
-            return Ok(());
+            continue;
         }
         let path = entry.path.to_owned();
         match entry.kind {
             EntryKind::Directory => plan.push(Planned::Dir(path)),
             EntryKind::Script(script) => {
                 let mut text = Vec::new();
-                write_script(&site, script, &mut VecWriter(&mut text))?;
+                write_script(site.config(), script, &mut VecWriter(&mut text)).unwrap();
                 plan.push(Planned::Script(path, text));
             }
             EntryKind::PerMac { target, .. } => plan.push(Planned::Link(path, target.to_owned())),
             EntryKind::File { source } => plan.push(Planned::Copy(path, source.to_string())),
             EntryKind::Loader { .. } => {}
         }
-        Ok(())
-    })
-    .unwrap();
+    }
     std::fs::create_dir_all(out).unwrap();
     for item in plan {
         match item {
@@ -350,29 +341,6 @@ fn build_tree_with_core(site_file: &Path, out: &Path) {
             }
         }
     }
-}
-
-/// The `ipxegen` binary, built once per test process with the cargo running the tests (so
-/// it is never stale).
-fn ipxegen_binary() -> PathBuf {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY
-        .get_or_init(|| {
-            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| env!("CARGO").into());
-            let result = Command::new(cargo)
-                .args(["build", "-q", "-p", "ipxegen-cli"])
-                .current_dir(workspace_dir())
-                .stdin(Stdio::null())
-                .output()
-                .unwrap();
-            assert!(
-                result.status.success(),
-                "cargo build -p ipxegen-cli failed: {}",
-                String::from_utf8_lossy(&result.stderr)
-            );
-            target_dir().join("debug").join("ipxegen")
-        })
-        .clone()
 }
 
 fn build_tree_with_cli(site_file: &Path, out: &Path) {

@@ -11,6 +11,7 @@
 
 use ipxegen_core::Site;
 use ipxegen_core::archive::{LinkMode, write_archive_manifest, write_tree_archive};
+use ipxegen_core::site::RescanSeen;
 use ipxegen_tests::{VecWriter, golden_dir};
 use std::process::Command;
 
@@ -18,6 +19,7 @@ const SITE: &[u8] = include_bytes!("../../examples/site.json");
 
 fn archive(links: LinkMode) -> Vec<u8> {
     let site = Site::parse(SITE).unwrap();
+    let site = site.checked(&mut RescanSeen::new(&site)).unwrap();
     let mut out = Vec::new();
     write_tree_archive(&site, links, &mut VecWriter(&mut out)).unwrap();
     out
@@ -145,6 +147,7 @@ fn python_tarfile_reads_it() {
 #[test]
 fn manifest_matches_golden() {
     let site = Site::parse(SITE).unwrap();
+    let site = site.checked(&mut RescanSeen::new(&site)).unwrap();
     let mut out = Vec::new();
     write_archive_manifest(&site, LinkMode::Symlink, &mut VecWriter(&mut out)).unwrap();
     let path = golden_dir().join("tree/example-manifest.json");

@@ -12,11 +12,12 @@ use crate::csv::parse_csv;
 pub use crate::form::{Field, MODES, NodeForm, SiteForm};
 use ipxegen_core::archive::{LinkMode, write_tree_archive};
 use ipxegen_core::ipxe::lint::lint_script;
-use ipxegen_core::manifest::MANIFEST_NAME;
 use ipxegen_core::servers::Format;
-use ipxegen_core::tree::{EntryKind, Root, walk_tree, write_script};
-use ipxegen_core::{Error, ErrorKind, Site};
+use ipxegen_core::site::{CheckEvent, Holder, SeenFull, SeenValues, Unique};
+use ipxegen_core::tree::{EntryKind, Root, Script, Tree, write_script};
+use ipxegen_core::{CheckedSite, Error, ErrorKind, Site};
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -355,42 +356,44 @@ pub fn derive(document: &Rc<str>, selected: &Selection, format: DhcpFormat) -> D
             return derived;
         }
     };
-    derived.errors = node_errors(&site);
-    if let Some(first) = derived.errors.first() {
-        derived.dhcp = Err(format!("The site has errors: {}", first.message));
+    let checked = check(&site, &mut derived.errors);
+    let Some(site) = checked else {
+        let first = derived.errors.first().map_or("", |e| e.message.as_str());
+        derived.dhcp = Err(format!("The site has errors: {first}"));
         return derived;
-    }
+    };
     let mut entries = Vec::new();
     let mut content = None;
-    let walked = walk_tree(&site, |entry| {
+    let mut tree = Tree::new(&site);
+    while let Some(entry) = tree.next_entry() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                derived.errors.push(FieldError::of(&e));
+                derived.dhcp = Err(format!("The site has errors: {e}"));
+                return derived;
+            }
+        };
         let tftp = entry.root == Root::Tftp;
         let is_selected = tftp == selected.tftp && entry.path == selected.path;
-        let (kind, script) = match entry.kind {
-            EntryKind::Directory => (TreeKind::Directory, None),
-            EntryKind::Script(script) => (TreeKind::Script, Some(script)),
-            EntryKind::PerMac { target, script } => {
-                (TreeKind::PerMac(target.to_owned()), Some(script))
-            }
-            EntryKind::File { source } => (TreeKind::File(source.to_string()), None),
-            EntryKind::Loader { .. } => (TreeKind::Loader, None),
+        let kind = match entry.kind {
+            EntryKind::Directory => TreeKind::Directory,
+            EntryKind::Script(_) => TreeKind::Script,
+            EntryKind::PerMac { target, .. } => TreeKind::PerMac(target.to_owned()),
+            EntryKind::File { source } => TreeKind::File(source.to_string()),
+            EntryKind::Loader { .. } => TreeKind::Loader,
         };
         if is_selected {
-            content = Some(match script {
-                Some(script) => Some(render(|out| write_script(&site, script, out))?),
-                None => None,
-            });
+            content =
+                Some(entry.script().and_then(|script| {
+                    render(|out| write_script(site.config(), script, out)).ok()
+                }));
         }
         entries.push(TreeEntry {
             tftp,
             path: entry.path.to_owned(),
             kind,
         });
-        Ok(())
-    });
-    if let Err(e) = walked {
-        derived.errors.push(FieldError::of(&e));
-        derived.dhcp = Err(format!("The site has errors: {e}"));
-        return derived;
     }
     let (selection, content) = match content {
         Some(content) => (selected.clone(), content),
@@ -400,7 +403,7 @@ pub fn derive(document: &Rc<str>, selected: &Selection, format: DhcpFormat) -> D
                 tftp: false,
                 path: site.config().boot_script.as_str().to_owned(),
             };
-            let script = render(|out| write_script(&site, ipxegen_core::tree::Script::Main, out));
+            let script = render(|out| write_script(site.config(), Script::Main, out));
             (main, script.ok())
         }
     };
@@ -421,69 +424,46 @@ pub fn derive(document: &Rc<str>, selected: &Selection, format: DhcpFormat) -> D
     derived
 }
 
-/// Every invalid node, each duplicate id or MAC, and each node id that is also a name the
-/// site puts at the top of the HTTP root; in node order.
-fn node_errors(site: &Site<'_>) -> Vec<FieldError> {
-    let config = site.config();
-    let taken = [
-        config.boot_script.as_str(),
-        config.per_mac_dir.as_str(),
-        config.uefi_x64_bootfile.as_str(),
-        config.uefi_arm64_bootfile.as_str(),
-        MANIFEST_NAME,
-    ];
-    let mut errors = Vec::new();
-    let mut ids: HashMap<String, usize> = HashMap::new();
-    let mut macs: HashMap<String, usize> = HashMap::new();
-    for (index, node) in site.nodes().enumerate() {
-        let node = match node {
-            Ok(node) => node,
-            Err(e) => {
-                errors.push(FieldError::of(&e.in_node(index)));
-                continue;
+/// What the whole-site check has seen, in one hash map.
+#[derive(Default)]
+struct Seen<'a>(HashMap<Unique<'a>, Holder<'a>>);
+
+impl<'a> SeenValues<'a> for Seen<'a> {
+    fn first_holder(
+        &mut self,
+        value: Unique<'a>,
+        holder: Holder<'a>,
+    ) -> Result<Option<Holder<'a>>, SeenFull> {
+        Ok(match self.0.entry(value) {
+            Entry::Occupied(first) => Some(*first.get()),
+            Entry::Vacant(slot) => {
+                slot.insert(holder);
+                None
             }
-        };
-        let id = node.id.as_str();
-        if let Some(first) = ids.get(id) {
-            let e = Error::at(ErrorKind::DuplicateId, Field::NodeId).in_node(index);
-            errors.push(FieldError {
-                target: Target::of(&e),
-                message: format!("{e} (nodes[{first}] has it)"),
-            });
-        } else {
-            ids.insert(id.to_owned(), index);
-        }
-        if taken.contains(&id) {
-            errors.push(FieldError {
-                target: Target::Node(index, Field::NodeId),
-                message: format!(
-                    "nodes[{index}].id: `{id}` is also a name the site puts in the HTTP root"
-                ),
-            });
-        }
-        for (item, nic) in node.nics.iter().enumerate() {
-            let mac = nic.mac.hexhyp().as_str().to_owned();
-            if let Some(first) = macs.get(&mac) {
-                let e = Error::at(ErrorKind::DuplicateMac, Field::NicMac)
-                    .in_node(index)
-                    .in_item(item);
-                errors.push(FieldError {
-                    target: Target::of(&e),
-                    message: format!("{e} (nodes[{first}] has it)"),
-                });
-            } else {
-                macs.insert(mac, index);
-            }
-        }
+        })
     }
-    errors
+}
+
+/// Runs the core's whole-site check: every problem goes to `errors` (with where it belongs
+/// in the form) as the core words it; gives the checked site when there was none.
+pub fn check<'a>(site: &Site<'a>, errors: &mut Vec<FieldError>) -> Option<CheckedSite<'a>> {
+    let mut seen = Seen::default();
+    site.check(&mut seen, |event| {
+        if let CheckEvent::Problem(problem) = event {
+            errors.push(FieldError {
+                target: Target::of(&problem.error),
+                message: problem.to_string(),
+            });
+        }
+    })
+    .ok()
 }
 
 /// The DHCP config of `site` in `format`, as the core writes it.
 ///
 /// # Errors
 /// The core's error, e.g. a config that needs `tftp_server` when the site has none.
-pub fn dhcp_config(site: &Site<'_>, format: DhcpFormat) -> Result<String, Error> {
+pub fn dhcp_config(site: &CheckedSite<'_>, format: DhcpFormat) -> Result<String, Error> {
     render(|out| format.write(site, out))
 }
 
@@ -494,6 +474,7 @@ pub fn dhcp_config(site: &Site<'_>, format: DhcpFormat) -> Result<String, Error>
 /// The core's error for an invalid site.
 pub fn archive(document: &str) -> Result<Vec<u8>, Error> {
     let site = Site::parse(document.as_bytes())?;
+    let site = site.checked(&mut Seen::default())?;
     let mut out = Vec::new();
     write_tree_archive(&site, LinkMode::Symlink, &mut out)?;
     Ok(out)
@@ -572,7 +553,7 @@ mod tests {
         // No MAC yet: the core says so, on the MACs field of that row.
         assert_eq!(
             state.errors_at(Target::Node(3, Field::Nics)).next(),
-            Some("nodes[3].nics: must not be empty")
+            Some("node \"node-4\": nodes[3].nics: must not be empty")
         );
         let state = reduce(
             state,
@@ -649,7 +630,10 @@ mod tests {
             .errors_at(Target::Node(1, Field::Nics))
             .next()
             .unwrap();
-        assert!(error.starts_with("nodes[1].nics[0].mac: "), "{error}");
+        assert!(
+            error.starts_with("node \"rack1-node02\": nodes[1].nics[0].mac: "),
+            "{error}"
+        );
 
         let state = reduce(
             State::default(),
@@ -659,7 +643,10 @@ mod tests {
             .errors_at(Target::Node(2, Field::NodeId))
             .next()
             .unwrap();
-        assert!(error.starts_with("nodes[2].id: "), "{error}");
+        assert!(
+            error.starts_with("node \"rack1-node02\": nodes[2].id: "),
+            "{error}"
+        );
     }
 
     #[test]
@@ -777,6 +764,9 @@ mod tests {
         let tar = archive(&document).unwrap();
         // The CLI's `ipxegen archive` is this core call on the file's bytes.
         let site = Site::parse(document.as_bytes()).unwrap();
+        let site = site
+            .checked(&mut ipxegen_core::site::RescanSeen::new(&site))
+            .unwrap();
         let mut expected = Vec::new();
         write_tree_archive(&site, LinkMode::Symlink, &mut expected).unwrap();
         assert_eq!(tar, expected);

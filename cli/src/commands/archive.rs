@@ -4,8 +4,8 @@
 use crate::failure::{EX_IOERR, Failure};
 use crate::site_check::{MissingFiles, check_site};
 use crate::site_file::read_site;
-use ipxegen_core::Site;
 use ipxegen_core::archive::{LinkMode, write_tree_archive};
+use ipxegen_core::{CheckedSite, Site};
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -60,7 +60,7 @@ impl<W: Write> embedded_io::Write for Sink<W> {
     }
 }
 
-fn write_archive<W: Write>(site: &Site<'_>, links: LinkMode, inner: W) -> io::Result<W> {
+fn write_archive<W: Write>(site: &CheckedSite<'_>, links: LinkMode, inner: W) -> io::Result<W> {
     let mut sink = Sink { inner, error: None };
     if let Err(e) = write_tree_archive(site, links, &mut sink) {
         return Err(sink
@@ -86,7 +86,7 @@ pub fn run(args: &ArchiveArgs) -> Result<(), Failure> {
     let file = read_site(args.site.as_deref())?;
     let site =
         Site::parse(&file.bytes).map_err(|e| Failure::in_site(&file.name, &file.bytes, e))?;
-    check_site(&file, &site, None, MissingFiles::Ignore)
+    let site = check_site(&file, &site, None, MissingFiles::Ignore)
         .refuse_if_problems(&file, "; no archive written")?;
     let links = match args.links {
         ArchiveLinks::Symlink => LinkMode::Symlink,

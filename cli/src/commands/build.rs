@@ -6,37 +6,13 @@ use crate::failure::{EX_IOERR, EX_USAGE, Failure};
 use crate::site_check::{MissingFiles, check_site};
 use crate::site_file::{SiteFile, read_site};
 use crate::sources::Sources;
-use crate::tree_writer::{Action, Options, Summary, build_tree, root_name};
+use crate::tree_writer::{Action, Links, Options, Summary, build_tree};
 use indicatif::{ProgressBar, ProgressStyle};
+use ipxegen_core::model::SiteConfig;
 use ipxegen_core::tree::Root;
 use ipxegen_core::{Site, raw_node_id};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-
-/// How per-MAC entries (and placed files) are made.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Links {
-    /// Per-MAC entries are relative symbolic links to `../<id>/config` (Ironic's layout);
-    /// kernels, ramdisks and ISOs are copied.
-    #[default]
-    Symlink,
-    /// Per-MAC entries are copies of the config; files are copied (for servers that do not
-    /// follow links, or trees synced to object stores).
-    Copy,
-    /// Per-MAC entries are hard links to `<id>/config`; kernels, ramdisks and ISOs are hard
-    /// links to their sources when on the same filesystem (copied otherwise).
-    Hardlink,
-}
-
-impl Links {
-    fn as_str(self) -> &'static str {
-        match self {
-            Links::Symlink => "symlink",
-            Links::Copy => "copy",
-            Links::Hardlink => "hardlink",
-        }
-    }
-}
 
 /// Nodes from which a terminal shows a progress bar.
 const PROGRESS_FROM_NODES: usize = 2000;
@@ -91,10 +67,9 @@ pub fn site_base(site: Option<&Path>) -> PathBuf {
 /// The roots to write: the site's, or `--out`'s `http` and `tftp`.
 fn roots(
     args: &BuildArgs,
-    site: &Site<'_>,
+    config: &SiteConfig<'_>,
     base: &Path,
 ) -> Result<(PathBuf, Option<PathBuf>), Failure> {
-    let config = site.config();
     let (http, tftp) = match &args.out {
         Some(out) => {
             let out = std::path::absolute(out).unwrap_or_else(|_| out.clone());
@@ -150,9 +125,9 @@ pub fn run(args: &BuildArgs) -> Result<(), Failure> {
     let base = site_base(args.site.as_deref());
     let mut sources = Sources::new(base.clone());
     let missing = MissingFiles::for_site(args.site.as_deref(), args.allow_missing);
-    let checked = check_site(&file, &site, Some(&mut sources), missing);
-    checked.refuse_if_problems(&file, "; nothing was written")?;
-    let (http_root, tftp_root) = roots(args, &site, &base)?;
+    let site = check_site(&file, &site, Some(&mut sources), missing)
+        .refuse_if_problems(&file, "; nothing was written")?;
+    let (http_root, tftp_root) = roots(args, site.config(), &base)?;
     let loaders = std::path::absolute(&args.loaders).unwrap_or_else(|_| args.loaders.clone());
     let opts = Options {
         http_root,
@@ -161,7 +136,7 @@ pub fn run(args: &BuildArgs) -> Result<(), Failure> {
         loaders,
         dry_run: args.dry_run,
         sync: !args.no_sync,
-        progress: progress_bar(checked.nodes, args.json),
+        progress: progress_bar(site.node_count(), args.json),
     };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -180,11 +155,11 @@ pub fn run(args: &BuildArgs) -> Result<(), Failure> {
                 out,
                 "{sep}{{\"action\": \"{}\", \"root\": \"{}\", \"path\": {}}}",
                 action.as_str(),
-                root_name(root),
+                root.as_str(),
                 json_string(path)
             )
         } else {
-            writeln!(out, "{} {} {path}", action.as_str(), root_name(root))
+            writeln!(out, "{} {} {path}", action.as_str(), root.as_str())
         };
         first_change = false;
     };
@@ -238,7 +213,7 @@ fn write_text_summary(
             1 => String::new(),
             n => format!(" (and {} more)", n - 1),
         };
-        let (root, path) = (root_name(item.first.0), &item.first.1);
+        let (root, path) = (item.first.0.as_str(), &item.first.1);
         if item.loader {
             writeln!(
                 out,
@@ -287,7 +262,7 @@ fn write_json_summary(
             if item.loader { "loader" } else { "file" },
             path(&item.source),
             json_string(&item.reason),
-            root_name(item.first.0),
+            item.first.0.as_str(),
             json_string(&item.first.1),
             item.count
         )?;

@@ -30,14 +30,15 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
     let mut sources = Sources::new(site_base(args.site.as_deref()));
     let missing = MissingFiles::for_site(args.site.as_deref(), args.allow_missing);
     let checked = check_site(&file, &site, Some(&mut sources), missing);
+    let (nodes, by_hand) = (checked.nodes, checked.by_hand.clone());
     checked.refuse_if_problems(&file, "")?;
     let mut text = format!(
         "{}: ok ({} node{})\n",
         file.name,
-        checked.nodes,
-        if checked.nodes == 1 { "" } else { "s" }
+        nodes,
+        if nodes == 1 { "" } else { "s" }
     );
-    for (field, source, why) in &checked.by_hand {
+    for (field, source, why) in &by_hand {
         text.push_str(&format!("to place by hand: {field}: {source} ({why})\n"));
     }
     write_stdout(text.as_bytes())

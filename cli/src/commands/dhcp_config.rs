@@ -36,7 +36,7 @@ pub fn run(args: &ConfigArgs) -> Result<(), Failure> {
     let fail = |e: Error| Failure::in_site(&file.name, &file.bytes, e);
     let site = Site::parse(&file.bytes).map_err(fail)?;
     // Every node valid, no id or MAC twice (servers refuse duplicate reservations).
-    check_site(&file, &site, None, MissingFiles::Ignore)
+    let site = check_site(&file, &site, None, MissingFiles::Ignore)
         .refuse_if_problems(&file, "; no configuration written")?;
     let mut out = FromStd::new(Vec::new());
     format.write(&site, &mut out).map_err(fail)?;

@@ -2,6 +2,7 @@
 
 use crate::commands::write_stdout;
 use crate::failure::{EX_DATAERR, EX_USAGE, Failure};
+use crate::site_check::{MissingFiles, check_site};
 use crate::site_file::read_site;
 use embedded_io_adapters::std::FromStd;
 use ipxegen_core::model::MacAddr;
@@ -22,8 +23,9 @@ pub struct RenderArgs {
     mac: Option<String>,
 }
 
-/// Validates the whole site, then renders into memory, so a failure prints nothing on
-/// standard output.
+/// Checks the whole site as `check` does (the same problems, one line each; no node is
+/// rendered from a site `check` refuses), then renders into memory, so a failure prints
+/// nothing on standard output.
 pub fn run(args: &RenderArgs) -> Result<(), Failure> {
     let file = read_site(args.site.as_deref())?;
     let fail = |e: Error| match (e.kind, &args.node, &args.mac) {
@@ -37,7 +39,12 @@ pub fn run(args: &RenderArgs) -> Result<(), Failure> {
         _ => Failure::in_site(&file.name, &file.bytes, e),
     };
     let site = Site::parse(&file.bytes).map_err(fail)?;
-    site.check_nodes().map_err(fail)?;
+    let checked = check_site(&file, &site, None, MissingFiles::Ignore);
+    if checked.errors > 0 {
+        // Each problem is on standard error already, as `check` prints it.
+        return Err(Failure::silent(EX_DATAERR));
+    }
+    let site = checked.refuse_if_problems(&file, "")?;
     let mut out = FromStd::new(Vec::new());
     match (&args.node, &args.mac) {
         (Some(id), _) => {

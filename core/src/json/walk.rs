@@ -219,6 +219,14 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// The value as an unsigned 64-bit integer.
+    pub fn u64(&self) -> Result<u64> {
+        match self.first_byte() {
+            Some(b'-' | b'0'..=b'9') => self.decode::<u64>(),
+            _ => Err(self.wrong_type()),
+        }
+    }
+
     /// The value as a boolean.
     pub fn bool(&self) -> Result<bool> {
         match self.first_byte() {

@@ -31,7 +31,7 @@ use crate::error::{Error, ErrorKind, Field, Result};
 use crate::hex::Hex;
 use crate::model::{ClientArch, Host, Node};
 use crate::servers::text::{Out, write_dnsmasq_quoted};
-use crate::site::Site;
+use crate::site::CheckedSite;
 use embedded_io::Write;
 
 /// Writes the dnsmasq configuration of `site`: DHCPv4 and DHCPv6 boot options by client kind
@@ -46,7 +46,7 @@ use embedded_io::Write;
 /// [`ErrorKind::MissingField`] or [`ErrorKind::WrongAddressFamily`] naming `tftp_server` (none,
 /// or a host name); [`ErrorKind::TooLong`] when a boot file does not fit one option; the first
 /// invalid node; a write error.
-pub fn write_dnsmasq_config<W: Write>(site: &Site<'_>, out: &mut W) -> Result<()> {
+pub fn write_dnsmasq_config<W: Write>(site: &CheckedSite<'_>, out: &mut W) -> Result<()> {
     let config = site.config();
     let tftp = match &config.tftp_server {
         Some(Host::V4(a)) => Tftp::V4(*a),
@@ -84,7 +84,12 @@ enum Tftp {
     V6(core::net::Ipv6Addr),
 }
 
-fn write_v4<W: Write>(o: &mut Out<'_, W>, site: &Site<'_>, tftp: Tftp, script: &str) -> Result<()> {
+fn write_v4<W: Write>(
+    o: &mut Out<'_, W>,
+    site: &CheckedSite<'_>,
+    tftp: Tftp,
+    script: &str,
+) -> Result<()> {
     let config = site.config();
     o.line("")?;
     o.comment("--- DHCPv4: who is asking")?;
@@ -178,7 +183,12 @@ fn boot_file_v4<W: Write>(o: &mut Out<'_, W>, row: &Stage1, url: &BootUrl) -> Re
     o.line("")
 }
 
-fn write_v6<W: Write>(o: &mut Out<'_, W>, site: &Site<'_>, tftp: Tftp, script: &str) -> Result<()> {
+fn write_v6<W: Write>(
+    o: &mut Out<'_, W>,
+    site: &CheckedSite<'_>,
+    tftp: Tftp,
+    script: &str,
+) -> Result<()> {
     let config = site.config();
     o.line("")?;
     o.comment("--- DHCPv6: who is asking (option 15 user class, option 61 architecture)")?;
@@ -234,7 +244,7 @@ enterprise 343 + \"HTTPClient\" in the reply, which dnsmasq cannot send (it writ
 option6:16 as counted strings without the enterprise number). Use Kea or ISC dhcpd
 for UEFI HTTP boot over IPv6.";
 
-fn write_hosts<W: Write>(o: &mut Out<'_, W>, site: &Site<'_>) -> Result<()> {
+fn write_hosts<W: Write>(o: &mut Out<'_, W>, site: &CheckedSite<'_>) -> Result<()> {
     o.line("")?;
     o.comment("--- Hosts: one dhcp-host per node that gives ipv4, ipv6 or hostname; all of its")?;
     o.comment(

@@ -26,7 +26,7 @@ use crate::error::{Field, Result};
 use crate::hex::Hex;
 use crate::model::{ClientArch, Node};
 use crate::servers::text::{Out, write_isc_quoted};
-use crate::site::Site;
+use crate::site::CheckedSite;
 use embedded_io::Write;
 
 /// Writes the `dhcpd.conf` fragment (DHCPv4) of `site`: the option declarations, the boot
@@ -37,7 +37,7 @@ use embedded_io::Write;
 /// [`crate::ErrorKind::MissingField`] or [`crate::ErrorKind::WrongAddressFamily`] naming
 /// `tftp_server` (DHCPv4 firmware needs an IPv4 `next-server`); [`crate::ErrorKind::TooLong`]
 /// when a boot file does not fit one option; the first invalid node; a write error.
-pub fn write_isc_dhcpd_config<W: Write>(site: &Site<'_>, out: &mut W) -> Result<()> {
+pub fn write_isc_dhcpd_config<W: Write>(site: &CheckedSite<'_>, out: &mut W) -> Result<()> {
     let config = site.config();
     let tftp = table::tftp_server_v4(config)?;
     let script = table::script_url(config)?;
@@ -180,7 +180,7 @@ fn write_hosts_v4<W: Write>(o: &mut Out<'_, W>, node: &Node) -> Result<()> {
 /// [`crate::ErrorKind::MissingField`] or [`crate::ErrorKind::WrongAddressFamily`] naming
 /// `tftp_server` (DHCPv6 firmware gets `tftp://[IPv6]/loader`); [`crate::ErrorKind::TooLong`];
 /// the first invalid node; a write error.
-pub fn write_isc_dhcpd6_config<W: Write>(site: &Site<'_>, out: &mut W) -> Result<()> {
+pub fn write_isc_dhcpd6_config<W: Write>(site: &CheckedSite<'_>, out: &mut W) -> Result<()> {
     let config = site.config();
     let tftp = table::tftp_server_v6(config)?;
     let script = table::script_url(config)?;

@@ -30,7 +30,7 @@ use crate::dhcp::v6;
 use crate::error::{Field, Result};
 use crate::model::{ClientArch, Node};
 use crate::servers::json::JsonOut;
-use crate::site::Site;
+use crate::site::CheckedSite;
 use embedded_io::Write;
 
 /// Writes the `kea-dhcp4` configuration of `site`: option definitions for 175, client classes
@@ -41,7 +41,7 @@ use embedded_io::Write;
 /// # Errors
 /// [`crate::ErrorKind::MissingField`] or [`crate::ErrorKind::WrongAddressFamily`] naming
 /// `tftp_server`; [`crate::ErrorKind::TooLong`]; the first invalid node; a write error.
-pub fn write_kea_dhcp4_config<W: Write>(site: &Site<'_>, out: &mut W) -> Result<()> {
+pub fn write_kea_dhcp4_config<W: Write>(site: &CheckedSite<'_>, out: &mut W) -> Result<()> {
     let config = site.config();
     let tftp = table::tftp_server_v4(config)?;
     let script = table::script_url(config)?;
@@ -240,7 +240,10 @@ enum Family {
 
 /// `true` when some node has `has_address` and more than one network-boot NIC: its NICs
 /// share one reserved address.
-fn shared_address_needed(site: &Site<'_>, has_address: impl Fn(&Node) -> bool) -> Result<bool> {
+fn shared_address_needed(
+    site: &CheckedSite<'_>,
+    has_address: impl Fn(&Node) -> bool,
+) -> Result<bool> {
     for node in site.nodes() {
         let node = node?;
         if has_address(&node) && node.boot_nics().nth(1).is_some() {
@@ -250,7 +253,7 @@ fn shared_address_needed(site: &Site<'_>, has_address: impl Fn(&Node) -> bool) -
     Ok(false)
 }
 
-fn any_reservation(site: &Site<'_>, wanted: impl Fn(&Node) -> bool) -> Result<bool> {
+fn any_reservation(site: &CheckedSite<'_>, wanted: impl Fn(&Node) -> bool) -> Result<bool> {
     for node in site.nodes() {
         let node = node?;
         if wanted(&node) && node.boot_nics().next().is_some() {
@@ -262,7 +265,7 @@ fn any_reservation(site: &Site<'_>, wanted: impl Fn(&Node) -> bool) -> Result<bo
 
 fn write_reservations<W: Write>(
     j: &mut JsonOut<'_, W>,
-    site: &Site<'_>,
+    site: &CheckedSite<'_>,
     family: Family,
 ) -> Result<()> {
     j.begin_array(Some("reservations"))?;
@@ -321,7 +324,7 @@ fn write_node_reservations<W: Write>(
 /// [`crate::ErrorKind::MissingField`] or [`crate::ErrorKind::WrongAddressFamily`] naming
 /// `tftp_server` (it must be IPv6); [`crate::ErrorKind::TooLong`]; the first invalid node; a
 /// write error.
-pub fn write_kea_dhcp6_config<W: Write>(site: &Site<'_>, out: &mut W) -> Result<()> {
+pub fn write_kea_dhcp6_config<W: Write>(site: &CheckedSite<'_>, out: &mut W) -> Result<()> {
     let config = site.config();
     let tftp = table::tftp_server_v6(config)?;
     let script = table::script_url(config)?;

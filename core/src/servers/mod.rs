@@ -113,7 +113,7 @@ impl Format {
     /// What the format's writer returns (see each `write_*` function).
     pub fn write<W: embedded_io::Write>(
         self,
-        site: &crate::Site<'_>,
+        site: &crate::site::CheckedSite<'_>,
         out: &mut W,
     ) -> crate::Result<()> {
         match self {

@@ -28,7 +28,7 @@ use crate::dhcp::table;
 use crate::error::{Field, Result};
 use crate::model::{Firmware, Host, LoaderKind, Node};
 use crate::servers::json::JsonOut;
-use crate::site::Site;
+use crate::site::CheckedSite;
 use embedded_io::Write;
 
 /// Writes, for every network-boot NIC of every node, its port's `extra_dhcp_opts`.
@@ -39,7 +39,7 @@ use embedded_io::Write;
 /// `server-ip-address` are addresses); [`crate::ErrorKind::TooLong`] when a value does not fit
 /// one option (255 bytes, also Neutron's limit for `opt_value`); the first invalid node; a
 /// write error.
-pub fn write_neutron_extra_dhcp_opts<W: Write>(site: &Site<'_>, out: &mut W) -> Result<()> {
+pub fn write_neutron_extra_dhcp_opts<W: Write>(site: &CheckedSite<'_>, out: &mut W) -> Result<()> {
     let config = site.config();
     let family = match &config.tftp_server {
         Some(Host::V4(_)) => Family::V4,
@@ -81,7 +81,7 @@ enum Family {
 
 fn write_node_ports<W: Write>(
     j: &mut JsonOut<'_, W>,
-    site: &Site<'_>,
+    site: &CheckedSite<'_>,
     node: &Node,
     family: Family,
     script: &str,

@@ -15,6 +15,7 @@
 //!                "kernel": "/srv/images/ipa.kernel", "ramdisk": "/srv/images/ipa.initramfs" } ] }
 //! ```
 
+mod check;
 mod read;
 
 use crate::error::{Error, ErrorKind, Field, Result};
@@ -22,6 +23,9 @@ use crate::json::{self, Items, Value};
 use crate::model::{MacAddr, Node, SiteConfig};
 use read::{Checks, Reader, read_config, read_node};
 
+pub use check::{
+    CheckEvent, FixedSeen, Holder, Problem, Refused, RescanSeen, SeenFull, SeenValues, Unique,
+};
 pub use read::SCHEMA_VERSION;
 
 /// A parsed site: its validated settings and its (not yet read) nodes.
@@ -50,23 +54,6 @@ impl<'a> Site<'a> {
     /// The nodes, read and validated one at a time, in document order.
     pub fn nodes(&self) -> Nodes<'a, '_> {
         Nodes::new(&self.config, self.nodes, Checks::Full)
-    }
-
-    /// Reads and validates every node, for a caller that must refuse a site with any bad
-    /// node; gives the site to walk again without validating.
-    ///
-    /// # Errors
-    /// The first invalid node's error.
-    pub fn check_nodes(&self) -> Result<CheckedSite<'a>> {
-        let mut count = 0usize;
-        for node in self.nodes() {
-            node?;
-            count += 1;
-        }
-        Ok(CheckedSite {
-            site: self.clone(),
-            count,
-        })
     }
 
     /// The node with this id (the first, if several have it).
@@ -175,21 +162,33 @@ impl<'a, 's> Nodes<'a, 's> {
     }
 }
 
-impl<'a> Iterator for Nodes<'a, '_> {
-    type Item = Result<Node<'a>>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl<'a> Nodes<'a, '_> {
+    /// The next node, and when it cannot be read, its `id` as written (if a plain string).
+    pub(crate) fn next_with_raw_id(&mut self) -> Option<(Result<Node<'a>>, Option<&'a str>)> {
         let item = self.items.as_mut()?.next()?;
         let index = self.index;
         self.index += 1;
         let checks = self.reader.checks;
-        Some(
-            item.and_then(|value| read_node(self.reader, &value, self.config))
-                .map_err(|e| match checks {
-                    Checks::Full => e.in_node(index),
-                    Checks::Trusted => Error::new(ErrorKind::Internal).in_node(index),
-                }),
-        )
+        let (node, raw_id) = match item {
+            Ok(value) => match read_node(self.reader, &value, self.config) {
+                Ok(node) => (Ok(node), None),
+                Err(e) => (Err(e), read::raw_id(&value)),
+            },
+            Err(e) => (Err(e), None),
+        };
+        let node = node.map_err(|e| match checks {
+            Checks::Full => e.in_node(index),
+            Checks::Trusted => Error::new(ErrorKind::Internal).in_node(index),
+        });
+        Some((node, raw_id))
+    }
+}
+
+impl<'a> Iterator for Nodes<'a, '_> {
+    type Item = Result<Node<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_with_raw_id().map(|(node, _)| node)
     }
 }
 

@@ -683,12 +683,18 @@ pub(crate) fn read_node<'a>(
     })?;
     let ipv4 = optional(s.get(Field::Ipv4), |v| {
         r.copied::<_, 64>(v, Field::Ipv4, |t| {
-            t.parse::<Ipv4Addr>().map_err(|_| ErrorKind::InvalidHost)
+            let addr = t.parse::<Ipv4Addr>().map_err(|_| ErrorKind::InvalidHost)?;
+            reservable_v4(addr)
+                .then_some(addr)
+                .ok_or(ErrorKind::NotReservable)
         })
     })?;
     let ipv6 = optional(s.get(Field::Ipv6), |v| {
         r.copied::<_, 64>(v, Field::Ipv6, |t| {
-            t.parse::<Ipv6Addr>().map_err(|_| ErrorKind::InvalidHost)
+            let addr = t.parse::<Ipv6Addr>().map_err(|_| ErrorKind::InvalidHost)?;
+            reservable_v6(addr)
+                .then_some(addr)
+                .ok_or(ErrorKind::NotReservable)
         })
     })?;
     Ok(Node {
@@ -709,6 +715,18 @@ pub(crate) fn read_node<'a>(
         })?
         .unwrap_or(config.retries),
     })
+}
+
+/// `true` for an IPv4 address a DHCP server can reserve for one host: not 0.0.0.0, not the
+/// limited broadcast 255.255.255.255, not multicast (224.0.0.0/4), not loopback (127/8).
+fn reservable_v4(addr: Ipv4Addr) -> bool {
+    !(addr.is_unspecified() || addr.is_broadcast() || addr.is_multicast() || addr.is_loopback())
+}
+
+/// `true` for an IPv6 address a DHCPv6 server can reserve for one host: not `::`, not `::1`,
+/// not multicast (`ff00::/8`).
+fn reservable_v6(addr: Ipv6Addr) -> bool {
+    !(addr.is_unspecified() || addr.is_loopback() || addr.is_multicast())
 }
 
 /// The `id` of a node object as written, if it is a plain string (no escapes): names a node

@@ -1,0 +1,410 @@
+//! The one whole-site check, which every front end runs before it writes anything: the CLI's
+//! `check`, `build`, `archive`, `dhcp` and `render`, the web UI, and firmware.
+//!
+//! It reports every problem, not only the first, in document order:
+//! - the site's own names in the HTTP root (main script, per-MAC directory, the EFI loaders
+//!   UEFI HTTP boot fetches, a relative fallback script, the manifest) must differ, and the
+//!   BIOS loader must not share a name with a UEFI loader in the TFTP root;
+//! - each node must be valid (every rule of [`Site::nodes`]);
+//! - no two nodes may share an id, a MAC address, or a reserved `ipv4` or `ipv6` address;
+//! - a node's id must not be one of the site's names (its directory would replace them).
+//!
+//! Finding shared values needs memory: the check keeps what it has seen behind
+//! [`SeenValues`], so each front end chooses how (a hash map on a host, [`FixedSeen`] on a
+//! small device, or [`RescanSeen`], which keeps nothing and reads the earlier nodes again).
+
+use crate::error::{Error, ErrorKind, Field};
+use crate::limits::NICS_MAX;
+use crate::manifest::MANIFEST_NAME;
+use crate::model::{MacAddr, Node, ScriptRef};
+use crate::site::{CheckedSite, Site};
+use core::fmt;
+use core::net::{Ipv4Addr, Ipv6Addr};
+
+/// A value no two nodes may share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Unique<'a> {
+    /// A node id.
+    Id(&'a str),
+    /// A NIC's MAC address.
+    Mac(MacAddr),
+    /// A reserved IPv4 address.
+    Ipv4(Ipv4Addr),
+    /// A reserved IPv6 address.
+    Ipv6(Ipv6Addr),
+}
+
+/// The node that has a value: its index in `nodes` and its id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Holder<'a> {
+    /// Index in `nodes`.
+    pub node: u32,
+    /// Its id.
+    pub id: &'a str,
+}
+
+/// A [`SeenValues`] with no room for another value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeenFull {
+    /// How many values it holds.
+    pub capacity: u16,
+}
+
+/// What the check remembers of the values it has seen, to find the node that had one first.
+pub trait SeenValues<'a> {
+    /// Records that `holder` has `value`; gives the node that had it first, if one did (and
+    /// then records nothing).
+    ///
+    /// # Errors
+    /// [`SeenFull`] when a set of fixed capacity has no room left.
+    fn first_holder(
+        &mut self,
+        value: Unique<'a>,
+        holder: Holder<'a>,
+    ) -> Result<Option<Holder<'a>>, SeenFull>;
+}
+
+/// A fixed-capacity [`SeenValues`] (linear search, no allocation): for devices whose sites
+/// are small. `N` is how many ids, MACs and addresses it holds.
+#[derive(Debug, Default)]
+pub struct FixedSeen<'a, const N: usize> {
+    seen: heapless::Vec<(Unique<'a>, Holder<'a>), N>,
+}
+
+impl<const N: usize> FixedSeen<'_, N> {
+    /// An empty set.
+    pub const fn new() -> Self {
+        FixedSeen {
+            seen: heapless::Vec::new(),
+        }
+    }
+}
+
+impl<'a, const N: usize> SeenValues<'a> for FixedSeen<'a, N> {
+    fn first_holder(
+        &mut self,
+        value: Unique<'a>,
+        holder: Holder<'a>,
+    ) -> Result<Option<Holder<'a>>, SeenFull> {
+        if let Some((_, first)) = self.seen.iter().find(|(v, _)| *v == value) {
+            return Ok(Some(*first));
+        }
+        self.seen.push((value, holder)).map_err(|_| SeenFull {
+            capacity: u16::try_from(N).unwrap_or(u16::MAX),
+        })?;
+        Ok(None)
+    }
+}
+
+/// A [`SeenValues`] that keeps nothing but the values of the node being checked: it finds
+/// the first holder of a value by reading the earlier nodes of the site again. Memory O(1),
+/// time O(n²) in the number of nodes.
+pub struct RescanSeen<'s, 'a> {
+    site: &'s Site<'a>,
+    /// The node whose values `own` holds.
+    current: Option<u32>,
+    /// That node's values seen so far (a node may list one MAC twice).
+    own: heapless::Vec<Unique<'a>, { 3 + NICS_MAX }>,
+}
+
+impl<'s, 'a> RescanSeen<'s, 'a> {
+    /// Reads `site` again for each value.
+    pub fn new(site: &'s Site<'a>) -> Self {
+        RescanSeen {
+            site,
+            current: None,
+            own: heapless::Vec::new(),
+        }
+    }
+}
+
+impl<'a> SeenValues<'a> for RescanSeen<'_, 'a> {
+    fn first_holder(
+        &mut self,
+        value: Unique<'a>,
+        holder: Holder<'a>,
+    ) -> Result<Option<Holder<'a>>, SeenFull> {
+        if self.current != Some(holder.node) {
+            self.current = Some(holder.node);
+            self.own.clear();
+        }
+        let earlier = self
+            .site
+            .nodes()
+            .enumerate()
+            .take_while(|(i, _)| u32::try_from(*i).is_ok_and(|i| i < holder.node));
+        for (i, node) in earlier {
+            let Ok(node) = node else { continue };
+            if unique_values(&node).any(|v| v == value) {
+                return Ok(Some(Holder {
+                    node: u32::try_from(i).unwrap_or(u32::MAX),
+                    id: node.id.as_str(),
+                }));
+            }
+        }
+        if self.own.contains(&value) {
+            return Ok(Some(holder));
+        }
+        self.own.push(value).map_err(|_| SeenFull {
+            capacity: u16::try_from(self.own.capacity()).unwrap_or(u16::MAX),
+        })?;
+        Ok(None)
+    }
+}
+
+/// The values of `node` that no other node may have: its id, every NIC's MAC, its reserved
+/// addresses.
+fn unique_values<'n, 'a>(node: &'n Node<'a>) -> impl Iterator<Item = Unique<'a>> + 'n {
+    let id = Unique::Id(node.id.as_str());
+    let macs = node.nics.iter().map(|nic| Unique::Mac(nic.mac));
+    let v4 = node.ipv4.map(Unique::Ipv4);
+    let v6 = node.ipv6.map(Unique::Ipv6);
+    core::iter::once(id).chain(macs).chain(v4).chain(v6)
+}
+
+/// One problem of a site: the error, and what a message about it names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Problem<'a> {
+    /// What is wrong, and where (field, node, item, byte offset).
+    pub error: Error,
+    /// The id of the node it concerns, as written (when it is a plain string).
+    pub node_id: Option<&'a str>,
+    /// The value at fault, for problems whose message quotes it (a name that is taken).
+    pub value: Option<&'a str>,
+    /// The node that had the value first (a value two nodes share).
+    pub first: Option<Holder<'a>>,
+}
+
+impl Problem<'_> {
+    fn of(error: Error) -> Self {
+        Problem {
+            error,
+            node_id: None,
+            value: None,
+            first: None,
+        }
+    }
+}
+
+/// The message every front end shows: `node "b": nodes[2].nics[0].mac: MAC address already
+/// used by another node (nodes[0] "a")`. A front end puts the file (and, given
+/// [`Error::offset`], the line and column) before it.
+impl fmt::Display for Problem<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(id) = self.node_id.filter(|id| !id.is_empty()) {
+            write!(f, "node {id:?}: ")?;
+        }
+        match (self.error.kind, self.value) {
+            (ErrorKind::NameTaken { .. } | ErrorKind::LoaderNameTaken, Some(value)) => {
+                if let Some(field) = self.error.field {
+                    write!(f, "{}: ", field.key())?;
+                }
+                write!(f, "{value:?} {}", self.error.kind)?;
+            }
+            (ErrorKind::ReplacesSiteName { .. }, Some(value)) => {
+                write!(f, "{} ({value:?})", self.error)?;
+            }
+            _ => fmt::Display::fmt(&self.error, f)?,
+        }
+        match (self.error.kind, self.first) {
+            (ErrorKind::DuplicateId, Some(first)) => write!(f, " (nodes[{}])", first.node),
+            (_, Some(first)) => write!(f, " (nodes[{}] {:?})", first.node, first.id),
+            (_, None) => Ok(()),
+        }
+    }
+}
+
+/// What the check tells its caller as it goes, in document order.
+#[derive(Clone, Copy, Debug)]
+pub enum CheckEvent<'c, 'a> {
+    /// A problem.
+    Problem(&'c Problem<'a>),
+    /// A valid node, after its own problems (if any) were reported: a front end adds its
+    /// own checks of the node here (the CLI opens the files it places).
+    Node(usize, &'c Node<'a>),
+}
+
+/// The check found problems: the site cannot be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Refused {
+    /// How many.
+    pub problems: usize,
+    /// How many nodes the site has (valid or not).
+    pub nodes: usize,
+}
+
+/// The site's names in its HTTP root, with the field (or the manifest) that names each. The
+/// fixed name comes first and the names with defaults an operator rarely changes next, so a
+/// clash is reported at the field more likely to have been set by hand.
+fn http_root_names<'a>(site: &Site<'a>) -> [Option<(&'a str, Field)>; 6] {
+    let c = site.config();
+    let fallback = match c.fallback {
+        Some(ScriptRef::Relative(name)) => Some((name.as_str(), Field::FallbackScript)),
+        _ => None,
+    };
+    [
+        Some((MANIFEST_NAME, Field::Manifest)),
+        Some((c.uefi_x64_bootfile.as_str(), Field::UefiX64BootfileName)),
+        Some((c.uefi_arm64_bootfile.as_str(), Field::UefiArm64BootfileName)),
+        Some((c.boot_script.as_str(), Field::IpxeBootScript)),
+        Some((c.per_mac_dir.as_str(), Field::PerMacDir)),
+        fallback,
+    ]
+}
+
+/// Runs the site-level rules.
+fn check_names<'a>(site: &Site<'a>, report: &mut dyn FnMut(Problem<'a>)) {
+    let names = http_root_names(site);
+    for (i, (name, field)) in names
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| Some((i, (*n)?)))
+    {
+        let earlier = names.iter().take(i).flatten().find(|(n, _)| *n == name);
+        if let Some((_, other)) = earlier {
+            report(Problem {
+                value: Some(name),
+                ..Problem::of(Error::at(ErrorKind::NameTaken { by: *other }, field))
+            });
+        }
+    }
+    let c = site.config();
+    if c.tftp_root.is_some()
+        && (c.pxe_bootfile == c.uefi_x64_bootfile || c.pxe_bootfile == c.uefi_arm64_bootfile)
+    {
+        report(Problem {
+            value: Some(c.pxe_bootfile.as_str()),
+            ..Problem::of(Error::at(
+                ErrorKind::LoaderNameTaken,
+                Field::PxeBootfileName,
+            ))
+        });
+    }
+}
+
+/// Runs the rules of one valid node that involve the rest of the site.
+fn check_node<'a, S: SeenValues<'a>>(
+    site: &Site<'a>,
+    index: usize,
+    node: &Node<'a>,
+    seen: &mut S,
+    report: &mut dyn FnMut(Problem<'a>),
+) {
+    let id = node.id.as_str();
+    let holder = Holder {
+        node: u32::try_from(index).unwrap_or(u32::MAX),
+        id,
+    };
+    let problem = |error: Error| Problem {
+        node_id: Some(id),
+        ..Problem::of(error.in_node(index))
+    };
+    let mut first_holder =
+        |value: Unique<'a>, report: &mut dyn FnMut(Problem<'a>), e: Error| match seen
+            .first_holder(value, holder)
+        {
+            Ok(None) => {}
+            Ok(Some(first)) => report(Problem {
+                first: Some(first),
+                ..problem(e)
+            }),
+            Err(full) => report(problem(Error::at(
+                ErrorKind::CheckCapacity { max: full.capacity },
+                Field::Nodes,
+            ))),
+        };
+    first_holder(
+        Unique::Id(id),
+        report,
+        Error::at(ErrorKind::DuplicateId, Field::NodeId),
+    );
+    if let Some((_, field)) = http_root_names(site)
+        .into_iter()
+        .flatten()
+        .find(|(n, _)| *n == id)
+    {
+        report(Problem {
+            value: Some(id),
+            ..problem(Error::at(
+                ErrorKind::ReplacesSiteName { name: field },
+                Field::NodeId,
+            ))
+        });
+    }
+    for (item, nic) in node.nics.iter().enumerate() {
+        let e = Error::at(ErrorKind::DuplicateMac, Field::NicMac).in_item(item);
+        first_holder(Unique::Mac(nic.mac), report, e);
+    }
+    if let Some(addr) = node.ipv4 {
+        let e = Error::at(ErrorKind::DuplicateAddress, Field::Ipv4);
+        first_holder(Unique::Ipv4(addr), report, e);
+    }
+    if let Some(addr) = node.ipv6 {
+        let e = Error::at(ErrorKind::DuplicateAddress, Field::Ipv6);
+        first_holder(Unique::Ipv6(addr), report, e);
+    }
+}
+
+impl<'a> Site<'a> {
+    /// Checks the whole site with `seen` (see [`Site::check`]), for a caller that needs only
+    /// the first problem.
+    ///
+    /// # Errors
+    /// The first problem's error.
+    pub fn checked<S: SeenValues<'a>>(&self, seen: &mut S) -> Result<CheckedSite<'a>, Error> {
+        let mut first = None;
+        let checked = self.check(seen, |event| {
+            if let (CheckEvent::Problem(problem), None) = (event, &first) {
+                first = Some(problem.error);
+            }
+        });
+        checked.map_err(|_| first.unwrap_or(Error::new(ErrorKind::Internal)))
+    }
+
+    /// Checks the whole site (see the module docs), telling `on` every problem and every
+    /// valid node as it goes; gives the site to walk again without validating when there
+    /// was no problem.
+    ///
+    /// # Errors
+    /// [`Refused`], with how many problems were reported.
+    pub fn check<S: SeenValues<'a>>(
+        &self,
+        seen: &mut S,
+        mut on: impl FnMut(CheckEvent<'_, 'a>),
+    ) -> Result<CheckedSite<'a>, Refused> {
+        let mut problems = 0usize;
+        let mut nodes = 0usize;
+        check_names(self, &mut |p| {
+            problems += 1;
+            on(CheckEvent::Problem(&p));
+        });
+        let mut all = self.nodes();
+        while let Some((node, raw_id)) = all.next_with_raw_id() {
+            let index = nodes;
+            nodes += 1;
+            match node {
+                Err(error) => {
+                    problems += 1;
+                    on(CheckEvent::Problem(&Problem {
+                        node_id: raw_id,
+                        ..Problem::of(error)
+                    }));
+                }
+                Ok(node) => {
+                    check_node(self, index, &node, seen, &mut |p| {
+                        problems += 1;
+                        on(CheckEvent::Problem(&p));
+                    });
+                    on(CheckEvent::Node(index, &node));
+                }
+            }
+        }
+        if problems > 0 {
+            return Err(Refused { problems, nodes });
+        }
+        Ok(CheckedSite {
+            site: self.clone(),
+            count: nodes,
+        })
+    }
+}
