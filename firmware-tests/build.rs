@@ -4,9 +4,11 @@ use std::{env, fs, path::PathBuf};
 
 fn main() {
     let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
-    let source = match arch.as_str() {
-        "arm" => "memory/cortex-m.x",
-        "riscv32" => "memory/riscv.x",
+    let abi = env::var("CARGO_CFG_TARGET_ABI").unwrap_or_default();
+    let source = match (arch.as_str(), abi.as_str()) {
+        ("arm", "eabihf") => "memory/cortex-m.x",
+        ("arm", _) => "memory/microbit.x",
+        ("riscv32", _) => "memory/riscv.x",
         // Any other target fails in src/main.rs with a clear message.
         _ => return,
     };
@@ -14,6 +16,7 @@ fn main() {
     fs::copy(source, out.join("memory.x")).expect("copy memory.x");
     println!("cargo:rustc-link-search={}", out.display());
     println!("cargo:rerun-if-changed=memory/cortex-m.x");
+    println!("cargo:rerun-if-changed=memory/microbit.x");
     println!("cargo:rerun-if-changed=memory/riscv.x");
     println!("cargo:rerun-if-changed=build.rs");
 }

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Builds the firmware tests for both targets (release), prints the image sizes, then runs the
-# golden cases on each target under QEMU. Exits non-zero if a build fails, or if a target fails,
-# hangs (QEMU is killed after 120 s) or prints anything but "N passed, 0 failed" last.
+# Builds the firmware images for the three targets (release; an image links only if it has no
+# panic path: see src/panic_never.rs), prints their sizes (the golden-case image and the
+# render-and-reply image), then runs the golden cases on each target under QEMU, and the
+# render-and-reply image once. Exits non-zero if a build fails, or if a target fails, hangs
+# (QEMU is killed after 120 s) or prints anything but "N passed, 0 failed" last.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")" || exit 1
+log=$(mktemp)
+trap 'rm -f "$log" "$log.build"' EXIT
 
-TARGETS=(thumbv7em-none-eabihf riscv32imac-unknown-none-elf)
+TARGETS=(thumbv6m-none-eabi thumbv7em-none-eabihf riscv32imac-unknown-none-elf)
 BIN=ipxegen-firmware-tests
+SMALL=render_and_reply
 
 # Berkeley-style sizes from the section headers (readelf reads any ELF): text = allocated
 # read-only sections (code, vectors, .rodata: flash), data = allocated writable sections with
@@ -29,25 +34,30 @@ sizes() {
 }
 
 for target in "${TARGETS[@]}"; do
-    cargo build --release --target "$target" || exit 1
+    if ! cargo build --release --target "$target" 2>"$log.build"; then
+        cat "$log.build" >&2
+        grep -q ipxegen_firmware_has_a_panic_path "$log.build" &&
+            echo "firmware: the $target image still has a panic path (bash firmware-tests/panic-paths.sh $target lists it)" >&2
+        exit 1
+    fi
 done
+echo "panic-free link: every image of ${TARGETS[*]} links with a panic handler that calls an undefined symbol"
 
 echo
 echo "image sizes in bytes (flash = text + data, static RAM = data + bss, stack not included):"
-printf "%8s %8s %8s %8s  %s\n" text data bss dec target
+printf "%8s %8s %8s %8s  %s\n" text data bss dec image
 for target in "${TARGETS[@]}"; do
-    sizes "target/$target/release/$BIN" "$target"
+    sizes "target/$target/release/$BIN" "$target $BIN (golden cases and harness)"
+    sizes "target/$target/release/$SMALL" "$target $SMALL (render + DHCP reply only)"
 done
 
 status=0
 summary=()
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
 for target in "${TARGETS[@]}"; do
     echo
     echo "== $target"
     # The runner in .cargo/config.toml is `timeout 120 qemu-system-...`.
-    cargo run --quiet --release --target "$target" | tee "$log"
+    cargo run --quiet --release --target "$target" --bin "$BIN" | tee "$log"
     rc=${PIPESTATUS[0]}
     last=$(tail -n 1 "$log")
     verdict=ok
@@ -60,6 +70,11 @@ for target in "${TARGETS[@]}"; do
     fi
     [ "$verdict" = ok ] || status=1
     summary+=("$(printf '%-30s %-24s %s' "$target" "${last:-no output}" "$verdict")")
+    small=$(cargo run --quiet --release --target "$target" --bin "$SMALL" 2>&1 | tail -n 1)
+    if [ "$small" != "rendered and answered" ]; then
+        status=1
+        summary+=("$(printf '%-30s %s' "$target" "$SMALL FAILED: ${small:-no output}")")
+    fi
 done
 
 echo

@@ -159,6 +159,8 @@ pub enum JsonError {
     WrongType,
     /// The document is not UTF-8.
     InvalidUtf8,
+    /// The document is larger than 4 GiB (byte offsets are 32-bit).
+    TooLarge,
 }
 
 /// An error of the core, with where it happened.
@@ -407,6 +409,7 @@ impl fmt::Display for JsonError {
             JsonError::TrailingCharacters => "trailing characters after the document",
             JsonError::WrongType => "value has the wrong type",
             JsonError::InvalidUtf8 => "not UTF-8",
+            JsonError::TooLarge => "larger than 4 GiB",
         })
     }
 }

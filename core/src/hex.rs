@@ -34,7 +34,7 @@ pub const fn pair_upper(b: u8) -> [u8; 2] {
 /// A write error.
 pub fn write_hex<W: Write>(out: &mut W, bytes: &[u8]) -> Result<()> {
     for &b in bytes {
-        out.write_all(&pair(b)).map_err(Error::write)?;
+        crate::output::write_all(out, &pair(b))?;
     }
     Ok(())
 }

@@ -30,6 +30,7 @@
 )]
 
 pub mod archive;
+mod ascii;
 pub mod dhcp;
 pub mod error;
 pub mod hex;

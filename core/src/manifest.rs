@@ -153,7 +153,7 @@ pub struct ManifestWriter<'w, W: Write> {
 }
 
 fn put<W: Write>(out: &mut W, bytes: &[u8]) -> Result<()> {
-    out.write_all(bytes).map_err(Error::write)
+    crate::output::write_all(out, bytes)
 }
 
 fn write_u64<W: Write>(out: &mut W, mut n: u64) -> Result<()> {

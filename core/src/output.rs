@@ -1,7 +1,29 @@
 //! Output helpers: every generator writes to an [`embedded_io::Write`]; these adapt it.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use embedded_io::{ErrorType, Write};
+
+/// Writes all of `bytes` to `out`: the one place the core writes, instead of
+/// [`embedded_io::Write::write_all`], whose default body slices the buffer by what `write`
+/// returns and so keeps a panic path (firmware must link none).
+///
+/// # Errors
+/// The writer's error; [`embedded_io::ErrorKind::WriteZero`] when it takes nothing.
+pub fn write_all<W: Write>(out: &mut W, bytes: &[u8]) -> Result<()> {
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        match out.write(rest) {
+            Ok(0) => {
+                return Err(Error::new(ErrorKind::Write(
+                    embedded_io::ErrorKind::WriteZero,
+                )));
+            }
+            Ok(n) => rest = rest.get(n..).unwrap_or_default(),
+            Err(e) => return Err(Error::write(e)),
+        }
+    }
+    Ok(())
+}
 
 /// Runs `render` on `buf` and returns how many bytes it wrote.
 ///

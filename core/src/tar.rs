@@ -171,7 +171,7 @@ impl<'w, W: Write> TarWriter<'w, W> {
         if let Some(last) = chk.last_mut() {
             *last = b' ';
         }
-        self.out.write_all(&header).map_err(Error::write)?;
+        crate::output::write_all(&mut *self.out, &header)?;
         self.remaining = size;
         self.written = 0;
         Ok(())
@@ -186,7 +186,7 @@ impl<'w, W: Write> TarWriter<'w, W> {
         if n > self.remaining {
             return Err(Error::new(ErrorKind::Internal));
         }
-        self.out.write_all(bytes).map_err(Error::write)?;
+        crate::output::write_all(&mut *self.out, bytes)?;
         self.remaining -= n;
         self.written += n;
         Ok(())
@@ -202,9 +202,7 @@ impl<'w, W: Write> TarWriter<'w, W> {
         }
         let block = u64::try_from(BLOCK).unwrap_or(512);
         let pad = usize::try_from((block - self.written % block) % block).unwrap_or(0);
-        self.out
-            .write_all([0u8; BLOCK].get(..pad).unwrap_or_default())
-            .map_err(Error::write)?;
+        crate::output::write_all(&mut *self.out, [0u8; BLOCK].get(..pad).unwrap_or_default())?;
         self.written = 0;
         Ok(())
     }
@@ -214,9 +212,7 @@ impl<'w, W: Write> TarWriter<'w, W> {
         if self.remaining != 0 {
             return Err(Error::new(ErrorKind::Internal));
         }
-        self.out
-            .write_all(&[0u8; 2 * BLOCK])
-            .map_err(Error::write)?;
+        crate::output::write_all(&mut *self.out, &[0u8; 2 * BLOCK])?;
         self.out.flush().map_err(Error::write)
     }
 }

@@ -412,7 +412,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> ScriptCache<B> {
             if self.hash {
                 let mut hasher = HashingWriter::new();
                 match self.len.and_then(|len| self.buf.as_ref().get(..len)) {
-                    Some(bytes) => hasher.write_all(bytes).map_err(Error::write)?,
+                    Some(bytes) => crate::output::write_all(&mut hasher, bytes)?,
                     None => write_script(config, script, &mut hasher)?,
                 }
                 sha256 = hasher.finish().sha256;

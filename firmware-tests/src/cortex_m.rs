@@ -1,15 +1,24 @@
-//! Cortex-M4F (thumbv7em-none-eabihf) on QEMU's mps2-an386: entry, semihosting, faults.
+//! Cortex-M on QEMU: the M4F (thumbv7em-none-eabihf, `mps2-an386`) and the M0 of the BBC
+//! micro:bit (thumbv6m-none-eabi, `microbit`, 16 KiB of RAM): entry, semihosting, faults.
 
 /// Printed in the first line of the report.
-pub const NAME: &str = "Cortex-M4F (thumbv7em-none-eabihf, QEMU mps2-an386)";
+#[cfg(target_abi = "eabihf")]
+pub const NAME: &str = "Cortex-M4F (thumbv7em-none-eabihf, QEMU mps2-an386, 64 KiB RAM)";
+/// Printed in the first line of the report.
+#[cfg(not(target_abi = "eabihf"))]
+pub const NAME: &str = "Cortex-M0 (thumbv6m-none-eabi, QEMU microbit, 16 KiB RAM)";
 
 pub use cortex_m_rt::entry;
-pub use cortex_m_semihosting::hprintln as println;
-// Panics print their message and exit QEMU with failure.
-use panic_semihosting as _;
-
 use cortex_m_rt::{ExceptionFrame, exception};
-use cortex_m_semihosting::debug;
+use cortex_m_semihosting::{debug, hio};
+
+/// The host's standard output, over semihosting (no buffer, no lock).
+pub type Console = hio::HostStream;
+
+/// Opens the console; `None` if the host has none.
+pub fn console() -> Option<Console> {
+    hio::hstdout().ok()
+}
 
 /// Ends the QEMU run with this outcome.
 pub fn exit(success: bool) -> ! {
@@ -50,13 +59,17 @@ pub fn stack_region() -> (usize, usize) {
 }
 
 #[exception]
-unsafe fn HardFault(frame: &ExceptionFrame) -> ! {
-    println!("HardFault at pc {:#010x}", frame.pc());
+unsafe fn HardFault(_frame: &ExceptionFrame) -> ! {
+    if let Some(mut out) = console() {
+        let _ = out.write_all(b"HardFault\n");
+    }
     exit(false)
 }
 
 #[exception]
-unsafe fn DefaultHandler(irqn: i16) {
-    println!("unexpected exception or interrupt {}", irqn);
+unsafe fn DefaultHandler(_irqn: i16) {
+    if let Some(mut out) = console() {
+        let _ = out.write_all(b"unexpected exception or interrupt\n");
+    }
     exit(false)
 }

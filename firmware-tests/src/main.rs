@@ -1,9 +1,12 @@
 //! ipxegen-core's golden cases on a bare-metal microcontroller under QEMU.
 //!
-//! Renders every case of `tests/golden/cases.rs` into a fixed buffer, compares it byte for byte
-//! with its golden file and reports over semihosting: one `ok NAME` or `FAIL NAME ...` line per
-//! case, the peak stack, then `N passed, N failed` as the last line. QEMU exits with success
-//! only if every case passed.
+//! For each case of `tests/golden/cases.rs` the program reads the site, checks it whole
+//! (`Site::checked`, with a fixed-capacity set of seen values) and streams the main script or
+//! the node's config into a writer that compares it with the golden file byte by byte as it
+//! arrives (no output buffer); for each DHCP case it classifies the captured request and
+//! streams the reply report the same way. It reports over semihosting: one `ok NAME` or
+//! `FAIL NAME ...` line per case with the stack it used, the peak stack, then `N passed, N
+//! failed` as the last line; QEMU exits with success only if every case passed.
 #![no_std]
 #![no_main]
 
@@ -15,113 +18,85 @@ mod platform;
 mod platform;
 #[cfg(not(any(target_arch = "arm", target_arch = "riscv32")))]
 compile_error!(
-    "build with --target thumbv7em-none-eabihf or --target riscv32imac-unknown-none-elf"
+    "build with --target thumbv6m-none-eabi, thumbv7em-none-eabihf or riscv32imac-unknown-none-elf"
 );
 
+mod golden;
+mod panic_never;
 mod stack;
 
+use core::fmt::Write as _;
 use core::ptr::addr_of_mut;
+use golden::GoldenStream;
 use ipxegen_core::dhcp::{reply::build_reply, report::write_reply_report, request::parse_request};
-use ipxegen_core::{Result, Site, ipxe, model::Node, output::write_to_slice};
-use platform::println;
+use ipxegen_core::site::FixedSeen;
+use ipxegen_core::{CheckedSite, Result, Site, ipxe, model::Node};
 
 include!("../../tests/golden/cases.rs");
 include!("../../tests/golden/dhcp_cases.rs");
 
 /// Room for one captured DHCP request (the largest vector is 825 bytes).
-const REQUEST_MAX: usize = 1536;
+const REQUEST_MAX: usize = 1024;
 
-/// Where each DHCP request is decoded.
+/// Where each DHCP request is decoded: the packet a device would have received.
 static mut REQUEST: [u8; REQUEST_MAX] = [0; REQUEST_MAX];
 
-/// A `core::fmt::Write` into a fixed buffer; fails when full.
-struct FmtBuf<'a> {
-    buf: &'a mut [u8],
-    len: usize,
-}
+/// Ids, MACs and addresses the whole-site check can hold (the golden sites have a few each).
+const SEEN_MAX: usize = 24;
 
-impl core::fmt::Write for FmtBuf<'_> {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        let end = self.len + s.len();
-        let slot = self.buf.get_mut(self.len..end).ok_or(core::fmt::Error)?;
-        slot.copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
-}
-
-/// Classifies the request of `case`, builds the reply from its site and writes the report
-/// into `buf`, as appliance firmware answering DHCP would; returns the report's length.
+/// Classifies the request of `case`, builds the reply from its site and streams the report
+/// into `out`, as appliance firmware answering DHCP would.
 #[inline(never)]
-fn answer(case: &DhcpCase, request_buf: &mut [u8], buf: &mut [u8]) -> Result<usize> {
+fn answer(case: &DhcpCase, request_buf: &mut [u8], out: &mut GoldenStream) -> Result<()> {
     let invalid = ipxegen_core::Error::new(ipxegen_core::ErrorKind::Malformed);
     let len = decode_hex(case.request_hex, request_buf).ok_or(invalid)?;
     let request = parse_request(request_buf.get(..len).unwrap_or_default())?;
     let site = Site::parse(case.site)?;
     let reply = build_reply(site.config(), &request)?;
-    let mut out = FmtBuf { buf, len: 0 };
-    write_reply_report(&request, &reply, &mut out)?;
-    Ok(out.len)
+    write_reply_report(&request, &reply, out)
 }
 
-/// Room for one rendered script (the largest golden file is about 1 KB).
-const OUT_MAX: usize = 4096;
-
-/// Where each case is rendered: a static, so the stack figures are the core's alone.
-static mut OUT: [u8; OUT_MAX] = [0; OUT_MAX];
-
-/// Renders what `case` asks for into `buf`, as an application would; returns its length.
+/// Reads and checks the site of `case`, then streams what it asks for into `out`, as an
+/// application would.
 #[inline(never)]
-fn render(case: &GoldenCase, buf: &mut [u8]) -> Result<usize> {
+fn render(case: &GoldenCase, out: &mut GoldenStream) -> Result<()> {
     let site = Site::parse(case.site)?;
+    let site: CheckedSite<'_> = site.checked(&mut FixedSeen::<SEEN_MAX>::new())?;
     match case.render {
-        Render::Main => write_to_slice(buf, |out| ipxe::write_main_script(site.config(), out)),
+        Render::Main => ipxe::write_main_script(site.config(), out),
         Render::Node(id) => {
             let node = site.node_by_id(id)?;
-            write_to_slice(buf, |out| {
-                ipxe::write_node_config(site.config(), &node, out)
-            })
+            ipxe::write_node_config(site.config(), &node, out)
         }
     }
 }
 
-/// What the report needs of a case of either kind.
-struct CaseRef {
-    name: &'static str,
-    expected: &'static [u8],
-    path: &'static str,
-}
-
-/// The offset of the first byte where `got` and `expected` differ, `None` if they are equal.
-fn first_difference(got: &[u8], expected: &[u8]) -> Option<usize> {
-    got.iter()
-        .zip(expected)
-        .position(|(g, e)| g != e)
-        .or_else(|| (got.len() != expected.len()).then(|| got.len().min(expected.len())))
-}
-
 #[platform::entry]
 fn main() -> ! {
-    // SAFETY: the only reference to `OUT` ever made; `main` runs once.
-    let out: &mut [u8; OUT_MAX] = unsafe { &mut *addr_of_mut!(OUT) };
+    let Some(mut console) = platform::console() else {
+        platform::exit(false)
+    };
     let (stack_bottom, stack_top) = platform::stack_region();
-    println!(
+    let _ = writeln!(
+        console,
         "{} golden scripts and {} DHCP replies on {}; stack region {} bytes",
         GOLDEN_CASES.len(),
         DHCP_CASES.len(),
         platform::NAME,
         stack_top - stack_bottom
     );
-    println!(
-        "size_of: Site {} bytes, Node {} bytes",
+    let _ = writeln!(
+        console,
+        "size_of: Site {} bytes, CheckedSite {} bytes, Node {} bytes",
         size_of::<Site<'_>>(),
+        size_of::<CheckedSite<'_>>(),
         size_of::<Node<'_>>()
     );
 
     // SAFETY: the only reference to `REQUEST` ever made; `main` runs once.
     let request_buf: &mut [u8; REQUEST_MAX] = unsafe { &mut *addr_of_mut!(REQUEST) };
     let (mut passed, mut failed) = (0usize, 0usize);
-    // Deepest render: bytes from the top of the stack, bytes below `main`'s frame, case.
+    // Deepest case: bytes from the top of the stack, bytes below `main`'s frame, case.
     let mut peak = (0usize, 0usize, "");
     let scripts = GOLDEN_CASES
         .iter()
@@ -136,61 +111,55 @@ fn main() -> ! {
         )
     });
     for (name, expected, path, script, reply) in scripts.chain(dhcp) {
-        let case = CaseRef {
-            name,
-            expected,
-            path,
-        };
+        let mut out = GoldenStream::new(expected);
         stack::paint();
         let base = platform::stack_pointer();
         let result = match (script, reply) {
-            (Some(script), _) => render(script, out),
-            (None, Some(reply)) => answer(reply, request_buf, out),
+            (Some(script), _) => render(script, &mut out),
+            (None, Some(reply)) => answer(reply, request_buf, &mut out),
             (None, None) => continue,
         };
         let low = stack::high_water();
         let (total, depth) = (stack_top - low, base - low);
         if total > peak.0 {
-            peak = (total, depth, case.name);
+            peak = (total, depth, name);
         }
 
-        if low <= stack_bottom {
-            println!("FAIL {}: the stack overflowed", case.name);
+        let _ = if low <= stack_bottom {
             failed += 1;
-            continue;
-        }
-        match result {
-            Ok(len) => {
-                let got = out.get(..len).unwrap_or_default();
-                match first_difference(got, case.expected) {
-                    None => {
-                        println!("ok {} ({} bytes, stack {} bytes)", case.name, len, depth);
-                        passed += 1;
-                    }
-                    Some(offset) => {
-                        println!(
-                            "FAIL {}: first difference at byte {} (got {} bytes, expected {}: tests/golden/{})",
-                            case.name,
-                            offset,
-                            len,
-                            case.expected.len(),
-                            case.path
-                        );
-                        failed += 1;
-                    }
+            writeln!(console, "FAIL {name}: the stack overflowed")
+        } else {
+            match (result, out.verdict()) {
+                (Ok(()), None) => {
+                    passed += 1;
+                    writeln!(
+                        console,
+                        "ok {name} ({} bytes, stack {depth} bytes, {total} from the top)",
+                        out.len
+                    )
+                }
+                (Ok(()), Some(offset)) => {
+                    failed += 1;
+                    writeln!(
+                        console,
+                        "FAIL {name}: first difference at byte {offset} (got {} bytes, expected {}: tests/golden/{path})",
+                        out.len,
+                        expected.len()
+                    )
+                }
+                (Err(e), _) => {
+                    failed += 1;
+                    writeln!(console, "FAIL {name}: {e}")
                 }
             }
-            Err(e) => {
-                println!("FAIL {}: {}", case.name, e);
-                failed += 1;
-            }
-        }
+        };
     }
 
-    println!(
+    let _ = writeln!(
+        console,
         "peak stack: {} bytes (deepest case {}: {} bytes below main)",
         peak.0, peak.2, peak.1
     );
-    println!("{} passed, {} failed", passed, failed);
+    let _ = writeln!(console, "{passed} passed, {failed} failed");
     platform::exit(failed == 0 && passed == GOLDEN_CASES.len() + DHCP_CASES.len())
 }

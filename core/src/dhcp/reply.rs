@@ -24,6 +24,8 @@ use crate::dhcp::tlv::SubOptions;
 use crate::dhcp::v4::{self, DhcpOption};
 use crate::dhcp::v6::{self, Dhcpv6Option, ItemList};
 use crate::error::{Error, ErrorKind, Field, Result};
+use crate::model::Quoted;
+use crate::model::ip::ShowV4;
 use crate::model::{ClientArch, SiteConfig};
 use core::fmt::Write as _;
 use core::net::Ipv4Addr;
@@ -101,7 +103,8 @@ pub fn build_reply(site: &SiteConfig, request: &ClientRequest) -> Result<Reply> 
                     let addr = table::tftp_server_v4(site)?;
                     reply.siaddr = Some(addr);
                     let mut text = heapless::String::new();
-                    write!(text, "{addr}").map_err(|_| Error::new(ErrorKind::Internal))?;
+                    write!(text, "{}", ShowV4(addr))
+                        .map_err(|_| Error::new(ErrorKind::Internal))?;
                     reply.tftp_server_name = Some(text);
                     let name = table::tftp_loader_name(site, loader)?;
                     reply
@@ -181,9 +184,9 @@ impl Reply {
         match self.family {
             Family::V4 => {
                 if let Some(siaddr) = self.siaddr {
-                    writeln!(out, "siaddr (next server): {siaddr}")?;
+                    writeln!(out, "siaddr (next server): {}", ShowV4(siaddr))?;
                 }
-                writeln!(out, "file: {:?}", self.file_field())?;
+                writeln!(out, "file: {}", Quoted(self.file_field()))?;
                 if let Some(class) = self.vendor_class {
                     writeln!(out, "option 60 (vendor class): {class}")?;
                 }

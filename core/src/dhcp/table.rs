@@ -21,6 +21,7 @@ use crate::dhcp::request::Family;
 use crate::dhcp::v6;
 use crate::error::{Error, ErrorKind, Field, Result};
 use crate::limits::URL_MAX;
+use crate::model::ip::ShowV6;
 use crate::model::{ClientArch, Host, LoaderKind, SiteConfig};
 use core::fmt::Write as _;
 use core::net::{Ipv4Addr, Ipv6Addr};
@@ -204,7 +205,12 @@ pub fn http_loader_url(site: &SiteConfig, loader: LoaderKind) -> Result<BootUrl>
 /// [`ErrorKind::TooLong`] (max 255) naming `tftp_server`.
 pub fn tftp_loader_url(server: Ipv6Addr, site: &SiteConfig, loader: LoaderKind) -> Result<BootUrl> {
     compose(Field::TftpServer, |u| {
-        write!(u, "tftp://[{server}]/{}", site.loader(loader).as_str())
+        write!(
+            u,
+            "tftp://[{}]/{}",
+            ShowV6(server),
+            site.loader(loader).as_str()
+        )
     })
 }
 

@@ -83,8 +83,8 @@ pub fn find(bytes: &[u8], code: u8) -> Result<Option<&[u8]>> {
 pub fn write<W: Write>(out: &mut W, code: u8, data: &[u8]) -> Result<()> {
     let len = u8::try_from(data.len())
         .map_err(|_| Error::at(ErrorKind::TooLong { max: 255 }, Field::DhcpOption))?;
-    out.write_all(&[code, len]).map_err(Error::write)?;
-    out.write_all(data).map_err(Error::write)
+    crate::output::write_all(out, &[code, len])?;
+    crate::output::write_all(out, data)
 }
 
 /// Writes `data` as consecutive items of the same `code` (RFC 3396), cutting only between

@@ -282,7 +282,7 @@ impl<'a> DhcpOption<'a> {
         let ndi;
         let data: &[u8] = match self {
             DhcpOption::Pad | DhcpOption::End => {
-                return out.write_all(&[self.code()]).map_err(Error::write);
+                return crate::output::write_all(out, &[self.code()]);
             }
             DhcpOption::ClientArch(list) => list.as_bytes(),
             DhcpOption::TftpServers(list) => list.as_bytes(),

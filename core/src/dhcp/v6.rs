@@ -243,7 +243,7 @@ impl<'a> Dhcpv6Option<'a> {
     /// # Errors
     /// [`ErrorKind::TooLong`] for data over 65535 bytes, or a write error.
     pub fn emit<W: Write>(&self, out: &mut W) -> Result<()> {
-        let w = |out: &mut W, bytes: &[u8]| out.write_all(bytes).map_err(Error::write);
+        let w = |out: &mut W, bytes: &[u8]| crate::output::write_all(out, bytes);
         let (prefix, data): (&[u8], &[u8]) = match self {
             Dhcpv6Option::UserClass(items) | Dhcpv6Option::BootfileParams(items) => {
                 (&[], items.as_bytes())

@@ -229,7 +229,7 @@ impl<'w, W: Write> ScriptWriter<'w, W> {
     }
 
     fn put(&mut self, bytes: &[u8]) -> Result<()> {
-        self.out.write_all(bytes).map_err(Error::write)
+        crate::output::write_all(&mut *self.out, bytes)
     }
 
     /// Writes the `#!ipxe` header line (the signature must be followed by whitespace).
@@ -280,9 +280,9 @@ impl<'w, W: Write> ScriptWriter<'w, W> {
 impl<W: Write> Line<'_, W> {
     fn put(&mut self, bytes: &[u8]) {
         if self.error.is_none()
-            && let Err(e) = self.out.write_all(bytes)
+            && let Err(e) = crate::output::write_all(&mut *self.out, bytes)
         {
-            self.error = Some(Error::write(e));
+            self.error = Some(e);
         }
     }
 

@@ -1,13 +1,13 @@
 //! JSON strings (RFC 8259 section 7): the one encoder of the core. The manifest, the Kea and
 //! Neutron configs and the front ends' JSON output all write their strings through it.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::hex;
 use crate::model::{JsonStr, Piece};
 use embedded_io::Write;
 
 fn put<W: Write>(out: &mut W, bytes: &[u8]) -> Result<()> {
-    out.write_all(bytes).map_err(Error::write)
+    crate::output::write_all(out, bytes)
 }
 
 /// Writes the body of a JSON string for `s` (no quotes): `"` and `\` escaped with a

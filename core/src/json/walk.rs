@@ -109,9 +109,12 @@ fn value_end(doc: &[u8], start: usize) -> Result<usize> {
 /// The single top-level value of `doc` (whitespace around it allowed, nothing else).
 ///
 /// # Errors
-/// [`JsonError::InvalidUtf8`] at the first byte that is not UTF-8 (RFC 8259 8.1), or how the
-/// structure is broken.
+/// [`JsonError::TooLarge`] past 4 GiB, [`JsonError::InvalidUtf8`] at the first byte that is
+/// not UTF-8 (RFC 8259 8.1), or how the structure is broken.
 pub(crate) fn document(doc: &[u8]) -> Result<Value<'_>> {
+    if u32::try_from(doc.len()).is_err() {
+        return Err(json_error(JsonError::TooLarge, 0));
+    }
     let doc = core::str::from_utf8(doc)
         .map_err(|e| json_error(JsonError::InvalidUtf8, e.valid_up_to()))?;
     let bytes = doc.as_bytes();
@@ -147,6 +150,21 @@ impl<'a> Value<'a> {
             .as_bytes()
             .get(self.start..self.end)
             .unwrap_or_default()
+    }
+
+    /// Where the value ends (just after its last byte).
+    pub fn end(&self) -> usize {
+        self.end
+    }
+
+    /// The value of `doc` (the document this one belongs to) between `start` and `end`: one
+    /// a caller took apart with [`Value::offset`] and [`Value::end`] to keep it small.
+    pub fn within(&self, start: usize, end: usize) -> Value<'a> {
+        Value {
+            doc: self.doc,
+            start,
+            end,
+        }
     }
 
     /// Byte offset of the value in the document.

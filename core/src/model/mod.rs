@@ -60,6 +60,7 @@ macro_rules! word_enum {
 
 mod arch;
 mod id;
+pub mod ip;
 mod mac;
 mod node;
 mod site;
@@ -74,5 +75,7 @@ pub use node::{
     Node, Source,
 };
 pub use site::{OnRetriesExhausted, ScriptRef, SiteConfig};
-pub use text::{JsonStr, KernelArgs, LocalPath, Name, NodeArgs, Piece, Position, check_literal};
+pub use text::{
+    JsonStr, KernelArgs, LocalPath, Name, NodeArgs, Piece, Position, Quoted, check_literal,
+};
 pub use url::{FETCH_SCHEMES, HTTP_SCHEMES, Host, HttpBase, Scheme, Url};

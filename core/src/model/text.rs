@@ -12,10 +12,10 @@
 //! must escape (`"` in kernel arguments and CHAP values, `"` and `\` in local paths) hold a
 //! [`JsonStr`]: the text as written, decoded by whoever writes it.
 
+use crate::ascii;
 use crate::error::{ErrorKind, Result};
 use crate::limits::{KERNEL_ARGS_MAX, NAME_MAX, PATH_MAX};
 use core::fmt;
-use serde_json_core::str::{EscapedStr, EscapedStringFragment};
 
 fn too_long(max: usize) -> ErrorKind {
     ErrorKind::TooLong {
@@ -46,7 +46,7 @@ impl<'a> JsonStr<'a> {
     pub(crate) fn new(raw: &'a str) -> Self {
         JsonStr {
             raw,
-            escaped: raw.contains('\\'),
+            escaped: ascii::contains(raw, b'\\'),
         }
     }
 
@@ -62,13 +62,7 @@ impl<'a> JsonStr<'a> {
 
     /// The value's pieces, in order. An invalid escape (never in a read document) ends it.
     pub fn pieces(&self) -> impl Iterator<Item = Piece<'a>> + 'a {
-        EscapedStr(self.raw)
-            .fragments()
-            .map_while(|fragment| match fragment {
-                Ok(EscapedStringFragment::NotEscaped(s)) => Some(Piece::Text(s)),
-                Ok(EscapedStringFragment::Escaped(c)) => Some(Piece::Char(c)),
-                Err(_) => None,
-            })
+        Pieces { rest: self.raw }.map_while(Result::ok)
     }
 
     /// The value's characters.
@@ -92,16 +86,70 @@ impl<'a> JsonStr<'a> {
         out: &mut heapless::String<N>,
     ) -> Result<(), ErrorKind> {
         out.clear();
-        for fragment in EscapedStr(self.raw).fragments() {
-            let fragment =
-                fragment.map_err(|_| ErrorKind::Json(crate::error::JsonError::InvalidEscape))?;
-            match fragment {
-                EscapedStringFragment::NotEscaped(s) => out.push_str(s),
-                EscapedStringFragment::Escaped(c) => out.push(c),
+        for piece in (Pieces { rest: self.raw }) {
+            match piece? {
+                Piece::Text(s) => out.push_str(s),
+                Piece::Char(c) => out.push(c),
             }
             .map_err(|_| too_long(N))?;
         }
         Ok(())
+    }
+}
+
+/// The pieces of a JSON string's body (RFC 8259 section 7): runs of text and the characters
+/// escapes stand for; an invalid escape (a `\\u` surrogate among them) is an error.
+struct Pieces<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = Result<Piece<'a>, ErrorKind>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let bytes = self.rest.as_bytes();
+        let first = *bytes.first()?;
+        if first != b'\\' {
+            let end = bytes
+                .iter()
+                .position(|b| *b == b'\\')
+                .unwrap_or(bytes.len());
+            // A `\` is ASCII: the text before it ends at a character boundary.
+            let text = self.rest.get(..end).unwrap_or_default();
+            self.rest = self.rest.get(end..).unwrap_or_default();
+            return Some(Ok(Piece::Text(text)));
+        }
+        let invalid = ErrorKind::Json(crate::error::JsonError::InvalidEscape);
+        let (c, used) = match bytes.get(1) {
+            Some(b'"') => ('"', 2),
+            Some(b'\\') => ('\\', 2),
+            Some(b'/') => ('/', 2),
+            Some(b'b') => ('\u{8}', 2),
+            Some(b'f') => ('\u{c}', 2),
+            Some(b'n') => ('\n', 2),
+            Some(b'r') => ('\r', 2),
+            Some(b't') => ('\t', 2),
+            Some(b'u') => {
+                let code = bytes.get(2..6).and_then(|digits| {
+                    digits.iter().try_fold(0u32, |n, d| {
+                        crate::hex::value(*d).map(|v| (n << 4) | u32::from(v))
+                    })
+                });
+                match code.and_then(char::from_u32) {
+                    Some(c) => (c, 6),
+                    None => {
+                        self.rest = "";
+                        return Some(Err(invalid));
+                    }
+                }
+            }
+            _ => {
+                self.rest = "";
+                return Some(Err(invalid));
+            }
+        };
+        self.rest = self.rest.get(used..).unwrap_or_default();
+        Some(Ok(Piece::Char(c)))
     }
 }
 
@@ -131,11 +179,57 @@ pub(crate) fn unescaped<'a, const N: usize>(
             Ok(s)
         }
         None => {
-            let mut decoded = heapless::String::<N>::new();
-            text.decode_into(&mut decoded)?;
-            check(&decoded)?;
+            with_decoded::<N, _>(text, check)?;
             Err(ErrorKind::JsonEscape)
         }
+    }
+}
+
+/// Decodes `text` into `N` bytes of stack and runs `f` on it: the path of a value written
+/// with escapes, out of line so that its buffer is on the stack only while it is used.
+///
+/// # Errors
+/// A bad escape, [`ErrorKind::TooLong`] (max `N`), or what `f` returns.
+#[inline(never)]
+pub(crate) fn with_decoded<const N: usize, T>(
+    text: JsonStr<'_>,
+    f: impl FnOnce(&str) -> Result<T, ErrorKind>,
+) -> Result<T, ErrorKind> {
+    let mut decoded = heapless::String::<N>::new();
+    text.decode_into(&mut decoded)?;
+    f(&decoded)
+}
+
+/// `s` in double quotes for a message, as Rust's `Debug` writes an ASCII string (`"`, `\`,
+/// `\t`, `\r`, `\n` escaped with a backslash, other control bytes as `\u{1b}`), through the
+/// core's own code: `Debug` of `str` carries panic paths firmware must not link. Other
+/// characters are written as they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quoted<'a>(pub &'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"")?;
+        for c in self.0.chars() {
+            match c {
+                '"' => f.write_str("\\\"")?,
+                '\\' => f.write_str("\\\\")?,
+                '\t' => f.write_str("\\t")?,
+                '\r' => f.write_str("\\r")?,
+                '\n' => f.write_str("\\n")?,
+                '\0'..='\u{1f}' | '\u{7f}' => {
+                    let [hi, lo] = crate::hex::pair(u8::try_from(u32::from(c)).unwrap_or(0));
+                    f.write_str("\\u{")?;
+                    if hi != b'0' {
+                        fmt::Write::write_char(f, char::from(hi))?;
+                    }
+                    fmt::Write::write_char(f, char::from(lo))?;
+                    f.write_str("}")?;
+                }
+                c => fmt::Write::write_char(f, c)?,
+            }
+        }
+        f.write_str("\"")
     }
 }
 
@@ -160,7 +254,23 @@ pub fn check_literal(s: &str, position: Position) -> Result<(), ErrorKind> {
     let Some(&first) = bytes.first() else {
         return Err(ErrorKind::Empty);
     };
-    for &b in bytes {
+    check_literal_bytes(s)?;
+    match (first, s) {
+        (_, "||" | "&&" | ";") => Err(ErrorKind::Operator),
+        (b'#', _) => Err(ErrorKind::LeadingHash),
+        (b':', _) => Err(ErrorKind::LeadingColon),
+        (b'-', _) if position == Position::OptionArea => Err(ErrorKind::LeadingDash),
+        _ => Ok(()),
+    }
+}
+
+/// The byte rules of [`check_literal`] (what it checks of every byte, not of the whole).
+///
+/// # Errors
+/// [`ErrorKind::Whitespace`], [`ErrorKind::ControlByte`], [`ErrorKind::NotAscii`],
+/// [`ErrorKind::Backslash`] or [`ErrorKind::Expansion`], for the first byte that breaks one.
+pub(crate) fn check_literal_bytes(s: &str) -> Result<(), ErrorKind> {
+    for &b in s.as_bytes() {
         match b {
             b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => return Err(ErrorKind::Whitespace),
             0x00..=0x1f | 0x7f => return Err(ErrorKind::ControlByte),
@@ -170,13 +280,7 @@ pub fn check_literal(s: &str, position: Position) -> Result<(), ErrorKind> {
             _ => {}
         }
     }
-    match (first, s) {
-        (_, "||" | "&&" | ";") => Err(ErrorKind::Operator),
-        (b'#', _) => Err(ErrorKind::LeadingHash),
-        (b':', _) => Err(ErrorKind::LeadingColon),
-        (b'-', _) if position == Position::OptionArea => Err(ErrorKind::LeadingDash),
-        _ => Ok(()),
-    }
+    Ok(())
 }
 
 /// A file or directory name inside a boot tree: `[A-Za-z0-9._~+-]`, not starting with `.` or
@@ -289,11 +393,7 @@ impl<'a> LocalPath<'a> {
         };
         match text.plain() {
             Some(s) => check(s)?,
-            None => {
-                let mut decoded = heapless::String::<PATH_MAX>::new();
-                text.decode_into(&mut decoded)?;
-                check(&decoded)?;
-            }
+            None => with_decoded::<PATH_MAX, _>(text, check)?,
         }
         Ok(LocalPath(text))
     }
@@ -309,7 +409,7 @@ impl<'a> LocalPath<'a> {
     /// As [`LocalPath::read`], or [`ErrorKind::Backslash`] for a `\` (which a document would
     /// have to escape).
     pub fn parse(s: &'a str) -> Result<Self, ErrorKind> {
-        if s.contains('\\') {
+        if ascii::contains(s, b'\\') {
             return Err(ErrorKind::Backslash);
         }
         LocalPath::read(JsonStr::new(s))
@@ -333,7 +433,7 @@ impl fmt::Display for LocalPath<'_> {
 /// writes itself.
 fn check_kernel_word(word: &str) -> Result<(), ErrorKind> {
     check_literal(word, Position::AfterOptions)?;
-    let key = word.split('=').next().unwrap_or(word);
+    let key = ascii::before(word, b'=');
     if key.eq_ignore_ascii_case("initrd") || key.eq_ignore_ascii_case("BOOTIF") {
         return Err(ErrorKind::ReservedArgument);
     }
@@ -368,11 +468,7 @@ impl<'a> KernelArgs<'a> {
                 }
                 words_len(s)?
             }
-            None => {
-                let mut decoded = heapless::String::<KERNEL_ARGS_MAX>::new();
-                text.decode_into(&mut decoded)?;
-                words_len(&decoded)?
-            }
+            None => with_decoded::<KERNEL_ARGS_MAX, _>(text, words_len)?,
         };
         Ok(KernelArgs::with_len(text, len))
     }
@@ -387,7 +483,7 @@ impl<'a> KernelArgs<'a> {
     /// Arguments of a document already read (see [`crate::site::CheckedSite`]).
     pub(crate) fn trusted(text: JsonStr<'a>) -> Self {
         let len = match text.plain() {
-            Some(s) => joined_len(s.split(' ').filter(|w| !w.is_empty())),
+            Some(s) => joined_len(words(s)),
             None => decoded_words_len(text),
         };
         KernelArgs::with_len(text, len)
@@ -398,7 +494,7 @@ impl<'a> KernelArgs<'a> {
     /// # Errors
     /// As [`KernelArgs::read`].
     pub fn parse(s: &'a str) -> Result<Self, ErrorKind> {
-        if s.contains('\\') {
+        if ascii::contains(s, b'\\') {
             return Err(ErrorKind::Backslash);
         }
         KernelArgs::read(JsonStr::new(s))
@@ -425,25 +521,31 @@ impl<'a> KernelArgs<'a> {
         let Some(text) = self.text else {
             return;
         };
-        if let Some(s) = text.plain() {
-            s.split(' ').filter(|w| !w.is_empty()).for_each(each);
+        match text.plain() {
+            Some(s) => words(s).for_each(each),
+            None => for_each_decoded_word(text, &mut each),
+        }
+    }
+}
+
+/// Calls `each` with every word of `text` decoded: out of line, so that the word's buffer is
+/// on the stack only for arguments written with escapes.
+#[inline(never)]
+fn for_each_decoded_word(text: JsonStr<'_>, each: &mut dyn FnMut(&str)) {
+    let mut word = heapless::String::<KERNEL_ARGS_MAX>::new();
+    for c in text.chars() {
+        if c == ' ' {
+            if !word.is_empty() {
+                each(&word);
+                word.clear();
+            }
+        } else if word.push(c).is_err() {
+            // Checked when read: a word is never longer than the whole value.
             return;
         }
-        let mut word = heapless::String::<KERNEL_ARGS_MAX>::new();
-        for c in text.chars() {
-            if c == ' ' {
-                if !word.is_empty() {
-                    each(&word);
-                    word.clear();
-                }
-            } else if word.push(c).is_err() {
-                // Checked when read: a word is never longer than the whole value.
-                return;
-            }
-        }
-        if !word.is_empty() {
-            each(&word);
-        }
+    }
+    if !word.is_empty() {
+        each(&word);
     }
 }
 
@@ -464,6 +566,11 @@ fn decoded_words_len(text: JsonStr<'_>) -> usize {
     len + words.saturating_sub(1)
 }
 
+/// The words of `s`: the pieces between spaces, runs of spaces counting as one.
+fn words(s: &str) -> impl Iterator<Item = &str> {
+    ascii::split(s, b' ').filter(|w| !w.is_empty())
+}
+
 /// Length of `words` joined by single spaces.
 fn joined_len<'w>(words: impl Iterator<Item = &'w str>) -> usize {
     let (len, count) = words.fold((0usize, 0usize), |(len, n), w| (len + w.len(), n + 1));
@@ -472,10 +579,10 @@ fn joined_len<'w>(words: impl Iterator<Item = &'w str>) -> usize {
 
 /// Checks every word of `s`; gives the length of the words joined by single spaces.
 fn words_len(s: &str) -> Result<usize, ErrorKind> {
-    for word in s.split(' ').filter(|w| !w.is_empty()) {
+    for word in words(s) {
         check_kernel_word(word)?;
     }
-    let len = joined_len(s.split(' ').filter(|w| !w.is_empty()));
+    let len = joined_len(words(s));
     if len > KERNEL_ARGS_MAX {
         return Err(too_long(KERNEL_ARGS_MAX));
     }

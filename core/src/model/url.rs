@@ -5,12 +5,15 @@
 //! control bytes (percent-encode them: `%24`, `%7B`, `%7D`, `%5C`, `%20`). A fragment (`#`)
 //! is refused: iPXE would drop it.
 
+use crate::ascii;
 use crate::error::ErrorKind;
 use crate::limits::{HOST_MAX, URL_MAX};
-use crate::model::text::{JsonStr, Position, check_literal, unescaped};
+use crate::model::ip::{ShowV4, ShowV6, parse_ipv4, parse_ipv6};
+use crate::model::text::{
+    JsonStr, Position, check_literal, check_literal_bytes, unescaped, with_decoded,
+};
 use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
-use core::str::FromStr;
 
 /// A URL scheme the core knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,19 +70,17 @@ impl<'a> Host<'a> {
     pub fn parse_in_url(s: &'a str) -> Result<Self, ErrorKind> {
         if let Some(inner) = s.strip_prefix('[') {
             let inner = inner.strip_suffix(']').ok_or(ErrorKind::InvalidHost)?;
-            return Ipv6Addr::from_str(inner)
+            return parse_ipv6(inner)
                 .map(Host::V6)
-                .map_err(|_| ErrorKind::InvalidHost);
+                .ok_or(ErrorKind::InvalidHost);
         }
         if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-            return Ipv4Addr::from_str(s)
-                .map(Host::V4)
-                .map_err(|_| ErrorKind::InvalidHost);
+            return parse_ipv4(s).map(Host::V4).ok_or(ErrorKind::InvalidHost);
         }
         if s.len() > 253 {
             return Err(ErrorKind::TooLong { max: 253 });
         }
-        let labels_ok = s.split('.').all(|label| {
+        let labels_ok = ascii::split(s, b'.').all(|label| {
             let b = label.as_bytes();
             (1..=63).contains(&b.len())
                 && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
@@ -97,18 +98,20 @@ impl<'a> Host<'a> {
     /// # Errors
     /// As [`Host::parse_in_url`].
     pub fn parse_address(s: &'a str) -> Result<Self, ErrorKind> {
-        if s.contains(':') && !s.starts_with('[') {
-            return Ipv6Addr::from_str(s)
-                .map(Host::V6)
-                .map_err(|_| ErrorKind::InvalidHost);
+        if ascii::contains(s, b':') && !s.starts_with('[') {
+            return parse_ipv6(s).map(Host::V6).ok_or(ErrorKind::InvalidHost);
         }
         Host::parse_in_url(s)
     }
 
     /// Reads a server address as the document writes it (a JSON escape is refused).
     pub(crate) fn read_address(text: JsonStr<'a>) -> Result<Self, ErrorKind> {
-        let s = unescaped::<URL_MAX>(text, |s| Host::parse_address(s).map(|_| ()))?;
-        Host::parse_address(s)
+        match text.plain() {
+            Some(s) => Host::parse_address(s),
+            None => Err(refused_escape::<URL_MAX>(text, |s| {
+                Host::parse_address(s).map(|_| ())
+            })),
+        }
     }
 
     /// Reads a DNS name (a DHCP reservation's `hostname`): an address is refused.
@@ -132,8 +135,8 @@ impl<'a> Host<'a> {
 impl fmt::Display for Host<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Host::V4(a) => write!(f, "{a}"),
-            Host::V6(a) => write!(f, "[{a}]"),
+            Host::V4(a) => write!(f, "{}", ShowV4(*a)),
+            Host::V6(a) => write!(f, "[{}]", ShowV6(*a)),
             Host::Name(n) => f.write_str(n),
         }
     }
@@ -201,36 +204,12 @@ impl<'a> Url<'a> {
             });
         }
         check_literal(s, Position::OptionArea)?;
-        let (scheme_text, rest) = s.split_once("://").ok_or(ErrorKind::InvalidUrl)?;
+        let (scheme_text, rest) = ascii::split_once_seq(s, b"://").ok_or(ErrorKind::InvalidUrl)?;
         let scheme = Scheme::from_str(scheme_text).ok_or(ErrorKind::UnsupportedScheme)?;
         if !schemes.contains(&scheme) {
             return Err(ErrorKind::UnsupportedScheme);
         }
-        let authority_len = rest.find(['/', '?']).unwrap_or(rest.len());
-        let authority = rest.get(..authority_len).ok_or(ErrorKind::InvalidUrl)?;
-        let path = rest.get(authority_len..).unwrap_or("");
-        let authority_ok = authority
-            .bytes()
-            .all(|b| is_url_byte(b) || b == b'[' || b == b']');
-        if !authority_ok || !path.bytes().all(is_url_byte) {
-            return Err(ErrorKind::BadCharacter);
-        }
-        check_percent_escapes(s)?;
-        let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
-        let (host, port) = match host_port.rfind(':') {
-            Some(i) if !host_port.get(i..).unwrap_or("").contains(']') => (
-                host_port.get(..i).unwrap_or(""),
-                Some(host_port.get(i + 1..).unwrap_or("")),
-            ),
-            _ => (host_port, None),
-        };
-        Host::parse_in_url(host)?;
-        if let Some(port) = port {
-            match port.parse::<u16>() {
-                Ok(p) if p > 0 && port.bytes().all(|b| b.is_ascii_digit()) => {}
-                _ => return Err(ErrorKind::InvalidPort),
-            }
-        }
+        let authority_len = check_after_scheme(rest)?;
         let path_start = scheme_text.len() + 3 + authority_len;
         Ok(Url {
             text: s,
@@ -242,15 +221,64 @@ impl<'a> Url<'a> {
     /// Reads a URL field as the document writes it (a JSON escape is refused: a URL
     /// percent-encodes what it cannot hold).
     pub(crate) fn read(text: JsonStr<'a>, schemes: &[Scheme]) -> Result<Self, ErrorKind> {
-        let s = unescaped::<URL_MAX>(text, |s| Url::parse(s, schemes).map(|_| ()))?;
-        Url::parse(s, schemes)
+        match text.plain() {
+            Some(s) => Url::parse(s, schemes),
+            None => Err(refused_escape::<URL_MAX>(text, |s| {
+                Url::parse(s, schemes).map(|_| ())
+            })),
+        }
     }
+}
 
+/// The error for a borrowed value written with escapes: the check's own error on the
+/// decoded value, else [`ErrorKind::JsonEscape`].
+fn refused_escape<const N: usize>(
+    text: JsonStr<'_>,
+    check: impl FnOnce(&str) -> Result<(), ErrorKind>,
+) -> ErrorKind {
+    match with_decoded::<N, _>(text, check) {
+        Err(e) => e,
+        Ok(()) => ErrorKind::JsonEscape,
+    }
+}
+
+/// Checks what follows a URL's `scheme://`: the authority (user, host, port) and the path
+/// and query; gives the authority's length.
+fn check_after_scheme(rest: &str) -> Result<usize, ErrorKind> {
+    let authority_len = ascii::find_any(rest, b"/?").unwrap_or(rest.len());
+    let authority = rest.get(..authority_len).ok_or(ErrorKind::InvalidUrl)?;
+    let path = rest.get(authority_len..).unwrap_or("");
+    let authority_ok = authority
+        .bytes()
+        .all(|b| is_url_byte(b) || b == b'[' || b == b']');
+    if !authority_ok || !path.bytes().all(is_url_byte) {
+        return Err(ErrorKind::BadCharacter);
+    }
+    check_percent_escapes(rest)?;
+    let host_port = ascii::rsplit_once(authority, b'@').map_or(authority, |(_, hp)| hp);
+    let (host, port) = match ascii::rfind(host_port, b':') {
+        Some(i) if !ascii::contains(host_port.get(i..).unwrap_or(""), b']') => (
+            host_port.get(..i).unwrap_or(""),
+            Some(host_port.get(i + 1..).unwrap_or("")),
+        ),
+        _ => (host_port, None),
+    };
+    Host::parse_in_url(host)?;
+    if let Some(port) = port {
+        match port.parse::<u16>() {
+            Ok(p) if p > 0 && port.bytes().all(|b| b.is_ascii_digit()) => {}
+            _ => return Err(ErrorKind::InvalidPort),
+        }
+    }
+    Ok(authority_len)
+}
+
+impl<'a> Url<'a> {
     /// A URL of a document already read (see [`crate::site::CheckedSite`]): only its scheme
     /// and where its path starts are worked out again.
     pub(crate) fn trusted(s: &'a str) -> Self {
-        let (scheme, rest) = s.split_once("://").unwrap_or(("", s));
-        let authority_len = rest.find(['/', '?']).unwrap_or(rest.len());
+        let (scheme, rest) = ascii::split_once_seq(s, b"://").unwrap_or(("", s));
+        let authority_len = ascii::find_any(rest, b"/?").unwrap_or(rest.len());
         Url {
             text: s,
             scheme: Scheme::from_str(scheme).unwrap_or(Scheme::Http),
@@ -294,31 +322,40 @@ impl<'a> HttpBase<'a> {
     /// # Errors
     /// As [`Url::parse`], or [`ErrorKind::InvalidUrl`] for a query.
     pub fn parse(s: &'a str) -> Result<Self, ErrorKind> {
-        let text = s.trim_end_matches('/');
-        let implicit_http = !s.contains("://");
-        let mut full: heapless::String<URL_MAX> = heapless::String::new();
-        let too_long = || ErrorKind::TooLong {
-            max: u16::try_from(URL_MAX).unwrap_or(u16::MAX),
+        let text = ascii::trim_end(s, b'/');
+        let implicit_http = !ascii::contains_seq(s, b"://");
+        let (scheme, path_and_query) = if implicit_http {
+            // As `http://<text>`, without writing it out: the prefix needs no check.
+            if text.len() + "http://".len() > URL_MAX {
+                return Err(ErrorKind::TooLong {
+                    max: u16::try_from(URL_MAX).unwrap_or(u16::MAX),
+                });
+            }
+            check_literal_bytes(text)?;
+            let authority_len = check_after_scheme(text)?;
+            (Scheme::Http, text.get(authority_len..).unwrap_or_default())
+        } else {
+            let url = Url::parse(text, HTTP_SCHEMES)?;
+            (url.scheme(), url.path_and_query())
         };
-        if implicit_http {
-            full.push_str("http://").map_err(|_| too_long())?;
-        }
-        full.push_str(text).map_err(|_| too_long())?;
-        let url = Url::parse(&full, HTTP_SCHEMES)?;
-        if url.path_and_query().contains('?') {
+        if ascii::contains(path_and_query, b'?') {
             return Err(ErrorKind::InvalidUrl);
         }
         Ok(HttpBase {
             text,
             implicit_http,
-            scheme: url.scheme(),
+            scheme,
         })
     }
 
     /// Reads `http_server` as the document writes it (a JSON escape is refused).
     pub(crate) fn read(text: JsonStr<'a>) -> Result<Self, ErrorKind> {
-        let s = unescaped::<URL_MAX>(text, |s| HttpBase::parse(s).map(|_| ()))?;
-        HttpBase::parse(s)
+        match text.plain() {
+            Some(s) => HttpBase::parse(s),
+            None => Err(refused_escape::<URL_MAX>(text, |s| {
+                HttpBase::parse(s).map(|_| ())
+            })),
+        }
     }
 
     /// What goes before [`HttpBase::rest`]: `http://` for a value written without a scheme,

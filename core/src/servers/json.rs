@@ -163,7 +163,7 @@ impl<'w, W: Write> JsonOut<'w, W> {
     pub(crate) fn shown(
         &mut self,
         key: Option<&str>,
-        value: impl core::fmt::Display,
+        value: impl crate::servers::text::Show,
     ) -> Result<()> {
         self.item(key)?;
         self.out.put("\"")?;

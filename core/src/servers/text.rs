@@ -7,7 +7,9 @@
 
 use crate::error::{Error, ErrorKind, Field, Result};
 use crate::model::MacAddr;
+use crate::model::ip::{ShowV4, ShowV6};
 use core::fmt;
+use core::net::{Ipv4Addr, Ipv6Addr};
 use embedded_io::Write;
 
 /// Writes text to any [`embedded_io::Write`], mapping its errors to core errors.
@@ -22,7 +24,7 @@ impl<'w, W: Write> Out<'w, W> {
 
     /// Writes `s` as it is.
     pub(crate) fn put(&mut self, s: &str) -> Result<()> {
-        self.w.write_all(s.as_bytes()).map_err(Error::write)
+        crate::output::write_all(&mut *self.w, s.as_bytes())
     }
 
     /// Writes the body of a JSON string for `s` (see [`crate::json::string`]).
@@ -37,12 +39,12 @@ impl<'w, W: Write> Out<'w, W> {
     }
 
     /// Writes a value through its `Display` (addresses, numbers).
-    pub(crate) fn show(&mut self, value: impl fmt::Display) -> Result<()> {
+    pub(crate) fn show(&mut self, value: impl Show) -> Result<()> {
         let mut adapter = FmtAdapter {
             w: &mut *self.w,
             error: None,
         };
-        let formatted = fmt::write(&mut adapter, format_args!("{value}"));
+        let formatted = fmt::write(&mut adapter, format_args!("{}", Shown(&value)));
         match (adapter.error, formatted) {
             (Some(e), _) => Err(e),
             (None, Err(_)) => Err(Error::new(ErrorKind::Internal)),
@@ -57,9 +59,7 @@ impl<'w, W: Write> Out<'w, W> {
 
     /// Writes a MAC address with `separator` between the pairs.
     pub(crate) fn mac_with(&mut self, mac: MacAddr, separator: u8) -> Result<()> {
-        self.w
-            .write_all(&mac.spelled(separator))
-            .map_err(Error::write)
+        crate::output::write_all(&mut *self.w, &mac.spelled(separator))
     }
 
     /// Writes a `# text` comment line (the text is ipxegen's own, or a validated node id).
@@ -81,6 +81,46 @@ impl<'w, W: Write> Out<'w, W> {
     }
 }
 
+/// What config text shows: numbers, hex, and addresses, which are written by the core's own
+/// code (`core::net`'s `Display` is not used: see [`crate::model::ip`]).
+pub(crate) trait Show {
+    /// Writes the value.
+    fn show(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+}
+
+macro_rules! show_by_display {
+    ($($t:ty),*) => {
+        $(impl Show for $t {
+            fn show(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(self, f)
+            }
+        })*
+    };
+}
+
+show_by_display!(u16, u32, usize, crate::hex::Hex<'_>);
+
+impl Show for Ipv4Addr {
+    fn show(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&ShowV4(*self), f)
+    }
+}
+
+impl Show for Ipv6Addr {
+    fn show(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&ShowV6(*self), f)
+    }
+}
+
+/// A [`Show`] value as `Display`.
+struct Shown<'a, T: Show>(&'a T);
+
+impl<T: Show> fmt::Display for Shown<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.show(f)
+    }
+}
+
 struct FmtAdapter<'a, W: Write> {
     w: &'a mut W,
     error: Option<Error>,
@@ -88,8 +128,8 @@ struct FmtAdapter<'a, W: Write> {
 
 impl<W: Write> fmt::Write for FmtAdapter<'_, W> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.w.write_all(s.as_bytes()).map_err(|e| {
-            self.error = Some(Error::write(e));
+        crate::output::write_all(&mut *self.w, s.as_bytes()).map_err(|e| {
+            self.error = Some(e);
             fmt::Error
         })
     }
@@ -201,7 +241,7 @@ mod tests {
     #[test]
     fn shows_addresses_and_macs() {
         let got = render(|o| {
-            o.show(core::net::Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1))?;
+            o.show(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1))?;
             o.put(" ")?;
             o.mac(MacAddr([0x52, 0x54, 0, 0xab, 0, 1]))
         })

@@ -16,7 +16,7 @@
 use crate::error::{Error, ErrorKind, Field};
 use crate::limits::NICS_MAX;
 use crate::manifest::MANIFEST_NAME;
-use crate::model::{MacAddr, Node, ScriptRef};
+use crate::model::{MacAddr, Node, Quoted, ScriptRef};
 use crate::site::{CheckedSite, Site};
 use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
@@ -192,23 +192,23 @@ impl Problem<'_> {
 impl fmt::Display for Problem<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(id) = self.node_id.filter(|id| !id.is_empty()) {
-            write!(f, "node {id:?}: ")?;
+            write!(f, "node {}: ", Quoted(id))?;
         }
         match (self.error.kind, self.value) {
             (ErrorKind::NameTaken { .. } | ErrorKind::LoaderNameTaken, Some(value)) => {
                 if let Some(field) = self.error.field {
                     write!(f, "{}: ", field.key())?;
                 }
-                write!(f, "{value:?} {}", self.error.kind)?;
+                write!(f, "{} {}", Quoted(value), self.error.kind)?;
             }
             (ErrorKind::ReplacesSiteName { .. }, Some(value)) => {
-                write!(f, "{} ({value:?})", self.error)?;
+                write!(f, "{} ({})", self.error, Quoted(value))?;
             }
             _ => fmt::Display::fmt(&self.error, f)?,
         }
         match (self.error.kind, self.first) {
             (ErrorKind::DuplicateId, Some(first)) => write!(f, " (nodes[{}])", first.node),
-            (_, Some(first)) => write!(f, " (nodes[{}] {:?})", first.node, first.id),
+            (_, Some(first)) => write!(f, " (nodes[{}] {})", first.node, Quoted(first.id)),
             (_, None) => Ok(()),
         }
     }

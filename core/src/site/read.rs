@@ -6,13 +6,15 @@
 //! [`super::CheckedSite`]). Fields are read in a fixed order, whatever the order of keys in
 //! the document, so the first error reported is always the same one.
 
+use crate::ascii;
 use crate::error::{Error, ErrorKind, Field, Result};
 use crate::json::{Member, Value};
 use crate::limits::{
     CHAP_MAX, IQN_MAX, ISCSI_TARGETS_MAX, NICS_MAX, RETRIES_DEFAULT, RETRIES_MAX,
     TIMEOUT_DEFAULT_MS, TIMEOUT_MAX_MS, TIMEOUT_MIN_MS, URL_MAX,
 };
-use crate::model::text::{read_name, unescaped};
+use crate::model::ip::{parse_ipv4, parse_ipv6};
+use crate::model::text::{read_name, unescaped, with_decoded};
 use crate::model::{
     Boot, Chap, ChapValue, FETCH_SCHEMES, Firmware, Host, HttpBase, Image, ImageName,
     InstallSource, Iqn, IscsiTarget, JsonStr, KernelArgs, LocalPath, MacAddr, Mode, Name, Nic,
@@ -41,17 +43,20 @@ const _: () = assert!(
 );
 
 /// The values of an object's known keys (the schema's fields of its scope, in table
-/// order), collected before any is read.
+/// order), collected before any is read: where each starts and ends in the document (an end
+/// of 0 for a key not given), so a node's slots take 160 bytes of stack.
 struct Slots<'a> {
+    object: Value<'a>,
     scope: Scope,
-    values: [Option<Value<'a>>; SCOPE_FIELDS_MAX],
+    values: [(u32, u32); SCOPE_FIELDS_MAX],
 }
 
 impl<'a> Slots<'a> {
     fn collect(object: Value<'a>, scope: Scope) -> Result<Self> {
         let mut slots = Slots {
+            object,
             scope,
-            values: [None; SCOPE_FIELDS_MAX],
+            values: [(0, 0); SCOPE_FIELDS_MAX],
         };
         for member in object.members()? {
             let Member {
@@ -65,9 +70,15 @@ impl<'a> Slots<'a> {
             let Some((index, info)) = found else {
                 return Err(Error::new(ErrorKind::UnknownField).at_offset(key_offset));
             };
+            // A read document is under 4 GiB (`json::document`): offsets fit.
+            let too_big = || Error::new(ErrorKind::Json(crate::JsonError::TooLarge));
+            let range = (
+                u32::try_from(value.offset()).map_err(|_| too_big())?,
+                u32::try_from(value.end()).map_err(|_| too_big())?,
+            );
             match slots.values.get_mut(index) {
-                Some(slot @ None) => *slot = Some(value),
-                Some(Some(_)) => {
+                Some(slot) if slot.1 == 0 => *slot = range,
+                Some(_) => {
                     return Err(
                         Error::at(ErrorKind::DuplicateField, info.field).at_offset(key_offset)
                     );
@@ -81,10 +92,10 @@ impl<'a> Slots<'a> {
     /// The value of `field`, unless absent or `null`.
     fn get(&self, field: Field) -> Option<Value<'a>> {
         let index = fields_of(self.scope).position(|info| info.field == field)?;
-        self.values
-            .get(index)
-            .copied()
-            .flatten()
+        let (start, end) = self.values.get(index).copied()?;
+        let (start, end) = (usize::try_from(start).ok()?, usize::try_from(end).ok()?);
+        Some(self.object.within(start, end))
+            .filter(|_| end > 0)
             .filter(|v| !v.is_null())
     }
 
@@ -150,11 +161,7 @@ impl Reader {
         let parsed = match text.plain() {
             Some(s) if s.len() > N => Err(too_long(N)),
             Some(s) => parse(s),
-            None => {
-                let mut decoded = heapless::String::<N>::new();
-                text.decode_into(&mut decoded)
-                    .and_then(|()| parse(&decoded))
-            }
+            None => with_decoded::<N, _>(text, parse),
         };
         parsed.map_err(kind_at(field, value))
     }
@@ -211,15 +218,11 @@ impl Reader {
     fn is_url(self, value: &Value<'_>, field: Field) -> Result<bool> {
         let text = self.string(value, field)?;
         match text.plain() {
-            Some(s) => Ok(s.contains("://")),
+            Some(s) => Ok(ascii::contains_seq(s, b"://")),
             // A read document has no URL with escapes (refused): this is a local path.
             None if !self.full() => Ok(false),
-            None => {
-                let mut decoded = heapless::String::<URL_MAX>::new();
-                text.decode_into(&mut decoded)
-                    .map_err(kind_at(field, value))?;
-                Ok(decoded.contains("://"))
-            }
+            None => with_decoded::<URL_MAX, _>(text, |s| Ok(ascii::contains_seq(s, b"://")))
+                .map_err(kind_at(field, value)),
         }
     }
 
@@ -434,16 +437,12 @@ fn read_iqn<'a>(r: Reader, value: &Value<'a>, field: Field) -> Result<Iqn<'a>> {
 
 fn chap_value<'a>(r: Reader, value: &Value<'a>, field: Field) -> Result<ChapValue<'a>> {
     let check = |text: JsonStr<'a>| {
-        let mut decoded = heapless::String::<CHAP_MAX>::new();
-        let s = match text.plain() {
+        let literal = |s: &str| check_literal(s, Position::AfterOptions);
+        match text.plain() {
             Some(s) if s.len() > CHAP_MAX => return Err(too_long(CHAP_MAX)),
-            Some(s) => s,
-            None => {
-                text.decode_into(&mut decoded)?;
-                &decoded
-            }
-        };
-        check_literal(s, Position::AfterOptions)?;
+            Some(s) => literal(s)?,
+            None => with_decoded::<CHAP_MAX, _>(text, literal)?,
+        }
         Ok(ChapValue(text))
     };
     r.borrowed(value, field, check, ChapValue)
@@ -683,7 +682,7 @@ pub(crate) fn read_node<'a>(
     })?;
     let ipv4 = optional(s.get(Field::Ipv4), |v| {
         r.copied::<_, 64>(v, Field::Ipv4, |t| {
-            let addr = t.parse::<Ipv4Addr>().map_err(|_| ErrorKind::InvalidHost)?;
+            let addr = parse_ipv4(t).ok_or(ErrorKind::InvalidHost)?;
             reservable_v4(addr)
                 .then_some(addr)
                 .ok_or(ErrorKind::NotReservable)
@@ -691,7 +690,7 @@ pub(crate) fn read_node<'a>(
     })?;
     let ipv6 = optional(s.get(Field::Ipv6), |v| {
         r.copied::<_, 64>(v, Field::Ipv6, |t| {
-            let addr = t.parse::<Ipv6Addr>().map_err(|_| ErrorKind::InvalidHost)?;
+            let addr = parse_ipv6(t).ok_or(ErrorKind::InvalidHost)?;
             reservable_v6(addr)
                 .then_some(addr)
                 .ok_or(ErrorKind::NotReservable)
