@@ -33,8 +33,14 @@ pub const fn pair_upper(b: u8) -> [u8; 2] {
 /// # Errors
 /// A write error.
 pub fn write_hex<W: Write>(out: &mut W, bytes: &[u8]) -> Result<()> {
-    for &b in bytes {
-        crate::output::write_all(out, &pair(b))?;
+    let mut buf = [0u8; 64];
+    for chunk in bytes.chunks(buf.len() / 2) {
+        for (digits, &b) in buf.chunks_exact_mut(2).zip(chunk) {
+            if let [hi, lo] = digits {
+                [*hi, *lo] = pair(b);
+            }
+        }
+        crate::output::write_all(out, buf.get(..chunk.len() * 2).unwrap_or_default())?;
     }
     Ok(())
 }

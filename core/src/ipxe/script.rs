@@ -445,13 +445,21 @@ impl<W: Write> Line<'_, W> {
         self
     }
 
+    /// Writes `segment` percent-encoded outside RFC 3986's unreserved characters: runs of
+    /// unreserved bytes in one write.
     fn put_encoded(&mut self, segment: &str) {
-        for &b in segment.as_bytes() {
-            if is_unreserved(b) {
-                self.put(&[b]);
-            } else {
-                let [hi, lo] = hex::pair_upper(b);
-                self.put(&[b'%', hi, lo]);
+        let mut rest = segment.as_bytes();
+        while !rest.is_empty() {
+            let plain = rest.iter().take_while(|b| is_unreserved(**b)).count();
+            let (run, after) = rest.split_at_checked(plain).unwrap_or((rest, &[]));
+            self.put(run);
+            match after.split_first() {
+                Some((b, tail)) => {
+                    let [hi, lo] = hex::pair_upper(*b);
+                    self.put(&[b'%', hi, lo]);
+                    rest = tail;
+                }
+                None => rest = after,
             }
         }
     }

@@ -46,10 +46,42 @@ fn json_error(kind: JsonError, offset: usize) -> Error {
     Error::new(ErrorKind::Json(kind)).at_offset(offset)
 }
 
+/// Eight copies of `b`.
+const fn splat(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// `true` when one of the eight bytes of `w` is `"`, `\` or below 0x20 (the bytes a string
+/// scan must stop at). No false negatives; a false positive only costs a byte-wise look.
+const fn has_special(w: u64) -> bool {
+    const HIGH: u64 = splat(0x80);
+    /// High bit set in each byte of `x` below `n` (for `n` up to 0x80; a byte of `x` above
+    /// 0x80 never sets one).
+    const fn below(x: u64, n: u8) -> u64 {
+        x.wrapping_sub(splat(n)) & !x & HIGH
+    }
+    let quote = below(w ^ splat(b'"'), 1);
+    let backslash = below(w ^ splat(b'\\'), 1);
+    below(w, 0x20) | quote | backslash != 0
+}
+
+/// From `pos`, skips whole 8-byte words of plain string bytes; gives where to look next.
+fn skip_plain(doc: &[u8], mut pos: usize) -> usize {
+    while let Some(word) = doc.get(pos..pos + 8) {
+        let w = <[u8; 8]>::try_from(word).map_or(splat(b'"'), u64::from_ne_bytes);
+        if has_special(w) {
+            break;
+        }
+        pos += 8;
+    }
+    pos
+}
+
 /// The position just after the string that starts (with its quote) at `start`.
 fn string_end(doc: &[u8], start: usize) -> Result<usize> {
     let mut pos = start + 1;
     loop {
+        pos = skip_plain(doc, pos);
         match byte_at(doc, pos) {
             None => return Err(json_error(JsonError::UnexpectedEnd, start)),
             Some(b'"') => return Ok(pos + 1),
@@ -266,6 +298,8 @@ impl<'a> Value<'a> {
                 first: true,
                 done: false,
                 close: b'}',
+                closed_at: None,
+                pending: None,
             },
         })
     }
@@ -282,6 +316,8 @@ impl<'a> Value<'a> {
             first: true,
             done: false,
             close: b']',
+            closed_at: None,
+            pending: None,
         })
     }
 
@@ -299,6 +335,10 @@ pub(crate) struct Items<'a> {
     first: bool,
     done: bool,
     close: u8,
+    /// Just after the closing bracket, once reached.
+    closed_at: Option<usize>,
+    /// The start of an element given by [`Items::next_lazy`] whose end is not known yet.
+    pending: Option<usize>,
 }
 
 impl<'a> Items<'a> {
@@ -310,12 +350,14 @@ impl<'a> Items<'a> {
         let mut pos = skip_whitespace(self.doc, self.pos);
         if byte_at(self.doc, pos) == Some(self.close) && self.first {
             self.done = true;
+            self.closed_at = Some(pos + 1);
             return None;
         }
         if !self.first {
             match byte_at(self.doc, pos) {
                 Some(b) if b == self.close => {
                     self.done = true;
+                    self.closed_at = Some(pos + 1);
                     return None;
                 }
                 Some(b',') => pos = skip_whitespace(self.doc, pos + 1),
@@ -328,6 +370,38 @@ impl<'a> Items<'a> {
             return Some(Err(self.fail(JsonError::UnexpectedEnd, pos)));
         }
         Some(Ok(pos))
+    }
+
+    /// The next element without looking for its end: an object the caller reads member by
+    /// member and then hands back with [`Items::resume_after`] (so its bytes are scanned once,
+    /// not twice). If the caller does not, the next call finds the end itself.
+    pub(crate) fn next_lazy(&mut self) -> Option<Result<Value<'a>>> {
+        if let Some(start) = self.pending.take() {
+            match value_end(self.doc, start) {
+                Ok(end) => self.pos = end,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+        let start = match self.advance()? {
+            Ok(start) => start,
+            Err(e) => return Some(Err(e)),
+        };
+        self.pending = Some(start);
+        Some(Ok(Value {
+            doc: self.text,
+            start,
+            end: start,
+        }))
+    }
+
+    /// Goes on after the element [`Items::next_lazy`] gave, which ends at `end`.
+    pub(crate) fn resume_after(&mut self, end: usize) {
+        if self.pending.take().is_some() {
+            self.pos = end;
+        }
     }
 
     fn fail(&mut self, kind: JsonError, pos: usize) -> Error {
@@ -368,6 +442,13 @@ impl<'a> Iterator for Items<'a> {
 /// The members of an object, in order. Ends after the first error.
 pub(crate) struct Members<'a> {
     items: Items<'a>,
+}
+
+impl Members<'_> {
+    /// Just after the object's closing `}`, once the members have all been read.
+    pub(crate) fn end(&self) -> Option<usize> {
+        self.items.closed_at
+    }
 }
 
 impl<'a> Iterator for Members<'a> {

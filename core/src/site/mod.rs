@@ -165,13 +165,17 @@ impl<'a, 's> Nodes<'a, 's> {
 impl<'a> Nodes<'a, '_> {
     /// The next node, and when it cannot be read, its `id` as written (if a plain string).
     pub(crate) fn next_with_raw_id(&mut self) -> Option<(Result<Node<'a>>, Option<&'a str>)> {
-        let item = self.items.as_mut()?.next()?;
+        let items = self.items.as_mut()?;
+        let item = items.next_lazy()?;
         let index = self.index;
         self.index += 1;
         let checks = self.reader.checks;
         let (node, raw_id) = match item {
             Ok(value) => match read_node(self.reader, &value, self.config) {
-                Ok(node) => (Ok(node), None),
+                Ok((node, end)) => {
+                    items.resume_after(end);
+                    (Ok(node), None)
+                }
                 Err(e) => (Err(e), read::raw_id(&value)),
             },
             Err(e) => (Err(e), None),

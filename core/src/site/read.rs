@@ -49,6 +49,8 @@ struct Slots<'a> {
     object: Value<'a>,
     scope: Scope,
     values: [(u32, u32); SCOPE_FIELDS_MAX],
+    /// Just after the object's closing `}`.
+    end: usize,
 }
 
 impl<'a> Slots<'a> {
@@ -57,8 +59,10 @@ impl<'a> Slots<'a> {
             object,
             scope,
             values: [(0, 0); SCOPE_FIELDS_MAX],
+            end: 0,
         };
-        for member in object.members()? {
+        let mut members = object.members()?;
+        for member in members.by_ref() {
             let Member {
                 key,
                 key_offset,
@@ -86,6 +90,9 @@ impl<'a> Slots<'a> {
                 None => return Err(Error::new(ErrorKind::Internal)),
             }
         }
+        slots.end = members
+            .end()
+            .ok_or_else(|| Error::new(ErrorKind::Internal))?;
         Ok(slots)
     }
 
@@ -640,13 +647,15 @@ fn read_boot<'a>(
     })
 }
 
-/// Reads one element of `nodes`.
+/// Reads one element of `nodes`; gives the node and where the element ends (just after its
+/// `}`).
 pub(crate) fn read_node<'a>(
     r: Reader,
     value: &Value<'a>,
     config: &SiteConfig<'a>,
-) -> Result<Node<'a>> {
+) -> Result<(Node<'a>, usize)> {
     let s = Slots::collect(*value, Scope::Node)?;
+    let end = s.end;
     let at = value.offset();
     let id_value = s.required(Field::NodeId, at)?;
     let id = r.borrowed(&id_value, Field::NodeId, NodeId::read, |t| {
@@ -696,7 +705,7 @@ pub(crate) fn read_node<'a>(
                 .ok_or(ErrorKind::NotReservable)
         })
     })?;
-    Ok(Node {
+    let node = Node {
         id,
         hostname,
         ipv4,
@@ -713,7 +722,8 @@ pub(crate) fn read_node<'a>(
             r.retries(v, Field::NodeRetries)
         })?
         .unwrap_or(config.retries),
-    })
+    };
+    Ok((node, end))
 }
 
 /// `true` for an IPv4 address a DHCP server can reserve for one host: not 0.0.0.0, not the
