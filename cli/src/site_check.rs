@@ -83,12 +83,12 @@ fn report(line: String) {
 /// With `sources` (and a `missing` policy other than `Ignore`), also opens each local file
 /// the nodes name, once per file.
 pub fn check_site<'a>(
-    file: &SiteFile,
+    file: &'a SiteFile,
     site: &Site<'a>,
     mut sources: Option<&mut Sources>,
     missing: MissingFiles,
 ) -> Checked<'a> {
-    let mut seen = SeenMaps::default();
+    let mut seen = SeenMaps::new(&file.bytes);
     let mut errors = 0usize;
     let mut by_hand = Vec::new();
     let mut site_sources_seen: Vec<String> = Vec::new();

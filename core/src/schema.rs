@@ -146,6 +146,15 @@ macro_rules! schema {
                 }
             }
 
+            /// Where this field's row is in [`fields_of`] its scope (`None` for a pseudo
+            /// field): a number fixed when the crate is built.
+            pub const fn slot(self) -> Option<usize> {
+                match self {
+                    $( $( Field::$field => Some(const { slot_of(Scope::$scope, $key) }), )* )*
+                    $( Field::$pfield => None, )*
+                }
+            }
+
             /// The object this field belongs to (pseudo fields count as the site's).
             pub const fn scope(self) -> Scope {
                 match self {
@@ -228,14 +237,14 @@ schema! {
 impl Field {
     /// This field's row of the schema (`None` for the pseudo fields).
     pub fn info(self) -> Option<&'static FieldInfo> {
-        FIELDS.iter().find(|info| info.field == self)
+        fields_of(self.scope()).get(self.slot()?)
     }
 
     /// The field of `scope` whose key is `key`.
     pub fn from_key(scope: Scope, key: &[u8]) -> Option<Field> {
-        FIELDS
+        fields_of(scope)
             .iter()
-            .find(|info| info.scope == scope && info.key.as_bytes() == key)
+            .find(|info| info.key.as_bytes() == key)
             .map(|info| info.field)
     }
 
@@ -245,31 +254,92 @@ impl Field {
     }
 }
 
-/// How many fields `scope` has (for the capacities that hold one object's fields).
-pub const fn scope_len(scope: Scope) -> usize {
-    const fn same(a: Scope, b: Scope) -> bool {
-        matches!(
-            (a, b),
-            (Scope::Site, Scope::Site)
-                | (Scope::Node, Scope::Node)
-                | (Scope::Nic, Scope::Nic)
-                | (Scope::IscsiTarget, Scope::IscsiTarget)
-        )
+const fn same_scope(a: Scope, b: Scope) -> bool {
+    matches!(
+        (a, b),
+        (Scope::Site, Scope::Site)
+            | (Scope::Node, Scope::Node)
+            | (Scope::Nic, Scope::Nic)
+            | (Scope::IscsiTarget, Scope::IscsiTarget)
+    )
+}
+
+const fn same_key(a: &str, b: &str) -> bool {
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    while let ([x, a_tail @ ..], [y, b_tail @ ..]) = (a, b) {
+        if *x != *y {
+            return false;
+        }
+        (a, b) = (a_tail, b_tail);
     }
-    let mut n = 0;
+    a.is_empty() && b.is_empty()
+}
+
+/// The rows of `scope`: the table lists each scope's rows together (checked when built).
+const fn rows_of(scope: Scope) -> &'static [FieldInfo] {
     let mut rest = FIELDS;
     while let [info, tail @ ..] = rest {
-        if same(info.scope, scope) {
-            n += 1;
+        if same_scope(info.scope, scope) {
+            break;
         }
         rest = tail;
     }
-    n
+    let mut n = 0;
+    let mut after = rest;
+    while let [info, tail @ ..] = after {
+        if !same_scope(info.scope, scope) {
+            break;
+        }
+        n += 1;
+        after = tail;
+    }
+    while let [info, tail @ ..] = after {
+        assert!(
+            !same_scope(info.scope, scope),
+            "a scope's rows must be together in the schema table"
+        );
+        after = tail;
+    }
+    match rest.split_at_checked(n) {
+        Some((rows, _)) => rows,
+        None => &[],
+    }
 }
 
-/// The rows of one scope, in table order.
-pub fn fields_of(scope: Scope) -> impl Iterator<Item = &'static FieldInfo> {
-    FIELDS.iter().filter(move |info| info.scope == scope)
+/// Where the row of `key` is among the rows of `scope` (evaluated when the crate is built).
+const fn slot_of(scope: Scope, key: &str) -> usize {
+    let rows = rows_of(scope);
+    let mut rest = rows;
+    let mut slot = 0;
+    while let [info, tail @ ..] = rest {
+        if same_key(info.key, key) {
+            break;
+        }
+        slot += 1;
+        rest = tail;
+    }
+    assert!(slot < rows.len(), "a field's key is among its scope's rows");
+    slot
+}
+
+const SITE_ROWS: &[FieldInfo] = rows_of(Scope::Site);
+const NODE_ROWS: &[FieldInfo] = rows_of(Scope::Node);
+const NIC_ROWS: &[FieldInfo] = rows_of(Scope::Nic);
+const ISCSI_TARGET_ROWS: &[FieldInfo] = rows_of(Scope::IscsiTarget);
+
+/// How many fields `scope` has (for the capacities that hold one object's fields).
+pub const fn scope_len(scope: Scope) -> usize {
+    fields_of(scope).len()
+}
+
+/// The rows of one scope, in table order (a field's [`Field::slot`] indexes them).
+pub const fn fields_of(scope: Scope) -> &'static [FieldInfo] {
+    match scope {
+        Scope::Site => SITE_ROWS,
+        Scope::Node => NODE_ROWS,
+        Scope::Nic => NIC_ROWS,
+        Scope::IscsiTarget => ISCSI_TARGET_ROWS,
+    }
 }
 
 #[cfg(test)]
@@ -291,6 +361,23 @@ mod tests {
             assert_eq!(a.field.key(), a.key);
             assert_eq!(a.field.scope(), a.scope);
         }
+    }
+
+    #[test]
+    fn slots_index_each_scope_rows() {
+        for info in FIELDS {
+            assert_eq!(info.field.info(), Some(info), "{}", info.key);
+            assert_eq!(
+                Field::from_key(info.scope, info.key.as_bytes()),
+                Some(info.field)
+            );
+        }
+        let rows: usize = [Scope::Site, Scope::Node, Scope::Nic, Scope::IscsiTarget]
+            .into_iter()
+            .map(scope_len)
+            .sum();
+        assert_eq!(rows, FIELDS.len());
+        assert_eq!(Field::Document.slot(), None);
     }
 
     #[test]

@@ -10,7 +10,10 @@
 )]
 
 use ipxegen_core::Site;
-use ipxegen_core::archive::{LinkMode, write_archive_manifest, write_tree_archive};
+use ipxegen_core::archive::{
+    KeptDigests, LinkMode, NO_DIGEST, digest_room, write_archive_manifest, write_tree_archive,
+    write_tree_archive_keeping,
+};
 use ipxegen_core::site::RescanSeen;
 use ipxegen_tests::{VecWriter, golden_dir};
 use std::process::Command;
@@ -23,6 +26,33 @@ fn archive(links: LinkMode) -> Vec<u8> {
     let mut out = Vec::new();
     write_tree_archive(&site, links, &mut VecWriter(&mut out)).unwrap();
     out
+}
+
+/// The archive with room for `room` kept digests.
+fn archive_keeping(links: LinkMode, room: usize) -> Vec<u8> {
+    let site = Site::parse(SITE).unwrap();
+    let site = site.checked(&mut RescanSeen::new(&site)).unwrap();
+    let mut digests = vec![NO_DIGEST; room];
+    let mut out = Vec::new();
+    let kept = &mut KeptDigests::new(&mut digests);
+    write_tree_archive_keeping(&site, links, kept, &mut VecWriter(&mut out)).unwrap();
+    out
+}
+
+#[test]
+fn kept_digests_change_no_byte() {
+    let site = Site::parse(SITE).unwrap();
+    let full = digest_room(&site.checked(&mut RescanSeen::new(&site)).unwrap());
+    assert!(full > 2);
+    for links in [LinkMode::Symlink, LinkMode::Copy] {
+        let expected = archive(links);
+        for room in [0, 1, full / 2, full, full + 3] {
+            assert!(
+                archive_keeping(links, room) == expected,
+                "{links:?}, room {room}"
+            );
+        }
+    }
 }
 
 fn tool(name: &str) -> bool {

@@ -23,12 +23,12 @@ pub const MODES: [&str; Mode::WORDS.len()] = Mode::WORDS;
 
 /// The site fields the form has an input for, in the schema's order.
 pub fn site_fields() -> impl Iterator<Item = &'static FieldInfo> {
-    fields_of(Scope::Site).filter(|info| info.form)
+    fields_of(Scope::Site).iter().filter(|info| info.form)
 }
 
 /// The node fields the form has an input for, in the schema's order.
 pub fn node_fields() -> impl Iterator<Item = &'static FieldInfo> {
-    fields_of(Scope::Node).filter(|info| info.form)
+    fields_of(Scope::Node).iter().filter(|info| info.form)
 }
 
 /// The schema row of a field the form shows.

@@ -10,7 +10,9 @@
 
 use crate::csv::parse_csv;
 pub use crate::form::{Field, MODES, NodeForm, SiteForm};
-use ipxegen_core::archive::{LinkMode, write_tree_archive};
+use ipxegen_core::archive::{
+    KeptDigests, LinkMode, NO_DIGEST, digest_room, write_tree_archive_keeping,
+};
 use ipxegen_core::ipxe::lint::lint_script;
 use ipxegen_core::servers::Format;
 use ipxegen_core::site::{CheckEvent, Holder, SeenFull, SeenValues, Unique};
@@ -475,8 +477,14 @@ pub fn dhcp_config(site: &CheckedSite<'_>, format: DhcpFormat) -> Result<String,
 pub fn archive(document: &str) -> Result<Vec<u8>, Error> {
     let site = Site::parse(document.as_bytes())?;
     let site = site.checked(&mut Seen::default())?;
+    let mut digests = vec![NO_DIGEST; digest_room(&site)];
     let mut out = Vec::new();
-    write_tree_archive(&site, LinkMode::Symlink, &mut out)?;
+    write_tree_archive_keeping(
+        &site,
+        LinkMode::Symlink,
+        &mut KeptDigests::new(&mut digests),
+        &mut out,
+    )?;
     Ok(out)
 }
 
@@ -489,6 +497,7 @@ pub fn archive(document: &str) -> Result<Vec<u8>, Error> {
 )]
 mod tests {
     use super::*;
+    use ipxegen_core::archive::write_tree_archive;
 
     fn reduce(state: State, action: Action) -> State {
         Rc::unwrap_or_clone(Rc::new(state).reduce(action))

@@ -4,7 +4,9 @@
 use crate::failure::{EX_IOERR, Failure};
 use crate::site_check::{MissingFiles, check_site};
 use crate::site_file::read_site;
-use ipxegen_core::archive::{LinkMode, write_tree_archive};
+use ipxegen_core::archive::{
+    KeptDigests, LinkMode, NO_DIGEST, digest_room, write_tree_archive_keeping,
+};
 use ipxegen_core::{CheckedSite, Site};
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
@@ -62,7 +64,10 @@ impl<W: Write> embedded_io::Write for Sink<W> {
 
 fn write_archive<W: Write>(site: &CheckedSite<'_>, links: LinkMode, inner: W) -> io::Result<W> {
     let mut sink = Sink { inner, error: None };
-    if let Err(e) = write_tree_archive(site, links, &mut sink) {
+    // Room for every script's digest (40 bytes a node), so no script is rendered twice.
+    let mut digests = vec![NO_DIGEST; digest_room(site)];
+    let kept = &mut KeptDigests::new(&mut digests);
+    if let Err(e) = write_tree_archive_keeping(site, links, kept, &mut sink) {
         return Err(sink
             .error
             .take()

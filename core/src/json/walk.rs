@@ -97,6 +97,28 @@ fn string_end(doc: &[u8], start: usize) -> Result<usize> {
 /// Strings and brackets are matched exactly; scalars are taken as the run of bytes that can
 /// form one and checked when decoded.
 fn value_end(doc: &[u8], start: usize) -> Result<usize> {
+    match byte_at(doc, start) {
+        Some(b'"') => string_end(doc, start),
+        Some(b'{' | b'[') => container_end(doc, start),
+        Some(b'-' | b'+' | b'.' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z') => {
+            Ok(scalar_end(doc, start))
+        }
+        Some(_) => Err(json_error(JsonError::UnexpectedByte, start)),
+        None => Err(json_error(JsonError::UnexpectedEnd, start)),
+    }
+}
+
+/// The end of the run of bytes that can form a scalar (a number, `true`, `false`, `null`).
+fn scalar_end(doc: &[u8], mut pos: usize) -> usize {
+    while let Some(b'-' | b'+' | b'.' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z') = byte_at(doc, pos)
+    {
+        pos += 1;
+    }
+    pos
+}
+
+/// The position just after the object or array that starts at `start`.
+fn container_end(doc: &[u8], start: usize) -> Result<usize> {
     let mut closers = [0u8; JSON_DEPTH_MAX];
     let mut depth = 0usize;
     let mut pos = start;
@@ -123,11 +145,7 @@ fn value_end(doc: &[u8], start: usize) -> Result<usize> {
                 pos += 1;
             }
             b'-' | b'+' | b'.' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => {
-                while let Some(b'-' | b'+' | b'.' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z') =
-                    byte_at(doc, pos)
-                {
-                    pos += 1;
-                }
+                pos = scalar_end(doc, pos);
             }
             b',' | b':' | b' ' | b'\t' | b'\n' | b'\r' if depth > 0 => pos += 1,
             _ => return Err(json_error(JsonError::UnexpectedByte, pos)),

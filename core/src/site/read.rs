@@ -69,6 +69,7 @@ impl<'a> Slots<'a> {
                 value,
             } = member?;
             let found = fields_of(scope)
+                .iter()
                 .enumerate()
                 .find(|(_, info)| info.key.as_bytes() == key);
             let Some((index, info)) = found else {
@@ -98,8 +99,10 @@ impl<'a> Slots<'a> {
 
     /// The value of `field`, unless absent or `null`.
     fn get(&self, field: Field) -> Option<Value<'a>> {
-        let index = fields_of(self.scope).position(|info| info.field == field)?;
-        let (start, end) = self.values.get(index).copied()?;
+        if field.scope() != self.scope {
+            return None;
+        }
+        let (start, end) = self.values.get(field.slot()?).copied()?;
         let (start, end) = (usize::try_from(start).ok()?, usize::try_from(end).ok()?);
         Some(self.object.within(start, end))
             .filter(|_| end > 0)
@@ -664,7 +667,7 @@ pub(crate) fn read_node<'a>(
     let nics = read_nics(r, &s.required(Field::Nics, at)?)?;
     let mode = r.word(&s.required(Field::Mode, at)?, Field::Mode, Mode::from_word)?;
     if r.full() {
-        for info in fields_of(Scope::Node) {
+        for info in fields_of(Scope::Node).iter() {
             if !info.modes.contains(mode) {
                 s.refuse(info.field)?;
             }
