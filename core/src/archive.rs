@@ -4,11 +4,17 @@
 //! manifest lists them with their `source` and no size, to be placed by hand.
 //!
 //! The same site gives the same bytes, on any target: the CLI's `ipxegen archive` and the web
-//! UI's download are this function.
+//! UI's download are this module.
+//!
+//! The manifest comes last but lists every entry, so it is written while the entries are:
+//! into a [`ManifestSpool`] the caller lends (a temporary file, a buffer), copied into the
+//! archive at the end ([`write_tree_archive_spooled`]: one walk of the site). Without one
+//! ([`write_tree_archive`], O(1) memory), the site is walked twice: once for the entries and
+//! the manifest's length, once for the manifest.
 
 use crate::error::Result;
-use crate::manifest::{Digested, Item, MANIFEST_NAME, ManifestWriter};
-use crate::output::CountingWriter;
+use crate::manifest::{Item, MANIFEST_NAME, ManifestWriter};
+use crate::output::{CountingWriter, Tally};
 use crate::site::CheckedSite;
 use crate::tar::{TarKind, TarWriter};
 use crate::tree::{EntryKind, Root, ScriptCache, Tree, write_script};
@@ -28,59 +34,15 @@ pub enum LinkMode {
 /// (scripts that do not fit are rendered again instead of copied).
 const SCRIPT_BUFFER: usize = 4096;
 
-/// Room lent by the caller for the digests of a site's scripts, which an archive computes in
-/// its first walk and lists in the manifest, written by a second walk. With room for
-/// [`digest_room`] digests, no script is rendered or hashed twice; with less (none, on a
-/// small device), the second walk renders and hashes the scripts the room did not hold.
-/// The archive's bytes are the same either way.
-pub struct KeptDigests<'b> {
-    slots: &'b mut [Digested],
-    kept: usize,
-    taken: usize,
+/// Where [`write_tree_archive_spooled`] writes the manifest while it writes the archive's
+/// other entries, to copy it into the archive after them. It starts empty.
+pub trait ManifestSpool: Write {
+    /// Gives everything written to the spool, from its start, in order, to `chunk`.
+    ///
+    /// # Errors
+    /// An error of `chunk`, or the spool's own (reading it back).
+    fn replay(&mut self, chunk: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()>;
 }
-
-impl<'b> KeptDigests<'b> {
-    /// Digests kept in `slots` (their values on entry do not matter).
-    pub fn new(slots: &'b mut [Digested]) -> Self {
-        KeptDigests {
-            slots,
-            kept: 0,
-            taken: 0,
-        }
-    }
-
-    /// `true` while there is room for another digest.
-    fn has_room(&self) -> bool {
-        self.kept < self.slots.len()
-    }
-
-    /// Keeps `digest`, the next script's, if there is room.
-    fn keep(&mut self, digest: Digested) {
-        if let Some(slot) = self.slots.get_mut(self.kept) {
-            *slot = digest;
-            self.kept += 1;
-        }
-    }
-
-    /// The next kept digest, in the order they were kept.
-    fn take_next(&mut self) -> Option<Digested> {
-        let digest = self.slots.get(..self.kept)?.get(self.taken).copied()?;
-        self.taken += 1;
-        Some(digest)
-    }
-}
-
-/// How many digests [`KeptDigests`] needs room for so that no script of `site` is rendered
-/// twice: the main script's and each node's config's.
-pub fn digest_room(site: &CheckedSite<'_>) -> usize {
-    site.node_count().saturating_add(1)
-}
-
-/// A digest to lend [`KeptDigests`] (any value does).
-pub const NO_DIGEST: Digested = Digested {
-    size: 0,
-    sha256: [0; 32],
-};
 
 /// Writes the manifest of the tree as an archive holds it.
 ///
@@ -91,23 +53,13 @@ pub fn write_archive_manifest<W: Write>(
     links: LinkMode,
     out: &mut W,
 ) -> Result<()> {
-    write_manifest_recalling(site, links, &mut KeptDigests::new(&mut []), out)
-}
-
-/// Writes the manifest, taking each script's digest from `kept` where it holds one.
-fn write_manifest_recalling<W: Write>(
-    site: &CheckedSite<'_>,
-    links: LinkMode,
-    kept: &mut KeptDigests<'_>,
-    out: &mut W,
-) -> Result<()> {
     let config = site.config();
     let mut manifest = ManifestWriter::begin(config, out)?;
     let mut scripts = ScriptCache::new([0u8; SCRIPT_BUFFER], true);
     let mut tree = Tree::new(site);
     while let Some(entry) = tree.next_entry() {
         let entry = entry?;
-        let digest = scripts.digest(config, &entry, || kept.take_next())?;
+        let digest = scripts.render(config, &entry)?.map(|r| r.digest);
         if let Some(item) = Item::of_entry(&entry, links == LinkMode::Symlink, digest) {
             manifest.item(&item)?;
         }
@@ -115,8 +67,10 @@ fn write_manifest_recalling<W: Write>(
     manifest.finish()
 }
 
-/// Writes the archive of `site`'s HTTP root to `out`, rendering and hashing each script
-/// twice (see [`write_tree_archive_keeping`] to do it once).
+/// Writes the archive of `site`'s HTTP root to `out`, in O(1) memory: one walk writes the
+/// tar entries and, into a counting sink, the manifest with each script's real size and a
+/// zero hash (a hash has a fixed length), which gives the manifest's length for its tar
+/// header; a second walk writes the manifest itself.
 ///
 /// # Errors
 /// A path too long for ustar, or a write error.
@@ -125,40 +79,56 @@ pub fn write_tree_archive<W: Write>(
     links: LinkMode,
     out: &mut W,
 ) -> Result<()> {
-    write_tree_archive_keeping(site, links, &mut KeptDigests::new(&mut []), out)
+    let mut tar = TarWriter::new(out);
+    let mut counter = CountingWriter::default();
+    write_entries(site, links, &mut tar, &mut counter, false)?;
+    let size = u64::try_from(counter.count).unwrap_or(u64::MAX);
+    tar.begin(MANIFEST_NAME, TarKind::File(size))?;
+    write_archive_manifest(site, links, &mut tar)?;
+    tar.end_entry()?;
+    tar.finish()
 }
 
-/// Writes the archive of `site`'s HTTP root to `out`.
-///
-/// One walk writes the tar entries, keeps each script's digest in `kept` (while it has
-/// room) and, into a counting sink, writes the manifest with each script's real size and a
-/// zero hash (a hash has a fixed length), which gives the manifest's length for its tar
-/// header; a second walk writes the manifest itself, with the digests kept.
+/// Writes the archive of `site`'s HTTP root to `out` in one walk, the manifest through
+/// `spool` (which must be empty): the same bytes as [`write_tree_archive`].
 ///
 /// # Errors
-/// A path too long for ustar, or a write error.
-pub fn write_tree_archive_keeping<W: Write>(
+/// A path too long for ustar, or a write error (of `out` or of the spool).
+pub fn write_tree_archive_spooled<W: Write, S: ManifestSpool>(
     site: &CheckedSite<'_>,
     links: LinkMode,
-    kept: &mut KeptDigests<'_>,
+    spool: &mut S,
     out: &mut W,
+) -> Result<()> {
+    let mut tar = TarWriter::new(out);
+    let mut manifest = Tally::new(spool);
+    write_entries(site, links, &mut tar, &mut manifest, true)?;
+    let size = u64::try_from(manifest.count).unwrap_or(u64::MAX);
+    tar.begin(MANIFEST_NAME, TarKind::File(size))?;
+    manifest.into_inner().replay(&mut |chunk| tar.data(chunk))?;
+    tar.end_entry()?;
+    tar.finish()
+}
+
+/// Writes every tar entry but the manifest to `tar`, and the manifest to `manifest`, its
+/// scripts' hashes real only `with_hashes`.
+fn write_entries<W: Write, M: Write>(
+    site: &CheckedSite<'_>,
+    links: LinkMode,
+    tar: &mut TarWriter<W>,
+    manifest: &mut M,
+    with_hashes: bool,
 ) -> Result<()> {
     let config = site.config();
     let symlinks = links == LinkMode::Symlink;
-    let mut tar = TarWriter::new(out);
-    let mut counter = CountingWriter::default();
-    let mut sizing = ManifestWriter::begin(config, &mut counter)?;
-    let mut scripts = ScriptCache::new([0u8; SCRIPT_BUFFER], false);
+    let mut manifest = ManifestWriter::begin(config, manifest)?;
+    let mut scripts = ScriptCache::new([0u8; SCRIPT_BUFFER], with_hashes);
     let mut tree = Tree::new(site);
     while let Some(entry) = tree.next_entry() {
         let entry = entry?;
-        scripts.set_hashing(kept.has_room());
         let rendered = scripts.render(config, &entry)?;
-        if let Some(rendered) = rendered.filter(|r| r.fresh) {
-            kept.keep(rendered.digest);
-        }
         if let Some(item) = Item::of_entry(&entry, symlinks, rendered.map(|r| r.digest)) {
-            sizing.item(&item)?;
+            manifest.item(&item)?;
         }
         if entry.root != Root::Http {
             continue;
@@ -172,20 +142,12 @@ pub fn write_tree_archive_keeping<W: Write>(
                 tar.begin(entry.path, TarKind::File(rendered.digest.size))?;
                 match rendered.bytes {
                     Some(bytes) => tar.data(bytes)?,
-                    None => write_script(config, script, &mut tar)?,
+                    None => write_script(config, script, tar)?,
                 }
                 tar.end_entry()?;
             }
             _ => {}
         }
     }
-    sizing.finish()?;
-    let size = counter.count;
-    tar.begin(
-        MANIFEST_NAME,
-        TarKind::File(u64::try_from(size).unwrap_or(u64::MAX)),
-    )?;
-    write_manifest_recalling(site, links, kept, &mut tar)?;
-    tar.end_entry()?;
-    tar.finish()
+    manifest.finish()
 }

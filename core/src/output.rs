@@ -63,6 +63,42 @@ impl Write for CountingWriter {
     }
 }
 
+/// A writer that counts the bytes it passes on to another.
+#[derive(Debug)]
+pub struct Tally<W> {
+    inner: W,
+    /// Bytes written so far.
+    pub count: usize,
+}
+
+impl<W> Tally<W> {
+    /// Counts what goes to `inner`, from zero.
+    pub fn new(inner: W) -> Self {
+        Tally { inner, count: 0 }
+    }
+
+    /// The writer it passes bytes on to.
+    pub fn into_inner(self) -> W {
+        self.inner
+    }
+}
+
+impl<W: Write> ErrorType for Tally<W> {
+    type Error = W::Error;
+}
+
+impl<W: Write> Write for Tally<W> {
+    fn write(&mut self, buf: &[u8]) -> core::result::Result<usize, Self::Error> {
+        let n = self.inner.write(buf)?;
+        self.count = self.count.saturating_add(n);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> core::result::Result<(), Self::Error> {
+        self.inner.flush()
+    }
+}
+
 /// The number of bytes `render` writes.
 ///
 /// # Errors

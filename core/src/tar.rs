@@ -50,6 +50,23 @@ fn octal(field: &mut [u8], value: u64) -> Result<()> {
     Ok(())
 }
 
+/// The sum of a header's bytes (its checksum), eight bytes at a time: each word's bytes are
+/// added in 16-bit lanes, which a block's 64 words cannot overflow (64 * 2 * 255 < 2^16).
+fn byte_sum(header: &[u8; BLOCK]) -> u32 {
+    const LOW: u64 = 0x00ff_00ff_00ff_00ff;
+    let lanes = header
+        .chunks_exact(8)
+        .filter_map(|w| <[u8; 8]>::try_from(w).ok())
+        .map(u64::from_le_bytes)
+        .fold(0u64, |acc, w| acc + (w & LOW) + ((w >> 8) & LOW));
+    u32::try_from(
+        (0..4)
+            .map(|lane| (lanes >> (16 * lane)) & 0xffff)
+            .sum::<u64>(),
+    )
+    .unwrap_or(0)
+}
+
 fn put(header: &mut [u8; BLOCK], at: usize, bytes: &[u8]) -> Result<()> {
     header
         .get_mut(at..at + bytes.len())
@@ -159,7 +176,7 @@ impl<'w, W: Write> TarWriter<'w, W> {
         put(&mut header, 265, b"root")?;
         put(&mut header, 297, b"root")?;
         put(&mut header, 345, prefix.as_bytes())?;
-        let sum: u32 = header.iter().map(|&b| u32::from(b)).sum();
+        let sum = byte_sum(&header);
         // Checksum: six octal digits, NUL, space.
         let chk = header
             .get_mut(148..156)
@@ -236,6 +253,17 @@ impl<W: Write> Write for TarWriter<'_, W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_sum_adds_every_byte() {
+        for fill in [0u8, 1, 0x7f, 0xff] {
+            let mut header = [fill; BLOCK];
+            header[3] = 9;
+            header[511] = 200;
+            let expected: u32 = header.iter().map(|&b| u32::from(b)).sum();
+            assert_eq!(byte_sum(&header), expected);
+        }
+    }
     use crate::output::write_to_slice;
 
     #[test]
@@ -259,7 +287,7 @@ mod tests {
         let mut header = [0u8; BLOCK];
         header.copy_from_slice(&buf[..BLOCK]);
         header[148..156].copy_from_slice(b"        ");
-        let sum: u32 = header.iter().map(|&b| u32::from(b)).sum();
+        let sum = byte_sum(&header);
         let field = core::str::from_utf8(&buf[148..154]).unwrap();
         assert_eq!(u32::from_str_radix(field, 8).unwrap(), sum);
     }

@@ -347,9 +347,6 @@ pub struct Rendered<'b> {
     /// Its bytes, when they fit the cache's buffer (else write the script again to stream
     /// it).
     pub bytes: Option<&'b [u8]>,
-    /// `true` when the script was rendered by this call; `false` when a per-MAC entry
-    /// reused its config's.
-    pub fresh: bool,
 }
 
 /// Renders each script entry once: a node's per-MAC entries, which follow its config, reuse
@@ -359,9 +356,8 @@ pub struct Rendered<'b> {
 pub struct ScriptCache<B> {
     buf: B,
     hash: bool,
-    /// The node (`None`: the main script) whose script the cache holds, if any.
+    /// The node (`None`: the main script) whose script the buffer holds, if any.
     last: Option<Option<usize>>,
-    /// The length of the script in the buffer, if the buffer holds it.
     len: Option<usize>,
     digest: Digested,
 }
@@ -382,19 +378,6 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> ScriptCache<B> {
         }
     }
 
-    /// Whether the scripts rendered from now on are hashed.
-    pub fn set_hashing(&mut self, hash: bool) {
-        self.hash = hash;
-    }
-
-    /// The script `entry` holds, and whether the cache holds it already (a per-MAC entry
-    /// after its config); `None` for an entry that holds no script.
-    fn lookup<'e>(&self, entry: &Entry<'e>) -> Option<(Script<'e>, bool)> {
-        let script = entry.script()?;
-        let reuse = matches!(entry.kind, EntryKind::PerMac { .. }) && self.last == Some(entry.node);
-        Some((script, reuse))
-    }
-
     /// The content of `entry`'s script, rendered now or reused; `None` for an entry that
     /// holds no script.
     ///
@@ -406,81 +389,42 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> ScriptCache<B> {
         config: &SiteConfig<'_>,
         entry: &Entry<'_>,
     ) -> Result<Option<Rendered<'_>>> {
-        let Some((script, reuse)) = self.lookup(entry) else {
+        let Some(script) = entry.script() else {
             return Ok(None);
         };
+        let reuse = matches!(entry.kind, EntryKind::PerMac { .. }) && self.last == Some(entry.node);
         if !reuse {
             self.last = Some(entry.node);
-            self.render_now(config, script)?;
+            let written = write_to_slice(self.buf.as_mut(), |w| write_script(config, script, w));
+            let size;
+            match written {
+                Ok(len) => {
+                    self.len = Some(len);
+                    size = len;
+                }
+                Err(e) if e.kind == ErrorKind::Write(embedded_io::ErrorKind::WriteZero) => {
+                    self.len = None;
+                    size = crate::output::output_len(|w| write_script(config, script, w))?;
+                }
+                Err(e) => return Err(e),
+            }
+            let mut sha256 = [0; 32];
+            if self.hash {
+                let mut hasher = HashingWriter::new();
+                match self.len.and_then(|len| self.buf.as_ref().get(..len)) {
+                    Some(bytes) => crate::output::write_all(&mut hasher, bytes)?,
+                    None => write_script(config, script, &mut hasher)?,
+                }
+                sha256 = hasher.finish().sha256;
+            }
+            self.digest = Digested {
+                size: u64::try_from(size).unwrap_or(u64::MAX),
+                sha256,
+            };
         }
         Ok(Some(Rendered {
             digest: self.digest,
             bytes: self.len.and_then(|len| self.buf.as_ref().get(..len)),
-            fresh: !reuse,
         }))
-    }
-
-    /// The size and SHA-256 of `entry`'s script: reused, else the one `recall` gives (a
-    /// digest kept when the script was rendered before), else rendered and hashed now;
-    /// `None` for an entry that holds no script.
-    ///
-    /// # Errors
-    /// As [`ScriptCache::render`].
-    pub fn digest(
-        &mut self,
-        config: &SiteConfig<'_>,
-        entry: &Entry<'_>,
-        recall: impl FnOnce() -> Option<Digested>,
-    ) -> Result<Option<Digested>> {
-        let Some((script, reuse)) = self.lookup(entry) else {
-            return Ok(None);
-        };
-        if !reuse {
-            self.last = Some(entry.node);
-            match recall() {
-                Some(digest) => {
-                    self.len = None;
-                    self.digest = digest;
-                }
-                None => {
-                    let hash = core::mem::replace(&mut self.hash, true);
-                    let rendered = self.render_now(config, script);
-                    self.hash = hash;
-                    rendered?;
-                }
-            }
-        }
-        Ok(Some(self.digest))
-    }
-
-    /// Renders `script` into the buffer (or only measures it, if it does not fit) and
-    /// records its digest.
-    fn render_now(&mut self, config: &SiteConfig<'_>, script: Script<'_>) -> Result<()> {
-        let written = write_to_slice(self.buf.as_mut(), |w| write_script(config, script, w));
-        let size = match written {
-            Ok(len) => {
-                self.len = Some(len);
-                len
-            }
-            Err(e) if e.kind == ErrorKind::Write(embedded_io::ErrorKind::WriteZero) => {
-                self.len = None;
-                crate::output::output_len(|w| write_script(config, script, w))?
-            }
-            Err(e) => return Err(e),
-        };
-        let mut sha256 = [0; 32];
-        if self.hash {
-            let mut hasher = HashingWriter::new();
-            match self.len.and_then(|len| self.buf.as_ref().get(..len)) {
-                Some(bytes) => crate::output::write_all(&mut hasher, bytes)?,
-                None => write_script(config, script, &mut hasher)?,
-            }
-            sha256 = hasher.finish().sha256;
-        }
-        self.digest = Digested {
-            size: u64::try_from(size).unwrap_or(u64::MAX),
-            sha256,
-        };
-        Ok(())
     }
 }

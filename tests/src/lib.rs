@@ -38,6 +38,13 @@ impl embedded_io::Write for VecWriter<'_> {
     }
 }
 
+/// A [`VecWriter`] is also a manifest spool: what was written to it, replayed.
+impl ipxegen_core::archive::ManifestSpool for VecWriter<'_> {
+    fn replay(&mut self, chunk: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()> {
+        chunk(self.0)
+    }
+}
+
 /// The directory of golden files.
 pub fn golden_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("golden")

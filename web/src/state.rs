@@ -10,9 +10,7 @@
 
 use crate::csv::parse_csv;
 pub use crate::form::{Field, MODES, NodeForm, SiteForm};
-use ipxegen_core::archive::{
-    KeptDigests, LinkMode, NO_DIGEST, digest_room, write_tree_archive_keeping,
-};
+use ipxegen_core::archive::{LinkMode, ManifestSpool, write_tree_archive_spooled};
 use ipxegen_core::ipxe::lint::lint_script;
 use ipxegen_core::servers::Format;
 use ipxegen_core::site::{CheckEvent, Holder, SeenFull, SeenValues, Unique};
@@ -477,15 +475,37 @@ pub fn dhcp_config(site: &CheckedSite<'_>, format: DhcpFormat) -> Result<String,
 pub fn archive(document: &str) -> Result<Vec<u8>, Error> {
     let site = Site::parse(document.as_bytes())?;
     let site = site.checked(&mut Seen::default())?;
-    let mut digests = vec![NO_DIGEST; digest_room(&site)];
+    let mut spool = MemorySpool(Vec::new());
     let mut out = Vec::new();
-    write_tree_archive_keeping(
-        &site,
-        LinkMode::Symlink,
-        &mut KeptDigests::new(&mut digests),
-        &mut out,
-    )?;
+    write_tree_archive_spooled(&site, LinkMode::Symlink, &mut spool, &mut out)?;
     Ok(out)
+}
+
+/// The manifest of an archive, spooled in memory while the other entries are written.
+struct MemorySpool(Vec<u8>);
+
+impl embedded_io::ErrorType for MemorySpool {
+    type Error = core::convert::Infallible;
+}
+
+impl embedded_io::Write for MemorySpool {
+    fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        Ok(())
+    }
+}
+
+impl ManifestSpool for MemorySpool {
+    fn replay(
+        &mut self,
+        chunk: &mut dyn FnMut(&[u8]) -> ipxegen_core::Result<()>,
+    ) -> ipxegen_core::Result<()> {
+        chunk(&self.0)
+    }
 }
 
 #[cfg(test)]

@@ -4,12 +4,11 @@
 use crate::failure::{EX_IOERR, Failure};
 use crate::site_check::{MissingFiles, check_site};
 use crate::site_file::read_site;
-use ipxegen_core::archive::{
-    KeptDigests, LinkMode, NO_DIGEST, digest_room, write_tree_archive_keeping,
-};
+use ipxegen_core::ErrorKind;
+use ipxegen_core::archive::{LinkMode, ManifestSpool, write_tree_archive_spooled};
 use ipxegen_core::{CheckedSite, Site};
 use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// How per-MAC entries are stored in the archive.
@@ -62,15 +61,69 @@ impl<W: Write> embedded_io::Write for Sink<W> {
     }
 }
 
-fn write_archive<W: Write>(site: &CheckedSite<'_>, links: LinkMode, inner: W) -> io::Result<W> {
+/// The manifest, spooled in an unnamed temporary file while the other entries are written.
+type FileSpool = Sink<BufWriter<File>>;
+
+impl ManifestSpool for FileSpool {
+    fn replay(
+        &mut self,
+        chunk: &mut dyn FnMut(&[u8]) -> ipxegen_core::Result<()>,
+    ) -> ipxegen_core::Result<()> {
+        let failed = |spool: &mut FileSpool, e: io::Error| {
+            spool.error = Some(e);
+            ipxegen_core::Error::new(ErrorKind::Write(embedded_io::ErrorKind::Other))
+        };
+        if let Err(e) = self.inner.flush() {
+            return Err(failed(self, e));
+        }
+        let file = self.inner.get_mut();
+        if let Err(e) = file.seek(SeekFrom::Start(0)) {
+            return Err(failed(self, e));
+        }
+        let mut buf = vec![0u8; SPOOL_CHUNK];
+        loop {
+            match self.inner.get_mut().read(&mut buf) {
+                Ok(0) => return Ok(()),
+                Ok(n) => chunk(buf.get(..n).unwrap_or_default())?,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(failed(self, e)),
+            }
+        }
+    }
+}
+
+/// Bytes the spool is read back by.
+const SPOOL_CHUNK: usize = 256 * 1024;
+
+/// Writes the archive into `inner`, spooling the manifest in a temporary file in `spool_dir`.
+fn write_archive<W: Write>(
+    site: &CheckedSite<'_>,
+    links: LinkMode,
+    spool_dir: &Path,
+    inner: W,
+) -> io::Result<W> {
+    let spool = tempfile::tempfile_in(spool_dir).map_err(|e| {
+        let dir = spool_dir.display();
+        io::Error::new(
+            e.kind(),
+            format!("cannot create a temporary file in {dir}: {e}"),
+        )
+    })?;
+    let mut spool = Sink {
+        inner: BufWriter::with_capacity(SPOOL_CHUNK, spool),
+        error: None,
+    };
     let mut sink = Sink { inner, error: None };
-    // Room for every script's digest (40 bytes a node), so no script is rendered twice.
-    let mut digests = vec![NO_DIGEST; digest_room(site)];
-    let kept = &mut KeptDigests::new(&mut digests);
-    if let Err(e) = write_tree_archive_keeping(site, links, kept, &mut sink) {
+    if let Err(e) = write_tree_archive_spooled(site, links, &mut spool, &mut sink) {
         return Err(sink
             .error
             .take()
+            .or_else(|| {
+                spool
+                    .error
+                    .take()
+                    .map(|e| io::Error::other(format!("(temporary file of the manifest): {e}")))
+            })
             .unwrap_or_else(|| io::Error::other(e.to_string())));
     }
     sink.inner.flush()?;
@@ -102,6 +155,7 @@ pub fn run(args: &ArchiveArgs) -> Result<(), Failure> {
         return match write_archive(
             &site,
             links,
+            &std::env::temp_dir(),
             BufWriter::with_capacity(256 * 1024, stdout.lock()),
         ) {
             Ok(_) => Ok(()),
@@ -119,13 +173,24 @@ pub fn run(args: &ArchiveArgs) -> Result<(), Failure> {
         |e: io::Error| Failure::new(EX_IOERR, format!("{}: cannot write: {e}", out.display()));
     if special {
         let f = File::options().write(true).open(out).map_err(fail)?;
-        return write_archive(&site, links, BufWriter::with_capacity(256 * 1024, f))
-            .map(|_| ())
-            .map_err(fail);
+        let spool_dir = std::env::temp_dir();
+        return write_archive(
+            &site,
+            links,
+            &spool_dir,
+            BufWriter::with_capacity(256 * 1024, f),
+        )
+        .map(|_| ())
+        .map_err(fail);
     }
     let temp = temp_path(out);
+    // The manifest is spooled beside the archive, on the file system the operator chose.
+    let dir = match out.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
     let written = File::create_new(&temp)
-        .and_then(|f| write_archive(&site, links, BufWriter::with_capacity(256 * 1024, f)))
+        .and_then(|f| write_archive(&site, links, dir, BufWriter::with_capacity(256 * 1024, f)))
         .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
         .and_then(|f| f.sync_all())
         .and_then(|()| fs::rename(&temp, out));

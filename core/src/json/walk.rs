@@ -7,6 +7,7 @@
 //! Panic contract: no function here panics or reads past the end of its input, whatever the
 //! bytes; malformed input gives a [`JsonError`].
 
+use super::scan::skip_plain;
 use crate::error::{Error, ErrorKind, JsonError, Result};
 use crate::limits::JSON_DEPTH_MAX;
 use crate::model::JsonStr;
@@ -44,37 +45,6 @@ fn skip_whitespace(doc: &[u8], mut pos: usize) -> usize {
 
 fn json_error(kind: JsonError, offset: usize) -> Error {
     Error::new(ErrorKind::Json(kind)).at_offset(offset)
-}
-
-/// Eight copies of `b`.
-const fn splat(b: u8) -> u64 {
-    u64::from_ne_bytes([b; 8])
-}
-
-/// `true` when one of the eight bytes of `w` is `"`, `\` or below 0x20 (the bytes a string
-/// scan must stop at). No false negatives; a false positive only costs a byte-wise look.
-const fn has_special(w: u64) -> bool {
-    const HIGH: u64 = splat(0x80);
-    /// High bit set in each byte of `x` below `n` (for `n` up to 0x80; a byte of `x` above
-    /// 0x80 never sets one).
-    const fn below(x: u64, n: u8) -> u64 {
-        x.wrapping_sub(splat(n)) & !x & HIGH
-    }
-    let quote = below(w ^ splat(b'"'), 1);
-    let backslash = below(w ^ splat(b'\\'), 1);
-    below(w, 0x20) | quote | backslash != 0
-}
-
-/// From `pos`, skips whole 8-byte words of plain string bytes; gives where to look next.
-fn skip_plain(doc: &[u8], mut pos: usize) -> usize {
-    while let Some(word) = doc.get(pos..pos + 8) {
-        let w = <[u8; 8]>::try_from(word).map_or(splat(b'"'), u64::from_ne_bytes);
-        if has_special(w) {
-            break;
-        }
-        pos += 8;
-    }
-    pos
 }
 
 /// The position just after the string that starts (with its quote) at `start`.
@@ -147,7 +117,8 @@ fn container_end(doc: &[u8], start: usize) -> Result<usize> {
             b'-' | b'+' | b'.' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => {
                 pos = scalar_end(doc, pos);
             }
-            b',' | b':' | b' ' | b'\t' | b'\n' | b'\r' if depth > 0 => pos += 1,
+            b' ' | b'\t' | b'\n' | b'\r' if depth > 0 => pos = skip_whitespace(doc, pos + 1),
+            b',' | b':' if depth > 0 => pos += 1,
             _ => return Err(json_error(JsonError::UnexpectedByte, pos)),
         }
         if depth == 0 {
