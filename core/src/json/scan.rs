@@ -4,30 +4,33 @@
 
 /// Eight copies of `b`.
 const fn splat(b: u8) -> u64 {
-    u64::from_ne_bytes([b; 8])
+    u64::from_le_bytes([b; 8])
 }
 
-/// High bit set in each byte of `x` below `n` (for `n` up to 0x80; a byte of `x` above 0x80
-/// never sets one). As a test for "any byte below `n`", exact.
+/// High bit set in bytes of `x` below `n` (for `n` up to 0x80; a byte of `x` above 0x80
+/// never sets one). A byte above one below `n` may be set wrongly (a borrow), but the
+/// lowest set bit is always that of the first byte below `n`.
 const fn below(x: u64, n: u8) -> u64 {
     x.wrapping_sub(splat(n)) & !x & splat(0x80)
 }
 
-/// `true` when one of the eight bytes of `w` is `"`, `\` or below 0x20 (the bytes a string
-/// scan must stop at). No false negatives; a false positive only costs a byte-wise look.
-const fn has_special(w: u64) -> bool {
+/// High bits of the bytes of `w` (little-endian) that are `"`, `\` or below 0x20 (the bytes
+/// a string scan must stop at): the lowest is exact (see [`below`]); 0 when there is none.
+const fn specials(w: u64) -> u64 {
     let quote = below(w ^ splat(b'"'), 1);
     let backslash = below(w ^ splat(b'\\'), 1);
-    below(w, 0x20) | quote | backslash != 0
+    below(w, 0x20) | quote | backslash
 }
 
-/// From `pos`, skips whole 8-byte words of plain string bytes of `doc`; gives where to look
-/// next (a byte that may not be plain, or the last few bytes).
+/// From `pos`, skips the plain string bytes of `doc` eight at a time; gives the position of
+/// the first byte that is not plain, or of the last few (under eight) bytes, to look at one
+/// by one.
 pub(crate) fn skip_plain(doc: &[u8], mut pos: usize) -> usize {
     while let Some(word) = doc.get(pos..pos + 8) {
-        let w = <[u8; 8]>::try_from(word).map_or(splat(b'"'), u64::from_ne_bytes);
-        if has_special(w) {
-            break;
+        let w = <[u8; 8]>::try_from(word).map_or(splat(b'"'), u64::from_le_bytes);
+        let found = specials(w);
+        if found != 0 {
+            return pos + usize::try_from(found.trailing_zeros() / 8).unwrap_or(0);
         }
         pos += 8;
     }
@@ -44,12 +47,15 @@ mod tests {
             for at in 0..8 {
                 let mut word = [b'a'; 8];
                 word[at] = b;
-                let w = u64::from_ne_bytes(word);
-                assert_eq!(
-                    has_special(w),
-                    matches!(b, b'"' | b'\\' | 0..=0x1f),
-                    "{b:#x}"
-                );
+                let special = matches!(b, b'"' | b'\\' | 0..=0x1f);
+                let w = u64::from_le_bytes(word);
+                assert_eq!(specials(w) != 0, special, "{b:#x}");
+                let doc = [word, [b'a'; 8]].concat();
+                assert_eq!(skip_plain(&doc, 0), if special { at } else { 16 }, "{b:#x}");
+                // The first special byte is found even with another one after it.
+                word[7] = b'"';
+                let doc = [word, [b'a'; 8]].concat();
+                assert_eq!(skip_plain(&doc, 0), if special { at } else { 7 }, "{b:#x}");
             }
         }
     }

@@ -173,6 +173,15 @@ impl<'a> Value<'a> {
             .unwrap_or_default()
     }
 
+    /// Where the value ends, found by scanning the document from its start (for a value
+    /// given by a lazy walk, whose [`Value::end`] is not known).
+    ///
+    /// # Errors
+    /// How the value is broken.
+    pub fn end_in_document(&self) -> Result<usize> {
+        value_end(self.doc.as_bytes(), self.start)
+    }
+
     /// Where the value ends (just after its last byte).
     pub fn end(&self) -> usize {
         self.end
@@ -365,14 +374,8 @@ impl<'a> Items<'a> {
     /// member and then hands back with [`Items::resume_after`] (so its bytes are scanned once,
     /// not twice). If the caller does not, the next call finds the end itself.
     pub(crate) fn next_lazy(&mut self) -> Option<Result<Value<'a>>> {
-        if let Some(start) = self.pending.take() {
-            match value_end(self.doc, start) {
-                Ok(end) => self.pos = end,
-                Err(e) => {
-                    self.done = true;
-                    return Some(Err(e));
-                }
-            }
+        if let Err(e) = self.settle() {
+            return Some(Err(e));
         }
         let start = match self.advance()? {
             Ok(start) => start,
@@ -384,6 +387,26 @@ impl<'a> Items<'a> {
             start,
             end: start,
         }))
+    }
+
+    /// Moves past the element or member value [`Items::next_lazy`] or
+    /// [`Members::next_lazy`] gave, if the caller did not hand its end back.
+    fn settle(&mut self) -> Result<()> {
+        if let Some(start) = self.pending.take() {
+            match value_end(self.doc, start) {
+                Ok(end) => self.pos = end,
+                Err(e) => {
+                    self.done = true;
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Just after the array's closing `]`, once the elements have all been read.
+    pub(crate) fn end(&self) -> Option<usize> {
+        self.closed_at
     }
 
     /// Goes on after the element [`Items::next_lazy`] gave, which ends at `end`.
@@ -420,6 +443,9 @@ impl<'a> Iterator for Items<'a> {
     type Item = Result<Value<'a>>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let Err(e) = self.settle() {
+            return Some(Err(e));
+        }
         let start = match self.advance()? {
             Ok(start) => start,
             Err(e) => return Some(Err(e)),
@@ -433,17 +459,45 @@ pub(crate) struct Members<'a> {
     items: Items<'a>,
 }
 
-impl Members<'_> {
+impl<'a> Members<'a> {
     /// Just after the object's closing `}`, once the members have all been read.
     pub(crate) fn end(&self) -> Option<usize> {
         self.items.closed_at
     }
-}
 
-impl<'a> Iterator for Members<'a> {
-    type Item = Result<Member<'a>>;
+    /// The next member without looking for its value's end (the value's [`Value::end`] is
+    /// its start): a caller that reads the value itself hands its end back with
+    /// [`Members::resume_after`], so its bytes are scanned once. If the caller does not, the
+    /// next call finds the end itself.
+    pub(crate) fn next_lazy(&mut self) -> Option<Result<Member<'a>>> {
+        if let Err(e) = self.items.settle() {
+            return Some(Err(e));
+        }
+        let (key, key_offset, start) = match self.key()? {
+            Ok(found) => found,
+            Err(e) => return Some(Err(e)),
+        };
+        self.items.pending = Some(start);
+        let value = Value {
+            doc: self.items.text,
+            start,
+            end: start,
+        };
+        Some(Ok(Member {
+            key,
+            key_offset,
+            value,
+        }))
+    }
 
-    fn next(&mut self) -> Option<Self::Item> {
+    /// Goes on after the value [`Members::next_lazy`] gave, which ends at `end`.
+    pub(crate) fn resume_after(&mut self, end: usize) {
+        self.items.resume_after(end);
+    }
+
+    /// Moves past the next key and its colon: the key, where it starts, where its value
+    /// starts; `None` at the closing brace.
+    fn key(&mut self) -> Option<Result<(&'a [u8], usize, usize)>> {
         let key_offset = match self.items.advance()? {
             Ok(start) => start,
             Err(e) => return Some(Err(e)),
@@ -464,7 +518,21 @@ impl<'a> Iterator for Members<'a> {
         if byte_at(doc, colon) != Some(b':') {
             return Some(Err(self.items.fail(JsonError::UnexpectedByte, colon)));
         }
-        let start = skip_whitespace(doc, colon + 1);
+        Some(Ok((key, key_offset, skip_whitespace(doc, colon + 1))))
+    }
+}
+
+impl<'a> Iterator for Members<'a> {
+    type Item = Result<Member<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Err(e) = self.items.settle() {
+            return Some(Err(e));
+        }
+        let (key, key_offset, start) = match self.key()? {
+            Ok(found) => found,
+            Err(e) => return Some(Err(e)),
+        };
         Some(self.items.value_at(start).map(|value| Member {
             key,
             key_offset,

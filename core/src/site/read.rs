@@ -55,6 +55,16 @@ struct Slots<'a> {
 
 impl<'a> Slots<'a> {
     fn collect(object: Value<'a>, scope: Scope) -> Result<Self> {
+        Self::collect_reading(object, scope, |_, _| Ok(None))
+    }
+
+    /// [`Slots::collect`], handing each value to `read_now` first: a value it reads there
+    /// and then (giving where the value ends) is not scanned again to find its end.
+    fn collect_reading(
+        object: Value<'a>,
+        scope: Scope,
+        mut read_now: impl FnMut(Field, &Value<'a>) -> Result<Option<usize>>,
+    ) -> Result<Self> {
         let mut slots = Slots {
             object,
             scope,
@@ -62,7 +72,7 @@ impl<'a> Slots<'a> {
             end: 0,
         };
         let mut members = object.members()?;
-        for member in members.by_ref() {
+        while let Some(member) = members.next_lazy() {
             let Member {
                 key,
                 key_offset,
@@ -75,6 +85,12 @@ impl<'a> Slots<'a> {
             let Some((index, info)) = found else {
                 return Err(Error::new(ErrorKind::UnknownField).at_offset(key_offset));
             };
+            let end = match read_now(info.field, &value)? {
+                Some(end) => end,
+                None => value.end_in_document()?,
+            };
+            members.resume_after(end);
+            let value = value.within(value.offset(), end);
             // A read document is under 4 GiB (`json::document`): offsets fit.
             let too_big = || Error::new(ErrorKind::Json(crate::JsonError::TooLarge));
             let range = (
@@ -390,34 +406,43 @@ pub(crate) fn read_config<'a>(root: Value<'a>) -> Result<(SiteConfig<'a>, Option
     Ok((config, nodes))
 }
 
-fn read_nics(r: Reader, value: &Value<'_>) -> Result<heapless::Vec<Nic, NICS_MAX>> {
+/// Reads a node's `nics`; gives them and where the array ends (just after its `]`). Each
+/// element's bytes are scanned once.
+fn read_nics(r: Reader, value: &Value<'_>) -> Result<(heapless::Vec<Nic, NICS_MAX>, usize)> {
     let mut nics = heapless::Vec::new();
-    let items = value.elements().map_err(located(Field::Nics, value))?;
-    for (i, item) in items.enumerate() {
+    let mut items = value.elements().map_err(located(Field::Nics, value))?;
+    let mut i = 0;
+    while let Some(item) = items.next_lazy() {
         let item = item.map_err(|e| e.in_field(Field::Nics))?;
-        let nic = read_nic(r, &item).map_err(|e| e.in_item(i))?;
+        let (nic, end) = read_nic(r, &item).map_err(|e| e.in_item(i))?;
+        items.resume_after(end);
         nics.push(nic).map_err(|_| {
             kind_at(Field::Nics, &item)(ErrorKind::TooMany {
                 max: u16::try_from(NICS_MAX).unwrap_or(u16::MAX),
             })
         })?;
+        i += 1;
     }
     if nics.is_empty() {
         return Err(kind_at(Field::Nics, value)(ErrorKind::Empty));
     }
-    Ok(nics)
+    let end = items.end().ok_or_else(|| Error::new(ErrorKind::Internal))?;
+    Ok((nics, end))
 }
 
-fn read_nic(r: Reader, item: &Value<'_>) -> Result<Nic> {
+/// Reads an element of `nics` (given by a lazy walk); gives it and where it ends.
+fn read_nic(r: Reader, item: &Value<'_>) -> Result<(Nic, usize)> {
     if item.is_string() {
-        let mac = r.copied::<_, 32>(item, Field::NicMac, MacAddr::parse)?;
-        return Ok(Nic { mac, pxe: true });
+        let end = item.end_in_document()?;
+        let item = item.within(item.offset(), end);
+        let mac = r.copied::<_, 32>(&item, Field::NicMac, MacAddr::parse)?;
+        return Ok((Nic { mac, pxe: true }, end));
     }
     let s = Slots::collect(*item, Scope::Nic).map_err(|e| e.in_field(Field::NicMac))?;
     let mac_value = s.required(Field::NicMac, item.offset())?;
     let mac = r.copied::<_, 32>(&mac_value, Field::NicMac, MacAddr::parse)?;
     let pxe = optional(s.get(Field::NicPxe), |v| r.flag(v, Field::NicPxe))?.unwrap_or(true);
-    Ok(Nic { mac, pxe })
+    Ok((Nic { mac, pxe }, s.end))
 }
 
 fn check_iqn(t: &str) -> Result<(), ErrorKind> {
@@ -657,14 +682,31 @@ pub(crate) fn read_node<'a>(
     value: &Value<'a>,
     config: &SiteConfig<'a>,
 ) -> Result<(Node<'a>, usize)> {
-    let s = Slots::collect(*value, Scope::Node)?;
+    // A checked document has no errors to report in table order: its nics are read where
+    // they are, and not scanned twice.
+    let mut nics = None;
+    let s = if r.full() {
+        Slots::collect(*value, Scope::Node)?
+    } else {
+        Slots::collect_reading(*value, Scope::Node, |field, v| {
+            if field != Field::Nics {
+                return Ok(None);
+            }
+            let (read, end) = read_nics(r, v)?;
+            nics = Some(read);
+            Ok(Some(end))
+        })?
+    };
     let end = s.end;
     let at = value.offset();
     let id_value = s.required(Field::NodeId, at)?;
     let id = r.borrowed(&id_value, Field::NodeId, NodeId::read, |t| {
         NodeId::trusted(t.raw())
     })?;
-    let nics = read_nics(r, &s.required(Field::Nics, at)?)?;
+    let nics = match nics {
+        Some(nics) => nics,
+        None => read_nics(r, &s.required(Field::Nics, at)?)?.0,
+    };
     let mode = r.word(&s.required(Field::Mode, at)?, Field::Mode, Mode::from_word)?;
     if r.full() {
         for info in fields_of(Scope::Node).iter() {
