@@ -69,7 +69,7 @@ fn string_end(doc: &[u8], start: usize) -> Result<usize> {
 fn value_end(doc: &[u8], start: usize) -> Result<usize> {
     match byte_at(doc, start) {
         Some(b'"') => string_end(doc, start),
-        Some(b'{' | b'[') => container_end(doc, start),
+        Some(b'{' | b'[') => container_end(doc, start, |_, _| {}),
         Some(b'-' | b'+' | b'.' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z') => {
             Ok(scalar_end(doc, start))
         }
@@ -87,11 +87,13 @@ fn scalar_end(doc: &[u8], mut pos: usize) -> usize {
     pos
 }
 
-/// The position just after the object or array that starts at `start`.
-fn container_end(doc: &[u8], start: usize) -> Result<usize> {
+/// The position just after the object or array that starts at `start`; `inner` is told the
+/// start and end of each object or array directly inside it.
+fn container_end(doc: &[u8], start: usize, mut inner: impl FnMut(usize, usize)) -> Result<usize> {
     let mut closers = [0u8; JSON_DEPTH_MAX];
     let mut depth = 0usize;
     let mut pos = start;
+    let mut inner_start = start;
     loop {
         let Some(b) = byte_at(doc, pos) else {
             return Err(json_error(JsonError::UnexpectedEnd, start));
@@ -103,6 +105,9 @@ fn container_end(doc: &[u8], start: usize) -> Result<usize> {
                     .get_mut(depth)
                     .ok_or_else(|| json_error(JsonError::TooDeep, pos))?;
                 *slot = if b == b'{' { b'}' } else { b']' };
+                if depth == 1 {
+                    inner_start = pos;
+                }
                 depth += 1;
                 pos += 1;
             }
@@ -113,17 +118,42 @@ fn container_end(doc: &[u8], start: usize) -> Result<usize> {
                 }
                 depth -= 1;
                 pos += 1;
+                if depth == 1 {
+                    inner(inner_start, pos);
+                }
             }
             b'-' | b'+' | b'.' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => {
                 pos = scalar_end(doc, pos);
             }
-            b' ' | b'\t' | b'\n' | b'\r' if depth > 0 => pos = skip_whitespace(doc, pos + 1),
-            b',' | b':' if depth > 0 => pos += 1,
+            // A separator and the whitespace after it, at once.
+            b' ' | b'\t' | b'\n' | b'\r' | b',' | b':' if depth > 0 => {
+                pos = skip_whitespace(doc, pos + 1);
+            }
             _ => return Err(json_error(JsonError::UnexpectedByte, pos)),
         }
         if depth == 0 {
             return Ok(pos);
         }
+    }
+}
+
+/// Most objects and arrays directly inside the top-level value whose ends [`document`]
+/// keeps (a site has one: `nodes`).
+const KNOWN_ENDS_MAX: usize = 8;
+
+/// Where the objects and arrays directly inside a document's top-level value end, found by
+/// [`document`]'s walk: a reader then need not scan them again to move past them.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct KnownEnds {
+    ends: heapless::Vec<(u32, u32), KNOWN_ENDS_MAX>,
+}
+
+impl KnownEnds {
+    /// Where the object or array starting at `start` ends, if it is one of those kept.
+    pub(crate) fn of(&self, start: usize) -> Option<usize> {
+        let start = u32::try_from(start).ok()?;
+        let (_, end) = self.ends.iter().find(|(s, _)| *s == start)?;
+        usize::try_from(*end).ok()
     }
 }
 
@@ -133,6 +163,15 @@ fn container_end(doc: &[u8], start: usize) -> Result<usize> {
 /// [`JsonError::TooLarge`] past 4 GiB, [`JsonError::InvalidUtf8`] at the first byte that is
 /// not UTF-8 (RFC 8259 8.1), or how the structure is broken.
 pub(crate) fn document(doc: &[u8]) -> Result<Value<'_>> {
+    document_with_ends(doc).map(|(root, _)| root)
+}
+
+/// [`document`], and where the objects and arrays directly inside its top-level value end
+/// (the first [`KNOWN_ENDS_MAX`] of them).
+///
+/// # Errors
+/// As [`document`].
+pub(crate) fn document_with_ends(doc: &[u8]) -> Result<(Value<'_>, KnownEnds)> {
     if u32::try_from(doc.len()).is_err() {
         return Err(json_error(JsonError::TooLarge, 0));
     }
@@ -140,12 +179,21 @@ pub(crate) fn document(doc: &[u8]) -> Result<Value<'_>> {
         .map_err(|e| json_error(JsonError::InvalidUtf8, e.valid_up_to()))?;
     let bytes = doc.as_bytes();
     let start = skip_whitespace(bytes, 0);
-    let end = value_end(bytes, start)?;
+    let mut known = KnownEnds::default();
+    let end = match byte_at(bytes, start) {
+        Some(b'{' | b'[') => container_end(bytes, start, |inner, end| {
+            // Offsets fit: the document is under 4 GiB.
+            if let (Ok(inner), Ok(end)) = (u32::try_from(inner), u32::try_from(end)) {
+                let _ = known.ends.push((inner, end));
+            }
+        })?,
+        _ => value_end(bytes, start)?,
+    };
     let after = skip_whitespace(bytes, end);
     if after != bytes.len() {
         return Err(json_error(JsonError::TrailingCharacters, after));
     }
-    Ok(Value { doc, start, end })
+    Ok((Value { doc, start, end }, known))
 }
 
 fn from_serde(e: serde_json_core::de::Error) -> JsonError {

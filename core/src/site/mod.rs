@@ -41,8 +41,8 @@ impl<'a> Site<'a> {
     /// # Errors
     /// The first problem found, with its field and byte offset.
     pub fn parse(doc: &'a [u8]) -> Result<Self> {
-        let root = json::document(doc)?;
-        let (config, nodes) = read_config(root)?;
+        let (root, known) = json::document_with_ends(doc)?;
+        let (config, nodes) = read_config(root, &known)?;
         Ok(Site { config, nodes })
     }
 

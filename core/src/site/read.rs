@@ -8,7 +8,7 @@
 
 use crate::ascii;
 use crate::error::{Error, ErrorKind, Field, Result};
-use crate::json::{Member, Value};
+use crate::json::{KnownEnds, Member, Value};
 use crate::limits::{
     CHAP_MAX, IQN_MAX, ISCSI_TARGETS_MAX, NICS_MAX, RETRIES_DEFAULT, RETRIES_MAX,
     TIMEOUT_DEFAULT_MS, TIMEOUT_MAX_MS, TIMEOUT_MIN_MS, URL_MAX,
@@ -329,11 +329,15 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// Reads and validates the site settings of the document's top-level object; gives them and
 /// the `nodes` array (not yet read).
-pub(crate) fn read_config<'a>(root: Value<'a>) -> Result<(SiteConfig<'a>, Option<Value<'a>>)> {
+pub(crate) fn read_config<'a>(
+    root: Value<'a>,
+    known: &KnownEnds,
+) -> Result<(SiteConfig<'a>, Option<Value<'a>>)> {
     let r = Reader {
         checks: Checks::Full,
     };
-    let s = Slots::collect(root, Scope::Site)?;
+    // The walk that found the document valid knows where `nodes` ends.
+    let s = Slots::collect_reading(root, Scope::Site, |_, v| Ok(known.of(v.offset())))?;
     let at = root.offset();
 
     let schema = s.required(Field::Schema, at)?;
