@@ -11,6 +11,7 @@ mod site_check;
 mod site_file;
 mod sources;
 mod tree_writer;
+mod write_behind;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

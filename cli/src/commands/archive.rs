@@ -4,6 +4,7 @@
 use crate::failure::{EX_IOERR, Failure};
 use crate::site_check::{MissingFiles, check_site};
 use crate::site_file::read_site;
+use crate::write_behind::WriteBehind;
 use ipxegen_core::ErrorKind;
 use ipxegen_core::archive::{LinkMode, ManifestSpool, write_tree_archive_spooled};
 use ipxegen_core::{CheckedSite, Site};
@@ -151,13 +152,10 @@ pub fn run(args: &ArchiveArgs) -> Result<(), Failure> {
         ArchiveLinks::Copy => LinkMode::Copy,
     };
     if args.output == Path::new("-") {
-        let stdout = io::stdout();
-        return match write_archive(
-            &site,
-            links,
-            &std::env::temp_dir(),
-            BufWriter::with_capacity(256 * 1024, stdout.lock()),
-        ) {
+        let written = WriteBehind::new(io::stdout())
+            .and_then(|out| write_archive(&site, links, &std::env::temp_dir(), out))
+            .and_then(WriteBehind::finish);
+        return match written {
             Ok(_) => Ok(()),
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
             Err(e) => Err(Failure::new(
@@ -172,16 +170,15 @@ pub fn run(args: &ArchiveArgs) -> Result<(), Failure> {
     let fail =
         |e: io::Error| Failure::new(EX_IOERR, format!("{}: cannot write: {e}", out.display()));
     if special {
-        let f = File::options().write(true).open(out).map_err(fail)?;
         let spool_dir = std::env::temp_dir();
-        return write_archive(
-            &site,
-            links,
-            &spool_dir,
-            BufWriter::with_capacity(256 * 1024, f),
-        )
-        .map(|_| ())
-        .map_err(fail);
+        return File::options()
+            .write(true)
+            .open(out)
+            .and_then(WriteBehind::new)
+            .and_then(|f| write_archive(&site, links, &spool_dir, f))
+            .and_then(WriteBehind::finish)
+            .map(|_| ())
+            .map_err(fail);
     }
     let temp = temp_path(out);
     // The manifest is spooled beside the archive, on the file system the operator chose.
@@ -190,8 +187,9 @@ pub fn run(args: &ArchiveArgs) -> Result<(), Failure> {
         _ => Path::new("."),
     };
     let written = File::create_new(&temp)
-        .and_then(|f| write_archive(&site, links, dir, BufWriter::with_capacity(256 * 1024, f)))
-        .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
+        .and_then(WriteBehind::new)
+        .and_then(|f| write_archive(&site, links, dir, f))
+        .and_then(WriteBehind::finish)
         .and_then(|f| f.sync_all())
         .and_then(|()| fs::rename(&temp, out));
     written.map_err(|e| {

@@ -217,9 +217,23 @@ pub struct Line<'s, W: Write> {
     error: Option<Error>,
 }
 
+/// For each byte, `true` when a URL path segment carries it as it is (RFC 3986
+/// unreserved).
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut rest: &mut [bool] = &mut table;
+    let mut b = 0u8;
+    while let [slot, tail @ ..] = rest {
+        *slot = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+        b = b.wrapping_add(1);
+        rest = tail;
+    }
+    table
+};
+
 /// `true` for bytes a URL path segment carries as they are (RFC 3986 unreserved).
 fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+    UNRESERVED.get(usize::from(b)).copied().unwrap_or(false)
 }
 
 impl<'w, W: Write> ScriptWriter<'w, W> {
