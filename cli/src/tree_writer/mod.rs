@@ -54,7 +54,9 @@ use ipxegen_core::CheckedSite;
 use ipxegen_core::manifest::{HashingWriter, Item, MANIFEST_NAME, ManifestWriter};
 use ipxegen_core::tree::{Root, Tree};
 use stage::{Builder, ManifestOut};
+use std::collections::hash_map::DefaultHasher;
 use std::fs::{self, File};
+use std::hash::{Hash, Hasher};
 use std::io::{BufWriter, Write as _};
 use std::path::PathBuf;
 
@@ -259,7 +261,7 @@ fn run(b: &mut Builder<'_, '_, '_>) -> Result<(), BuildError> {
             .and_then(|()| fs::rename(&partial, b.http.stage.join(MANIFEST_NAME)))
             .map_err(|e| BuildError::io(format!("cannot write {}: {e}", partial.display())))?;
     }
-    b.made.insert(stale::fingerprint(Root::Http, MANIFEST_NAME));
+    b.made.insert(fingerprint(Root::Http, MANIFEST_NAME));
     let current = b.http.dir.join(MANIFEST_NAME);
     let manifest_changed = match crate::sources::hash_file(&current) {
         Ok(old) => old != new_digest,
@@ -278,4 +280,14 @@ fn run(b: &mut Builder<'_, '_, '_>) -> Result<(), BuildError> {
     }
     b.changed(manifest_action, Root::Http, MANIFEST_NAME);
     Ok(())
+}
+
+/// A fingerprint of a path of the tree (root included), to know which paths this build
+/// makes. A collision can only make a stale file look current, so it is kept, never a
+/// current file removed.
+fn fingerprint(root: Root, path: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    (root == Root::Http).hash(&mut h);
+    path.hash(&mut h);
+    h.finish()
 }

@@ -2,8 +2,7 @@
 //! written into the root's staging directory; what is already right is left alone.
 
 use super::root::RootDir;
-use super::stale::fingerprint;
-use super::{Action, BuildError, ByHand, Links, Options, Summary};
+use super::{Action, BuildError, ByHand, Links, Options, Summary, fingerprint};
 use crate::sources::{Readable, SourceState, Sources};
 use ipxegen_core::CheckedSite;
 use ipxegen_core::limits::SCRIPT_MAX;

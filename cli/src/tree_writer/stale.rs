@@ -2,25 +2,13 @@
 //! Only those are ever removed, and then their directories if empty.
 
 use super::stage::Builder;
-use super::{Action, BuildError, STAGING_PREFIX};
+use super::{Action, BuildError, STAGING_PREFIX, fingerprint};
 use ipxegen_core::manifest::{MANIFEST_NAME, read_manifest};
 use ipxegen_core::tree::Root;
 use std::collections::HashSet;
-use std::collections::hash_map::DefaultHasher;
 use std::fs;
-use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::Path;
-
-/// A fingerprint of a path of the tree (root included), to know which paths this build
-/// makes. A collision can only make a stale file look current, so it is kept, never a
-/// current file removed.
-pub(super) fn fingerprint(root: Root, path: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    (root == Root::Http).hash(&mut h);
-    path.hash(&mut h);
-    h.finish()
-}
 
 /// A path a manifest may list: relative, `/`-separated, no empty, `.` or `..` segment,
 /// not in a staging directory.
