@@ -175,16 +175,13 @@ fn write_u64<W: Write>(out: &mut W, mut n: u64) -> Result<()> {
 impl<'w, W: Write> ManifestWriter<'w, W> {
     /// Starts the manifest of `site`.
     pub fn begin(config: &SiteConfig<'_>, out: &'w mut W) -> Result<Self> {
-        put(
-            out,
-            b"{\"schema\": 1, \"generator\": \"ipxegen\", \"http_server\": ",
-        )?;
+        put(out, HEADER_START)?;
         let base = &config.http_base;
         put(out, b"\"")?;
         write_json_string_body(out, base.scheme_prefix())?;
         write_json_string_body(out, base.rest())?;
         put(out, b"\"")?;
-        put(out, b", \"entries\": [")?;
+        put(out, HEADER_END)?;
         Ok(ManifestWriter { out, first: true })
     }
 
@@ -230,7 +227,9 @@ impl<'w, W: Write> ManifestWriter<'w, W> {
 
     /// Ends the manifest.
     pub fn finish(self) -> Result<()> {
-        put(self.out, b"\n]}\n")
+        put(self.out, b"\n")?;
+        put(self.out, LAST_LINE)?;
+        put(self.out, b"\n")
     }
 }
 
@@ -251,89 +250,168 @@ fn bad_manifest() -> Error {
     Error::new(crate::ErrorKind::Malformed)
 }
 
-/// Reads a manifest that [`ManifestWriter`] wrote, calling `each` for every entry in order.
-/// An entry whose path is written with JSON escapes is skipped: ipxegen's paths never need
-/// one, so it is not an entry ipxegen made.
+/// The start of a manifest's first line, as [`ManifestWriter::begin`] writes it (the HTTP
+/// server follows).
+const HEADER_START: &[u8] = b"{\"schema\": 1, \"generator\": \"ipxegen\", \"http_server\": ";
+/// The end of a manifest's first line.
+const HEADER_END: &[u8] = b", \"entries\": [";
+/// A manifest's last line.
+const LAST_LINE: &[u8] = b"]}";
+
+/// Where a [`ManifestLines`] is in the manifest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum At {
+    Header,
+    /// In the entries; `true` when the line before ended with `,` (another entry follows).
+    Entries {
+        more: bool,
+    },
+    Done,
+}
+
+/// Reads a manifest that [`ManifestWriter`] wrote, one line at a time, in O(1) memory
+/// whatever its size: the writer puts its header, each entry and its end on lines of their
+/// own, and a reader relies on it (a manifest laid out otherwise is refused, not
+/// misread). An entry whose path is written with JSON escapes is skipped: ipxegen's paths
+/// never need one, so it is not an entry ipxegen made.
+#[derive(Clone, Debug)]
+pub struct ManifestLines {
+    at: At,
+}
+
+impl Default for ManifestLines {
+    fn default() -> Self {
+        ManifestLines { at: At::Header }
+    }
+}
+
+impl ManifestLines {
+    /// A reader before the manifest's first line.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads the next line (without its `\n`); gives the entry it holds, if it holds one.
+    ///
+    /// # Errors
+    /// Invalid JSON ([`crate::ErrorKind::Json`]), or a line that is not where an ipxegen
+    /// manifest of schema 1 would have it ([`crate::ErrorKind::Malformed`]).
+    pub fn line<'a>(&mut self, line: &'a [u8]) -> Result<Option<ManifestEntry<'a>>> {
+        match self.at {
+            At::Header => {
+                let server = line
+                    .strip_prefix(HEADER_START)
+                    .and_then(|rest| rest.strip_suffix(HEADER_END))
+                    .ok_or_else(bad_manifest)?;
+                crate::json::document(server)?.string()?;
+                self.at = At::Entries { more: true };
+                Ok(None)
+            }
+            At::Entries { more } => {
+                if line == LAST_LINE {
+                    self.at = At::Done;
+                    return Ok(None);
+                }
+                let item = line.strip_prefix(b"  ").ok_or_else(bad_manifest)?;
+                let (item, comma) = match item.strip_suffix(b",") {
+                    Some(item) => (item, true),
+                    None => (item, false),
+                };
+                if !more {
+                    return Err(bad_manifest());
+                }
+                self.at = At::Entries { more: comma };
+                read_entry(crate::json::document(item)?)
+            }
+            At::Done if line.is_empty() => Ok(None),
+            At::Done => Err(bad_manifest()),
+        }
+    }
+
+    /// Ends the reading.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Malformed`] unless the manifest's last line was read.
+    pub fn finish(&self) -> Result<()> {
+        match self.at {
+            At::Done => Ok(()),
+            _ => Err(bad_manifest()),
+        }
+    }
+}
+
+/// Reads a whole manifest that [`ManifestWriter`] wrote (see [`ManifestLines`]), calling
+/// `each` for every entry in order.
 ///
 /// # Errors
-/// Invalid JSON ([`crate::ErrorKind::Json`], with the byte offset), or a document that is not
-/// an ipxegen manifest of schema 1 ([`crate::ErrorKind::Malformed`]).
+/// As [`ManifestLines::line`] and [`ManifestLines::finish`].
 pub fn read_manifest<'a>(doc: &'a [u8], mut each: impl FnMut(ManifestEntry<'a>)) -> Result<()> {
-    let root = crate::json::document(doc)?;
-    let (mut schema, mut generator, mut entries) = (None, None, None);
-    for member in root.members()? {
+    let mut lines = ManifestLines::new();
+    for line in doc.split(|&b| b == b'\n') {
+        if let Some(entry) = lines.line(line)? {
+            each(entry);
+        }
+    }
+    lines.finish()
+}
+
+/// The entry of one element of a manifest's `entries`; `None` for one whose path has JSON
+/// escapes.
+fn read_entry(item: crate::json::Value<'_>) -> Result<Option<ManifestEntry<'_>>> {
+    let (mut root, mut path, mut kind, mut size, mut sha256) = (None, None, None, None, None);
+    for member in item.members()? {
         let member = member?;
+        let value = member.value;
         match member.key {
-            b"schema" => schema = Some(member.value.u32()?),
-            b"generator" => generator = member.value.string()?.plain(),
-            b"entries" => entries = Some(member.value),
+            b"root" => {
+                root = match value.string()?.plain() {
+                    Some("http") => Some(Root::Http),
+                    Some("tftp") => Some(Root::Tftp),
+                    _ => return Err(bad_manifest()),
+                }
+            }
+            b"path" => path = Some(value.string()?.plain()),
+            b"kind" => {
+                let word = value.string()?.plain();
+                kind = [
+                    ItemKind::Script,
+                    ItemKind::PerMac,
+                    ItemKind::File,
+                    ItemKind::Loader,
+                ]
+                .into_iter()
+                .find(|k| Some(k.as_str()) == word);
+            }
+            b"size" if !value.is_null() => size = Some(value.u64()?),
+            b"sha256" if !value.is_null() => {
+                let text = value.string()?.plain().ok_or_else(bad_manifest)?;
+                let mut digest = [0u8; 32];
+                let n = crate::hex::decode_into(
+                    text.as_bytes(),
+                    b"",
+                    &mut digest,
+                    crate::Field::Document,
+                )?;
+                if n != digest.len() {
+                    return Err(bad_manifest());
+                }
+                sha256 = Some(digest);
+            }
             _ => {}
         }
     }
-    if schema != Some(1) || generator != Some("ipxegen") {
-        return Err(bad_manifest());
-    }
-    let Some(entries) = entries else {
+    let (Some(root), Some(path), Some(kind)) = (root, path, kind) else {
         return Err(bad_manifest());
     };
-    for item in entries.elements()? {
-        let item = item?;
-        let (mut root, mut path, mut kind, mut size, mut sha256) = (None, None, None, None, None);
-        for member in item.members()? {
-            let member = member?;
-            let value = member.value;
-            match member.key {
-                b"root" => {
-                    root = match value.string()?.plain() {
-                        Some("http") => Some(Root::Http),
-                        Some("tftp") => Some(Root::Tftp),
-                        _ => return Err(bad_manifest()),
-                    }
-                }
-                b"path" => path = Some(value.string()?.plain()),
-                b"kind" => {
-                    let word = value.string()?.plain();
-                    kind = [
-                        ItemKind::Script,
-                        ItemKind::PerMac,
-                        ItemKind::File,
-                        ItemKind::Loader,
-                    ]
-                    .into_iter()
-                    .find(|k| Some(k.as_str()) == word);
-                }
-                b"size" if !value.is_null() => size = Some(value.u64()?),
-                b"sha256" if !value.is_null() => {
-                    let text = value.string()?.plain().ok_or_else(bad_manifest)?;
-                    let mut digest = [0u8; 32];
-                    let n = crate::hex::decode_into(
-                        text.as_bytes(),
-                        b"",
-                        &mut digest,
-                        crate::Field::Document,
-                    )?;
-                    if n != digest.len() {
-                        return Err(bad_manifest());
-                    }
-                    sha256 = Some(digest);
-                }
-                _ => {}
-            }
-        }
-        let (Some(root), Some(path), Some(kind)) = (root, path, kind) else {
-            return Err(bad_manifest());
-        };
-        let Some(path) = path else { continue };
-        let digest = match (size, sha256) {
-            (Some(size), Some(sha256)) => Some(Digested { size, sha256 }),
-            _ => None,
-        };
-        each(ManifestEntry {
-            root,
-            path,
-            kind,
-            digest,
-        });
-    }
-    Ok(())
+    let Some(path) = path else { return Ok(None) };
+    let digest = match (size, sha256) {
+        (Some(size), Some(sha256)) => Some(Digested { size, sha256 }),
+        _ => None,
+    };
+    Ok(Some(ManifestEntry {
+        root,
+        path,
+        kind,
+        digest,
+    }))
 }

@@ -181,3 +181,58 @@ fn manifest_matches_golden() {
         std::fs::read_to_string(&path).unwrap_or_default()
     );
 }
+
+#[test]
+fn manifest_reads_back_line_by_line() {
+    let golden = std::fs::read(golden_dir().join("tree/example-manifest.json")).unwrap();
+    let mut read = Vec::new();
+    ipxegen_core::manifest::read_manifest(&golden, |e| {
+        read.push((e.root, e.path, e.kind, e.digest))
+    })
+    .unwrap();
+    // Every entry line of the golden, in order, with its size and hash when it has them.
+    let text = std::str::from_utf8(&golden).unwrap();
+    let entry_lines: Vec<&str> = text.lines().filter(|l| l.starts_with("  {")).collect();
+    assert_eq!(read.len(), entry_lines.len());
+    for ((_, path, _, digest), line) in read.iter().zip(&entry_lines) {
+        assert!(line.contains(&format!("\"path\": \"{path}\"")), "{line}");
+        assert_eq!(digest.is_some(), !line.contains("\"size\": null"), "{line}");
+    }
+    assert!(
+        read.iter()
+            .any(|(_, _, _, d)| d.is_some_and(|d| d.size > 0))
+    );
+}
+
+#[test]
+fn manifest_reader_refuses_what_ipxegen_did_not_write() {
+    let golden = std::fs::read_to_string(golden_dir().join("tree/example-manifest.json")).unwrap();
+    let lines: Vec<&str> = golden.lines().collect();
+    let read = |doc: String| ipxegen_core::manifest::read_manifest(doc.as_bytes(), |_| {});
+    assert!(read(golden.clone()).is_ok());
+    let cases = [
+        // Cut short: no last line.
+        lines[..lines.len() - 1].join("\n"),
+        // Reformatted on one line.
+        golden.replace('\n', ""),
+        // Another generator.
+        golden.replacen("\"generator\": \"ipxegen\"", "\"generator\": \"other\"", 1),
+        // Another schema.
+        golden.replacen("{\"schema\": 1", "{\"schema\": 2", 1),
+        // An entry after the one that ended the list.
+        [
+            &lines[..lines.len() - 1],
+            &[lines[1].trim_end_matches(','), lines[2]],
+            &lines[lines.len() - 1..],
+        ]
+        .concat()
+        .join("\n"),
+        // Anything after the end.
+        format!("{golden}  {{\"root\": \"http\"}}\n"),
+        // A broken entry.
+        golden.replacen("\"root\": \"http\"", "\"root\": \"ftp\"", 1),
+    ];
+    for (i, doc) in cases.into_iter().enumerate() {
+        assert!(read(doc).is_err(), "case {i} accepted");
+    }
+}

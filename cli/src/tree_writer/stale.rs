@@ -3,11 +3,11 @@
 
 use super::stage::Builder;
 use super::{Action, BuildError, STAGING_PREFIX, fingerprint};
-use ipxegen_core::manifest::{MANIFEST_NAME, read_manifest};
+use ipxegen_core::manifest::{MANIFEST_NAME, ManifestLines};
 use ipxegen_core::tree::Root;
 use std::collections::HashSet;
 use std::fs;
-use std::io;
+use std::io::{self, BufRead, Read};
 use std::path::Path;
 
 /// A path a manifest may list: relative, `/`-separated, no empty, `.` or `..` segment,
@@ -20,19 +20,47 @@ fn is_tree_path(path: &str) -> bool {
         && !path.starts_with(STAGING_PREFIX)
 }
 
-/// Calls `each` for every entry (root, path) of the manifest at `path` (read with the
-/// core's manifest reader); `false` when there is no manifest.
+/// Longest line of a manifest read back (an entry is a few hundred bytes).
+const MANIFEST_LINE_MAX: u64 = 64 * 1024;
+
+/// Calls `each` for every entry (root, path) of the manifest at `path`, read a line at a
+/// time with the core's manifest reader (so a manifest of any size takes O(1) memory);
+/// `false` when there is no manifest.
 ///
 /// # Errors
 /// The manifest exists but cannot be read, or is not an ipxegen manifest.
 fn read_manifest_file(path: &Path, mut each: impl FnMut(Root, &str)) -> io::Result<bool> {
-    let bytes = match fs::read(path) {
-        Ok(bytes) => bytes,
+    let file = match fs::File::open(path) {
+        Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
         Err(e) => return Err(e),
     };
-    read_manifest(&bytes, |entry| each(entry.root, entry.path))
-        .map_err(|e| io::Error::other(format!("not an ipxegen manifest: {e}")))?;
+    let mut file = io::BufReader::new(file);
+    let mut lines = ManifestLines::new();
+    let mut line = Vec::new();
+    let bad = |e: ipxegen_core::Error| io::Error::other(format!("not an ipxegen manifest: {e}"));
+    loop {
+        line.clear();
+        let read = (&mut file)
+            .take(MANIFEST_LINE_MAX)
+            .read_until(b'\n', &mut line)?;
+        if read == 0 {
+            break;
+        }
+        let text = match line.strip_suffix(b"\n") {
+            Some(text) => text,
+            None if u64::try_from(line.len()).is_ok_and(|n| n >= MANIFEST_LINE_MAX) => {
+                return Err(io::Error::other(format!(
+                    "not an ipxegen manifest: a line longer than {MANIFEST_LINE_MAX} bytes"
+                )));
+            }
+            None => &line,
+        };
+        if let Some(entry) = lines.line(text).map_err(bad)? {
+            each(entry.root, entry.path);
+        }
+    }
+    lines.finish().map_err(bad)?;
     Ok(true)
 }
 
