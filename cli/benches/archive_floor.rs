@@ -9,10 +9,10 @@
 //!
 //! Usage: cargo bench -p ipxegen-cli --bench archive_floor -- SITE
 
-use embedded_io_adapters::std::FromStd;
-use ipxegen_core::archive::{LinkMode, ManifestSpool, write_tree_archive_spooled};
+use ipxegen_core::archive::{LinkMode, write_tree_archive_spooled};
 use ipxegen_core::site::{Holder, SeenFull, SeenValues, Unique};
 use ipxegen_core::{CheckedSite, Site};
+use ipxegen_tests::VecWriter;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -40,34 +40,6 @@ impl<'a> SeenValues<'a> for Seen<'a> {
     }
 }
 
-/// The manifest spooled in memory.
-#[derive(Default)]
-struct Spool(Vec<u8>);
-
-impl embedded_io::ErrorType for Spool {
-    type Error = core::convert::Infallible;
-}
-
-impl embedded_io::Write for Spool {
-    fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
-        self.0.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> Result<(), Self::Error> {
-        Ok(())
-    }
-}
-
-impl ManifestSpool for Spool {
-    fn replay(
-        &mut self,
-        chunk: &mut dyn FnMut(&[u8]) -> ipxegen_core::Result<()>,
-    ) -> ipxegen_core::Result<()> {
-        chunk(&self.0)
-    }
-}
-
 fn median(runs: usize, mut work: impl FnMut()) -> Duration {
     let mut times: Vec<Duration> = (0..runs)
         .map(|_| {
@@ -91,13 +63,16 @@ fn checked<'a>(site: &Site<'a>) -> Result<CheckedSite<'a>, Failure> {
 }
 
 /// Writes the archive into `out` (emptied first), spooling the manifest in `spool`.
-fn archive(site: &CheckedSite<'_>, out: &mut Vec<u8>, spool: &mut Spool) -> Result<(), Failure> {
+fn archive(site: &CheckedSite<'_>, out: &mut Vec<u8>, spool: &mut Vec<u8>) -> Result<(), Failure> {
     out.clear();
-    spool.0.clear();
-    let mut sink = FromStd::new(std::mem::take(out));
-    let written = write_tree_archive_spooled(site, LinkMode::Symlink, spool, &mut sink);
-    *out = sink.into_inner();
-    written.map_err(|e| e.to_string().into())
+    spool.clear();
+    write_tree_archive_spooled(
+        site,
+        LinkMode::Symlink,
+        &mut VecWriter(spool),
+        &mut VecWriter(out),
+    )
+    .map_err(|e| e.to_string().into())
 }
 
 /// The bytes of each regular file entry of a ustar archive.
@@ -133,7 +108,7 @@ fn main() -> Result<(), Failure> {
     let site = Site::parse(&doc).map_err(|e| format!("{path}: {e}"))?;
     let site = checked(&site)?;
 
-    let (mut tar, mut spool) = (Vec::new(), Spool::default());
+    let (mut tar, mut spool) = (Vec::new(), Vec::new());
     archive(&site, &mut tar, &mut spool)?;
     let files = file_entries(&tar)?;
     let hashed: usize = files.iter().map(|f| f.len()).sum();
@@ -163,7 +138,7 @@ fn main() -> Result<(), Failure> {
         black_box(&out);
     });
     let whole = median(runs, || {
-        let run = |out: &mut Vec<u8>, spool: &mut Spool| -> Result<(), Failure> {
+        let run = |out: &mut Vec<u8>, spool: &mut Vec<u8>| -> Result<(), Failure> {
             let parsed = Site::parse(&doc).map_err(|e| e.to_string())?;
             archive(&checked(&parsed)?, out, spool)
         };
