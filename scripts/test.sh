@@ -71,13 +71,7 @@ fi
 
 passed=$(grep -aoE '^test result: (ok|FAILED)\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
 failed=$(grep -aoE '^test result: (ok|FAILED)\. [0-9]+ passed; [0-9]+ failed' "$log" | awk '{s+=$6} END {print s+0}')
-fw_# The benchmarks on small sites: they still run, and the archive still holds the same tree as
-# the Jinja2 reference (bench/archive.sh compares them entry by entry). No figure is checked.
-if need "benchmarks run" python3 /usr/bin/time; then
-    stage "benchmarks run" bash -c 'RUNS=1 bash bench/archive.sh 300 && RUNS=1 bash bench/tree.sh 300'
-fi
-
-passed=$(grep -aoE '^[0-9]+ passed, [0-9]+ failed$' "$log" | awk '{s+=$1} END {print s+0}')
+fw_passed=$(grep -aoE '^[0-9]+ passed, [0-9]+ failed$' "$log" | awk '{s+=$1} END {print s+0}')
 fw_failed=$(grep -aoE '^[0-9]+ passed, [0-9]+ failed$' "$log" | awk '{s+=$3} END {print s+0}')
 echo
 echo "stages failed: ${#failed_stages[@]} ${failed_stages[*]:-}"
