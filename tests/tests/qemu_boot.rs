@@ -91,6 +91,9 @@ const UNKNOWN_MAC: &str = "52:54:00:12:34:99";
 /// per-MAC config; the second has one.
 const FIRST_NIC_MAC: &str = "52:54:00:12:34:70";
 const SECOND_NIC_MAC: &str = "52:54:00:12:34:71";
+/// The two NICs of `two-nic-node`, both network-boot NICs.
+const TWO_NIC_FIRST_MAC: &str = "52:54:00:12:34:72";
+const TWO_NIC_SECOND_MAC: &str = "52:54:00:12:34:73";
 
 /// Who writes the tree. `Core` calls the core's `walk_tree` directly; `Cli` runs
 /// `ipxegen build SITE --out DIR` (built with `cargo build -p ipxegen-cli`).
@@ -606,6 +609,11 @@ struct Machine<'a> {
     firmware: Firmware,
     /// The MACs of its NICs, in PCI order (net0, net1, ...).
     macs: &'a [&'a str],
+    /// Indexes (into `macs`) of NICs whose network has no DHCP server: their link is up, but
+    /// iPXE's DHCP on them times out.
+    no_dhcp: &'a [usize],
+    /// Index (into `macs`) of the NIC the firmware tries first; the others follow in order.
+    first_boot_nic: usize,
     /// Console text after which the run is complete (QEMU is killed); `None`: run until
     /// QEMU exits (the initrd powers off).
     stop_at: Option<&'a str>,
@@ -709,7 +717,21 @@ fn qemu_command(machine: &Machine<'_>, port: u16, dir: &Path) -> Command {
             .arg(format!("if=pflash,format=raw,file={}", vars.display()));
     }
     for (index, mac) in machine.macs.iter().enumerate() {
-        // Every NIC is on the provisioning network: its own user-mode network, restricted to
+        let bootindex = if index == machine.first_boot_nic {
+            1
+        } else {
+            index + 2
+        };
+        if machine.no_dhcp.contains(&index) {
+            // A hub of its own with no other port: frames go nowhere, nothing answers.
+            qemu.arg("-netdev")
+                .arg(format!("hubport,id=n{index},hubid={}", 100 + index));
+            qemu.arg("-device").arg(format!(
+                "virtio-net-pci,netdev=n{index},mac={mac},bootindex={bootindex}"
+            ));
+            continue;
+        }
+        // Every other NIC is on the provisioning network: its own user-mode network, restricted to
         // the guest, reaching the server through one socat per connection, with the main
         // script as DHCP's boot file. Firmware tries the NICs in order, before any disk.
         qemu.arg("-netdev").arg(format!(
@@ -718,8 +740,7 @@ fn qemu_command(machine: &Machine<'_>, port: u16, dir: &Path) -> Command {
              bootfile=http://{SERVER_ADDR}/boot.ipxe"
         ));
         qemu.arg("-device").arg(format!(
-            "virtio-net-pci,netdev=n{index},mac={mac},bootindex={}",
-            index + 1
+            "virtio-net-pci,netdev=n{index},mac={mac},bootindex={bootindex}"
         ));
     }
     qemu
@@ -882,6 +903,8 @@ fn deploy_node_boots(case: &str, firmware: Firmware) {
     let machine = Machine {
         firmware,
         macs: &[DEPLOY_MAC],
+        no_dhcp: &[],
+        first_boot_nic: 0,
         stop_at: None,
         expected_errors: &[],
     };
@@ -949,6 +972,8 @@ fn an_unexpected_ipxe_error_ends_the_run() {
     let machine = Machine {
         firmware: Firmware::Bios,
         macs: &[UNKNOWN_MAC],
+        no_dhcp: &[],
+        first_boot_nic: 0,
         stop_at: None,
         expected_errors: &[],
     };
@@ -1035,6 +1060,8 @@ fn unknown_mac_takes_the_failure_path(case: &str, firmware: Firmware) {
     let machine = Machine {
         firmware,
         macs: &[UNKNOWN_MAC],
+        no_dhcp: &[],
+        first_boot_nic: 0,
         stop_at: Some(no_config_prompt(firmware)),
         expected_errors: &[ExpectedError {
             code: http_404_code(firmware),
@@ -1081,8 +1108,9 @@ fn unknown_mac_takes_the_failure_path(case: &str, firmware: Firmware) {
 }
 
 /// A machine with two NICs whose first has no config (the node lists it with `"pxe":
-/// false`): the main script's NIC loop gets 404 for net0, chains net1's config, and the
-/// kernel's BOOTIF names net1.
+/// false`): iPXE boots through net0 (both NICs get DHCP answers; net0 is first), the main
+/// script's NIC loop gets 404 for net0 and chains net1's config, and the kernel's BOOTIF names
+/// net0, the NIC the boot went through.
 ///
 /// BIOS only: on UEFI each NIC's iPXE (the EFI ROM here, like `snponly.efi` on real
 /// machines) drives only its own NIC, so the loop sees net0 alone; the main script's failure
@@ -1098,6 +1126,8 @@ fn nic_loop_boots_from_the_second_nic(case: &str, firmware: Firmware) {
     let machine = Machine {
         firmware,
         macs: &[FIRST_NIC_MAC, SECOND_NIC_MAC],
+        no_dhcp: &[],
+        first_boot_nic: 0,
         stop_at: None,
         expected_errors: &[ExpectedError {
             code: http_404_code(firmware),
@@ -1115,7 +1145,7 @@ fn nic_loop_boots_from_the_second_nic(case: &str, firmware: Firmware) {
         "HTTP requests{report}"
     );
     assert_eq!(boot.errors_seen, 1, "the 404 error line is missing{report}");
-    let cmdline = deploy_cmdline(firmware, SECOND_NIC_MAC, &["ipxegen.node=second-nic-node"]);
+    let cmdline = deploy_cmdline(firmware, FIRST_NIC_MAC, &["ipxegen.node=second-nic-node"]);
     let cmdline: Vec<&str> = cmdline.iter().map(String::as_str).collect();
     assert_booted(&boot, "second-nic-node", &cmdline);
     let c = &boot.console;
@@ -1137,4 +1167,75 @@ fn nic_loop_boots_from_the_second_nic(case: &str, firmware: Firmware) {
         "NIC loop messages missing or out of order: {net0:?} {not_found:?} {net1:?} \
          {config:?}{report}"
     );
+}
+
+/// iPXE's error code for "No configuration methods succeeded", printed when DHCP on a NIC
+/// times out. Its last byte is the platform's own code, as in [`http_404_code`].
+fn no_configuration_code(firmware: Firmware) -> &'static str {
+    match firmware {
+        Firmware::Bios => "040ee119",
+        Firmware::Uefi => "040ee186",
+    }
+}
+
+/// A node with two network-boot NICs booting through its second: nothing answers DHCP on the
+/// first NIC's network. The kernel's BOOTIF must name the second NIC, the one the boot went
+/// through, by whichever NIC's per-MAC entry the config was reached.
+///
+/// On BIOS the first NIC's iPXE ROM drives both NICs: DHCP on net0 times out, net1 is
+/// configured, and the main script's NIC loop finds net0's entry first (both NICs have one).
+/// On UEFI the firmware's boot order names the second NIC first (a UEFI firmware gives up on
+/// a NIC only after minutes under emulation), and that NIC's iPXE sees its own NIC alone, so
+/// the loop finds the second NIC's entry; a BOOTIF fixed when the tree is built would name
+/// the first.
+fn two_boot_nics_boot_through_the_second(case: &str, firmware: Firmware) {
+    let first = format!("net0 {TWO_NIC_FIRST_MAC}");
+    let dhcp_timeout = [ExpectedError {
+        code: no_configuration_code(firmware),
+        line_contains: &first,
+    }];
+    let (first_boot_nic, expected_errors): (usize, &[ExpectedError<'_>]) = match firmware {
+        Firmware::Bios => (0, &dhcp_timeout),
+        Firmware::Uefi => (1, &[]),
+    };
+    let machine = Machine {
+        firmware,
+        macs: &[TWO_NIC_FIRST_MAC, TWO_NIC_SECOND_MAC],
+        no_dhcp: &[0],
+        first_boot_nic,
+        stop_at: None,
+        expected_errors,
+    };
+    let Some((boot, _dir)) = boot(case, &machine) else {
+        return;
+    };
+    boot.print_summary(case);
+    let report = boot.report();
+    let matched_entry = match firmware {
+        Firmware::Bios => TWO_NIC_FIRST_MAC,
+        Firmware::Uefi => TWO_NIC_SECOND_MAC,
+    };
+    assert_eq!(
+        boot.requests,
+        boot_requests(&[], matched_entry, "two-nic-node"),
+        "HTTP requests{report}"
+    );
+    assert_eq!(
+        boot.errors_seen,
+        expected_errors.len(),
+        "iPXE's error lines{report}"
+    );
+    let cmdline = deploy_cmdline(firmware, TWO_NIC_SECOND_MAC, &["ipxegen.node=two-nic-node"]);
+    let cmdline: Vec<&str> = cmdline.iter().map(String::as_str).collect();
+    assert_booted(&boot, "two-nic-node", &cmdline);
+}
+
+#[test]
+fn two_boot_nics_boot_through_the_second_on_bios() {
+    two_boot_nics_boot_through_the_second("two-nic-bios", Firmware::Bios);
+}
+
+#[test]
+fn two_boot_nics_boot_through_the_second_on_uefi() {
+    two_boot_nics_boot_through_the_second("two-nic-uefi", Firmware::Uefi);
 }

@@ -5,11 +5,25 @@
 //! seconds: [`RETRY_STEP_S`], then twice that, ...) and starts over; after the last retry the
 //! node powers off (halts where the build lacks `poweroff`) or reboots, so a broken node stops
 //! asking the server. Kernels get `initrd=<name>` equal to the `--name` their initrd is loaded
-//! under (UEFI kernels find it by that name) and `BOOTIF=01-<mac>` of the node's first
-//! network-boot NIC (not the ambiguous `${mac}`). Timeouts are in milliseconds.
+//! under (UEFI kernels find it by that name) and [`BOOTIF`]: the MAC of the NIC iPXE booted
+//! through. Timeouts are in milliseconds.
+//!
+//! # Which NIC `BOOTIF` names
+//! dracut and the Ironic Python Agent bring up the interface `BOOTIF` names, so it must be the
+//! NIC the boot went through, which only iPXE knows: a node with two network-boot NICs may
+//! boot through either, and its one config is reached through either NIC's per-MAC entry.
+//! The config therefore lets iPXE fill it in when it runs the `kernel` line:
+//! `${netX/mac:hexhyp}` is the MAC of the most recently opened NIC, and iPXE's autoboot
+//! closes every NIC before it opens the one it configures, so that is the NIC whose DHCP
+//! answer and HTTP transfers brought the script. This holds however the config is reached:
+//! chained by the main script's NIC loop (which may match another NIC's entry first), chained
+//! directly by a DHCP boot file or by hand, or on UEFI, where each NIC's iPXE sees only its
+//! own NIC. (Not `${mac}`, which names the first NIC in the settings tree; not a MAC fixed
+//! when the tree is built, which names one NIC of the node whichever booted; not a setting
+//! the main script makes before it chains, which a direct chain would lack.)
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::ipxe::script::{Line, ScriptWriter, Words};
+use crate::ipxe::script::{Expansion, Line, ScriptWriter, Words};
 use crate::limits::RETRY_STEP_S;
 use crate::model::{
     Boot, Firmware, Image, InstallSource, IscsiTarget, Node, OnRetriesExhausted, Scheme,
@@ -17,6 +31,10 @@ use crate::model::{
 };
 use crate::{comment, expansion, label, words};
 use embedded_io::Write;
+
+/// The kernel argument naming the NIC iPXE booted through, as `01-` (Ethernet) and its MAC
+/// in `aa-bb-cc-dd-ee-ff` form: see [the module docs](self#which-nic-bootif-names).
+pub const BOOTIF: Expansion = expansion!("BOOTIF=01-${netX/mac:hexhyp}");
 
 /// Writes the config of `node` to `out`.
 ///
@@ -154,12 +172,7 @@ fn write_kernel_and_initrd<W: Write>(
         .number(node.timeout_ms);
     line = image_url(line, site, node, kernel);
     line = line.pair(words!("initrd"), |l| l.raw(ramdisk.name.as_str()));
-    if let Some(mac) = node.boot_mac() {
-        line = line.pair(words!("BOOTIF"), |l| {
-            l.raw("01-");
-            l.raw(mac.hexhyp().as_str());
-        });
-    }
+    line = line.expansion(BOOTIF);
     for word in plain_args {
         line = line.word(*word);
     }

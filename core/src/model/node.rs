@@ -256,9 +256,4 @@ impl Node<'_> {
     pub fn boot_nics(&self) -> impl Iterator<Item = &Nic> {
         self.nics.iter().filter(|n| n.pxe)
     }
-
-    /// The MAC the kernel is told it booted from (`BOOTIF=`): the first network-boot NIC.
-    pub fn boot_mac(&self) -> Option<MacAddr> {
-        self.boot_nics().next().map(|n| n.mac)
-    }
 }

@@ -269,7 +269,7 @@ describe('web UI end to end (web/dist in Chromium)', { skip, timeout: 240_000 },
       const entry = page.locator(`#tree button.tree-entry[data-path="${NODE_ENTRY}"]`);
       await entry.waitFor({ state: 'visible' });
       await entry.click();
-      const want = ['kernel --timeout', NODE.kernel, 'BOOTIF=01-52-54-00-ab-cd-ef'];
+      const want = ['kernel --timeout', NODE.kernel, 'BOOTIF=01-${netX/mac:hexhyp}'];
       await page.waitForFunction(
         (w) => w.every((s) => (document.querySelector('#preview')?.textContent ?? '').includes(s)),
         want,
