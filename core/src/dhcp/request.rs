@@ -22,6 +22,9 @@ use crate::model::{ClientArch, MacAddr};
 pub const MAGIC_COOKIE: [u8; 4] = [99, 130, 83, 99];
 /// Offset of the options in a DHCPv4 message.
 const V4_OPTIONS_AT: usize = 240;
+/// Largest DHCP message (the UDP payload) a front end need accept: a UDP datagram's length
+/// field is 16 bits, so no message is longer.
+pub const MESSAGE_MAX: usize = 65_535;
 /// Longest DUID (RFC 8415: 128 bytes of identifier plus its 2-byte type).
 pub const DUID_MAX: usize = 130;
 
@@ -248,7 +251,7 @@ impl Overload {
             [1] => Ok(Overload::File),
             [2] => Ok(Overload::Sname),
             [3] => Ok(Overload::Both),
-            _ => Err(Error::at(ErrorKind::BadOverload, Field::DhcpOption)),
+            _ => Err(Error::new(ErrorKind::BadOverload)),
         }
     }
 
