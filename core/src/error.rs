@@ -127,8 +127,14 @@ pub enum ErrorKind {
     Truncated,
     /// A DHCP message or option is malformed (bad magic cookie, bad option length, ...).
     Malformed,
+    /// DHCPv4 option 52 (overload) is not one byte of 1, 2 or 3, or stands in a field it
+    /// overloads.
+    BadOverload,
     /// The client's architecture has no loader in this site.
     UnsupportedArch,
+    /// Firmware PXE asked, and the site has no `tftp_server`: an HTTP-only site has no
+    /// loader to hand out over TFTP.
+    HttpOnlySite,
     /// The site's script URL is https:// but the client does not announce HTTPS support.
     ClientLacksHttps,
     /// An address of the wrong family for this use (IPv6 where DHCPv4 needs IPv4, ...).
@@ -372,6 +378,12 @@ impl fmt::Display for ErrorKind {
             ErrorKind::NodeNotFound => f.write_str("no node has this id or MAC address"),
             ErrorKind::Truncated => f.write_str("message ends before its stated length"),
             ErrorKind::Malformed => f.write_str("malformed message"),
+            ErrorKind::BadOverload => f.write_str(
+                "option 52 (overload) must be one byte, 1 (file), 2 (sname) or 3 (both), in the options field only",
+            ),
+            ErrorKind::HttpOnlySite => f.write_str(
+                "not set: this HTTP-only site cannot boot firmware PXE (BIOS, or UEFI PXE over TFTP); only UEFI HTTP boot and iPXE",
+            ),
             ErrorKind::UnsupportedArch => {
                 f.write_str("no loader for this client architecture (BIOS 0, x64 UEFI 7/9/16, ARM64 UEFI 11/19)")
             }

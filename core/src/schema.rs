@@ -178,6 +178,10 @@ schema! {
         Request = "request";
         /// One DHCP option of a message or reply.
         DhcpOption = "option";
+        /// The DHCPv4 `file` field, when option 52 says it holds options.
+        FileField = "file field";
+        /// The DHCPv4 `sname` field, when option 52 says it holds options.
+        SnameField = "sname field";
     }
     Site {
         Schema = "schema", "Schema version", Number, Modes::ALL, false;

@@ -320,3 +320,182 @@ fn dhcproto_decodes_our_v6_options() {
         assert!(saw_url, "{name}: no option 59 in {:?}", decoded.opts());
     }
 }
+
+/// A DHCPv4 DISCOVER from MAC 52:54:00:12:34:56 with `options` in the options field (END
+/// added) and `sname` / `file` copied into those fields (the rest of each field zero).
+fn discover_v4(options: &[u8], sname: &[u8], file: &[u8]) -> Vec<u8> {
+    let mut msg = vec![0u8; 236];
+    msg[..4].copy_from_slice(&[1, 1, 6, 0]);
+    msg[4..8].copy_from_slice(&[0xde, 0xad, 0xbe, 0xef]);
+    msg[28..34].copy_from_slice(&[0x52, 0x54, 0x00, 0x12, 0x34, 0x56]);
+    msg[44..44 + sname.len()].copy_from_slice(sname);
+    msg[108..108 + file.len()].copy_from_slice(file);
+    msg.extend_from_slice(&[99, 130, 83, 99]);
+    msg.extend_from_slice(options);
+    msg.push(255);
+    msg
+}
+
+/// One option: code, length, data.
+fn opt(code: u8, data: &[u8]) -> Vec<u8> {
+    let mut v = vec![code, u8::try_from(data.len()).unwrap()];
+    v.extend_from_slice(data);
+    v
+}
+
+fn cat(parts: &[&[u8]]) -> Vec<u8> {
+    parts.concat()
+}
+
+const X64_UEFI_PXE: [u8; 2] = [0, 7];
+const OVERLOAD_SITE: &[u8] = br#"{"schema": 1, "http_server": "192.0.2.10", "http_root": "/srv/http", "tftp_server": "192.0.2.10"}"#;
+
+#[test]
+fn option_93_in_the_file_field_is_read_when_option_52_says_1() {
+    let arch_opt = opt(93, &X64_UEFI_PXE);
+    let file = cat(&[&arch_opt, &[255]]);
+    let with_overload = discover_v4(&cat(&[&opt(53, &[1]), &opt(52, &[1])]), &[], &file);
+    let request = parse_request(&with_overload).unwrap();
+    let want = ClientArch(u16::from_be_bytes([arch_opt[2], arch_opt[3]]));
+    assert_eq!(request.arch, Some(want));
+    assert_eq!(request.kind, ClientKind::FirmwarePxe);
+    assert_eq!(request.message_type, Some(1));
+    let site = Site::parse(OVERLOAD_SITE).unwrap();
+    let reply = build_reply(site.config(), &request).unwrap();
+    assert_eq!(reply.arch, Some(want));
+    assert_eq!(
+        reply.bootfile.as_str(),
+        site.config()
+            .loader(ipxegen_core::model::LoaderKind::UefiX64)
+            .as_str()
+    );
+    // Without option 52 the same bytes in `file` are a file name, not options.
+    let without = discover_v4(&opt(53, &[1]), &[], &file);
+    let request = parse_request(&without).unwrap();
+    assert_eq!(request.arch, None);
+    assert_eq!(
+        build_reply(site.config(), &request).unwrap_err().kind,
+        ErrorKind::UnsupportedArch
+    );
+}
+
+#[test]
+fn option_52_value_2_reads_sname_and_not_file() {
+    let arch_opt = opt(93, &[0, 16]);
+    let class = b"HTTPClient:Arch:00016";
+    let sname = cat(&[&arch_opt, &opt(60, class), &[255]]);
+    // `file` holds what looks like option 93 for BIOS: with 52 = 2 it is not read.
+    let file = cat(&[&opt(93, &[0, 0]), &[255]]);
+    let msg = discover_v4(&opt(52, &[2]), &sname, &file);
+    let request = parse_request(&msg).unwrap();
+    assert_eq!(request.arch, Some(ClientArch(16)));
+    assert_eq!(request.vendor_class.as_slice(), class);
+    assert_eq!(request.kind, ClientKind::UefiHttpBoot);
+}
+
+#[test]
+fn option_52_value_3_reads_options_then_file_then_sname_joining_split_options() {
+    // RFC 3396: option 60 in three pieces, one per area; RFC 2131 4.1 order: options
+    // field, `file`, `sname`. The pieces are placed so that any other order gives a
+    // different string.
+    let (a, b, c): (&[u8], &[u8], &[u8]) = (b"HTTP", b"Client:Arch:", b"00019");
+    let options = cat(&[&opt(52, &[3]), &opt(60, a)]);
+    let file = cat(&[&opt(60, b), &opt(93, &[0, 19]), &[255]]);
+    let sname = cat(&[&[0, 0], &opt(60, c), &opt(77, b"iPXE"), &[255]]);
+    let request = parse_request(&discover_v4(&options, &sname, &file)).unwrap();
+    assert_eq!(request.vendor_class.as_slice(), cat(&[a, b, c]).as_slice());
+    assert_eq!(request.arch, Some(ClientArch(19)));
+    // The user class in `sname` makes it iPXE.
+    assert_eq!(request.kind, ClientKind::Ipxe);
+    // 52 = 1 leaves `sname` unread: not iPXE, and the class lacks its last piece.
+    let options = cat(&[&opt(52, &[1]), &opt(60, a)]);
+    let request = parse_request(&discover_v4(&options, &sname, &file)).unwrap();
+    assert_eq!(request.vendor_class.as_slice(), cat(&[a, b]).as_slice());
+    assert_eq!(request.kind, ClientKind::UefiHttpBoot);
+}
+
+#[test]
+fn split_options_are_joined_even_without_overload() {
+    // Option 93 split in two one-byte halves, 175 with its sub-options split mid-item.
+    let ipxe_subs = cat(&[&opt(19, &[1]), &opt(235, &[1, 21, 1])]);
+    let (head, tail) = ipxe_subs.split_at(4);
+    let options = cat(&[
+        &opt(93, &[0]),
+        &opt(175, head),
+        &opt(93, &[9]),
+        &opt(175, tail),
+    ]);
+    let request = parse_request(&discover_v4(&options, &[], &[])).unwrap();
+    assert_eq!(request.arch, Some(ClientArch(9)));
+    assert_eq!(request.kind, ClientKind::Ipxe);
+    assert!(request.has_feature(19));
+    assert_eq!(request.ipxe_version, Some([1, 21, 1]));
+    // Joined, 93 has an odd length: malformed.
+    let odd = cat(&[&opt(93, &[0, 7]), &opt(93, &[1])]);
+    assert_eq!(
+        parse_request(&discover_v4(&odd, &[], &[]))
+            .unwrap_err()
+            .kind,
+        ErrorKind::Malformed
+    );
+}
+
+#[test]
+fn malformed_overload_is_refused_naming_where() {
+    use ipxegen_core::Field;
+    let arch = cat(&[&opt(93, &X64_UEFI_PXE), &[255]]);
+    for value in [&[][..], &[0], &[4], &[255], &[1, 1]] {
+        let err = parse_request(&discover_v4(&opt(52, value), &arch, &arch)).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::BadOverload, "52 = {value:?}");
+    }
+    // Two instances of 52 are one option, joined: [1] + [2] is two bytes.
+    let twice = cat(&[&opt(52, &[1]), &opt(52, &[2])]);
+    assert_eq!(
+        parse_request(&discover_v4(&twice, &arch, &arch))
+            .unwrap_err()
+            .kind,
+        ErrorKind::BadOverload
+    );
+    // Option 52 inside an overloaded field.
+    let nested = cat(&[&opt(52, &[3]), &[255]]);
+    let err = parse_request(&discover_v4(&opt(52, &[1]), &[], &nested)).unwrap_err();
+    assert_eq!(
+        (err.kind, err.field),
+        (ErrorKind::BadOverload, Some(Field::FileField))
+    );
+    let err = parse_request(&discover_v4(&opt(52, &[3]), &nested, &arch)).unwrap_err();
+    assert_eq!(
+        (err.kind, err.field),
+        (ErrorKind::BadOverload, Some(Field::SnameField))
+    );
+    // An option that runs past the end of its field (no END before it).
+    let mut file = vec![0u8; 128];
+    file[124..].copy_from_slice(&[93, 8, 0, 7]);
+    let err = parse_request(&discover_v4(&opt(52, &[1]), &[], &file)).unwrap_err();
+    assert_eq!(
+        (err.kind, err.field),
+        (ErrorKind::Truncated, Some(Field::FileField))
+    );
+    let mut sname = vec![0u8; 64];
+    sname[62..].copy_from_slice(&[60, 1]);
+    let err = parse_request(&discover_v4(&opt(52, &[2]), &sname, &[])).unwrap_err();
+    assert_eq!(
+        (err.kind, err.field),
+        (ErrorKind::Truncated, Some(Field::SnameField))
+    );
+    assert_eq!(
+        err.to_string(),
+        "sname field: message ends before its stated length"
+    );
+    // Not overloaded, the same bytes are only a server name and a file name.
+    let request = parse_request(&discover_v4(&opt(53, &[1]), &sname, &file)).unwrap();
+    assert_eq!(request.arch, None);
+}
+
+#[test]
+fn an_overloaded_field_ends_at_end() {
+    // After END, `file` may hold anything (here a truncated option): it is not read.
+    let file = cat(&[&opt(93, &X64_UEFI_PXE), &[255, 93, 200]]);
+    let request = parse_request(&discover_v4(&opt(52, &[1]), &[], &file)).unwrap();
+    assert_eq!(request.arch, Some(ClientArch(7)));
+}

@@ -17,7 +17,7 @@
 use ipxegen_core::dhcp::reply::build_reply;
 use ipxegen_core::dhcp::request::{ClientKind, ClientRequest, Family};
 use ipxegen_core::dhcp::table;
-use ipxegen_core::model::{ClientArch, Host};
+use ipxegen_core::model::{ClientArch, Host, LoaderKind};
 use ipxegen_core::servers::Format;
 use ipxegen_core::site::RescanSeen;
 use ipxegen_core::{CheckedSite, Error, ErrorKind, Field, Result, Site};
@@ -45,7 +45,8 @@ fn render(format: Format, site: &CheckedSite<'_>) -> Result<Vec<u8>> {
 }
 
 /// Each golden site, with the formats rendered for it: the DHCPv4-only formats need an IPv4
-/// TFTP server, the DHCPv6-only ones an IPv6 one.
+/// TFTP server, the DHCPv6-only ones an IPv6 one; a site without one (HTTP only) renders in
+/// every format.
 const V4_FORMATS: &[Format] = &[Format::Dnsmasq, Format::Isc, Format::Kea4, Format::Neutron];
 const V6_FORMATS: &[Format] = &[Format::Dnsmasq, Format::Isc6, Format::Kea6, Format::Neutron];
 const SITES: &[(&str, &[Format])] = &[
@@ -56,6 +57,7 @@ const SITES: &[(&str, &[Format])] = &[
     ("special-chars", V4_FORMATS),
     ("ipv6", V6_FORMATS),
     ("ipv6-special", V6_FORMATS),
+    ("http-only", &FORMATS),
 ];
 
 fn site_doc(stem: &str) -> Vec<u8> {
@@ -173,17 +175,133 @@ fn error_of(doc: &str, format: Format) -> Error {
 
 const NO_TFTP: &str = r#"{"schema": 1, "http_server": "192.0.2.1", "http_root": "/srv/http"}"#;
 
+/// An HTTP-only site (no `tftp_server`) renders in every format: no TFTP stage, UEFI HTTP
+/// boot and the iPXE stage as on any site, and a note of what it cannot boot.
 #[test]
-fn a_site_without_tftp_server_cannot_configure_stage_1() {
+fn an_http_only_site_has_no_tftp_stage_in_any_format() {
+    let doc = site_doc("http-only");
+    let site = Site::parse(&doc).unwrap();
+    let config = site.config();
+    assert!(config.tftp_server.is_none());
+    let script = table::script_url(config).unwrap();
+    let x64 = table::http_loader_url(config, LoaderKind::UefiX64).unwrap();
+    let arm64 = table::http_loader_url(config, LoaderKind::UefiArm64).unwrap();
+    let bios = config.loader(LoaderKind::Bios).as_str();
     for format in FORMATS {
-        let e = error_of(NO_TFTP, format);
-        assert_eq!(
-            e,
-            Error::at(ErrorKind::MissingField, Field::TftpServer),
+        let text = String::from_utf8(render_doc(&doc, format).unwrap()).unwrap();
+        assert!(text.contains(script.as_str()), "{format:?}: script URL");
+        // Nothing of a TFTP stage outside comments: no TFTP server option, next-server,
+        // tftp:// URL, BIOS loader or firmware-PXE class.
+        let settings: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for tftp in [
+            "tftp-server",
+            "next-server",
+            "tftp://",
+            "pxe-bios",
+            "pxe-efi",
+            "pxe6-",
+            "\"66\"",
+            "\"150\"",
+            bios,
+        ] {
+            assert!(!settings.contains(tftp), "{format:?}: {tftp:?} in\n{text}");
+        }
+        // UEFI HTTP boot wherever the format can give it (not Neutron; not dnsmasq over v6).
+        if format != Format::Neutron {
+            assert!(text.contains(x64.as_str()), "{format:?}: x64 loader URL");
+            assert!(
+                text.contains(arm64.as_str()),
+                "{format:?}: arm64 loader URL"
+            );
+            assert!(text.contains("HTTPClient") || text.contains("48545450436c69656e74"));
+        }
+        // It says what it cannot boot.
+        assert!(
+            text.contains("HTTP-only site (no tftp_server)"),
             "{format:?}"
         );
-        assert_eq!(e.to_string(), "tftp_server: required field is missing");
+        assert!(text.contains("firmware PXE"), "{format:?}");
     }
+    // A site with a TFTP server says nothing of the kind.
+    let mixed = String::from_utf8(render_doc(&site_doc("mixed"), Format::Isc).unwrap()).unwrap();
+    assert!(!mixed.contains("HTTP-only"));
+    // Neutron: the iPXE stage for both families, nothing else.
+    let v: serde_json::Value =
+        serde_json::from_slice(&render_doc(&doc, Format::Neutron).unwrap()).unwrap();
+    assert_eq!(
+        v["ports"][0]["extra_dhcp_opts"],
+        serde_json::json!([
+            {"opt_name": "tag:ipxe,67", "opt_value": script.as_str(), "ip_version": 4},
+            {"opt_name": "tag:ipxe6,59", "opt_value": script.as_str(), "ip_version": 6}
+        ])
+    );
+    // The minimal site (nothing but http_server and http_root) renders too.
+    for format in FORMATS {
+        render_doc(NO_TFTP.as_bytes(), format).unwrap_or_else(|e| panic!("{format:?}: {e}"));
+    }
+}
+
+/// On an HTTP-only site the reply builder refuses firmware PXE of every architecture, and
+/// answers UEFI HTTP boot and iPXE as the configs do.
+#[test]
+fn an_http_only_site_refuses_firmware_pxe_and_answers_the_rest() {
+    let doc = site_doc("http-only");
+    let site = Site::parse(&doc).unwrap();
+    let config = site.config();
+    for (family, rows) in [
+        (Family::V4, &table::STAGE1_V4[..]),
+        (Family::V6, &table::STAGE1_V6[..]),
+    ] {
+        for row in rows {
+            for arch in row.archs {
+                match row.fetch {
+                    table::Fetch::Tftp => {
+                        let e = build_reply(
+                            config,
+                            &request(family, ClientKind::FirmwarePxe, Some(*arch)),
+                        )
+                        .unwrap_err();
+                        assert_eq!(
+                            e,
+                            Error::at(ErrorKind::HttpOnlySite, Field::TftpServer),
+                            "{}",
+                            row.name
+                        );
+                    }
+                    table::Fetch::Http => {
+                        let reply = build_reply(
+                            config,
+                            &request(family, ClientKind::UefiHttpBoot, Some(*arch)),
+                        )
+                        .unwrap();
+                        assert_eq!(
+                            reply.bootfile,
+                            table::http_loader_url(config, row.loader).unwrap()
+                        );
+                        assert_eq!(reply.siaddr, None);
+                        assert_eq!(reply.tftp_server_name, None);
+                    }
+                }
+            }
+        }
+        // Firmware PXE with no architecture at all is refused the same way.
+        let e = build_reply(config, &request(family, ClientKind::FirmwarePxe, None)).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::HttpOnlySite);
+        let ipxe = build_reply(
+            config,
+            &request(family, ClientKind::Ipxe, Some(ClientArch(7))),
+        )
+        .unwrap();
+        assert_eq!(ipxe.bootfile, table::script_url(config).unwrap());
+    }
+    assert_eq!(
+        Error::at(ErrorKind::HttpOnlySite, Field::TftpServer).to_string(),
+        "tftp_server: not set: this HTTP-only site cannot boot firmware PXE (BIOS, or UEFI PXE over TFTP); only UEFI HTTP boot and iPXE"
+    );
 }
 
 #[test]

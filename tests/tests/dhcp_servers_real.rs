@@ -298,3 +298,25 @@ fn neutron_goldens_are_json() {
         assert!(value["ports"].is_array(), "{}", file.display());
     }
 }
+
+/// The HTTP-only site (no `tftp_server`, so no TFTP stage) has a config for every server,
+/// and each server's own check accepts it.
+#[test]
+fn every_server_accepts_the_http_only_site() {
+    for server in SERVERS {
+        let file = golden_dir()
+            .join("dhcp")
+            .join(format!("http-only{}", server.suffix()));
+        assert!(file.is_file(), "{}", file.display());
+        let Some(binary) = binary_or_skip(server) else {
+            continue;
+        };
+        let outcome = check(&binary, server, &file);
+        assert!(
+            outcome.status.success(),
+            "{}: {server:?} refused it:\n{}",
+            file.display(),
+            outcome.output
+        );
+    }
+}

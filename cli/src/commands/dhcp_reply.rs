@@ -3,56 +3,93 @@
 use crate::commands::write_stdout;
 use crate::failure::{EX_DATAERR, EX_NOINPUT, EX_USAGE, Failure};
 use crate::site_file::read_site;
-use ipxegen_core::Site;
 use ipxegen_core::dhcp::reply::build_reply;
 use ipxegen_core::dhcp::report::write_reply_report;
+use ipxegen_core::dhcp::request::MESSAGE_MAX;
 use ipxegen_core::dhcp::request::parse_request;
+use ipxegen_core::hex::decode_into;
+use ipxegen_core::{ErrorKind, Field, Site};
+use std::io::Read;
+use std::path::Path;
 use std::path::PathBuf;
+
+/// Most bytes of hex text `--request @FILE` or `@-` reads: four characters per byte of the
+/// largest DHCP message ([`MESSAGE_MAX`]), room for two digits, a separator and line breaks.
+/// A longer input is refused after reading this much, without reading the rest.
+pub const REQUEST_TEXT_MAX: usize = 4 * MESSAGE_MAX;
 
 /// Arguments of `ipxegen dhcp reply`.
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  ipxegen dhcp reply --request @tests/vectors/dhcp/ipxe-bios-x86-discover.hex\n  ipxegen dhcp reply site.json --request 0101060012345678..."
+    after_help = "Examples:\n  ipxegen dhcp reply --request @tests/vectors/dhcp/ipxe-bios-x86-discover.hex\n  ipxegen dhcp reply site.json --request 0101060012345678...\n  tcpdump-hex | ipxegen dhcp reply site.json --request @-\n\nExit status: 65 for a request that is not hex or not a DHCP message when it came from\n@FILE or @- (bad data); 64 when hex given on the command line itself is not hex (a bad\nargument); 66 when the file cannot be read."
 )]
 pub struct ReplyArgs {
     /// The site document (JSON); `-` reads standard input. Default: the built-in example.
     site: Option<PathBuf>,
-    /// The client's DHCPv4 or DHCPv6 message (the UDP payload) in hex, or `@FILE` to read the
-    /// hex from a file. Whitespace and `:` between bytes are ignored.
-    #[arg(long, value_name = "HEX|@FILE")]
+    /// The client's DHCPv4 or DHCPv6 message (the UDP payload) in hex, `@FILE` to read the
+    /// hex from a file, or `@-` from standard input (at most 262,140 bytes of text, four per
+    /// byte of the largest DHCP message, 65,535 bytes). Whitespace and `:` between bytes are
+    /// ignored.
+    #[arg(long, value_name = "HEX|@FILE|@-")]
     request: String,
 }
 
-fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
-    let digits: Vec<u8> = text
-        .bytes()
-        .filter(|b| !b.is_ascii_whitespace() && *b != b':')
-        .collect();
-    if !digits.len().is_multiple_of(2) {
-        return Err("odd number of hex digits".into());
+/// Reads at most [`REQUEST_TEXT_MAX`] bytes of `input`, refusing more without reading on.
+fn read_capped(input: impl Read, name: &str) -> Result<Vec<u8>, Failure> {
+    let mut text = Vec::new();
+    let cap = u64::try_from(REQUEST_TEXT_MAX).unwrap_or(u64::MAX);
+    input
+        .take(cap.saturating_add(1))
+        .read_to_end(&mut text)
+        .map_err(|e| Failure::new(EX_NOINPUT, format!("{name}: cannot read: {e}")))?;
+    if text.len() > REQUEST_TEXT_MAX {
+        return Err(Failure::new(
+            EX_DATAERR,
+            format!(
+                "{name}: request larger than {REQUEST_TEXT_MAX} bytes of hex (4 per byte of the largest DHCP message, {MESSAGE_MAX} bytes); nothing read past it"
+            ),
+        ));
     }
-    digits
-        .chunks(2)
-        .map(|pair| {
-            std::str::from_utf8(pair)
-                .ok()
-                .and_then(|s| u8::from_str_radix(s, 16).ok())
-                .ok_or_else(|| format!("not hex: {:?}", String::from_utf8_lossy(pair)))
-        })
-        .collect()
+    Ok(text)
 }
 
 /// Parses the request, builds the reply from the site, prints it as text and hex.
 pub fn run(args: &ReplyArgs) -> Result<(), Failure> {
-    let (name, hex) = match args.request.strip_prefix('@') {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Failure::new(EX_NOINPUT, format!("{path}: cannot read: {e}")))?;
-            (path.to_string(), text)
+    // Where the hex came from: its name in messages, its text, and the exit code of bad hex
+    // (data from a file or stdin is bad data; hex typed as the argument is a bad argument).
+    let (name, hex, bad_hex) = match args.request.strip_prefix('@') {
+        Some("-") => {
+            if args.site.as_deref() == Some(Path::new("-")) {
+                return Err(Failure::new(
+                    EX_USAGE,
+                    "--request @-: standard input already holds the site (-)",
+                ));
+            }
+            let text = read_capped(std::io::stdin().lock(), "(stdin)")?;
+            ("(stdin)".to_string(), text, EX_DATAERR)
         }
-        None => ("--request".to_string(), args.request.clone()),
+        Some(path) => {
+            let file = std::fs::File::open(path)
+                .map_err(|e| Failure::new(EX_NOINPUT, format!("{path}: cannot read: {e}")))?;
+            (path.to_string(), read_capped(file, path)?, EX_DATAERR)
+        }
+        None => (
+            "--request".to_string(),
+            args.request.clone().into_bytes(),
+            EX_USAGE,
+        ),
     };
-    let bytes = decode_hex(&hex).map_err(|e| Failure::new(EX_USAGE, format!("{name}: {e}")))?;
+    let mut bytes = vec![0u8; MESSAGE_MAX];
+    let len = decode_into(&hex, b":", &mut bytes, Field::Request).map_err(|e| {
+        let what = match e.kind {
+            ErrorKind::TooLong { .. } => {
+                format!("longer than the largest DHCP message ({MESSAGE_MAX} bytes)")
+            }
+            _ => "not hex (only hex digit pairs, whitespace and `:` between bytes)".to_string(),
+        };
+        Failure::new(bad_hex, format!("{name}: {what}"))
+    })?;
+    bytes.truncate(len);
     let request =
         parse_request(&bytes).map_err(|e| Failure::new(EX_DATAERR, format!("{name}: {e}")))?;
     let file = read_site(args.site.as_deref())?;

@@ -8,6 +8,9 @@
 //! | UEFI HTTP boot (60 `HTTPClient...`, arch 15/16/19...) | 60 = `HTTPClient`, `file` and 67 = `<http_base>/<loader>` | 16 = 343 `HTTPClient`, 59 = `<http_base>/<loader>` |
 //! | firmware PXE (anything else) | `siaddr` = TFTP server, `file` and 67 = loader, 66 = TFTP server | 59 = `tftp://[server]/<loader>` |
 //!
+//! On an HTTP-only site (no `tftp_server`) firmware PXE is refused, whatever its architecture
+//! ([`ErrorKind::HttpOnlySite`]): there is no TFTP server to point it at.
+//!
 //! A firmware PXE client boots the file named in a plain DHCP offer (PXE 2.1 "DHCP only"
 //! offer), which is what dnsmasq, ISC dhcpd and Kea send with the configs in `servers/`: no
 //! 60 = `PXEClient` and no 43 discovery control, whose only use would be PXE boot servers.
@@ -58,8 +61,9 @@ pub struct Reply {
 ///
 /// # Errors
 /// [`ErrorKind::UnsupportedArch`] when a stage-1 client's architecture has no loader;
-/// [`ErrorKind::MissingField`] / [`ErrorKind::WrongAddressFamily`] naming `tftp_server` when
-/// firmware PXE needs a TFTP server of the request's family; [`ErrorKind::ClientLacksHttps`];
+/// [`ErrorKind::HttpOnlySite`] / [`ErrorKind::WrongAddressFamily`] naming `tftp_server` when
+/// firmware PXE needs a TFTP server of the request's family and the site has none (HTTP
+/// only) or one of the other family; [`ErrorKind::ClientLacksHttps`];
 /// [`ErrorKind::TooLong`] when the boot file passes 255 bytes (one option is all iPXE reads).
 pub fn build_reply(site: &SiteConfig, request: &ClientRequest) -> Result<Reply> {
     let mut reply = Reply {
@@ -96,6 +100,9 @@ pub fn build_reply(site: &SiteConfig, request: &ClientRequest) -> Result<Reply> 
             reply.vendor_class = Some(table::HTTP_CLIENT_CLASS);
         }
         ClientKind::FirmwarePxe => {
+            if table::is_http_only(site) {
+                return Err(Error::at(ErrorKind::HttpOnlySite, Field::TftpServer));
+            }
             let (arch, loader) = loader()?;
             reply.arch = Some(arch);
             match request.family {

@@ -5,10 +5,14 @@
 //! [`ClientRequest`]: iPXE or firmware PXE, architecture, PXE or UEFI HTTP boot, the iPXE
 //! features announced, and the client's MAC (v4 `chaddr`, v6 DUID-LL/LLT) or DUID.
 //!
+//! DHCPv4 options are read as RFC 2131 §4.1 orders: the options field, then the `file` and
+//! `sname` fields when option 52 (overload, RFC 2132 §9.3) says they hold options
+//! ([`V4OptionAreas`]); an option given more than once is one option, joined (RFC 3396).
+//!
 //! Panic contract: never panics and never reads past the end, whatever the bytes; a short
 //! message gives [`ErrorKind::Truncated`], a wrong one [`ErrorKind::Malformed`].
 
-use crate::dhcp::tlv::Tlvs;
+use crate::dhcp::tlv::{self, Tlv, Tlvs};
 use crate::dhcp::v4::{self, code as c4};
 use crate::dhcp::v6::{self, Options6, code as c6};
 use crate::error::{Error, ErrorKind, Field, Result};
@@ -18,6 +22,9 @@ use crate::model::{ClientArch, MacAddr};
 pub const MAGIC_COOKIE: [u8; 4] = [99, 130, 83, 99];
 /// Offset of the options in a DHCPv4 message.
 const V4_OPTIONS_AT: usize = 240;
+/// Largest DHCP message (the UDP payload) a front end need accept: a UDP datagram's length
+/// field is 16 bits, so no message is longer.
+pub const MESSAGE_MAX: usize = 65_535;
 /// Longest DUID (RFC 8415: 128 bytes of identifier plus its 2-byte type).
 pub const DUID_MAX: usize = 130;
 
@@ -123,6 +130,17 @@ fn copy_prefix<const N: usize>(data: &[u8]) -> heapless::Vec<u8, N> {
 }
 
 /// Reads a DHCPv4 client message.
+///
+/// Options are read from the options field, then (RFC 2132 §9.3, option 52 overload) from
+/// the `file` field when 52 is 1 or 3 and from the `sname` field when it is 2 or 3, in that
+/// order (RFC 2131 §4.1); each area ends at END or at its end. An option given more than
+/// once is one option, its instances' data joined in that order (RFC 3396), whichever areas
+/// they are in. The `file` and `sname` fields are never read as a boot file or server name.
+///
+/// # Errors
+/// [`ErrorKind::Truncated`] / [`ErrorKind::Malformed`] for the message, or an option of it
+/// (naming the option's area: options, `file` or `sname`); [`ErrorKind::BadOverload`] when
+/// option 52 is not one byte of 1, 2 or 3, or stands in an overloaded field.
 pub fn parse_v4(bytes: &[u8]) -> Result<ClientRequest> {
     let header = bytes.get(..V4_OPTIONS_AT).ok_or_else(truncated)?;
     let (op, htype, hlen) = match header {
@@ -140,7 +158,7 @@ pub fn parse_v4(bytes: &[u8]) -> Result<ClientRequest> {
         (1, 6, Some(&[a, b, c, d, e, f])) => Some(MacAddr([a, b, c, d, e, f])),
         _ => None,
     };
-    let options = bytes.get(V4_OPTIONS_AT..).unwrap_or_default();
+    let areas = V4OptionAreas::of_message(bytes)?;
     let mut request = ClientRequest {
         family: Family::V4,
         message_type: None,
@@ -153,37 +171,196 @@ pub fn parse_v4(bytes: &[u8]) -> Result<ClientRequest> {
         mac,
         duid: heapless::Vec::new(),
     };
-    let mut ipxe = false;
-    for raw in Tlvs::new(options) {
-        let raw = raw?;
-        match v4::DhcpOption::parse(raw)? {
-            v4::DhcpOption::UserClass(data) if v4::user_class_is_ipxe(data) => ipxe = true,
-            v4::DhcpOption::Ipxe(data) => {
-                ipxe = true;
-                for sub in Tlvs::new(data) {
-                    let sub = sub?;
-                    match (sub.code, sub.data) {
-                        (v4::ipxe::VERSION, &[major, minor, patch]) => {
-                            request.ipxe_version = Some([major, minor, patch]);
-                        }
-                        (code, &[value]) if value != 0 && code != v4::ipxe::BUS_ID => {
-                            request.features.insert(code)
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            v4::DhcpOption::ClientArch(list) => request.arch = request.arch.or(list.iter().next()),
-            v4::DhcpOption::VendorClass(data) => request.vendor_class = copy_prefix(data),
-            v4::DhcpOption::Other {
-                code: c4::MESSAGE_TYPE,
-                data: &[t],
-            } => request.message_type = Some(t),
-            _ => {}
+    if areas.joined_len(c4::MESSAGE_TYPE) == Some(1) {
+        request.message_type = areas.joined(c4::MESSAGE_TYPE).next();
+    }
+    if areas.joined_len(c4::VENDOR_CLASS).is_some() {
+        request.vendor_class = areas.joined(c4::VENDOR_CLASS).take(64).collect();
+    }
+    if let Some(len) = areas.joined_len(c4::CLIENT_ARCH) {
+        if !len.is_multiple_of(2) {
+            return Err(Error::at(ErrorKind::Malformed, Field::DhcpOption));
         }
+        let mut arch = areas.joined(c4::CLIENT_ARCH);
+        if let (Some(hi), Some(lo)) = (arch.next(), arch.next()) {
+            request.arch = Some(ClientArch(u16::from_be_bytes([hi, lo])));
+        }
+    }
+    let mut ipxe = areas.joined_len(c4::USER_CLASS).is_some()
+        && v4::user_class_bytes_say_ipxe(areas.joined(c4::USER_CLASS));
+    if areas.joined_len(c4::IPXE).is_some() {
+        ipxe = true;
+        read_ipxe_sub_options(areas.joined(c4::IPXE), &mut request)?;
     }
     request.kind = classify(ipxe, request.arch, &request.vendor_class);
     Ok(request)
+}
+
+/// Reads the sub-options of option 175 (joined): the iPXE version (235) and the feature
+/// indicators (one non-zero byte; 177, the bus id, is not a feature).
+fn read_ipxe_sub_options(
+    mut bytes: impl Iterator<Item = u8>,
+    request: &mut ClientRequest,
+) -> Result<()> {
+    let bad = || Error::at(ErrorKind::Malformed, Field::DhcpOption);
+    while let Some(code) = bytes.next() {
+        match code {
+            tlv::PAD => continue,
+            tlv::END => break,
+            _ => {}
+        }
+        let len = bytes.next().ok_or_else(bad)?;
+        let mut head = [0u8; 3];
+        for i in 0..usize::from(len) {
+            let b = bytes.next().ok_or_else(bad)?;
+            if let Some(slot) = head.get_mut(i) {
+                *slot = b;
+            }
+        }
+        match (code, len, head) {
+            (v4::ipxe::VERSION, 3, version) => request.ipxe_version = Some(version),
+            (code, 1, [value, ..]) if value != 0 && code != v4::ipxe::BUS_ID => {
+                request.features.insert(code)
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// What option 52 (overload, RFC 2132 §9.3) says the `file` and `sname` fields hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overload {
+    /// No option 52: both fields are what their names say.
+    None,
+    /// 1: `file` holds options.
+    File,
+    /// 2: `sname` holds options.
+    Sname,
+    /// 3: both hold options.
+    Both,
+}
+
+impl Overload {
+    /// The meaning of option 52's data.
+    ///
+    /// # Errors
+    /// [`ErrorKind::BadOverload`] unless the data is one byte of 1, 2 or 3.
+    pub fn from_data(data: &[u8]) -> Result<Self> {
+        match data {
+            [1] => Ok(Overload::File),
+            [2] => Ok(Overload::Sname),
+            [3] => Ok(Overload::Both),
+            _ => Err(Error::new(ErrorKind::BadOverload)),
+        }
+    }
+
+    const fn file(self) -> bool {
+        matches!(self, Overload::File | Overload::Both)
+    }
+
+    const fn sname(self) -> bool {
+        matches!(self, Overload::Sname | Overload::Both)
+    }
+}
+
+/// Where the `sname` field of a DHCPv4 message lies (64 bytes).
+const SNAME_AT: core::ops::Range<usize> = 44..108;
+/// Where the `file` field of a DHCPv4 message lies (128 bytes).
+const FILE_AT: core::ops::Range<usize> = 108..236;
+/// Option 52.
+const OVERLOAD: u8 = 52;
+
+/// The areas of a DHCPv4 message that hold options, in the order they are read: the options
+/// field, then `file` and `sname` when option 52 says they hold options. Every option in
+/// them was checked whole when the areas were found, so reading them cannot fail.
+#[derive(Clone, Copy, Debug)]
+pub struct V4OptionAreas<'a> {
+    areas: [&'a [u8]; 3],
+    overload: Overload,
+}
+
+impl<'a> V4OptionAreas<'a> {
+    /// The option areas of `message` (a whole DHCPv4 message, header included).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Truncated`] when the header is short or an option runs past the end of
+    /// its area (naming the options field, `file` or `sname`); [`ErrorKind::BadOverload`]
+    /// when option 52 is not one byte of 1, 2 or 3 (its instances joined), or appears in
+    /// `file` or `sname`.
+    pub fn of_message(message: &'a [u8]) -> Result<Self> {
+        let options = message.get(V4_OPTIONS_AT..).ok_or_else(truncated)?;
+        let sname = message.get(SNAME_AT).ok_or_else(truncated)?;
+        let file = message.get(FILE_AT).ok_or_else(truncated)?;
+        check_area(options, Field::DhcpOption)?;
+        // Its instances joined (RFC 3396); two bytes are enough to tell one byte from more.
+        let mut data = [0u8; 2];
+        let mut len = 0usize;
+        let mut found = false;
+        for item in Tlvs::new(options).flatten().filter(|t| t.code == OVERLOAD) {
+            found = true;
+            for &b in item.data {
+                if let Some(slot) = data.get_mut(len) {
+                    *slot = b;
+                }
+                len = len.saturating_add(1);
+            }
+        }
+        let overload = match found {
+            false => Overload::None,
+            true => Overload::from_data(data.get(..len).unwrap_or(&data))?,
+        };
+        let empty: &[u8] = &[];
+        let file = if overload.file() { file } else { empty };
+        let sname = if overload.sname() { sname } else { empty };
+        for (area, field) in [(file, Field::FileField), (sname, Field::SnameField)] {
+            check_area(area, field)?;
+            if Tlvs::new(area).flatten().any(|t| t.code == OVERLOAD) {
+                return Err(Error::at(ErrorKind::BadOverload, field));
+            }
+        }
+        Ok(V4OptionAreas {
+            areas: [options, file, sname],
+            overload,
+        })
+    }
+
+    /// What option 52 said.
+    pub fn overload(&self) -> Overload {
+        self.overload
+    }
+
+    /// Every option of every area, in reading order (PAD skipped, each area ending at END).
+    pub fn items(&self) -> impl Iterator<Item = Tlv<'a>> + use<'a> {
+        let areas = self.areas;
+        areas.into_iter().flat_map(|a| Tlvs::new(a).flatten())
+    }
+
+    /// The joined length of option `code` (RFC 3396), or `None` if no area holds it.
+    pub fn joined_len(&self, code: u8) -> Option<usize> {
+        self.items()
+            .filter(|t| t.code == code)
+            .map(|t| t.data.len())
+            .reduce(usize::saturating_add)
+    }
+
+    /// The bytes of option `code`, its instances joined in reading order (RFC 3396).
+    pub fn joined(&self, code: u8) -> impl Iterator<Item = u8> + Clone + use<'a> {
+        let areas = self.areas;
+        areas
+            .into_iter()
+            .flat_map(|a| Tlvs::new(a).flatten())
+            .filter(move |t| t.code == code)
+            .flat_map(|t| t.data.iter().copied())
+    }
+}
+
+/// Checks that every option of `area` is whole (naming `field` when one is not).
+fn check_area(area: &[u8], field: Field) -> Result<()> {
+    for item in Tlvs::new(area) {
+        item.map_err(|e| Error::at(e.kind, field))?;
+    }
+    Ok(())
 }
 
 fn classify(ipxe: bool, arch: Option<ClientArch>, vendor_class: &[u8]) -> ClientKind {

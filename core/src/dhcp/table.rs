@@ -7,6 +7,10 @@
 //! | UEFI HTTP boot (arch 16 x64, 19 ARM64) | 60 = `HTTPClient`, 67 / `file` = [`http_loader_url`] | 16 = 343 `HTTPClient`, 59 = [`http_loader_url`] |
 //! | firmware PXE (arch 0 BIOS, 7 and 9 x64, 11 ARM64; never iPXE) | `siaddr` = [`tftp_server_v4`], 66 = the same, 67 / `file` = the loader | 59 = [`tftp_loader_url`] |
 //!
+//! An HTTP-only site (no `tftp_server`) has no firmware PXE row: its configs leave it out and
+//! say so ([`HTTP_ONLY_NOTE`]), and the reply builder refuses such a client
+//! ([`ErrorKind::HttpOnlySite`]).
+//!
 //! "Never iPXE" gates every stage-1 row: iPXE also sends 93 and a `PXEClient` vendor class, and
 //! handing it a loader again would chainload forever. [`crate::dhcp::reply::build_reply`] gives
 //! the same boot file for each row (a test in `tests/` checks it row by row).
@@ -239,28 +243,56 @@ pub const fn loader_field(loader: LoaderKind) -> Field {
 /// The TFTP server as `siaddr` (next-server) for DHCPv4 firmware PXE.
 ///
 /// # Errors
-/// [`ErrorKind::MissingField`] naming `tftp_server` when the site has none (stage 1 cannot be
-/// configured without it); [`ErrorKind::WrongAddressFamily`] when it is not an IPv4 address
+/// [`ErrorKind::HttpOnlySite`] naming `tftp_server` when the site has none (firmware PXE
+/// cannot boot from it); [`ErrorKind::WrongAddressFamily`] when it is not an IPv4 address
 /// (`siaddr` is one, and a host name would need resolving by each server differently).
 pub fn tftp_server_v4(site: &SiteConfig) -> Result<Ipv4Addr> {
-    match site.tftp_server {
-        Some(Host::V4(addr)) => Ok(addr),
-        Some(_) => Err(Error::at(ErrorKind::WrongAddressFamily, Field::TftpServer)),
-        None => Err(Error::at(ErrorKind::MissingField, Field::TftpServer)),
-    }
+    tftp_stage_v4(site)?.ok_or(Error::at(ErrorKind::HttpOnlySite, Field::TftpServer))
 }
 
 /// The TFTP server for DHCPv6 firmware: the host of `tftp://[addr]/loader`.
 ///
 /// # Errors
-/// [`ErrorKind::MissingField`] or [`ErrorKind::WrongAddressFamily`] naming `tftp_server`.
+/// [`ErrorKind::HttpOnlySite`] or [`ErrorKind::WrongAddressFamily`] naming `tftp_server`.
 pub fn tftp_server_v6(site: &SiteConfig) -> Result<Ipv6Addr> {
+    tftp_stage_v6(site)?.ok_or(Error::at(ErrorKind::HttpOnlySite, Field::TftpServer))
+}
+
+/// The TFTP server of a DHCPv4 config's stage 1 by TFTP, or `None` for an HTTP-only site
+/// (no `tftp_server`): its configs have no TFTP stage, only UEFI HTTP boot and iPXE.
+///
+/// # Errors
+/// [`ErrorKind::WrongAddressFamily`] naming `tftp_server` when it is not an IPv4 address.
+pub fn tftp_stage_v4(site: &SiteConfig) -> Result<Option<Ipv4Addr>> {
     match site.tftp_server {
-        Some(Host::V6(addr)) => Ok(addr),
+        Some(Host::V4(addr)) => Ok(Some(addr)),
         Some(_) => Err(Error::at(ErrorKind::WrongAddressFamily, Field::TftpServer)),
-        None => Err(Error::at(ErrorKind::MissingField, Field::TftpServer)),
+        None => Ok(None),
     }
 }
+
+/// The TFTP server of a DHCPv6 config's stage 1 by TFTP, or `None` for an HTTP-only site.
+///
+/// # Errors
+/// [`ErrorKind::WrongAddressFamily`] naming `tftp_server` when it is not an IPv6 address.
+pub fn tftp_stage_v6(site: &SiteConfig) -> Result<Option<Ipv6Addr>> {
+    match site.tftp_server {
+        Some(Host::V6(addr)) => Ok(Some(addr)),
+        Some(_) => Err(Error::at(ErrorKind::WrongAddressFamily, Field::TftpServer)),
+        None => Ok(None),
+    }
+}
+
+/// `true` when the site has no `tftp_server`: HTTP only, no stage 1 over TFTP.
+pub const fn is_http_only(site: &SiteConfig) -> bool {
+    site.tftp_server.is_none()
+}
+
+/// What an HTTP-only site cannot boot, for the configs' comments (one line each).
+pub const HTTP_ONLY_NOTE: &str = "\
+HTTP-only site (no tftp_server): no stage 1 over TFTP is configured.
+It cannot boot BIOS firmware PXE (arch 0), nor UEFI firmware PXE over TFTP (arch 7,
+9, 11): only UEFI HTTP boot (arch 16, 19) and NICs that already run iPXE boot here.";
 
 /// `true` when `value` fits the DHCPv4 `file` field with its terminating NUL.
 pub const fn fits_file_field(value: &str) -> bool {

@@ -320,18 +320,29 @@ fn check_tlvs(data: &[u8]) -> Result<&[u8]> {
 /// `true` when option 77 says `iPXE`, in the raw form iPXE sends or the RFC 3004 form
 /// (length-prefixed instances).
 pub fn user_class_is_ipxe(data: &[u8]) -> bool {
-    if data == b"iPXE" {
+    user_class_bytes_say_ipxe(data.iter().copied())
+}
+
+/// [`user_class_is_ipxe`] over the bytes of option 77 as a stream (its RFC 3396 instances
+/// joined, without copying them).
+pub fn user_class_bytes_say_ipxe(data: impl Iterator<Item = u8> + Clone) -> bool {
+    const IPXE: &[u8] = b"iPXE";
+    if data.clone().eq(IPXE.iter().copied()) {
         return true;
     }
     let mut rest = data;
-    while let Some((&len, after)) = rest.split_first() {
-        let Some((class, next)) = after.split_at_checked(usize::from(len)) else {
+    while let Some(len) = rest.next() {
+        let len = usize::from(len);
+        let class = rest.clone().take(len);
+        if class.clone().count() < len {
             return false;
-        };
-        if class == b"iPXE" {
+        }
+        if class.eq(IPXE.iter().copied()) {
             return true;
         }
-        rest = next;
+        if let Some(last) = len.checked_sub(1) {
+            rest.nth(last);
+        }
     }
     false
 }

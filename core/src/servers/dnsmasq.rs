@@ -38,13 +38,14 @@ use embedded_io::Write;
 /// (see [`table`]) and one `dhcp-host` line per node that gives `ipv4`, `ipv6` or `hostname`.
 ///
 /// Stage 1 by TFTP is written for the family of `tftp_server` (DHCPv4 for an IPv4 address,
-/// DHCPv6 for an IPv6 one; the file says so for the other family). iPXE is written for both
+/// DHCPv6 for an IPv6 one; the file says so for the other family), and for neither on an
+/// HTTP-only site (no `tftp_server`), whose file says what it cannot boot
+/// ([`table::HTTP_ONLY_NOTE`]). iPXE is written for both
 /// families, UEFI HTTP boot for DHCPv4 only: over DHCPv6 it needs option 16 with an
 /// enterprise number, which dnsmasq cannot send (see the module docs).
 ///
 /// # Errors
-/// [`ErrorKind::MissingField`] or [`ErrorKind::WrongAddressFamily`] naming `tftp_server` (none,
-/// or a host name); [`ErrorKind::TooLong`] when a boot file does not fit one option; the first
+/// [`ErrorKind::WrongAddressFamily`] naming `tftp_server` when it is a host name; [`ErrorKind::TooLong`] when a boot file does not fit one option; the first
 /// invalid node; a write error.
 pub fn write_dnsmasq_config<W: Write>(site: &CheckedSite<'_>, out: &mut W) -> Result<()> {
     let config = site.config();
@@ -54,11 +55,15 @@ pub fn write_dnsmasq_config<W: Write>(site: &CheckedSite<'_>, out: &mut W) -> Re
         Some(Host::Name(_)) => {
             return Err(Error::at(ErrorKind::WrongAddressFamily, Field::TftpServer));
         }
-        None => return Err(Error::at(ErrorKind::MissingField, Field::TftpServer)),
+        None => Tftp::None,
     };
     let script = table::script_url(config)?;
     let mut o = Out::new(out);
     o.comments(HEADER)?;
+    if tftp == Tftp::None {
+        o.comment("")?;
+        o.comments(table::HTTP_ONLY_NOTE)?;
+    }
     if config.http_base.is_https() {
         o.comment("")?;
         o.comments(super::HTTPS_NOTE)?;
@@ -78,10 +83,12 @@ Stage 1: firmware gets an iPXE loader by client architecture (option 93, DHCPv6 
 over TFTP for PXE, over HTTP for UEFI HTTP boot. Every stage-1 line requires
 tag:!ipxe, else iPXE would be handed a loader again and chainload forever.";
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Tftp {
     V4(core::net::Ipv4Addr),
     V6(core::net::Ipv6Addr),
+    /// An HTTP-only site: no stage 1 over TFTP.
+    None,
 }
 
 fn write_v4<W: Write>(
@@ -95,7 +102,11 @@ fn write_v4<W: Write>(
     o.comment("--- DHCPv4: who is asking")?;
     o.line("dhcp-match=set:ipxe,175")?;
     o.line("dhcp-userclass=set:ipxe,iPXE")?;
-    for row in &STAGE1_V4 {
+    // Firmware-PXE tags only where some family has a TFTP stage.
+    for row in STAGE1_V4
+        .iter()
+        .filter(|r| r.fetch == Fetch::Http || tftp != Tftp::None)
+    {
         for arch in row.archs {
             arch_match_v4(o, row, *arch)?;
         }
@@ -125,6 +136,12 @@ fn write_v4<W: Write>(
             o.line("")?;
             o.comment(
                 "--- DHCPv4 stage 1, firmware PXE: not configured, tftp_server is an IPv6 address",
+            )?;
+        }
+        Tftp::None => {
+            o.line("")?;
+            o.comment(
+                "--- DHCPv4 stage 1, firmware PXE: not configured, the site has no tftp_server",
             )?;
         }
     }
@@ -193,7 +210,10 @@ fn write_v6<W: Write>(
     o.line("")?;
     o.comment("--- DHCPv6: who is asking (option 15 user class, option 61 architecture)")?;
     o.line("dhcp-userclass=set:ipxe6,iPXE")?;
-    for row in STAGE1_V6.iter().filter(|r| r.fetch == Fetch::Tftp) {
+    for row in STAGE1_V6
+        .iter()
+        .filter(|r| r.fetch == Fetch::Tftp && tftp != Tftp::None)
+    {
         for arch in row.archs {
             o.put("dhcp-match=set:")?;
             o.put(row.name)?;
@@ -222,6 +242,12 @@ fn write_v6<W: Write>(
             o.line("")?;
             o.comment(
                 "--- DHCPv6 stage 1, firmware PXE: not configured, tftp_server is an IPv4 address",
+            )?;
+        }
+        Tftp::None => {
+            o.line("")?;
+            o.comment(
+                "--- DHCPv6 stage 1, firmware PXE: not configured, the site has no tftp_server",
             )?;
         }
     }

@@ -34,15 +34,20 @@ use embedded_io::Write;
 /// `ipv4` or `hostname` (`fixed-address`, `option host-name`).
 ///
 /// # Errors
-/// [`crate::ErrorKind::MissingField`] or [`crate::ErrorKind::WrongAddressFamily`] naming
-/// `tftp_server` (DHCPv4 firmware needs an IPv4 `next-server`); [`crate::ErrorKind::TooLong`]
+/// [`crate::ErrorKind::WrongAddressFamily`] naming `tftp_server` when it is not an IPv4
+/// address (DHCPv4 firmware needs an IPv4 `next-server`; without `tftp_server` the site is
+/// HTTP only and the file has no TFTP branches, saying so); [`crate::ErrorKind::TooLong`]
 /// when a boot file does not fit one option; the first invalid node; a write error.
 pub fn write_isc_dhcpd_config<W: Write>(site: &CheckedSite<'_>, out: &mut W) -> Result<()> {
     let config = site.config();
-    let tftp = table::tftp_server_v4(config)?;
+    let tftp = table::tftp_stage_v4(config)?;
     let script = table::script_url(config)?;
     let mut o = Out::new(out);
     o.comments(HEADER_V4)?;
+    if tftp.is_none() {
+        o.comment("")?;
+        o.comments(table::HTTP_ONLY_NOTE)?;
+    }
     if config.http_base.is_https() {
         o.comment("")?;
         o.comments(super::HTTPS_NOTE)?;
@@ -59,7 +64,10 @@ pub fn write_isc_dhcpd_config<W: Write>(site: &CheckedSite<'_>, out: &mut W) -> 
     o.line("                              or substring(option user-class, 1, 4) = \"iPXE\")) {")?;
     boot_file_v4(&mut o, &script, Field::HttpServer)?;
     o.line("  option ipxegen.no-pxedhcp 1;")?;
-    for row in &STAGE1_V4 {
+    for row in STAGE1_V4
+        .iter()
+        .filter(|r| r.fetch == Fetch::Http || tftp.is_some())
+    {
         o.put("} elsif ")?;
         arch_test(&mut o, "option ipxegen-client-arch", row)?;
         o.line(" {")?;
@@ -67,6 +75,7 @@ pub fn write_isc_dhcpd_config<W: Write>(site: &CheckedSite<'_>, out: &mut W) -> 
         o.line(row.what)?;
         match row.fetch {
             Fetch::Tftp => {
+                let Some(tftp) = tftp else { continue };
                 o.put("  next-server ")?;
                 o.show(tftp)?;
                 o.line(";")?;
@@ -177,15 +186,20 @@ fn write_hosts_v4<W: Write>(o: &mut Out<'_, W>, node: &Node) -> Result<()> {
 /// `hostname` (`fixed-address6`, `ddns-hostname`: DHCPv6 has no host-name option).
 ///
 /// # Errors
-/// [`crate::ErrorKind::MissingField`] or [`crate::ErrorKind::WrongAddressFamily`] naming
-/// `tftp_server` (DHCPv6 firmware gets `tftp://[IPv6]/loader`); [`crate::ErrorKind::TooLong`];
+/// [`crate::ErrorKind::WrongAddressFamily`] naming `tftp_server` when it is not an IPv6
+/// address (DHCPv6 firmware gets `tftp://[IPv6]/loader`; without `tftp_server` the file has
+/// no TFTP branches, saying so); [`crate::ErrorKind::TooLong`];
 /// the first invalid node; a write error.
 pub fn write_isc_dhcpd6_config<W: Write>(site: &CheckedSite<'_>, out: &mut W) -> Result<()> {
     let config = site.config();
-    let tftp = table::tftp_server_v6(config)?;
+    let tftp = table::tftp_stage_v6(config)?;
     let script = table::script_url(config)?;
     let mut o = Out::new(out);
     o.comments(HEADER_V6)?;
+    if tftp.is_none() {
+        o.comment("")?;
+        o.comments(table::HTTP_ONLY_NOTE)?;
+    }
     if config.http_base.is_https() {
         o.comment("")?;
         o.comments(super::HTTPS_NOTE)?;
@@ -198,7 +212,10 @@ pub fn write_isc_dhcpd6_config<W: Write>(site: &CheckedSite<'_>, out: &mut W) ->
     o.line("if exists dhcp6.ipxegen-user-class")?;
     o.line("   and substring(option dhcp6.ipxegen-user-class, 2, 4) = \"iPXE\" {")?;
     bootfile_url(&mut o, &script, Field::HttpServer)?;
-    for row in &STAGE1_V6 {
+    for row in STAGE1_V6
+        .iter()
+        .filter(|r| r.fetch == Fetch::Http || tftp.is_some())
+    {
         o.put("} elsif ")?;
         arch_test(&mut o, "option dhcp6.client-arch-type", row)?;
         o.line(" {")?;
@@ -206,6 +223,7 @@ pub fn write_isc_dhcpd6_config<W: Write>(site: &CheckedSite<'_>, out: &mut W) ->
         o.line(row.what)?;
         match row.fetch {
             Fetch::Tftp => {
+                let Some(tftp) = tftp else { continue };
                 let url = table::tftp_loader_url(tftp, config, row.loader)?;
                 bootfile_url(&mut o, &url, Field::TftpServer)?;
             }
