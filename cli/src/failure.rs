@@ -1,8 +1,8 @@
 //! How the CLI fails: one line on stderr naming file, line, node and field, and an exit code.
 
 use crate::site_file::SiteFile;
+use ipxegen_core::Error;
 use ipxegen_core::site::Problem;
-use ipxegen_core::{Error, raw_node_id};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -40,30 +40,21 @@ impl Failure {
         }
     }
 
-    /// A core error in the site document `doc` read from `name`.
+    /// A core error in the site document `doc` read from `name`, worded as the core words
+    /// it ([`Problem::in_document`]): `name[:line:col]: <problem>`.
     pub fn in_site(name: &str, doc: &[u8], error: Error) -> Self {
-        let mut message = String::from(name);
-        if let Some(offset) = error.offset.and_then(|o| usize::try_from(o).ok()) {
-            let (line, column) = line_and_column(doc, offset);
-            let _ = write!(message, ":{line}:{column}");
-        }
-        message.push_str(": ");
-        let index = error.node.and_then(|n| usize::try_from(n).ok());
-        if let Some(id) = index
-            .and_then(|i| raw_node_id(doc, i))
-            .filter(|id| !id.is_empty())
-        {
-            let _ = write!(message, "node {id:?}: ");
-        }
-        let _ = write!(message, "{error}");
-        Failure::new(EX_DATAERR, message)
+        Failure::of_problem(name, doc, &Problem::in_document(doc, error))
     }
 
     /// A problem the core's whole-site check found in `file`: `file[:line:col]: <problem>`.
     pub fn problem(file: &SiteFile, problem: &Problem<'_>) -> Self {
-        let mut message = file.name.clone();
+        Failure::of_problem(&file.name, &file.bytes, problem)
+    }
+
+    fn of_problem(name: &str, doc: &[u8], problem: &Problem<'_>) -> Self {
+        let mut message = String::from(name);
         if let Some(offset) = problem.error.offset.and_then(|o| usize::try_from(o).ok()) {
-            let (line, column) = line_and_column(&file.bytes, offset);
+            let (line, column) = line_and_column(doc, offset);
             let _ = write!(message, ":{line}:{column}");
         }
         let _ = write!(message, ": {problem}");

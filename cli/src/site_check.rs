@@ -7,7 +7,7 @@ use crate::failure::{EX_DATAERR, Failure};
 use crate::seen::SeenMaps;
 use crate::site_file::SiteFile;
 use crate::sources::{SourceState, Sources};
-use ipxegen_core::model::{Node, Source};
+use ipxegen_core::model::{Node, Quoted, Source};
 use ipxegen_core::site::CheckEvent;
 use ipxegen_core::{CheckedSite, Field, Site};
 use std::path::Path;
@@ -170,8 +170,9 @@ fn check_files(
             ));
         } else {
             report(format!(
-                "{}: node {id:?}: {place}: cannot read {}: {why}",
+                "{}: node {}: {place}: cannot read {}: {why}",
                 file.name,
+                Quoted(id),
                 resolved.display()
             ));
         }

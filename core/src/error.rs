@@ -4,6 +4,7 @@
 //! hex pairs such as 52:54:00:12:34:56)`. Front ends prefix it with the file name and, given
 //! [`Error::offset`], a line and column.
 
+use crate::model::Quoted;
 use core::fmt;
 
 pub use crate::schema::{Field, Scope};
@@ -14,8 +15,15 @@ pub use crate::schema::{Field, Scope};
 pub enum ErrorKind {
     /// The document is not well-formed JSON (or a value has the wrong JSON type).
     Json(JsonError),
-    /// A key the schema does not know (a typo, or a field of a newer schema).
-    UnknownField,
+    /// A key the schema does not know (a typo, or a field of a newer schema). The error's
+    /// offset is the key's; a [`crate::site::Problem`] quotes it.
+    UnknownField {
+        /// The object the key is in.
+        scope: Scope,
+        /// The known key of that object nearest to it, if one is close
+        /// ([`Field::nearest`]).
+        nearest: Option<Field>,
+    },
     /// A key given twice in one object.
     DuplicateField,
     /// A required field is absent.
@@ -58,6 +66,14 @@ pub enum ErrorKind {
     LeadingColon,
     /// Contains a character not allowed in this kind of value.
     BadCharacter,
+    /// Contains `character`, which this kind of value does not allow, as its `position`th
+    /// character (from 1).
+    CharacterNotAllowed {
+        /// The first character refused.
+        character: char,
+        /// Where it is in the value: 1 for the first character (saturates at 65535).
+        position: u16,
+    },
     /// Written with a JSON escape (`\u0041`, `\/`, ...) in a field that takes only
     /// characters JSON never needs to escape: the character itself must be written.
     JsonEscape,
@@ -68,6 +84,13 @@ pub enum ErrorKind {
     InvalidIqn,
     /// Not a MAC address.
     InvalidMac,
+    /// A multicast MAC address (the I/G bit, the low bit of the first byte, is set): no NIC
+    /// has one as its own address.
+    MulticastMac,
+    /// The broadcast MAC address `ff:ff:ff:ff:ff:ff`.
+    BroadcastMac,
+    /// The all-zero MAC address `00:00:00:00:00:00`.
+    ZeroMac,
     /// Shaped like a UUID but not one.
     InvalidUuid,
     /// Not a URL this field accepts.
@@ -76,13 +99,16 @@ pub enum ErrorKind {
     UnsupportedScheme,
     /// Not a host name, IPv4 address or bracketed IPv6 address.
     InvalidHost,
+    /// Not a host name (a node's `hostname`, which is a name, never an address).
+    InvalidHostname,
     /// Not a port number from 1 to 65535.
     InvalidPort,
     /// A `%` not followed by two hex digits.
     InvalidPercentEncoding,
     /// A path that would leave its root (`..`, an absolute path where a relative one is needed).
     EscapesRoot,
-    /// A number outside the range the field accepts.
+    /// Not a whole number in the range the field accepts (out of range, negative, with a
+    /// fraction or an exponent): the range is the field's ([`Field::range`]).
     OutOfRange {
         /// Smallest accepted value.
         min: u32,
@@ -96,6 +122,8 @@ pub enum ErrorKind {
     UnknownValue,
     /// Two nodes share this MAC address.
     DuplicateMac,
+    /// One node lists this MAC address twice.
+    MacRepeatedInNode,
     /// Two nodes share this id.
     DuplicateId,
     /// Two nodes reserve this address.
@@ -111,6 +139,11 @@ pub enum ErrorKind {
     },
     /// The BIOS loader's name is also a UEFI loader's, in the TFTP root.
     LoaderNameTaken,
+    /// This root directory is also, or is inside, or holds, the one `other` names.
+    RootsOverlap {
+        /// The other root's field.
+        other: Field,
+    },
     /// A node id equal to one of the site's names: the node's directory would replace it.
     ReplacesSiteName {
         /// The field (or [`Field::Manifest`]) that names it.
@@ -249,49 +282,70 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// Writes the message, quoting `value` (the text at fault, taken from the document by
+    /// [`crate::site::Problem`]) where the kind names it: an unknown key.
+    pub(crate) fn write_quoting(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        value: Option<&str>,
+    ) -> fmt::Result {
         let mut wrote_place = false;
-        let scope = self.field.map(Field::scope);
+        let scope = match (self.field, self.kind) {
+            (Some(field), _) => Some(field.scope()),
+            (None, ErrorKind::UnknownField { scope, .. }) => Some(scope),
+            (None, _) => None,
+        };
         if let Some(node) = self.node {
             write!(f, "nodes[{node}]")?;
             wrote_place = true;
         }
-        if let Some(field) = self.field {
-            match scope {
-                Some(Scope::Nic) => {
-                    if wrote_place {
-                        f.write_str(".")?;
-                    }
-                    f.write_str("nics")?;
-                    if let Some(item) = self.item {
-                        write!(f, "[{item}]")?;
-                    }
-                    write!(f, ".{}", field.key())?;
-                }
-                Some(Scope::IscsiTarget) => {
-                    if wrote_place {
-                        f.write_str(".")?;
-                    }
-                    f.write_str("iscsi")?;
-                    if let Some(item) = self.item {
-                        write!(f, "[{item}]")?;
-                    }
-                    write!(f, ".{}", field.key())?;
-                }
-                _ => {
-                    if wrote_place {
-                        f.write_str(".")?;
-                    }
-                    f.write_str(field.key())?;
-                }
+        let array = match scope {
+            Some(Scope::Nic) => Some("nics"),
+            Some(Scope::IscsiTarget) => Some("iscsi"),
+            _ => None,
+        };
+        if let Some(array) = array {
+            if wrote_place {
+                f.write_str(".")?;
             }
+            f.write_str(array)?;
+            if let Some(item) = self.item {
+                write!(f, "[{item}]")?;
+            }
+            wrote_place = true;
+        }
+        if let Some(field) = self.field {
+            if wrote_place {
+                f.write_str(".")?;
+            }
+            f.write_str(field.key())?;
             wrote_place = true;
         }
         if wrote_place {
             f.write_str(": ")?;
         }
-        fmt::Display::fmt(&self.kind, f)
+        match (self.kind, value) {
+            (ErrorKind::UnknownField { nearest, .. }, Some(key)) => {
+                write!(f, "unknown field {}", Quoted(key))?;
+                write_nearest(f, nearest)
+            }
+            (kind, _) => fmt::Display::fmt(&kind, f),
+        }
+    }
+}
+
+/// `; did you mean "kernel"?` for a nearest known key, or `(check its spelling)`.
+fn write_nearest(f: &mut fmt::Formatter<'_>, nearest: Option<Field>) -> fmt::Result {
+    match nearest {
+        Some(field) => write!(f, "; did you mean {}?", Quoted(field.key())),
+        None => f.write_str(" (check its spelling)"),
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_quoting(f, None)
     }
 }
 
@@ -299,7 +353,10 @@ impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             ErrorKind::Json(e) => write!(f, "invalid JSON: {e}"),
-            ErrorKind::UnknownField => f.write_str("unknown field (check its spelling)"),
+            ErrorKind::UnknownField { nearest, .. } => {
+                f.write_str("unknown field")?;
+                write_nearest(f, nearest)
+            }
             ErrorKind::DuplicateField => f.write_str("field given twice"),
             ErrorKind::MissingField => f.write_str("required field is missing"),
             ErrorKind::NotForMode => f.write_str("field does not apply to this node's mode"),
@@ -324,6 +381,17 @@ impl fmt::Display for ErrorKind {
             ErrorKind::LeadingDash => f.write_str("begins with `-`, which iPXE takes as an option"),
             ErrorKind::LeadingColon => f.write_str("begins with `:`, which iPXE takes as a label"),
             ErrorKind::BadCharacter => f.write_str("contains a character not allowed here"),
+            ErrorKind::CharacterNotAllowed {
+                character,
+                position,
+            } => {
+                let mut buf = [0u8; 4];
+                write!(
+                    f,
+                    "contains {} (character {position}), which is not allowed here",
+                    Quoted(character.encode_utf8(&mut buf))
+                )
+            }
             ErrorKind::JsonEscape => f.write_str(
                 "contains a JSON escape (such as \\u0041 or \\/): write the character itself",
             ),
@@ -336,6 +404,13 @@ impl fmt::Display for ErrorKind {
             ErrorKind::InvalidMac => {
                 f.write_str("not a MAC address (expected six hex pairs such as 52:54:00:12:34:56)")
             }
+            ErrorKind::MulticastMac => f.write_str(
+                "a multicast MAC address (its first byte is odd) cannot be a NIC's address",
+            ),
+            ErrorKind::BroadcastMac => {
+                f.write_str("the broadcast MAC address cannot be a NIC's address")
+            }
+            ErrorKind::ZeroMac => f.write_str("the all-zero MAC address cannot be a NIC's address"),
             ErrorKind::InvalidUuid => f.write_str(
                 "shaped like a UUID but not one (expected 8-4-4-4-12 hex digits)",
             ),
@@ -344,17 +419,28 @@ impl fmt::Display for ErrorKind {
             ErrorKind::InvalidHost => f.write_str(
                 "not a host name, IPv4 address or bracketed IPv6 address",
             ),
+            ErrorKind::InvalidHostname => f.write_str(
+                "not a host name: a hostname is letters, digits and `-` in labels separated by dots, not an IP address",
+            ),
             ErrorKind::InvalidPort => f.write_str("not a port number from 1 to 65535"),
             ErrorKind::InvalidPercentEncoding => {
                 f.write_str("`%` must be followed by two hex digits")
             }
             ErrorKind::EscapesRoot => f.write_str("path would leave its root"),
-            ErrorKind::OutOfRange { min, max } => write!(f, "out of range ({min} to {max})"),
+            ErrorKind::OutOfRange { min, max } if min == max => {
+                write!(f, "must be the whole number {min}")
+            }
+            ErrorKind::OutOfRange { min, max } => {
+                write!(f, "must be a whole number from {min} to {max}")
+            }
             ErrorKind::TimeoutNotMilliseconds => f.write_str(
                 "below 1000: iPXE timeouts are in milliseconds (write 60000 for one minute)",
             ),
             ErrorKind::UnknownValue => f.write_str("not one of the accepted values"),
             ErrorKind::DuplicateMac => f.write_str("MAC address already used by another node"),
+            ErrorKind::MacRepeatedInNode => {
+                f.write_str("MAC address repeated in the same node (list each NIC once)")
+            }
             ErrorKind::DuplicateId => f.write_str("id already used by another node"),
             ErrorKind::DuplicateAddress => f.write_str("address already reserved for another node"),
             ErrorKind::NotReservable => f.write_str(
@@ -366,6 +452,11 @@ impl fmt::Display for ErrorKind {
             ErrorKind::LoaderNameTaken => {
                 f.write_str("is also the name of a UEFI loader in the TFTP root")
             }
+            ErrorKind::RootsOverlap { other } => write!(
+                f,
+                "is the same directory as {}, or one holds the other: the two roots must be separate directories",
+                other.key()
+            ),
             ErrorKind::ReplacesSiteName { name } => write!(
                 f,
                 "the node's directory would replace the site's {}",
@@ -420,7 +511,7 @@ impl fmt::Display for JsonError {
             JsonError::TooDeep => "nested too deeply",
             JsonError::TrailingCharacters => "trailing characters after the document",
             JsonError::WrongType => "value has the wrong type",
-            JsonError::InvalidUtf8 => "not UTF-8",
+            JsonError::InvalidUtf8 => "not valid UTF-8",
             JsonError::TooLarge => "larger than 4 GiB",
         })
     }

@@ -5,7 +5,9 @@
 //! Adding a field means adding its row here, its value to the model type, and its use in the
 //! writer that needs it; the reader's key lists, the errors' names and the web form follow.
 
+use crate::limits::{RETRIES_MAX, TIMEOUT_MAX_MS, TIMEOUT_MIN_MS};
 use crate::model::{Firmware, Mode, OnRetriesExhausted};
+use crate::site::SCHEMA_VERSION;
 
 /// Which object a field belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,7 +100,22 @@ pub struct FieldInfo {
     pub modes: Modes,
     /// `true` when the web form has an input for it (the others are kept as imported).
     pub form: bool,
+    /// For a number: the smallest and largest whole number it takes.
+    pub range: Option<(u32, u32)>,
 }
+
+/// [`RETRIES_MAX`], as a range bound.
+#[allow(
+    clippy::as_conversions,
+    reason = "widening in a const, where From is not callable"
+)]
+const RETRIES_RANGE_MAX: u32 = RETRIES_MAX as u32;
+/// The largest TCP port, as a range bound.
+#[allow(
+    clippy::as_conversions,
+    reason = "widening in a const, where From is not callable"
+)]
+const PORT_RANGE_MAX: u32 = u16::MAX as u32;
 
 /// Modes that load a kernel and an initrd.
 const KERNEL_MODES: Modes = Modes::of(&[Mode::Deploy, Mode::Ramdisk, Mode::Anaconda]);
@@ -110,7 +127,7 @@ macro_rules! schema {
         }
         $(
             $scope:ident {
-                $( $field:ident = $key:literal, $label:literal, $kind:ident, $modes:expr, $form:literal; )*
+                $( $field:ident = $key:literal, $label:literal, $kind:ident $(($min:expr, $max:expr))?, $modes:expr, $form:literal; )*
             }
         )*
     ) => {
@@ -134,6 +151,7 @@ macro_rules! schema {
                 kind: Kind::$kind,
                 modes: $modes,
                 form: $form,
+                range: schema!(@range $( $min, $max )?),
             }, )* )*
         ];
 
@@ -164,6 +182,8 @@ macro_rules! schema {
             }
         }
     };
+    (@range) => { None };
+    (@range $min:expr, $max:expr) => { Some(($min, $max)) };
 }
 
 schema! {
@@ -184,7 +204,7 @@ schema! {
         SnameField = "sname field";
     }
     Site {
-        Schema = "schema", "Schema version", Number, Modes::ALL, false;
+        Schema = "schema", "Schema version", Number(SCHEMA_VERSION, SCHEMA_VERSION), Modes::ALL, false;
         HttpServer = "http_server", "HTTP server", Text, Modes::ALL, true;
         HttpRoot = "http_root", "HTTP root", Text, Modes::ALL, true;
         IpxeBootScript = "ipxe_boot_script", "Main script name", Text, Modes::ALL, true;
@@ -194,8 +214,8 @@ schema! {
         UefiX64BootfileName = "uefi_x64_bootfile_name", "UEFI x64 loader", Text, Modes::ALL, true;
         UefiArm64BootfileName = "uefi_arm64_bootfile_name", "UEFI ARM64 loader", Text, Modes::ALL, true;
         PerMacDir = "per_mac_dir", "Per-MAC directory", Text, Modes::ALL, true;
-        TimeoutMs = "timeout_ms", "Timeout (ms)", Number, Modes::ALL, true;
-        Retries = "retries", "Retries", Number, Modes::ALL, true;
+        TimeoutMs = "timeout_ms", "Timeout (ms)", Number(TIMEOUT_MIN_MS, TIMEOUT_MAX_MS), Modes::ALL, true;
+        Retries = "retries", "Retries", Number(0, RETRIES_RANGE_MAX), Modes::ALL, true;
         OnRetriesExhausted = "on_retries_exhausted", "When retries run out", OnRetriesExhausted, Modes::ALL, true;
         FallbackScript = "ipxe_fallback_script", "Fallback script", Text, Modes::ALL, true;
         KernelArgs = "kernel_args", "Kernel arguments (all nodes)", Text, Modes::ALL, true;
@@ -221,8 +241,8 @@ schema! {
         Ipv4 = "ipv4", "IPv4 address", Text, Modes::ALL, false;
         Ipv6 = "ipv6", "IPv6 address", Text, Modes::ALL, false;
         NodeKernelArgs = "kernel_args", "Kernel arguments", Text, KERNEL_MODES, true;
-        NodeTimeoutMs = "timeout_ms", "Timeout (ms)", Number, Modes::ALL, false;
-        NodeRetries = "retries", "Retries", Number, Modes::ALL, false;
+        NodeTimeoutMs = "timeout_ms", "Timeout (ms)", Number(TIMEOUT_MIN_MS, TIMEOUT_MAX_MS), Modes::ALL, false;
+        NodeRetries = "retries", "Retries", Number(0, RETRIES_RANGE_MAX), Modes::ALL, false;
     }
     Nic {
         NicMac = "mac", "MAC", Text, Modes::ALL, false;
@@ -230,8 +250,8 @@ schema! {
     }
     IscsiTarget {
         IscsiServer = "server", "Target server", Text, Modes::ALL, false;
-        IscsiPort = "port", "Target port", Number, Modes::ALL, false;
-        IscsiLun = "lun", "LUN", Number, Modes::ALL, false;
+        IscsiPort = "port", "Target port", Number(1, PORT_RANGE_MAX), Modes::ALL, false;
+        IscsiLun = "lun", "LUN", Number(0, 0x3fff), Modes::ALL, false;
         IscsiIqn = "iqn", "Target IQN", Text, Modes::ALL, false;
         IscsiUsername = "username", "CHAP user", Text, Modes::ALL, false;
         IscsiPassword = "password", "CHAP secret", Text, Modes::ALL, false;
@@ -252,10 +272,90 @@ impl Field {
             .map(|info| info.field)
     }
 
+    /// For a number field, the smallest and largest whole number it takes.
+    pub fn range(self) -> Option<(u32, u32)> {
+        self.info()?.range
+    }
+
+    /// The known field of `scope` whose key is nearest to `key`, when it is close enough to
+    /// be a misspelling of it: at most 2 edits away (a letter added, removed, changed, or
+    /// two neighbours swapped), and fewer edits than half the longer key's length. `None`
+    /// when no key is that close, or when two are equally close.
+    pub fn nearest(scope: Scope, key: &[u8]) -> Option<Field> {
+        let mut best: Option<(usize, Field)> = None;
+        let mut tie = false;
+        for info in fields_of(scope) {
+            let Some(d) = edit_distance(key, info.key.as_bytes(), NEAREST_MAX_EDITS) else {
+                continue;
+            };
+            let longer = key.len().max(info.key.len());
+            if d == 0 || d.saturating_mul(2) >= longer {
+                continue;
+            }
+            match best {
+                Some((b, _)) if b < d => {}
+                Some((b, _)) if b == d => tie = true,
+                _ => {
+                    best = Some((d, info.field));
+                    tie = false;
+                }
+            }
+        }
+        best.filter(|_| !tie).map(|(_, field)| field)
+    }
+
     /// The boot modes that take this field ([`Modes::ALL`] unless it is mode-specific).
     pub fn modes(self) -> Modes {
         self.info().map_or(Modes::ALL, |info| info.modes)
     }
+}
+
+/// How many edits away a key may be from a known one for [`Field::nearest`] to suggest it.
+const NEAREST_MAX_EDITS: usize = 2;
+
+/// Longest key [`edit_distance`] compares (every known key is shorter; a longer one is
+/// never near).
+const EDIT_KEY_MAX: usize = 32;
+
+/// The optimal string alignment distance between `a` and `b` (insertions, deletions,
+/// substitutions, transpositions of neighbours), if it is at most `max`; `None` beyond, or
+/// for a key longer than [`EDIT_KEY_MAX`]. Three fixed rows of stack, no allocation.
+fn edit_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
+    if a.len() > EDIT_KEY_MAX || b.len() > EDIT_KEY_MAX || a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let mut before = [0usize; EDIT_KEY_MAX + 1];
+    let mut previous = [0usize; EDIT_KEY_MAX + 1];
+    let mut current = [0usize; EDIT_KEY_MAX + 1];
+    for (j, cell) in previous.iter_mut().enumerate() {
+        *cell = j;
+    }
+    for (i, &x) in a.iter().enumerate() {
+        if let Some(first) = current.first_mut() {
+            *first = i + 1;
+        }
+        for (j, &y) in b.iter().enumerate() {
+            let cost = usize::from(x != y);
+            let up = previous.get(j + 1).copied().unwrap_or(usize::MAX);
+            let left = current.get(j).copied().unwrap_or(usize::MAX);
+            let diagonal = previous.get(j).copied().unwrap_or(usize::MAX);
+            let mut d = up
+                .saturating_add(1)
+                .min(left.saturating_add(1))
+                .min(diagonal.saturating_add(cost));
+            let swapped = i > 0 && j > 0 && a.get(i - 1) == Some(&y) && b.get(j - 1) == Some(&x);
+            if swapped {
+                let two_back = before.get(j - 1).copied().unwrap_or(usize::MAX);
+                d = d.min(two_back.saturating_add(1));
+            }
+            if let Some(cell) = current.get_mut(j + 1) {
+                *cell = d;
+            }
+        }
+        before = previous;
+        previous = current;
+    }
+    previous.get(b.len()).copied().filter(|d| *d <= max)
 }
 
 const fn same_scope(a: Scope, b: Scope) -> bool {
@@ -382,6 +482,52 @@ mod tests {
             .sum();
         assert_eq!(rows, FIELDS.len());
         assert_eq!(Field::Document.slot(), None);
+    }
+
+    #[test]
+    fn nearest_key_is_suggested_only_when_close() {
+        assert_eq!(Field::nearest(Scope::Node, b"kernal"), Some(Field::Kernel));
+        assert_eq!(Field::nearest(Scope::Node, b"kenrel"), Some(Field::Kernel));
+        assert_eq!(Field::nearest(Scope::Node, b"nic"), Some(Field::Nics));
+        assert_eq!(Field::nearest(Scope::Nic, b"pxee"), Some(Field::NicPxe));
+        assert_eq!(
+            Field::nearest(Scope::Site, b"http_rot"),
+            Some(Field::HttpRoot)
+        );
+        assert_eq!(
+            Field::nearest(Scope::Site, b"tftp_roots"),
+            Some(Field::TftpRoot)
+        );
+        // Too far, too short to tell, or too long to compare.
+        assert_eq!(Field::nearest(Scope::Node, b"colour"), None);
+        assert_eq!(Field::nearest(Scope::Node, b"x"), None);
+        assert_eq!(Field::nearest(Scope::Node, &[b'k'; 5000]), None);
+        assert_eq!(Field::nearest(Scope::Node, b""), None);
+    }
+
+    #[test]
+    fn edit_distance_counts_each_kind_of_edit() {
+        assert_eq!(edit_distance(b"kernel", b"kernel", 2), Some(0));
+        assert_eq!(edit_distance(b"kernal", b"kernel", 2), Some(1));
+        assert_eq!(edit_distance(b"kernl", b"kernel", 2), Some(1));
+        assert_eq!(edit_distance(b"kerrnel", b"kernel", 2), Some(1));
+        assert_eq!(edit_distance(b"kenrel", b"kernel", 2), Some(1));
+        assert_eq!(edit_distance(b"kenrl", b"kernel", 2), Some(2));
+        assert_eq!(edit_distance(b"abc", b"xyz", 2), None);
+    }
+
+    #[test]
+    fn number_fields_have_a_range() {
+        for info in FIELDS {
+            assert_eq!(
+                info.kind == Kind::Number,
+                info.range.is_some(),
+                "{}",
+                info.key
+            );
+        }
+        assert_eq!(Field::NodeRetries.range(), Some((0, 100)));
+        assert_eq!(Field::IscsiPort.range(), Some((1, 65535)));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Values iPXE would misread, malformed addresses and ids, oversize values: each is refused
 //! with the right error kind, naming the right field (and node).
 
+use ipxegen_core::schema::Scope;
+use ipxegen_core::site::Problem;
 use ipxegen_core::{ErrorKind, Field, Site};
 
 const NODE: &str = r#"{"id": "n1", "nics": ["52:54:00:12:34:56"], "mode": "deploy", "kernel": "/k", "ramdisk": "/r"}"#;
@@ -298,6 +300,106 @@ fn hostile_values_are_refused_naming_their_field() {
             ErrorKind::OutOfRange { min: 0, max: 100 },
             Field::Retries,
         ),
+        site_case(
+            "retries with a fraction",
+            r#""retries": 1.5"#,
+            ErrorKind::OutOfRange { min: 0, max: 100 },
+            Field::Retries,
+        ),
+        site_case(
+            "timeout with a fraction",
+            r#""timeout_ms": 60000.5"#,
+            ErrorKind::OutOfRange {
+                min: 1000,
+                max: 3_600_000,
+            },
+            Field::TimeoutMs,
+        ),
+        site_case(
+            "timeout beyond u64",
+            r#""timeout_ms": 1e400"#,
+            ErrorKind::OutOfRange {
+                min: 1000,
+                max: 3_600_000,
+            },
+            Field::TimeoutMs,
+        ),
+        site_case(
+            "negative retries",
+            r#""retries": -1"#,
+            ErrorKind::OutOfRange { min: 0, max: 100 },
+            Field::Retries,
+        ),
+        site_case(
+            "retries written as a float",
+            r#""retries": 1.0"#,
+            ErrorKind::OutOfRange { min: 0, max: 100 },
+            Field::Retries,
+        ),
+        Case {
+            what: "schema written as a float",
+            doc: site("", NODE).replacen(r#""schema": 1"#, r#""schema": 1.0"#, 1),
+            kind: ErrorKind::OutOfRange { min: 1, max: 1 },
+            field: Field::Schema,
+            node: None,
+        },
+        node_case(
+            "node retries above the range",
+            r#""retries": 101"#,
+            ErrorKind::OutOfRange { min: 0, max: 100 },
+            Field::NodeRetries,
+        ),
+        node_case(
+            "id with a refused character",
+            r#""id": "rack1@node1""#,
+            ErrorKind::CharacterNotAllowed {
+                character: '@',
+                position: 6,
+            },
+            Field::NodeId,
+        ),
+        node_case(
+            "hostname that is an IPv4 address",
+            r#""hostname": "192.0.2.9""#,
+            ErrorKind::InvalidHostname,
+            Field::Hostname,
+        ),
+        node_case(
+            "hostname that is an IPv6 address",
+            r#""hostname": "[2001:db8::9]""#,
+            ErrorKind::InvalidHostname,
+            Field::Hostname,
+        ),
+        node_case(
+            "multicast MAC",
+            r#""nics": ["01:00:5e:00:00:fb"]"#,
+            ErrorKind::MulticastMac,
+            Field::NicMac,
+        ),
+        node_case(
+            "broadcast MAC",
+            r#""nics": [{"mac": "FF:FF:FF:FF:FF:FF"}]"#,
+            ErrorKind::BroadcastMac,
+            Field::NicMac,
+        ),
+        node_case(
+            "all-zero MAC",
+            r#""nics": ["00-00-00-00-00-00"]"#,
+            ErrorKind::ZeroMac,
+            Field::NicMac,
+        ),
+        Case {
+            what: "iSCSI port with a fraction",
+            doc: site(
+                "",
+                &iscsi_node(
+                    r#"{"server": "192.0.2.3", "iqn": "iqn.2010-04.org.example:x", "port": 3260.5}"#,
+                ),
+            ),
+            kind: ErrorKind::OutOfRange { min: 1, max: 65535 },
+            field: Field::IscsiPort,
+            node: Some(0),
+        },
         Case {
             what: "CHAP secret with a space",
             doc: site(
@@ -339,7 +441,13 @@ fn hostile_values_are_refused_naming_their_field() {
 fn unknown_and_duplicate_keys_point_at_the_key() {
     let doc = site(r#", "http_rot": "/x""#, NODE);
     let e = first_error(&doc).unwrap();
-    assert_eq!(e.kind, ErrorKind::UnknownField);
+    assert_eq!(
+        e.kind,
+        ErrorKind::UnknownField {
+            scope: Scope::Site,
+            nearest: Some(Field::HttpRoot)
+        }
+    );
     assert_eq!(
         e.offset,
         Some(u32::try_from(doc.find("\"http_rot\"").unwrap()).unwrap())
@@ -351,4 +459,69 @@ fn unknown_and_duplicate_keys_point_at_the_key() {
 #[test]
 fn valid_base_is_accepted() {
     assert!(first_error(&site("", NODE)).is_none());
+}
+
+/// The message every front end shows for the first problem of `doc`.
+fn first_message(doc: &str) -> String {
+    first_error(doc).map_or_else(String::new, |e| {
+        Problem::in_document(doc.as_bytes(), e).to_string()
+    })
+}
+
+#[test]
+fn unknown_keys_are_named_with_the_nearest_known_one() {
+    let cases = [
+        (
+            r#""kernal": "/k""#,
+            r#"nodes[0]: unknown field "kernal"; did you mean "kernel"?"#,
+        ),
+        (
+            r#""colour": 1"#,
+            r#"nodes[0]: unknown field "colour" (check its spelling)"#,
+        ),
+        (
+            r#""nics": [{"mac": "52:54:00:12:34:56", "pxee": false}]"#,
+            r#"nodes[0].nics[0]: unknown field "pxee"; did you mean "pxe"?"#,
+        ),
+    ];
+    for (member, want) in cases {
+        let doc = site("", &node_with(member));
+        assert_eq!(
+            first_message(&doc),
+            format!(r#"node "n1": {want}"#),
+            "{doc}"
+        );
+    }
+    let doc = site(r#", "tftp_rot": "/t""#, NODE);
+    assert_eq!(
+        first_message(&doc),
+        r#"unknown field "tftp_rot"; did you mean "tftp_root"?"#
+    );
+}
+
+#[test]
+fn echoed_values_are_elided_and_escaped() {
+    // A 50 MB id gives a short line, not a 50 MB one.
+    let huge = "x".repeat(50 << 20);
+    let doc = site("", &node_with(&format!(r#""id": "{huge}""#)));
+    let message = first_message(&doc);
+    assert!(message.len() < 200, "{} bytes", message.len());
+    assert!(
+        message.contains(&format!("\"{}\"…", "x".repeat(64))),
+        "{message}"
+    );
+    // A key holding what would read as a second log line stays on one line.
+    let doc = site("", &node_with(r#""a\nipxegen: forged\u001b[2J": 1"#));
+    let message = first_message(&doc);
+    assert!(
+        !message.contains('\n') && !message.contains('\u{1b}'),
+        "{message}"
+    );
+    assert!(
+        message.contains(r#""a\\nipxegen: forged\\u001b[2J""#),
+        "{message}"
+    );
+    // A 50 MB unknown key likewise.
+    let doc = site("", &node_with(&format!(r#""{huge}": 1"#)));
+    assert!(first_message(&doc).len() < 200);
 }

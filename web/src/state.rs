@@ -13,7 +13,7 @@ pub use crate::form::{Field, MODES, NodeForm, SiteForm};
 use ipxegen_core::archive::{LinkMode, ManifestSpool, write_tree_archive_spooled};
 use ipxegen_core::ipxe::lint::lint_script;
 use ipxegen_core::servers::Format;
-use ipxegen_core::site::{CheckEvent, Holder, SeenFull, SeenValues, Unique};
+use ipxegen_core::site::{CheckEvent, Holder, Problem, SeenFull, SeenValues, Unique};
 use ipxegen_core::tree::{EntryKind, Root, Script, Tree, write_script};
 use ipxegen_core::{CheckedSite, Error, ErrorKind, Site};
 use std::collections::HashMap;
@@ -351,8 +351,12 @@ pub fn derive(document: &Rc<str>, selected: &Selection, format: DhcpFormat) -> D
     let site = match Site::parse(document.as_bytes()) {
         Ok(site) => site,
         Err(e) => {
-            derived.dhcp = Err(format!("The site has errors: {e}"));
-            derived.errors.push(FieldError::of(&e));
+            let problem = Problem::in_document(document.as_bytes(), e);
+            derived.dhcp = Err(format!("The site has errors: {problem}"));
+            derived.errors.push(FieldError {
+                target: Target::of(&e),
+                message: problem.to_string(),
+            });
             return derived;
         }
     };

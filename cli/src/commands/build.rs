@@ -2,13 +2,13 @@
 //! atomically and idempotently (see `tree_writer` for how).
 
 use crate::commands::json_string;
-use crate::failure::{EX_IOERR, EX_USAGE, Failure};
+use crate::failure::{EX_DATAERR, EX_IOERR, EX_USAGE, Failure};
 use crate::site_check::{MissingFiles, check_site};
 use crate::site_file::{SiteFile, read_site};
 use crate::sources::Sources;
 use crate::tree_writer::{Action, Links, Options, Summary, build_tree};
 use indicatif::{ProgressBar, ProgressStyle};
-use ipxegen_core::model::SiteConfig;
+use ipxegen_core::model::{Quoted, SiteConfig};
 use ipxegen_core::tree::Root;
 use ipxegen_core::{Site, raw_node_id};
 use std::io::{BufWriter, IsTerminal, Write};
@@ -69,7 +69,13 @@ fn roots(
     args: &BuildArgs,
     config: &SiteConfig<'_>,
     base: &Path,
+    site_name: &str,
 ) -> Result<(PathBuf, Option<PathBuf>), Failure> {
+    // Roots the site names are its fault (65); `--out`'s are the command line's (64).
+    let (code, prefix) = match &args.out {
+        Some(_) => (EX_USAGE, String::new()),
+        None => (EX_DATAERR, format!("{site_name}: ")),
+    };
     let (http, tftp) = match &args.out {
         Some(out) => {
             let out = std::path::absolute(out).unwrap_or_else(|_| out.clone());
@@ -87,19 +93,19 @@ fn roots(
     let (http_n, tftp_n) = (normal(&http), tftp.as_deref().map(normal));
     if http_n.parent().is_none() || tftp_n.as_ref().is_some_and(|t| t.parent().is_none()) {
         return Err(Failure::new(
-            EX_USAGE,
-            "refusing to build into / (set http_root, tftp_root or --out)",
+            code,
+            format!("{prefix}refusing to build into / (set http_root, tftp_root or --out)"),
         ));
     }
     if let Some(t) = &tftp_n
         && (t.starts_with(&http_n) || http_n.starts_with(t))
     {
         return Err(Failure::new(
-            EX_USAGE,
+            code,
             format!(
-                "tftp_root {} and http_root {} must be separate directories, neither inside the other",
-                t.display(),
-                http_n.display()
+                "{prefix}tftp_root {} and http_root {} must be separate directories, neither inside the other",
+                Quoted(&t.to_string_lossy()),
+                Quoted(&http_n.to_string_lossy())
             ),
         ));
     }
@@ -127,7 +133,7 @@ pub fn run(args: &BuildArgs) -> Result<(), Failure> {
     let missing = MissingFiles::for_site(args.site.as_deref(), args.allow_missing);
     let site = check_site(&file, &site, Some(&mut sources), missing)
         .refuse_if_problems(&file, "; nothing was written")?;
-    let (http_root, tftp_root) = roots(args, site.config(), &base)?;
+    let (http_root, tftp_root) = roots(args, site.config(), &base, &file.name)?;
     let loaders = std::path::absolute(&args.loaders).unwrap_or_else(|_| args.loaders.clone());
     let opts = Options {
         http_root,
@@ -167,7 +173,7 @@ pub fn run(args: &BuildArgs) -> Result<(), Failure> {
         let node = e
             .node
             .and_then(|i| raw_node_id(&file.bytes, i))
-            .map(|id| format!("node {id:?}: "))
+            .map(|id| format!("node {}: ", Quoted(id)))
             .unwrap_or_default();
         Failure::new(e.code, format!("{}: {node}{}", file.name, e.message))
     })?;

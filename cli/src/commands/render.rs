@@ -5,7 +5,7 @@ use crate::failure::{EX_DATAERR, EX_USAGE, Failure};
 use crate::site_check::{MissingFiles, check_site};
 use crate::site_file::read_site;
 use embedded_io_adapters::std::FromStd;
-use ipxegen_core::model::MacAddr;
+use ipxegen_core::model::{MacAddr, Quoted};
 use ipxegen_core::{Error, ErrorKind, Site, ipxe};
 use std::path::PathBuf;
 
@@ -29,12 +29,13 @@ pub struct RenderArgs {
 pub fn run(args: &RenderArgs) -> Result<(), Failure> {
     let file = read_site(args.site.as_deref())?;
     let fail = |e: Error| match (e.kind, &args.node, &args.mac) {
-        (ErrorKind::NodeNotFound, Some(id), _) => {
-            Failure::new(EX_DATAERR, format!("{}: no node has id {id:?}", file.name))
-        }
+        (ErrorKind::NodeNotFound, Some(id), _) => Failure::new(
+            EX_DATAERR,
+            format!("{}: no node has id {}", file.name, Quoted(id)),
+        ),
         (ErrorKind::NodeNotFound, None, Some(mac)) => Failure::new(
             EX_DATAERR,
-            format!("{}: no node has a NIC with MAC {mac}", file.name),
+            format!("{}: no node has a NIC with MAC {}", file.name, Quoted(mac)),
         ),
         _ => Failure::in_site(&file.name, &file.bytes, e),
     };
@@ -53,7 +54,7 @@ pub fn run(args: &RenderArgs) -> Result<(), Failure> {
         }
         (None, Some(mac)) => {
             let mac = MacAddr::parse(mac)
-                .map_err(|kind| Failure::new(EX_USAGE, format!("--mac {mac}: {kind}")))?;
+                .map_err(|kind| Failure::new(EX_USAGE, format!("--mac {}: {kind}", Quoted(mac))))?;
             let node = site.node_by_mac(mac).map_err(fail)?;
             ipxe::write_node_config(site.config(), &node, &mut out).map_err(fail)?;
         }

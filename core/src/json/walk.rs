@@ -62,6 +62,16 @@ fn string_end(doc: &[u8], start: usize) -> Result<usize> {
     }
 }
 
+/// The text between the quotes of the string that starts (with its quote) at byte `start`
+/// of `doc`, escapes not undone; `None` if no well-formed string starts there.
+pub(crate) fn string_at(doc: &str, start: usize) -> Option<&str> {
+    if byte_at(doc.as_bytes(), start) != Some(b'"') {
+        return None;
+    }
+    let end = string_end(doc.as_bytes(), start).ok()?;
+    doc.get(start.checked_add(1)?..end.checked_sub(1)?)
+}
+
 /// The position just after the value that starts at `start` (no leading whitespace).
 ///
 /// Strings and brackets are matched exactly; scalars are taken as the run of bytes that can
@@ -250,6 +260,11 @@ impl<'a> Value<'a> {
         self.start
     }
 
+    /// The whole document this value is part of.
+    pub fn document(&self) -> &'a str {
+        self.doc
+    }
+
     fn first_byte(&self) -> Option<u8> {
         byte_at(self.doc.as_bytes(), self.start)
     }
@@ -308,9 +323,16 @@ impl<'a> Value<'a> {
     }
 
     /// The value as an unsigned integer.
+    ///
+    /// # Errors
+    /// [`JsonError::WrongType`] for a value that is not a number; [`JsonError::InvalidNumber`]
+    /// for one that is not a whole number from 0 to `u32::MAX` (negative, with a fraction or
+    /// an exponent, too large, or malformed).
     pub fn u32(&self) -> Result<u32> {
         match self.first_byte() {
-            Some(b'-' | b'0'..=b'9') => self.decode::<u32>(),
+            Some(b'-' | b'0'..=b'9') => self
+                .decode::<u32>()
+                .map_err(|_| json_error(JsonError::InvalidNumber, self.start)),
             _ => Err(self.wrong_type()),
         }
     }

@@ -83,7 +83,7 @@ fn check(s: &str) -> Result<(), ErrorKind> {
             all &= class;
         }
         if class & ID_BYTE == 0 && bad.is_none() {
-            bad = Some(c);
+            bad = Some((i, c));
         }
     }
     if looks_like_uuid(b) && all & HEX_DIGIT == 0 {
@@ -94,12 +94,12 @@ fn check(s: &str) -> Result<(), ErrorKind> {
         b'.' => return Err(ErrorKind::EscapesRoot),
         _ => {}
     }
-    if let Some(c) = bad {
+    if let Some((i, c)) = bad {
         crate::model::text::check_literal(s, crate::model::text::Position::OptionArea)?;
         return Err(if c == b'/' {
             ErrorKind::EscapesRoot
         } else {
-            ErrorKind::BadCharacter
+            crate::model::text::character_not_allowed(s, i)
         });
     }
     Ok(())

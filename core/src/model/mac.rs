@@ -8,11 +8,40 @@ use core::fmt;
 pub struct MacAddr(pub [u8; 6]);
 
 impl MacAddr {
-    /// Parses six hex pairs separated by `:` or by `-` (one separator throughout), any case.
+    /// Parses a NIC's address: six hex pairs separated by `:` or by `-` (one separator
+    /// throughout), any case. Only an address one NIC can have is taken (see
+    /// [`MacAddr::check_unicast`]).
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidMac`] for anything else.
+    /// [`ErrorKind::InvalidMac`] for anything else; [`ErrorKind::ZeroMac`],
+    /// [`ErrorKind::BroadcastMac`] or [`ErrorKind::MulticastMac`] for an address no NIC has.
     pub fn parse(s: &str) -> Result<Self, ErrorKind> {
+        let mac = Self::parse_any(s)?;
+        mac.check_unicast()?;
+        Ok(mac)
+    }
+
+    /// `Ok` for an address one NIC can have as its own: not all-zero, not the broadcast
+    /// address, not multicast (the I/G bit, the low bit of the first byte, clear). A per-MAC
+    /// config or a DHCP reservation for any other would never be used.
+    ///
+    /// # Errors
+    /// [`ErrorKind::ZeroMac`], [`ErrorKind::BroadcastMac`], [`ErrorKind::MulticastMac`].
+    pub fn check_unicast(&self) -> Result<(), ErrorKind> {
+        let [first, ..] = self.0;
+        if self.0 == [0; 6] {
+            Err(ErrorKind::ZeroMac)
+        } else if self.0 == [0xff; 6] {
+            Err(ErrorKind::BroadcastMac)
+        } else if first & 1 == 1 {
+            Err(ErrorKind::MulticastMac)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Parses six hex pairs as [`MacAddr::parse`] does, whatever address they spell.
+    fn parse_any(s: &str) -> Result<Self, ErrorKind> {
         let b = s.as_bytes();
         if b.len() != 17 {
             return Err(ErrorKind::InvalidMac);
@@ -79,6 +108,24 @@ mod tests {
         assert_eq!(MacAddr::parse("52:54:00:AB:cd:EF"), Ok(want));
         assert_eq!(MacAddr::parse("52-54-00-ab-cd-ef"), Ok(want));
         assert_eq!(want.hexhyp().as_str(), "52-54-00-ab-cd-ef");
+    }
+
+    #[test]
+    fn refuses_addresses_no_nic_has() {
+        for (s, want) in [
+            ("00:00:00:00:00:00", ErrorKind::ZeroMac),
+            ("ff:ff:ff:ff:ff:ff", ErrorKind::BroadcastMac),
+            ("FF-FF-FF-FF-FF-FF", ErrorKind::BroadcastMac),
+            ("01:00:5e:00:00:01", ErrorKind::MulticastMac),
+            ("33:33:00:00:00:01", ErrorKind::MulticastMac),
+            ("ff:ff:ff:ff:ff:fe", ErrorKind::MulticastMac),
+        ] {
+            assert_eq!(MacAddr::parse(s), Err(want), "{s}");
+        }
+        // Locally administered unicast (the U/L bit) is a NIC's own address.
+        assert!(MacAddr::parse("02:00:00:00:00:01").is_ok());
+        assert!(MacAddr::parse("00:00:00:00:00:01").is_ok());
+        assert!(MacAddr::parse("fe:ff:ff:ff:ff:ff").is_ok());
     }
 
     #[test]

@@ -200,36 +200,88 @@ pub(crate) fn with_decoded<const N: usize, T>(
     f(&decoded)
 }
 
-/// `s` in double quotes for a message, as Rust's `Debug` writes an ASCII string (`"`, `\`,
-/// `\t`, `\r`, `\n` escaped with a backslash, other control bytes as `\u{1b}`), through the
-/// core's own code: `Debug` of `str` carries panic paths firmware must not link. Other
-/// characters are written as they are.
+/// The error for the character of `s` that starts at byte `at`, which the value does not
+/// allow: [`ErrorKind::CharacterNotAllowed`] naming it and its position (from 1), or
+/// [`ErrorKind::BadCharacter`] if `at` is not where a character starts.
+pub(crate) fn character_not_allowed(s: &str, at: usize) -> ErrorKind {
+    let (Some(before), Some(character)) = (s.get(..at), s.get(at..).and_then(|r| r.chars().next()))
+    else {
+        return ErrorKind::BadCharacter;
+    };
+    let position = before.chars().count().saturating_add(1);
+    ErrorKind::CharacterNotAllowed {
+        character,
+        position: u16::try_from(position).unwrap_or(u16::MAX),
+    }
+}
+
+/// How many characters of a value a message quotes ([`Quoted`]); the rest is elided.
+pub const QUOTED_MAX_CHARS: usize = 64;
+
+/// `s` in double quotes for a message, safe to print on one line of a terminal or a log
+/// whatever `s` holds:
+/// - at most [`QUOTED_MAX_CHARS`] characters of it, then `…` after the closing quote when
+///   there were more (a character is never split);
+/// - `"` and `\` escaped with a backslash, `\t`, `\r`, `\n`, and every other control
+///   character (C0, DEL, C1) and invisible or reordering format character (zero-width
+///   characters, bidirectional controls, line and paragraph separators, byte-order mark)
+///   written as `\u{1b}`, so a value cannot forge a second line or hide text.
+///
+/// Other characters are written as they are. Written through the core's own code: `Debug`
+/// of `str` carries panic paths firmware must not link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Quoted<'a>(pub &'a str);
+
+/// `true` for a character a message writes as an escape rather than as itself.
+fn escaped_in_messages(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{feff}'
+        )
+}
+
+/// Writes `\u{<hex>}` for `c`, without leading zeros.
+fn write_unicode_escape(f: &mut fmt::Formatter<'_>, c: char) -> fmt::Result {
+    f.write_str("\\u{")?;
+    let code = u32::from(c);
+    let mut started = false;
+    for shift in (0..8u32).rev() {
+        let nibble = (code >> (shift * 4)) & 0xf;
+        if nibble == 0 && !started && shift > 0 {
+            continue;
+        }
+        started = true;
+        let digit = char::from_digit(nibble, 16).unwrap_or('0');
+        fmt::Write::write_char(f, digit)?;
+    }
+    f.write_str("}")
+}
 
 impl fmt::Display for Quoted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("\"")?;
-        for c in self.0.chars() {
+        let mut chars = self.0.chars();
+        for c in chars.by_ref().take(QUOTED_MAX_CHARS) {
             match c {
                 '"' => f.write_str("\\\"")?,
                 '\\' => f.write_str("\\\\")?,
                 '\t' => f.write_str("\\t")?,
                 '\r' => f.write_str("\\r")?,
                 '\n' => f.write_str("\\n")?,
-                '\0'..='\u{1f}' | '\u{7f}' => {
-                    let [hi, lo] = crate::hex::pair(u8::try_from(u32::from(c)).unwrap_or(0));
-                    f.write_str("\\u{")?;
-                    if hi != b'0' {
-                        fmt::Write::write_char(f, char::from(hi))?;
-                    }
-                    fmt::Write::write_char(f, char::from(lo))?;
-                    f.write_str("}")?;
-                }
+                c if escaped_in_messages(c) => write_unicode_escape(f, c)?,
                 c => fmt::Write::write_char(f, c)?,
             }
         }
-        f.write_str("\"")
+        f.write_str("\"")?;
+        if chars.next().is_some() {
+            f.write_str("…")?;
+        }
+        Ok(())
     }
 }
 
@@ -293,7 +345,7 @@ impl<'a> Name<'a> {
     ///
     /// # Errors
     /// [`ErrorKind::Empty`], [`ErrorKind::LeadingDash`], [`ErrorKind::EscapesRoot`] (a leading
-    /// `.` or a `/`), the literal rule it breaks, [`ErrorKind::BadCharacter`],
+    /// `.` or a `/`), the literal rule it breaks, [`ErrorKind::CharacterNotAllowed`],
     /// [`ErrorKind::TooLong`].
     pub fn parse(s: &'a str) -> Result<Self, ErrorKind> {
         check_name(s)?;
@@ -344,13 +396,13 @@ fn check_name(s: &str) -> Result<(), ErrorKind> {
             ErrorKind::EscapesRoot
         });
     }
-    for &b in s.as_bytes() {
+    for (i, &b) in s.as_bytes().iter().enumerate() {
         if !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~' | b'+' | b'-')) {
             check_literal(s, Position::OptionArea)?;
             return Err(if b == b'/' {
                 ErrorKind::EscapesRoot
             } else {
-                ErrorKind::BadCharacter
+                character_not_allowed(s, i)
             });
         }
     }
@@ -627,6 +679,80 @@ impl<'a> NodeArgs<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use core::fmt::Write as _;
+
+    /// `Quoted(s)` as a message writes it.
+    fn quoted(s: &str) -> heapless::String<1024> {
+        let mut out = heapless::String::new();
+        write!(out, "{}", Quoted(s)).unwrap();
+        out
+    }
+
+    fn repeated(s: &str, n: usize) -> heapless::String<1024> {
+        let mut out = heapless::String::new();
+        for _ in 0..n {
+            out.push_str(s).unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn quoted_values_are_elided_after_64_characters() {
+        let exactly = repeated("a", 64);
+        assert_eq!(quoted(&exactly).as_str().len(), 66);
+        assert!(!quoted(&exactly).ends_with('…'));
+        let longer = repeated("a", 65);
+        let q = quoted(&longer);
+        assert!(q.ends_with("\"…"), "{q}");
+        assert_eq!(q.chars().filter(|c| *c == 'a').count(), 64);
+        // Multibyte characters count as one each and are never split.
+        let e = repeated("é", 200);
+        let q = quoted(&e);
+        assert_eq!(q.chars().filter(|c| *c == 'é').count(), 64);
+        assert!(q.ends_with("\"…"), "{q}");
+    }
+
+    #[test]
+    fn quoted_values_escape_what_could_forge_or_hide_text() {
+        assert_eq!(quoted("a\nipxegen: b"), "\"a\\nipxegen: b\"");
+        assert_eq!(quoted("\u{1b}[31m"), "\"\\u{1b}[31m\"");
+        assert_eq!(quoted("\t\r\0\u{7f}"), "\"\\t\\r\\u{0}\\u{7f}\"");
+        assert_eq!(quoted("\u{85}"), "\"\\u{85}\"");
+        assert_eq!(quoted("a\u{202e}b\u{2028}"), "\"a\\u{202e}b\\u{2028}\"");
+        assert_eq!(quoted("\u{feff}\u{200b}"), "\"\\u{feff}\\u{200b}\"");
+        assert_eq!(quoted("say \"hi\" \\"), "\"say \\\"hi\\\" \\\\\"");
+        assert_eq!(quoted("réseau-01"), "\"réseau-01\"");
+    }
+
+    #[test]
+    fn quoted_huge_value_gives_a_short_line() {
+        static BIG: [u8; 1 << 16] = [b'x'; 1 << 16];
+        let big = core::str::from_utf8(&BIG).unwrap();
+        let q = quoted(big);
+        assert!(q.len() < 80, "{}", q.len());
+        // Escapes count as the one character they stand for.
+        let mut newlines = heapless::String::<200>::new();
+        for _ in 0..200 {
+            newlines.push('\n').unwrap();
+        }
+        let q = quoted(&newlines);
+        assert_eq!(q.matches("\\n").count(), 64);
+        assert!(!q.contains('\n'));
+    }
+
+    #[test]
+    fn refused_character_names_it_and_its_position() {
+        assert_eq!(
+            character_not_allowed("ré@x", 3),
+            ErrorKind::CharacterNotAllowed {
+                character: '@',
+                position: 3
+            }
+        );
+        // Not where a character starts.
+        assert_eq!(character_not_allowed("é", 1), ErrorKind::BadCharacter);
+        assert_eq!(character_not_allowed("a", 5), ErrorKind::BadCharacter);
+    }
 
     #[test]
     fn literal_rules() {
@@ -709,7 +835,13 @@ mod tests {
         assert_eq!(Name::parse("a/b").unwrap_err(), ErrorKind::EscapesRoot);
         assert_eq!(Name::parse("a b").unwrap_err(), ErrorKind::Whitespace);
         assert_eq!(Name::parse("-a").unwrap_err(), ErrorKind::LeadingDash);
-        assert_eq!(Name::parse("a@b").unwrap_err(), ErrorKind::BadCharacter);
+        assert_eq!(
+            Name::parse("a@b").unwrap_err(),
+            ErrorKind::CharacterNotAllowed {
+                character: '@',
+                position: 2
+            }
+        );
         assert_eq!(
             read_name(JsonStr::new(r"a\u0062")).unwrap_err(),
             ErrorKind::JsonEscape

@@ -10,7 +10,8 @@ use crate::error::ErrorKind;
 use crate::limits::{HOST_MAX, URL_MAX};
 use crate::model::ip::{ShowV4, ShowV6, parse_ipv4, parse_ipv6};
 use crate::model::text::{
-    JsonStr, Position, check_literal, check_literal_bytes, unescaped, with_decoded,
+    JsonStr, Position, character_not_allowed, check_literal, check_literal_bytes, unescaped,
+    with_decoded,
 };
 use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
@@ -115,6 +116,10 @@ impl<'a> Host<'a> {
     }
 
     /// Reads a DNS name (a DHCP reservation's `hostname`): an address is refused.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidHostname`] for an address or anything else that is not a name,
+    /// [`ErrorKind::TooLong`], or the refused JSON escape.
     pub(crate) fn read_name(text: JsonStr<'a>) -> Result<&'a str, ErrorKind> {
         let name = |s: &str| {
             if s.len() > HOST_MAX {
@@ -122,9 +127,12 @@ impl<'a> Host<'a> {
                     max: u16::try_from(HOST_MAX).unwrap_or(u16::MAX),
                 });
             }
-            match Host::parse_in_url(s)? {
-                Host::Name(_) => Ok(()),
-                Host::V4(_) | Host::V6(_) => Err(ErrorKind::InvalidHost),
+            match Host::parse_in_url(s) {
+                Ok(Host::Name(_)) => Ok(()),
+                Ok(Host::V4(_) | Host::V6(_)) | Err(ErrorKind::InvalidHost) => {
+                    Err(ErrorKind::InvalidHostname)
+                }
+                Err(other) => Err(other),
             }
         };
         unescaped::<HOST_MAX>(text, name)
@@ -196,7 +204,7 @@ impl<'a> Url<'a> {
     /// [`ErrorKind::TooLong`] (more than [`URL_MAX`] bytes), the literal rule it breaks (see
     /// [`check_literal`]), [`ErrorKind::InvalidUrl`], [`ErrorKind::UnsupportedScheme`],
     /// [`ErrorKind::InvalidHost`], [`ErrorKind::InvalidPort`],
-    /// [`ErrorKind::InvalidPercentEncoding`], [`ErrorKind::BadCharacter`].
+    /// [`ErrorKind::InvalidPercentEncoding`], [`ErrorKind::CharacterNotAllowed`].
     pub fn parse(s: &'a str, schemes: &[Scheme]) -> Result<Self, ErrorKind> {
         if s.len() > URL_MAX {
             return Err(ErrorKind::TooLong {
@@ -204,13 +212,14 @@ impl<'a> Url<'a> {
             });
         }
         check_literal(s, Position::OptionArea)?;
-        let (scheme_text, rest) = ascii::split_once_seq(s, b"://").ok_or(ErrorKind::InvalidUrl)?;
+        let (scheme_text, _) = ascii::split_once_seq(s, b"://").ok_or(ErrorKind::InvalidUrl)?;
         let scheme = Scheme::from_str(scheme_text).ok_or(ErrorKind::UnsupportedScheme)?;
         if !schemes.contains(&scheme) {
             return Err(ErrorKind::UnsupportedScheme);
         }
-        let authority_len = check_after_scheme(rest)?;
-        let path_start = scheme_text.len() + 3 + authority_len;
+        let rest_at = scheme_text.len() + 3;
+        let authority_len = check_after_scheme(s, rest_at)?;
+        let path_start = rest_at + authority_len;
         Ok(Url {
             text: s,
             scheme,
@@ -242,17 +251,23 @@ fn refused_escape<const N: usize>(
     }
 }
 
-/// Checks what follows a URL's `scheme://`: the authority (user, host, port) and the path
-/// and query; gives the authority's length.
-fn check_after_scheme(rest: &str) -> Result<usize, ErrorKind> {
+/// Checks what follows a URL's `scheme://`, which starts at byte `rest_at` of `url`: the
+/// authority (user, host, port) and the path and query; gives the authority's length.
+fn check_after_scheme(url: &str, rest_at: usize) -> Result<usize, ErrorKind> {
+    let rest = url.get(rest_at..).ok_or(ErrorKind::InvalidUrl)?;
     let authority_len = ascii::find_any(rest, b"/?").unwrap_or(rest.len());
     let authority = rest.get(..authority_len).ok_or(ErrorKind::InvalidUrl)?;
     let path = rest.get(authority_len..).unwrap_or("");
-    let authority_ok = authority
+    let authority_bad = authority
         .bytes()
-        .all(|b| is_url_byte(b) || b == b'[' || b == b']');
-    if !authority_ok || !path.bytes().all(is_url_byte) {
-        return Err(ErrorKind::BadCharacter);
+        .position(|b| !(is_url_byte(b) || b == b'[' || b == b']'));
+    let bad = authority_bad.or_else(|| {
+        path.bytes()
+            .position(|b| !is_url_byte(b))
+            .map(|i| i.saturating_add(authority_len))
+    });
+    if let Some(at) = bad {
+        return Err(character_not_allowed(url, at.saturating_add(rest_at)));
     }
     check_percent_escapes(rest)?;
     let host_port = ascii::rsplit_once(authority, b'@').map_or(authority, |(_, hp)| hp);
@@ -332,7 +347,7 @@ impl<'a> HttpBase<'a> {
                 });
             }
             check_literal_bytes(text)?;
-            let authority_len = check_after_scheme(text)?;
+            let authority_len = check_after_scheme(text, 0)?;
             (Scheme::Http, text.get(authority_len..).unwrap_or_default())
         } else {
             let url = Url::parse(text, HTTP_SCHEMES)?;
@@ -433,8 +448,20 @@ mod tests {
             ("http://-x/", ErrorKind::InvalidHost),
             ("http://999.1.1.1/", ErrorKind::InvalidHost),
             ("http://[::g]/", ErrorKind::InvalidHost),
-            ("http://x/a#frag", ErrorKind::BadCharacter),
-            ("http://x/a\"b", ErrorKind::BadCharacter),
+            (
+                "http://x/a#frag",
+                ErrorKind::CharacterNotAllowed {
+                    character: '#',
+                    position: 11,
+                },
+            ),
+            (
+                "http://x/a\"b",
+                ErrorKind::CharacterNotAllowed {
+                    character: '"',
+                    position: 11,
+                },
+            ),
         ];
         for (s, kind) in cases {
             assert_eq!(Url::parse(s, FETCH_SCHEMES).unwrap_err(), *kind, "{s}");

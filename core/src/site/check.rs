@@ -2,11 +2,13 @@
 //! `check`, `build`, `archive`, `dhcp` and `render`, the web UI, and firmware.
 //!
 //! It reports every problem, not only the first, in document order:
+//! - `http_root` and `tftp_root` must be separate directories, neither inside the other;
 //! - the site's own names in the HTTP root (main script, per-MAC directory, the EFI loaders
 //!   UEFI HTTP boot fetches, a relative fallback script, the manifest) must differ, and the
 //!   BIOS loader must not share a name with a UEFI loader in the TFTP root;
 //! - each node must be valid (every rule of [`Site::nodes`]);
-//! - no two nodes may share an id, a MAC address, or a reserved `ipv4` or `ipv6` address;
+//! - no two nodes may share an id, a MAC address, or a reserved `ipv4` or `ipv6` address,
+//!   and no node may list one MAC address twice;
 //! - a node's id must not be one of the site's names (its directory would replace them).
 //!
 //! Finding shared values needs memory: the check keeps what it has seen behind
@@ -14,9 +16,10 @@
 //! small device, or [`RescanSeen`], which keeps nothing and reads the earlier nodes again).
 
 use crate::error::{Error, ErrorKind, Field};
+use crate::json;
 use crate::limits::NICS_MAX;
 use crate::manifest::MANIFEST_NAME;
-use crate::model::{MacAddr, Node, Quoted, ScriptRef};
+use crate::model::{JsonStr, MacAddr, Node, Quoted, ScriptRef};
 use crate::site::{CheckedSite, Site};
 use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
@@ -175,7 +178,7 @@ pub struct Problem<'a> {
     pub first: Option<Holder<'a>>,
 }
 
-impl Problem<'_> {
+impl<'a> Problem<'a> {
     fn of(error: Error) -> Self {
         Problem {
             error,
@@ -183,6 +186,35 @@ impl Problem<'_> {
             value: None,
             first: None,
         }
+    }
+
+    /// The problem `error` is in the site document `doc` (an error [`Site::parse`] or
+    /// [`Site::nodes`] gave for it): with the id of the node it is in, and the value its
+    /// message quotes, both taken from the document. Every front end words an error about a
+    /// document this way.
+    pub fn in_document(doc: &'a [u8], error: Error) -> Self {
+        let node_id = error
+            .node
+            .and_then(|n| usize::try_from(n).ok())
+            .and_then(|index| super::raw_node_id(doc, index));
+        let value = core::str::from_utf8(doc)
+            .ok()
+            .and_then(|doc| quoted_value(doc, &error));
+        Problem {
+            node_id,
+            value,
+            ..Problem::of(error)
+        }
+    }
+}
+
+/// The text of `doc` a message about `error` quotes: the key of an unknown field.
+fn quoted_value<'a>(doc: &'a str, error: &Error) -> Option<&'a str> {
+    match error.kind {
+        ErrorKind::UnknownField { .. } => {
+            json::string_at(doc, usize::try_from(error.offset?).ok()?)
+        }
+        _ => None,
     }
 }
 
@@ -195,7 +227,12 @@ impl fmt::Display for Problem<'_> {
             write!(f, "node {}: ", Quoted(id))?;
         }
         match (self.error.kind, self.value) {
-            (ErrorKind::NameTaken { .. } | ErrorKind::LoaderNameTaken, Some(value)) => {
+            (
+                ErrorKind::NameTaken { .. }
+                | ErrorKind::LoaderNameTaken
+                | ErrorKind::RootsOverlap { .. },
+                Some(value),
+            ) => {
                 if let Some(field) = self.error.field {
                     write!(f, "{}: ", field.key())?;
                 }
@@ -204,6 +241,7 @@ impl fmt::Display for Problem<'_> {
             (ErrorKind::ReplacesSiteName { .. }, Some(value)) => {
                 write!(f, "{} ({})", self.error, Quoted(value))?;
             }
+            (ErrorKind::UnknownField { .. }, value) => self.error.write_quoting(f, value)?,
             _ => fmt::Display::fmt(&self.error, f)?,
         }
         match (self.error.kind, self.first) {
@@ -269,6 +307,19 @@ fn check_names<'a>(site: &Site<'a>, report: &mut dyn FnMut(Problem<'a>)) {
         }
     }
     let c = site.config();
+    if let Some(tftp_root) = c.tftp_root
+        && paths_overlap(tftp_root.text(), c.http_root.text())
+    {
+        report(Problem {
+            value: Some(tftp_root.text().raw()),
+            ..Problem::of(Error::at(
+                ErrorKind::RootsOverlap {
+                    other: Field::HttpRoot,
+                },
+                Field::TftpRoot,
+            ))
+        });
+    }
     if c.tftp_root.is_some()
         && (c.pxe_bootfile == c.uefi_x64_bootfile || c.pxe_bootfile == c.uefi_arm64_bootfile)
     {
@@ -279,6 +330,23 @@ fn check_names<'a>(site: &Site<'a>, report: &mut dyn FnMut(Problem<'a>)) {
                 Field::PxeBootfileName,
             ))
         });
+    }
+}
+
+/// `true` when two directory paths, as written, name one directory or one holds the other
+/// (`/srv/a` and `/srv/a/`, `/srv/a/tftp`, `/`), compared character by character, JSON
+/// escapes decoded. Relative paths are relative to the same directory (the site file's).
+fn paths_overlap(a: JsonStr<'_>, b: JsonStr<'_>) -> bool {
+    let (mut a, mut b) = (a.chars(), b.chars());
+    let mut last = None;
+    loop {
+        match (a.next(), b.next()) {
+            (Some(x), Some(y)) if x == y => last = Some(x),
+            (Some(_), Some(_)) => return false,
+            (None, None) => return true,
+            // One ended: the other goes on into a directory of it, or only adds a `/`.
+            (Some(rest), None) | (None, Some(rest)) => return rest == '/' || last == Some('/'),
+        }
     }
 }
 
@@ -304,6 +372,12 @@ fn check_node<'a, S: SeenValues<'a>>(
             .first_holder(value, holder)
         {
             Ok(None) => {}
+            Ok(Some(first)) if first.node == holder.node && e.kind == ErrorKind::DuplicateMac => {
+                report(problem(Error {
+                    kind: ErrorKind::MacRepeatedInNode,
+                    ..e
+                }));
+            }
             Ok(Some(first)) => report(Problem {
                 first: Some(first),
                 ..problem(e)
@@ -385,8 +459,12 @@ impl<'a> Site<'a> {
             match node {
                 Err(error) => {
                     problems += 1;
+                    let value = self
+                        .nodes
+                        .and_then(|nodes| quoted_value(nodes.document(), &error));
                     on(CheckEvent::Problem(&Problem {
                         node_id: raw_id,
+                        value,
                         ..Problem::of(error)
                     }));
                 }

@@ -10,8 +10,8 @@ use crate::ascii;
 use crate::error::{Error, ErrorKind, Field, Result};
 use crate::json::{KnownEnds, Member, Value};
 use crate::limits::{
-    CHAP_MAX, IQN_MAX, ISCSI_TARGETS_MAX, NICS_MAX, RETRIES_DEFAULT, RETRIES_MAX,
-    TIMEOUT_DEFAULT_MS, TIMEOUT_MAX_MS, TIMEOUT_MIN_MS, URL_MAX,
+    CHAP_MAX, IQN_MAX, ISCSI_TARGETS_MAX, NICS_MAX, RETRIES_DEFAULT, TIMEOUT_DEFAULT_MS,
+    TIMEOUT_MIN_MS, URL_MAX,
 };
 use crate::model::ip::{parse_ipv4, parse_ipv6};
 use crate::model::text::{read_name, unescaped, with_decoded};
@@ -81,7 +81,10 @@ impl<'a, const N: usize> Slots<'a, N> {
                 .enumerate()
                 .find(|(_, info)| info.key.as_bytes() == key);
             let Some((index, info)) = found else {
-                return Err(Error::new(ErrorKind::UnknownField).at_offset(key_offset));
+                let nearest = Field::nearest(scope, key);
+                return Err(
+                    Error::new(ErrorKind::UnknownField { scope, nearest }).at_offset(key_offset)
+                );
             };
             let end = match read_now(info.field, &value)? {
                 Some(end) => end,
@@ -145,6 +148,21 @@ fn located(field: Field, value: &Value<'_>) -> impl Fn(Error) -> Error {
 fn kind_at(field: Field, value: &Value<'_>) -> impl Fn(ErrorKind) -> Error {
     let offset = value.offset();
     move |k: ErrorKind| Error::at(k, field).at_offset(offset)
+}
+
+/// Names `field` in an error about its object's value (a JSON error, a missing key), but
+/// not in one about an unknown key, which names the object itself.
+fn in_object_field(field: Field) -> impl Fn(Error) -> Error {
+    move |e: Error| match e.kind {
+        ErrorKind::UnknownField { .. } => e,
+        _ => e.in_field(field),
+    }
+}
+
+/// The error for a number `field` does not take: not a whole number in its range.
+fn not_in_range(field: Field) -> ErrorKind {
+    let (min, max) = field.range().unwrap_or((0, u32::MAX));
+    ErrorKind::OutOfRange { min, max }
 }
 
 fn too_long(max: usize) -> ErrorKind {
@@ -259,9 +277,21 @@ impl Reader {
         }
     }
 
+    /// A whole number in `field`'s range ([`Field::range`]).
     fn number(self, value: &Value<'_>, field: Field) -> Result<u32> {
         if self.full() {
-            value.u32().map_err(located(field, value))
+            let n = value.u32().map_err(|e| match e.kind {
+                ErrorKind::Json(crate::JsonError::InvalidNumber) => {
+                    kind_at(field, value)(not_in_range(field))
+                }
+                _ => located(field, value)(e),
+            })?;
+            match field.range() {
+                Some((min, max)) if n < min || n > max => {
+                    Err(kind_at(field, value)(not_in_range(field)))
+                }
+                _ => Ok(n),
+            }
         } else {
             Ok(value.trusted_u32())
         }
@@ -275,33 +305,23 @@ impl Reader {
         }
     }
 
+    /// A timeout: a whole number below [`TIMEOUT_MIN_MS`] is refused as seconds written by
+    /// mistake, anything else outside the field's range as such.
     fn timeout_ms(self, value: &Value<'_>, field: Field) -> Result<u32> {
-        let ms = self.number(value, field)?;
-        if self.full() {
-            if ms < TIMEOUT_MIN_MS {
-                return Err(kind_at(field, value)(ErrorKind::TimeoutNotMilliseconds));
-            }
-            if ms > TIMEOUT_MAX_MS {
-                return Err(kind_at(field, value)(ErrorKind::OutOfRange {
-                    min: TIMEOUT_MIN_MS,
-                    max: TIMEOUT_MAX_MS,
-                }));
-            }
+        match self.number(value, field) {
+            Err(e) if matches!(e.kind, ErrorKind::OutOfRange { .. }) => match value.u32() {
+                Ok(ms) if ms < TIMEOUT_MIN_MS => {
+                    Err(kind_at(field, value)(ErrorKind::TimeoutNotMilliseconds))
+                }
+                _ => Err(e),
+            },
+            other => other,
         }
-        Ok(ms)
     }
 
     fn retries(self, value: &Value<'_>, field: Field) -> Result<u8> {
         let n = self.number(value, field)?;
-        u8::try_from(n)
-            .ok()
-            .filter(|n| *n <= RETRIES_MAX)
-            .ok_or_else(|| {
-                kind_at(field, value)(ErrorKind::OutOfRange {
-                    min: 0,
-                    max: u32::from(RETRIES_MAX),
-                })
-            })
+        u8::try_from(n).map_err(|_| kind_at(field, value)(not_in_range(field)))
     }
 
     fn word<T>(self, value: &Value<'_>, field: Field, from: fn(&str) -> Option<T>) -> Result<T> {
@@ -339,10 +359,15 @@ pub(crate) fn read_config<'a>(
     let at = root.offset();
 
     let schema = s.required(Field::Schema, at)?;
-    if schema.u32().map_err(located(Field::Schema, &schema))? != SCHEMA_VERSION {
-        return Err(kind_at(Field::Schema, &schema)(
-            ErrorKind::UnsupportedSchema,
-        ));
+    match r.number(&schema, Field::Schema) {
+        Ok(_) => {}
+        // A whole number, but not a version this build reads.
+        Err(e) if matches!(e.kind, ErrorKind::OutOfRange { .. }) && schema.u32().is_ok() => {
+            return Err(kind_at(Field::Schema, &schema)(
+                ErrorKind::UnsupportedSchema,
+            ));
+        }
+        Err(e) => return Err(e),
     }
     let http_server = s.required(Field::HttpServer, at)?;
     let http_root = s.required(Field::HttpRoot, at)?;
@@ -440,7 +465,7 @@ fn read_nic(r: Reader, item: &Value<'_>) -> Result<(Nic, usize)> {
         let mac = r.copied::<_, 32>(&item, Field::NicMac, MacAddr::parse)?;
         return Ok((Nic { mac, pxe: true }, end));
     }
-    let s = NicSlots::collect(*item, Scope::Nic).map_err(|e| e.in_field(Field::NicMac))?;
+    let s = NicSlots::collect(*item, Scope::Nic).map_err(in_object_field(Field::NicMac))?;
     let mac_value = s.required(Field::NicMac, item.offset())?;
     let mac = r.copied::<_, 32>(&mac_value, Field::NicMac, MacAddr::parse)?;
     let pxe = optional(s.get(Field::NicPxe), |v| r.flag(v, Field::NicPxe))?.unwrap_or(true);
@@ -487,7 +512,7 @@ fn chap_value<'a>(r: Reader, value: &Value<'a>, field: Field) -> Result<ChapValu
 
 fn read_target<'a>(r: Reader, item: &Value<'a>) -> Result<IscsiTarget<'a>> {
     let s = TargetSlots::collect(*item, Scope::IscsiTarget)
-        .map_err(|e| e.in_field(Field::IscsiServer))?;
+        .map_err(in_object_field(Field::IscsiServer))?;
     let at = item.offset();
     let server = s.required(Field::IscsiServer, at)?;
     let server = r.borrowed(&server, Field::IscsiServer, Host::read_address, |t| {
@@ -495,22 +520,9 @@ fn read_target<'a>(r: Reader, item: &Value<'a>) -> Result<IscsiTarget<'a>> {
     })?;
     let port = optional(s.get(Field::IscsiPort), |v| {
         let p = r.number(v, Field::IscsiPort)?;
-        u16::try_from(p)
-            .ok()
-            .filter(|p| *p > 0)
-            .ok_or_else(|| kind_at(Field::IscsiPort, v)(ErrorKind::InvalidPort))
+        u16::try_from(p).map_err(|_| kind_at(Field::IscsiPort, v)(not_in_range(Field::IscsiPort)))
     })?;
-    let lun = optional(s.get(Field::IscsiLun), |v| {
-        let lun = r.number(v, Field::IscsiLun)?;
-        if lun > 0x3fff {
-            return Err(kind_at(Field::IscsiLun, v)(ErrorKind::OutOfRange {
-                min: 0,
-                max: 0x3fff,
-            }));
-        }
-        Ok(lun)
-    })?
-    .unwrap_or(0);
+    let lun = optional(s.get(Field::IscsiLun), |v| r.number(v, Field::IscsiLun))?.unwrap_or(0);
     let iqn = read_iqn(r, &s.required(Field::IscsiIqn, at)?, Field::IscsiIqn)?;
     let username = optional(s.get(Field::IscsiUsername), |v| {
         chap_value(r, v, Field::IscsiUsername)
