@@ -6,6 +6,7 @@
 
 mod commands;
 mod failure;
+mod input;
 mod seen;
 mod site_check;
 mod site_file;

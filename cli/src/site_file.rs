@@ -1,8 +1,15 @@
 //! Where a command's site document comes from: a file, standard input, or the built-in example.
 
-use crate::failure::{EX_NOINPUT, Failure};
-use std::io::Read;
+use crate::failure::Failure;
+use crate::input::{Cap, read_path};
+use ipxegen_core::limits::SITE_DOCUMENT_MAX;
 use std::path::Path;
+
+/// The size cap of a site document.
+pub const SITE_DOCUMENT: Cap = Cap {
+    what: "a site document",
+    max: SITE_DOCUMENT_MAX,
+};
 
 /// The example site built into the binary (examples/site.json).
 pub const EMBEDDED_EXAMPLE: &[u8] = include_bytes!("../../examples/site.json");
@@ -15,31 +22,17 @@ pub struct SiteFile {
     pub bytes: Vec<u8>,
 }
 
-/// Reads `path` (`-` for standard input), or the embedded example when `path` is `None`.
+/// Reads `path` (`-` for standard input; at most [`SITE_DOCUMENT_MAX`] bytes), or the
+/// embedded example when `path` is `None`.
 pub fn read_site(path: Option<&Path>) -> Result<SiteFile, Failure> {
     match path {
         None => Ok(SiteFile {
             name: "(built-in example site)".into(),
             bytes: EMBEDDED_EXAMPLE.to_vec(),
         }),
-        Some(p) if p == Path::new("-") => {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| Failure::new(EX_NOINPUT, format!("(stdin): cannot read: {e}")))?;
-            Ok(SiteFile {
-                name: "(stdin)".into(),
-                bytes,
-            })
-        }
         Some(p) => {
-            let bytes = std::fs::read(p).map_err(|e| {
-                Failure::new(EX_NOINPUT, format!("{}: cannot read: {e}", p.display()))
-            })?;
-            Ok(SiteFile {
-                name: p.display().to_string(),
-                bytes,
-            })
+            let (name, bytes) = read_path(p, SITE_DOCUMENT)?;
+            Ok(SiteFile { name, bytes })
         }
     }
 }

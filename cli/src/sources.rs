@@ -93,17 +93,59 @@ impl Sources {
     }
 }
 
+/// Opens `path` for reading without blocking, and only if it is a regular file.
+///
+/// The open is non-blocking, so a FIFO with no writer (or a device that waits) is refused at
+/// once instead of hanging the command; the type is checked on the opened file (`fstat`), so
+/// it cannot be swapped between the check and the read. A regular file reads the same with
+/// or without `O_NONBLOCK`.
+///
+/// # Errors
+/// The open fails, or the file is not a regular file (the error says what it is).
+pub fn open_regular(path: &Path) -> io::Result<(File, std::fs::Metadata)> {
+    use rustix::fs::{Mode, OFlags};
+    let fd = rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY,
+        Mode::empty(),
+    )?;
+    let file = File::from(fd);
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::other(not_regular(&meta)));
+    }
+    Ok((file, meta))
+}
+
+/// Why a file that is not a regular file cannot be a source: what it is instead.
+fn not_regular(meta: &std::fs::Metadata) -> String {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    let what = if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else {
+        "not a file"
+    };
+    format!("not a regular file ({what})")
+}
+
 fn probe(path: &Path) -> SourceState {
-    let opened = File::open(path).and_then(|f| f.metadata());
-    match opened {
-        Ok(meta) if meta.is_file() => SourceState::Ready(Readable {
+    match open_regular(path) {
+        Ok((_, meta)) => SourceState::Ready(Readable {
             path: path.to_path_buf(),
             len: meta.len(),
             modified: meta.modified().ok(),
             dev_ino: (meta.dev(), meta.ino()),
             digest: None,
         }),
-        Ok(_) => SourceState::Unreadable("not a regular file".into()),
         Err(e) => SourceState::Unreadable(reason(&e)),
     }
 }
@@ -122,7 +164,7 @@ pub fn reason(e: &io::Error) -> String {
 /// # Errors
 /// The file cannot be read.
 pub fn hash_file(path: &Path) -> io::Result<Digested> {
-    let mut file = File::open(path)?;
+    let (mut file, _) = open_regular(path)?;
     let mut hasher = HashingWriter::new();
     let mut block = vec![0u8; 64 * 1024];
     loop {

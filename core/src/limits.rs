@@ -27,6 +27,15 @@ pub const CHAP_MAX: usize = 128;
 /// Deepest JSON nesting the site reader accepts.
 pub const JSON_DEPTH_MAX: usize = 16;
 
+/// Largest site document the front ends read, in bytes (512 MiB). A site of 1,000,000 nodes
+/// is about 210 MiB; past this size a front end stops reading and refuses the document.
+/// (The core itself reads documents up to 4 GiB, the reach of its 32-bit offsets.)
+pub const SITE_DOCUMENT_MAX: usize = 512 << 20;
+
+/// Largest script `lint` reads, in bytes (64 MiB): a script of 1,000,000 lines fits; iPXE
+/// itself holds a script in memory, and real ones are a few KiB.
+pub const LINT_INPUT_MAX: usize = 64 << 20;
+
 /// Longest script the core writes, in bytes: a buffer this long holds any main script or node
 /// config (a test renders the largest nodes the limits allow).
 pub const SCRIPT_MAX: usize = 8192;

@@ -2,6 +2,7 @@
 
 use crate::commands::write_stdout;
 use crate::failure::{EX_DATAERR, EX_NOINPUT, EX_USAGE, Failure};
+use crate::input::{Cap, read_capped};
 use crate::site_file::read_site;
 use ipxegen_core::dhcp::reply::build_reply;
 use ipxegen_core::dhcp::report::write_reply_report;
@@ -9,7 +10,6 @@ use ipxegen_core::dhcp::request::MESSAGE_MAX;
 use ipxegen_core::dhcp::request::parse_request;
 use ipxegen_core::hex::decode_into;
 use ipxegen_core::{ErrorKind, Field, Site};
-use std::io::Read;
 use std::path::Path;
 use std::path::PathBuf;
 
@@ -34,24 +34,11 @@ pub struct ReplyArgs {
     request: String,
 }
 
-/// Reads at most [`REQUEST_TEXT_MAX`] bytes of `input`, refusing more without reading on.
-fn read_capped(input: impl Read, name: &str) -> Result<Vec<u8>, Failure> {
-    let mut text = Vec::new();
-    let cap = u64::try_from(REQUEST_TEXT_MAX).unwrap_or(u64::MAX);
-    input
-        .take(cap.saturating_add(1))
-        .read_to_end(&mut text)
-        .map_err(|e| Failure::new(EX_NOINPUT, format!("{name}: cannot read: {e}")))?;
-    if text.len() > REQUEST_TEXT_MAX {
-        return Err(Failure::new(
-            EX_DATAERR,
-            format!(
-                "{name}: request larger than {REQUEST_TEXT_MAX} bytes of hex (4 per byte of the largest DHCP message, {MESSAGE_MAX} bytes); nothing read past it"
-            ),
-        ));
-    }
-    Ok(text)
-}
+/// The size cap of the request's hex text.
+const REQUEST_TEXT: Cap = Cap {
+    what: "a DHCP request's hex text (4 characters per byte of the largest DHCP message, 65,535 bytes)",
+    max: REQUEST_TEXT_MAX,
+};
 
 /// Parses the request, builds the reply from the site, prints it as text and hex.
 pub fn run(args: &ReplyArgs) -> Result<(), Failure> {
@@ -65,13 +52,17 @@ pub fn run(args: &ReplyArgs) -> Result<(), Failure> {
                     "--request @-: standard input already holds the site (-)",
                 ));
             }
-            let text = read_capped(std::io::stdin().lock(), "(stdin)")?;
+            let text = read_capped(std::io::stdin().lock(), "(stdin)", REQUEST_TEXT)?;
             ("(stdin)".to_string(), text, EX_DATAERR)
         }
         Some(path) => {
             let file = std::fs::File::open(path)
                 .map_err(|e| Failure::new(EX_NOINPUT, format!("{path}: cannot read: {e}")))?;
-            (path.to_string(), read_capped(file, path)?, EX_DATAERR)
+            (
+                path.to_string(),
+                read_capped(file, path, REQUEST_TEXT)?,
+                EX_DATAERR,
+            )
         }
         None => (
             "--request".to_string(),

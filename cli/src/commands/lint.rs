@@ -1,11 +1,12 @@
 //! `ipxegen lint`: check iPXE scripts with iPXE's own parsing rules.
 
 use crate::commands::{json_string, write_stdout};
-use crate::failure::{EX_NOINPUT, Failure};
+use crate::failure::Failure;
+use crate::input::{Cap, read_path};
 use clap::ValueEnum;
 use ipxegen_core::ipxe::lint::{Diagnostic, Severity, lint_script};
+use ipxegen_core::limits::LINT_INPUT_MAX;
 use std::fmt::Write as _;
-use std::io::Read;
 use std::path::PathBuf;
 
 /// Arguments of `ipxegen lint`.
@@ -36,21 +37,16 @@ enum Format {
 
 /// Lints every file; prints findings; fails with exit 1 when an error (or, with
 /// `--deny-warnings`, a warning) was found.
+/// The size cap of a script to lint.
+const SCRIPT: Cap = Cap {
+    what: "a script to lint",
+    max: LINT_INPUT_MAX,
+};
+
 pub fn run(args: &LintArgs) -> Result<(), Failure> {
     let mut findings: Vec<(String, Diagnostic)> = Vec::new();
     for path in &args.files {
-        let (name, bytes) = if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| Failure::new(EX_NOINPUT, format!("(stdin): cannot read: {e}")))?;
-            ("(stdin)".to_string(), bytes)
-        } else {
-            let bytes = std::fs::read(path).map_err(|e| {
-                Failure::new(EX_NOINPUT, format!("{}: cannot read: {e}", path.display()))
-            })?;
-            (path.display().to_string(), bytes)
-        };
+        let (name, bytes) = read_path(path, SCRIPT)?;
         lint_script(&bytes, |d| findings.push((name.clone(), d)));
     }
     let mut out = String::new();

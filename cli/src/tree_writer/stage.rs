@@ -509,8 +509,9 @@ impl Builder<'_, '_, '_> {
 
 /// Copies a source into the staging directory: mode 0644, the source's mtime.
 fn copy_file(source: &Readable, to: &Path) -> io::Result<()> {
-    fs::copy(&source.path, to)?;
-    let file = File::options().write(true).open(to)?;
+    let (mut from, _) = crate::sources::open_regular(&source.path)?;
+    let mut file = File::create(to)?;
+    io::copy(&mut from, &mut file)?;
     file.set_permissions(fs::Permissions::from_mode(0o644))?;
     if let Some(modified) = source.modified {
         file.set_modified(modified)?;
