@@ -3,7 +3,9 @@
 use crate::commands::{json_string, write_stdout};
 use crate::failure::{EX_NOINPUT, Failure};
 use clap::ValueEnum;
-use ipxegen_core::ipxe::lint::{Diagnostic, Severity, lint_script};
+use ipxegen_core::ipxe::lint::{
+    Diagnostic, LabelEntry, Severity, label_line_count, lint_script_with,
+};
 use std::fmt::Write as _;
 use std::io::Read;
 use std::path::PathBuf;
@@ -51,7 +53,10 @@ pub fn run(args: &LintArgs) -> Result<(), Failure> {
             })?;
             (path.display().to_string(), bytes)
         };
-        lint_script(&bytes, |d| findings.push((name.clone(), d)));
+        let mut label_table = vec![LabelEntry::EMPTY; label_line_count(&bytes)];
+        lint_script_with(&bytes, &mut label_table, |d| {
+            findings.push((name.clone(), d));
+        });
     }
     let mut out = String::new();
     match args.format {
