@@ -11,7 +11,7 @@
 use crate::csv::parse_csv;
 pub use crate::form::{Field, MODES, NodeForm, SiteForm};
 use ipxegen_core::archive::{LinkMode, ManifestSpool, write_tree_archive_spooled};
-use ipxegen_core::ipxe::lint::lint_script;
+use ipxegen_core::ipxe::lint::{LabelEntry, label_line_count, lint_script_with};
 use ipxegen_core::servers::Format;
 use ipxegen_core::site::{CheckEvent, Holder, Problem, SeenFull, SeenValues, Unique};
 use ipxegen_core::tree::{EntryKind, Root, Script, Tree, write_script};
@@ -412,7 +412,8 @@ pub fn derive(document: &Rc<str>, selected: &Selection, format: DhcpFormat) -> D
         }
     };
     if let Some(script) = &content {
-        lint_script(script.as_bytes(), |d| {
+        let mut label_table = vec![LabelEntry::EMPTY; label_line_count(script.as_bytes())];
+        lint_script_with(script.as_bytes(), &mut label_table, |d| {
             derived.findings.push(Finding {
                 line: d.line,
                 text: d.to_string(),

@@ -4,7 +4,9 @@ use crate::commands::{json_string, write_stdout};
 use crate::failure::Failure;
 use crate::input::{Cap, read_path};
 use clap::ValueEnum;
-use ipxegen_core::ipxe::lint::{Diagnostic, Severity, lint_script};
+use ipxegen_core::ipxe::lint::{
+    Diagnostic, LabelEntry, Severity, label_line_count, lint_script_with,
+};
 use ipxegen_core::limits::LINT_INPUT_MAX;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -35,19 +37,22 @@ enum Format {
     Json,
 }
 
-/// Lints every file; prints findings; fails with exit 1 when an error (or, with
-/// `--deny-warnings`, a warning) was found.
 /// The size cap of a script to lint.
 const SCRIPT: Cap = Cap {
     what: "a script to lint",
     max: LINT_INPUT_MAX,
 };
 
+/// Lints every file; prints findings; fails with exit 1 when an error (or, with
+/// `--deny-warnings`, a warning) was found.
 pub fn run(args: &LintArgs) -> Result<(), Failure> {
     let mut findings: Vec<(String, Diagnostic)> = Vec::new();
     for path in &args.files {
         let (name, bytes) = read_path(path, SCRIPT)?;
-        lint_script(&bytes, |d| findings.push((name.clone(), d)));
+        let mut label_table = vec![LabelEntry::EMPTY; label_line_count(&bytes)];
+        lint_script_with(&bytes, &mut label_table, |d| {
+            findings.push((name.clone(), d));
+        });
     }
     let mut out = String::new();
     match args.format {

@@ -9,6 +9,13 @@
 //! a stable [`Rule`] and its severity; the message says what iPXE will do and how to fix it.
 //! No allocation, never panics on any bytes: a logical line longer than [`LINE_MAX`] is
 //! reported and skipped.
+//!
+//! Labels (for `missing-label` and `duplicate-label`) are looked up in a table of the
+//! script's label lines, sorted once (by a hash of the label, then its bytes) and
+//! binary-searched: with room for every label line ([`label_line_count`] entries, given to
+//! [`lint_script_with`]) the whole lint takes O(n log n) time in the script's length. A table
+//! too small for the script never changes the findings: the label lines it has no room for
+//! are read again from the script for each lookup (O(n) per `goto`, `item` and label).
 
 use crate::limits::TIMEOUT_MIN_MS;
 
@@ -366,47 +373,90 @@ fn tokens(line: &[u8]) -> impl Iterator<Item = Token<'_>> {
     })
 }
 
-/// The logical lines of a script: (1-based first physical line, content), continuations
-/// joined into `buf`. Calls `f` for each; reports NUL bytes, overlong lines and a final `\`.
+/// The first physical line of `rest` (without its `\n`) and what follows it.
+fn split_physical(rest: &[u8]) -> (&[u8], &[u8]) {
+    match rest.iter().position(|&b| b == b'\n') {
+        Some(i) => (
+            rest.get(..i).unwrap_or_default(),
+            rest.get(i + 1..).unwrap_or_default(),
+        ),
+        None => (rest, &[][..]),
+    }
+}
+
+/// What a physical line adds to its logical line: (content, where a NUL cut it, whether it
+/// ends in the `\` that joins the next line). One `\r` before the `\n` is dropped, a NUL cuts
+/// the line, then a final `\` is taken off.
+fn physical_content(mut line: &[u8]) -> (&[u8], Option<usize>, bool) {
+    if let Some(stripped) = line.strip_suffix(b"\r") {
+        line = stripped;
+    }
+    let nul = line.iter().position(|&b| b == 0);
+    if let Some(at) = nul {
+        line = line.get(..at).unwrap_or_default();
+    }
+    match line.strip_suffix(b"\\") {
+        Some(content) => (content, nul, true),
+        None => (line, nul, false),
+    }
+}
+
+/// The bytes of the first logical line of `script` (continuations joined), as
+/// [`for_each_line`] reads it, without its length limit.
+fn first_line_bytes(script: &[u8]) -> impl Iterator<Item = u8> + '_ {
+    let mut rest = script;
+    let mut part: &[u8] = &[];
+    let mut joins_next = true;
+    core::iter::from_fn(move || {
+        loop {
+            if let Some((&b, tail)) = part.split_first() {
+                part = tail;
+                return Some(b);
+            }
+            if !joins_next {
+                return None;
+            }
+            let (line, after) = split_physical(rest);
+            rest = after;
+            let (content, _, continues) = physical_content(line);
+            part = content;
+            joins_next = continues && !rest.is_empty();
+        }
+    })
+}
+
+/// The logical lines of a script: (1-based first physical line, byte offset in `script` where
+/// the line starts, content), continuations joined into `buf`. Calls `f` for each; reports NUL
+/// bytes, overlong lines and a final `\`.
 fn for_each_line(
     script: &[u8],
     report: &mut impl FnMut(Diagnostic),
-    mut f: impl FnMut(u32, &[u8]),
+    mut f: impl FnMut(u32, usize, &[u8]),
 ) {
     let mut buf = [0u8; LINE_MAX];
     let mut len = 0usize;
     let mut overflow = false;
     let mut first_line = 1u32;
+    let mut line_start = 0usize;
     let mut physical = 0u32;
     let mut rest = script;
     while !rest.is_empty() {
         physical = physical.saturating_add(1);
-        let (mut line, after) = match rest.iter().position(|&b| b == b'\n') {
-            Some(i) => (
-                rest.get(..i).unwrap_or_default(),
-                rest.get(i + 1..).unwrap_or_default(),
-            ),
-            None => (rest, &[][..]),
-        };
-        rest = after;
-        if let Some(stripped) = line.strip_suffix(b"\r") {
-            line = stripped;
+        if len == 0 {
+            first_line = physical;
+            line_start = script.len().saturating_sub(rest.len());
         }
-        if let Some(nul) = line.iter().position(|&b| b == 0) {
-            let column = u32::try_from(len + nul + 1).unwrap_or(u32::MAX);
+        let (line, after) = split_physical(rest);
+        rest = after;
+        let (content, nul, continues) = physical_content(line);
+        if let Some(nul) = nul {
+            let column =
+                u32::try_from(len.saturating_add(nul).saturating_add(1)).unwrap_or(u32::MAX);
             report(Diagnostic {
                 line: physical,
                 column,
                 rule: Rule::NulByte,
             });
-            line = line.get(..nul).unwrap_or_default();
-        }
-        let (content, continues) = match line.strip_suffix(b"\\") {
-            Some(c) => (c, true),
-            None => (line, false),
-        };
-        if len == 0 {
-            first_line = physical;
         }
         match buf.get_mut(len..len + content.len()) {
             Some(slot) if !overflow => {
@@ -432,7 +482,7 @@ fn for_each_line(
                 rule: Rule::LineTooLong,
             });
         } else {
-            f(first_line, buf.get(..len).unwrap_or_default());
+            f(first_line, line_start, buf.get(..len).unwrap_or_default());
         }
         len = 0;
         overflow = false;
@@ -445,14 +495,191 @@ fn label_of(line: &[u8]) -> Option<&[u8]> {
     first.text.strip_prefix(b":")
 }
 
+/// How many lines of `script` define `label` (one pass over the whole script).
 fn count_labels(script: &[u8], label: &[u8]) -> usize {
-    let mut count = 0;
-    for_each_line(script, &mut |_| {}, |_, line| {
+    let mut count = 0usize;
+    for_each_line(script, &mut |_| {}, |_, _, line| {
         if label_of(line) == Some(label) {
-            count += 1;
+            count = count.saturating_add(1);
         }
     });
     count
+}
+
+/// The number of label lines in `script`: a table of that many entries lets
+/// [`lint_script_with`] look every label up in O(log n).
+pub fn label_line_count(script: &[u8]) -> usize {
+    let mut count = 0usize;
+    for_each_line(script, &mut |_| {}, |_, _, line| {
+        if label_of(line).is_some() {
+            count = count.saturating_add(1);
+        }
+    });
+    count
+}
+
+/// One label line in the table [`lint_script_with`] sorts: the hash of its label and where
+/// its logical line starts in the script (the label's bytes are read from there).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LabelEntry {
+    hash: u32,
+    line_start: usize,
+}
+
+impl LabelEntry {
+    /// An unused entry, to fill a table with.
+    pub const EMPTY: LabelEntry = LabelEntry {
+        hash: 0,
+        line_start: 0,
+    };
+}
+
+/// How many label lines [`lint_script`] keeps in its own table (on the stack).
+const OWN_TABLE_ENTRIES: usize = 64;
+
+/// FNV-1a (32 bits) of a label: orders the table so that most comparisons need one integer.
+fn label_hash(label: &[u8]) -> u32 {
+    label.iter().fold(0x811c_9dc5, |hash, &b| {
+        (hash ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// The label of the label line that starts at `line_start` in `script`.
+fn listed_label(script: &[u8], line_start: usize) -> impl Iterator<Item = u8> + '_ {
+    let mut bytes =
+        first_line_bytes(script.get(line_start..).unwrap_or_default()).skip_while(|&b| is_space(b));
+    let _colon = bytes.next();
+    bytes.take_while(|&b| !is_space(b))
+}
+
+/// Where a script's labels are: the sorted table of the label lines it had room for, then a
+/// scan of the script from the first label line it had no room for.
+struct Labels<'s, 't> {
+    script: &'s [u8],
+    sorted: &'t [LabelEntry],
+    /// Offset of the first label line not in `sorted` (`None`: the table holds them all).
+    unlisted_from: Option<usize>,
+}
+
+impl Labels<'_, '_> {
+    /// Fills `table` with the label lines of `script` (as many as fit, in script order) and
+    /// sorts them.
+    fn index<'s, 't>(script: &'s [u8], table: &'t mut [LabelEntry]) -> Labels<'s, 't> {
+        let mut filled = 0usize;
+        let mut unlisted_from = None;
+        for_each_line(script, &mut |_| {}, |_, line_start, line| {
+            if let Some(label) = label_of(line)
+                && unlisted_from.is_none()
+            {
+                match table.get_mut(filled) {
+                    Some(slot) => {
+                        *slot = LabelEntry {
+                            hash: label_hash(label),
+                            line_start,
+                        };
+                        filled = filled.saturating_add(1);
+                    }
+                    None => unlisted_from = Some(line_start),
+                }
+            }
+        });
+        let sorted = table.get_mut(..filled).unwrap_or_default();
+        sorted.sort_unstable_by(|a, b| {
+            a.hash.cmp(&b.hash).then_with(|| {
+                listed_label(script, a.line_start).cmp(listed_label(script, b.line_start))
+            })
+        });
+        Labels {
+            script,
+            sorted,
+            unlisted_from,
+        }
+    }
+
+    /// Where entry `entry` stands against `label` (whose hash is `hash`) in the table's order.
+    fn order(&self, entry: &LabelEntry, hash: u32, label: &[u8]) -> core::cmp::Ordering {
+        entry
+            .hash
+            .cmp(&hash)
+            .then_with(|| listed_label(self.script, entry.line_start).cmp(label.iter().copied()))
+    }
+
+    /// Where `label` (whose hash is `hash`) is or would be in the sorted table. Hashes are
+    /// spread evenly, so the search starts where this one would sit in proportion, widens a
+    /// window by doubling until it holds every entry of that hash, and binary-searches it:
+    /// a few memory reads instead of one per halving of the whole table.
+    fn search(&self, hash: u32, label: &[u8]) -> Result<usize, usize> {
+        let sorted = self.sorted;
+        let len = sorted.len();
+        let guess = u64::try_from(len)
+            .ok()
+            .and_then(|n| n.checked_mul(u64::from(hash)))
+            .and_then(|p| usize::try_from(p >> 32).ok())
+            .unwrap_or(0)
+            .min(len);
+        let mut step = 1usize;
+        let (mut lo, mut hi) = (
+            guess.saturating_sub(step),
+            guess.saturating_add(step).min(len),
+        );
+        loop {
+            let lo_ok = lo
+                .checked_sub(1)
+                .is_none_or(|i| sorted.get(i).is_some_and(|e| e.hash < hash));
+            let hi_ok = sorted.get(hi).is_none_or(|e| e.hash > hash);
+            if lo_ok && hi_ok {
+                break;
+            }
+            step = step.saturating_mul(2);
+            if !lo_ok {
+                lo = guess.saturating_sub(step);
+            }
+            if !hi_ok {
+                hi = guess.saturating_add(step).min(len);
+            }
+        }
+        sorted
+            .get(lo..hi)
+            .unwrap_or_default()
+            .binary_search_by(|e| self.order(e, hash, label))
+            .map(|i| i.saturating_add(lo))
+            .map_err(|i| i.saturating_add(lo))
+    }
+
+    /// `true` when table entry `i` exists and holds `label`.
+    fn entry_holds(&self, i: usize, hash: u32, label: &[u8]) -> bool {
+        self.sorted
+            .get(i)
+            .is_some_and(|e| self.order(e, hash, label).is_eq())
+    }
+
+    /// How many label lines the table had no room for define `label`.
+    fn unlisted_count(&self, label: &[u8]) -> usize {
+        self.unlisted_from.map_or(0, |from| {
+            count_labels(self.script.get(from..).unwrap_or_default(), label)
+        })
+    }
+
+    /// `true` when some line defines `label`.
+    fn defines(&self, label: &[u8]) -> bool {
+        let hash = label_hash(label);
+        self.search(hash, label).is_ok() || self.unlisted_count(label) > 0
+    }
+
+    /// `true` when more than one line defines `label`.
+    fn repeats(&self, label: &[u8]) -> bool {
+        let hash = label_hash(label);
+        match self.search(hash, label) {
+            // Equal labels sit side by side in the sorted table.
+            Ok(i) => {
+                i.checked_sub(1)
+                    .is_some_and(|before| self.entry_holds(before, hash, label))
+                    || self.entry_holds(i.saturating_add(1), hash, label)
+                    || self.unlisted_count(label) > 0
+            }
+            Err(_) => self.unlisted_count(label) > 1,
+        }
+    }
 }
 
 /// `true` when `${` and `}` do not balance.
@@ -523,17 +750,31 @@ fn allowed_rules(script: &[u8]) -> [Option<Rule>; 8] {
 }
 
 /// Lints `script`, calling `report` for each finding, line by line, except rules the
-/// script allows with [`ALLOW_PRAGMA`].
-pub fn lint_script(script: &[u8], mut report: impl FnMut(Diagnostic)) {
+/// script allows with [`ALLOW_PRAGMA`]. Keeps up to 64 label lines in a table of its own:
+/// a script with more takes time quadratic in its length; give a table of
+/// [`label_line_count`] entries to [`lint_script_with`] for O(n log n).
+pub fn lint_script(script: &[u8], report: impl FnMut(Diagnostic)) {
+    lint_script_with(script, &mut [LabelEntry::EMPTY; OWN_TABLE_ENTRIES], report);
+}
+
+/// [`lint_script`] with `label_table` as the table of label lines (its entries are
+/// overwritten). The findings are the same for every table size; with at least
+/// [`label_line_count`]`(script)` entries the lint takes O(n log n) time, with fewer the label
+/// lines beyond the table are read again from the script for each lookup.
+pub fn lint_script_with(
+    script: &[u8],
+    label_table: &mut [LabelEntry],
+    mut report: impl FnMut(Diagnostic),
+) {
     let allowed = allowed_rules(script);
-    lint_all(script, |d| {
+    lint_all(script, label_table, |d| {
         if !allowed.contains(&Some(d.rule)) {
             report(d);
         }
     });
 }
 
-fn lint_all(script: &[u8], mut report: impl FnMut(Diagnostic)) {
+fn lint_all(script: &[u8], label_table: &mut [LabelEntry], mut report: impl FnMut(Diagnostic)) {
     let at = |line: u32, column: usize, rule: Rule| Diagnostic {
         line,
         column: u32::try_from(column + 1).unwrap_or(u32::MAX),
@@ -547,7 +788,7 @@ fn lint_all(script: &[u8], mut report: impl FnMut(Diagnostic)) {
     }
     let has_initrd = {
         let mut found = false;
-        for_each_line(script, &mut |_| {}, |_, line| {
+        for_each_line(script, &mut |_| {}, |_, _, line| {
             let mut t = tokens(line);
             let first = t.next().map(|t| t.text);
             let first = if first.is_some_and(|f| f.starts_with(b":")) {
@@ -559,29 +800,26 @@ fn lint_all(script: &[u8], mut report: impl FnMut(Diagnostic)) {
         });
         found
     };
+    let labels = Labels::index(script, label_table);
     let report = core::cell::RefCell::new(report);
     let mut line_report = |d: Diagnostic| (report.borrow_mut())(d);
-    for_each_line(script, &mut line_report, |line_no, line| {
+    for_each_line(script, &mut line_report, |line_no, _, line| {
         let mut report = |d: Diagnostic| (report.borrow_mut())(d);
-        let mut toks_buf = [Token {
-            text: &[],
-            column: 0,
-        }; 128];
-        let mut n = 0;
+        // The first 128 tokens before a comment (a Vec, not an array: nothing to fill per line).
+        let mut toks_buf: heapless::Vec<Token<'_>, 128> = heapless::Vec::new();
         for t in tokens(line) {
             if t.text.first() == Some(&b'#') {
                 break;
             }
-            if let Some(slot) = toks_buf.get_mut(n) {
-                *slot = t;
-                n += 1;
+            if toks_buf.push(t).is_err() {
+                break;
             }
         }
-        let mut toks = toks_buf.get(..n).unwrap_or_default();
+        let mut toks = toks_buf.as_slice();
         if let Some(first) = toks.first()
             && let Some(label) = first.text.strip_prefix(b":")
         {
-            if count_labels(script, label) > 1 {
+            if labels.repeats(label) {
                 report(at(line_no, first.column, Rule::DuplicateLabel));
             }
             toks = toks.get(1..).unwrap_or_default();
@@ -604,13 +842,13 @@ fn lint_all(script: &[u8], mut report: impl FnMut(Diagnostic)) {
             }
         }
         segments(toks, |seg, op_after| {
-            lint_command(script, line_no, seg, op_after, has_initrd, &mut report)
+            lint_command(&labels, line_no, seg, op_after, has_initrd, &mut report)
         });
     });
 }
 
 fn lint_command(
-    script: &[u8],
+    labels: &Labels<'_, '_>,
     line_no: u32,
     seg: &[Token<'_>],
     op_after: Option<&[u8]>,
@@ -684,7 +922,7 @@ fn lint_command(
         b"goto" => {
             if let Some(target) = args.first()
                 && !contains(target.text, b"${")
-                && count_labels(script, target.text) == 0
+                && !labels.defines(target.text)
             {
                 report(at(target.column, Rule::MissingLabel));
             }
@@ -692,7 +930,7 @@ fn lint_command(
         b"item" => {
             if let Some(target) = args.first()
                 && !contains(target.text, b"${")
-                && count_labels(script, target.text) == 0
+                && !labels.defines(target.text)
             {
                 report(at(target.column, Rule::MissingLabel));
             }
