@@ -52,6 +52,11 @@ stage "core has no alloc" bash -c '! grep -rnE "extern crate (alloc|std)|alloc::
 if need "firmware tests" qemu-system-arm qemu-system-riscv32; then
     stage "firmware tests" bash firmware-tests/run.sh
 fi
+# A short run of each fuzz target from its committed corpus (fuzz/smoke.sh), so the harness
+# keeps building; only that build gets RUSTC_BOOTSTRAP=1 (cargo fuzz needs nightly-only flags).
+if need "fuzz smoke" cargo-fuzz; then
+    stage "fuzz smoke" bash fuzz/smoke.sh
+fi
 if need "web tests in Chromium" chromium chromedriver wasm-bindgen-test-runner; then
     stage "web tests in Chromium" env CHROMEDRIVER=/usr/bin/chromedriver \
         cargo test --locked -p ipxegen-web --target wasm32-unknown-unknown

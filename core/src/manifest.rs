@@ -185,6 +185,15 @@ impl<'w, W: Write> ManifestWriter<'w, W> {
         Ok(ManifestWriter { out, first: true })
     }
 
+    /// Starts a manifest whose `http_server` is `http_server` (as [`read_manifest_header`]
+    /// gives it): writes back the first line of a manifest that was read.
+    pub fn begin_with_http_server(http_server: JsonStr<'_>, out: &'w mut W) -> Result<Self> {
+        put(out, HEADER_START)?;
+        write_json_text(out, http_server)?;
+        put(out, HEADER_END)?;
+        Ok(ManifestWriter { out, first: true })
+    }
+
     /// Adds an entry.
     pub fn item(&mut self, item: &Item<'_>) -> Result<()> {
         let out = &mut *self.out;
@@ -242,8 +251,27 @@ pub struct ManifestEntry<'a> {
     pub path: &'a str,
     /// Its kind.
     pub kind: ItemKind,
+    /// Where a placed file comes from, as the manifest writes it.
+    pub source: Option<JsonStr<'a>>,
+    /// Where a per-MAC link points.
+    pub link: Option<&'a str>,
     /// Size and SHA-256, when the manifest lists them (`null` for a file to place by hand).
     pub digest: Option<Digested>,
+}
+
+impl<'a> ManifestEntry<'a> {
+    /// The item that [`ManifestWriter::item`] writes this entry back as: for an entry of a
+    /// manifest ipxegen wrote, the line it was read from.
+    pub fn item(&self) -> Item<'a> {
+        Item {
+            root: self.root,
+            path: self.path,
+            kind: self.kind,
+            source: self.source,
+            link: self.link,
+            digest: self.digest,
+        }
+    }
 }
 
 fn bad_manifest() -> Error {
@@ -272,8 +300,8 @@ enum At {
 /// Reads a manifest that [`ManifestWriter`] wrote, one line at a time, in O(1) memory
 /// whatever its size: the writer puts its header, each entry and its end on lines of their
 /// own, and a reader relies on it (a manifest laid out otherwise is refused, not
-/// misread). An entry whose path is written with JSON escapes is skipped: ipxegen's paths
-/// never need one, so it is not an entry ipxegen made.
+/// misread). An entry whose path or link is written with JSON escapes is skipped:
+/// ipxegen's paths never need one, so it is not an entry ipxegen made.
 #[derive(Clone, Debug)]
 pub struct ManifestLines {
     at: At,
@@ -299,11 +327,7 @@ impl ManifestLines {
     pub fn line<'a>(&mut self, line: &'a [u8]) -> Result<Option<ManifestEntry<'a>>> {
         match self.at {
             At::Header => {
-                let server = line
-                    .strip_prefix(HEADER_START)
-                    .and_then(|rest| rest.strip_suffix(HEADER_END))
-                    .ok_or_else(bad_manifest)?;
-                crate::json::document(server)?.string()?;
+                read_manifest_header(line)?;
                 self.at = At::Entries { more: true };
                 Ok(None)
             }
@@ -340,6 +364,18 @@ impl ManifestLines {
     }
 }
 
+/// The `http_server` of a manifest's first line (as [`ManifestLines::line`] reads it).
+///
+/// # Errors
+/// As [`ManifestLines::line`] for a first line.
+pub fn read_manifest_header(line: &[u8]) -> Result<JsonStr<'_>> {
+    let server = line
+        .strip_prefix(HEADER_START)
+        .and_then(|rest| rest.strip_suffix(HEADER_END))
+        .ok_or_else(bad_manifest)?;
+    crate::json::document(server)?.string()
+}
+
 /// Reads a whole manifest that [`ManifestWriter`] wrote (see [`ManifestLines`]), calling
 /// `each` for every entry in order.
 ///
@@ -355,10 +391,11 @@ pub fn read_manifest<'a>(doc: &'a [u8], mut each: impl FnMut(ManifestEntry<'a>))
     lines.finish()
 }
 
-/// The entry of one element of a manifest's `entries`; `None` for one whose path has JSON
-/// escapes.
+/// The entry of one element of a manifest's `entries`; `None` for one whose path or link
+/// has JSON escapes.
 fn read_entry(item: crate::json::Value<'_>) -> Result<Option<ManifestEntry<'_>>> {
     let (mut root, mut path, mut kind, mut size, mut sha256) = (None, None, None, None, None);
+    let (mut source, mut link) = (None, None);
     for member in item.members()? {
         let member = member?;
         let value = member.value;
@@ -382,6 +419,8 @@ fn read_entry(item: crate::json::Value<'_>) -> Result<Option<ManifestEntry<'_>>>
                 .into_iter()
                 .find(|k| Some(k.as_str()) == word);
             }
+            b"source" => source = Some(value.string()?),
+            b"link" => link = Some(value.string()?.plain()),
             b"size" if !value.is_null() => size = Some(value.u64()?),
             b"sha256" if !value.is_null() => {
                 let text = value.string()?.plain().ok_or_else(bad_manifest)?;
@@ -404,6 +443,9 @@ fn read_entry(item: crate::json::Value<'_>) -> Result<Option<ManifestEntry<'_>>>
         return Err(bad_manifest());
     };
     let Some(path) = path else { return Ok(None) };
+    let Some(link) = link.map_or(Some(None), |link| link.map(Some)) else {
+        return Ok(None);
+    };
     let digest = match (size, sha256) {
         (Some(size), Some(sha256)) => Some(Digested { size, sha256 }),
         _ => None,
@@ -412,6 +454,67 @@ fn read_entry(item: crate::json::Value<'_>) -> Result<Option<ManifestEntry<'_>>>
         root,
         path,
         kind,
+        source,
+        link,
         digest,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::write_to_slice;
+
+    const GOLDEN: &[u8] = include_bytes!("../../tests/golden/tree/example-manifest.json");
+
+    /// Reads `doc` and writes it back with [`ManifestWriter`] into `buf`.
+    fn write_back(doc: &[u8], buf: &mut [u8]) -> Result<usize> {
+        write_to_slice(buf, |out| {
+            let mut lines = doc.split(|&b| b == b'\n');
+            let server = read_manifest_header(lines.next().unwrap_or_default())?;
+            let mut writer = ManifestWriter::begin_with_http_server(server, out)?;
+            let mut reader = ManifestLines::new();
+            for line in doc.split(|&b| b == b'\n') {
+                if let Some(entry) = reader.line(line)? {
+                    writer.item(&entry.item())?;
+                }
+            }
+            reader.finish()?;
+            writer.finish()
+        })
+    }
+
+    #[test]
+    fn a_manifest_read_and_written_back_is_the_same_bytes() {
+        let mut buf = [0u8; 16 * 1024];
+        let n = write_back(GOLDEN, &mut buf).unwrap();
+        assert_eq!(
+            core::str::from_utf8(&buf[..n]),
+            core::str::from_utf8(GOLDEN)
+        );
+    }
+
+    #[test]
+    fn sources_and_links_are_read() {
+        let mut sources = 0;
+        let mut links = 0;
+        read_manifest(GOLDEN, |e| {
+            sources += usize::from(e.source.is_some());
+            links += usize::from(e.link.is_some());
+            assert_eq!(
+                e.source.is_some(),
+                e.kind == ItemKind::File || e.kind == ItemKind::Loader
+            );
+        })
+        .unwrap();
+        assert!(sources > 0 && links > 0);
+    }
+
+    #[test]
+    fn an_entry_whose_link_has_escapes_is_skipped() {
+        let doc = b"{\"schema\": 1, \"generator\": \"ipxegen\", \"http_server\": \"http://h\", \"entries\": [\n  {\"root\": \"http\", \"path\": \"m\", \"kind\": \"per-mac\", \"link\": \"\\u0041\", \"size\": null, \"sha256\": null}\n]}\n";
+        let mut n = 0;
+        read_manifest(doc, |_| n += 1).unwrap();
+        assert_eq!(n, 0);
+    }
 }

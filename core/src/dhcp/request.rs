@@ -20,8 +20,10 @@ use crate::model::{ClientArch, MacAddr};
 
 /// The DHCPv4 magic cookie (RFC 2131), after the 236-byte fixed header.
 pub const MAGIC_COOKIE: [u8; 4] = [99, 130, 83, 99];
-/// Offset of the options in a DHCPv4 message.
-const V4_OPTIONS_AT: usize = 240;
+/// Offset of the options in a DHCPv4 message (after the fixed header and the magic cookie).
+pub const V4_OPTIONS_AT: usize = 240;
+/// Offset of the options in a DHCPv6 client message (after msg-type and transaction-id).
+pub const V6_OPTIONS_AT: usize = 4;
 /// Largest DHCP message (the UDP payload) a front end need accept: a UDP datagram's length
 /// field is 16 bits, so no message is longer.
 pub const MESSAGE_MAX: usize = 65_535;
@@ -382,7 +384,9 @@ pub fn parse_v6(bytes: &[u8]) -> Result<ClientRequest> {
     if !matches!(msg_type, 1 | 3..=6 | 8 | 9 | 11) {
         return Err(malformed());
     }
-    let (xid, options) = rest.split_first_chunk::<3>().ok_or_else(truncated)?;
+    let (xid, options) = rest
+        .split_first_chunk::<{ V6_OPTIONS_AT - 1 }>()
+        .ok_or_else(truncated)?;
     let mut request = ClientRequest {
         family: Family::V6,
         message_type: Some(msg_type),
