@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test of ipxegen: formatting, lints, host tests (goldens, hostile values, CLI),
 # the core built for every target, the firmware tests on emulated microcontrollers, the
-# web UI's tests in headless Chromium, and the benchmarks on small sites. Prints `summary: N passed, N failed` last (N = tests).
+# web UI's tests in headless Chromium, and the benchmarks on small sites; then fails if a
+# process the tests started is still alive. Prints `summary: N passed, N failed, N skipped`
+# last (N = tests; a test skipped for a missing tool prints `SKIPPED: <test>: <reason>`).
 #
 # A stage whose tool is missing fails when CI=true; elsewhere it is reported as SKIPPED.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# Every process the tests start inherits this; the last stage finds the ones left by it.
+export IPXEGEN_TEST_RUN="$$-$(date +%s%N)"
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -74,12 +78,39 @@ if need "benchmarks run" python3 /usr/bin/time; then
     stage "benchmarks run" bash -c 'RUNS=1 bash bench/archive.sh 300 && RUNS=1 bash bench/tree.sh 300'
 fi
 
+# Processes this run started that are still alive (servers, QEMU, socat, browsers, ...): each
+# carries IPXEGEN_TEST_RUN=<this run> in its environment, also once orphaned or in a group or
+# session of its own, so nothing else on the machine matches. This script and what it runs
+# now are left out. Prints them and kills them; fails when there were any.
+leftover_processes() {
+    local file pid p left=()
+    for file in $(grep -lzx "IPXEGEN_TEST_RUN=$IPXEGEN_TEST_RUN" /proc/[0-9]*/environ 2>/dev/null); do
+        pid=${file#/proc/}
+        pid=${pid%/environ}
+        p=$pid
+        while [ -n "$p" ] && [ "$p" -gt 1 ] && [ "$p" != $$ ]; do
+            p=$(ps -o ppid= -p "$p" | tr -d ' ')
+        done
+        # Gone meanwhile, or this script's own (the check itself).
+        [ "$p" = $$ ] || ! [ -d "/proc/$pid" ] || left+=("$pid")
+    done
+    [ ${#left[@]} -eq 0 ] && return 0
+    echo "still alive after the tests (killed now):"
+    ps -o pid=,etime=,args= -p "$(IFS=,; echo "${left[*]}")"
+    kill -s KILL "${left[@]}" 2>/dev/null
+    return 1
+}
+stage "no test process left" leftover_processes
+
 passed=$(grep -aoE '^test result: (ok|FAILED)\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
 failed=$(grep -aoE '^test result: (ok|FAILED)\. [0-9]+ passed; [0-9]+ failed' "$log" | awk '{s+=$6} END {print s+0}')
 fw_passed=$(grep -aoE '^[0-9]+ passed, [0-9]+ failed$' "$log" | awk '{s+=$1} END {print s+0}')
 fw_failed=$(grep -aoE '^[0-9]+ passed, [0-9]+ failed$' "$log" | awk '{s+=$3} END {print s+0}')
+# A skipped test's line (at a line's start, or after libtest's `test NAME ... ` when tests run
+# one at a time); libtest counts the test as passed, so it is taken out of the passed.
+skipped=$(grep -aoE '(^|\.\.\. )SKIPPED: ' "$log" | wc -l)
 echo
 echo "stages failed: ${#failed_stages[@]} ${failed_stages[*]:-}"
 echo "stages skipped: ${#skipped_stages[@]} ${skipped_stages[*]:-}"
-echo "summary: $((passed + fw_passed)) passed, $((failed + fw_failed + ${#failed_stages[@]})) failed"
+echo "summary: $((passed + fw_passed - skipped)) passed, $((failed + fw_failed + ${#failed_stages[@]})) failed, $skipped skipped"
 [ ${#failed_stages[@]} -eq 0 ]

@@ -11,6 +11,7 @@
     reason = "test"
 )]
 
+use ipxegen_tests::ProcessGroup;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -113,16 +114,15 @@ fn killed_builds_leave_whole_files_and_the_next_build_finishes() {
     for round in 0u32..12 {
         // Kill the build of B at a point spread over its run (and a little beyond).
         let delay = full.mul_f64(0.1 + 0.12 * f64::from(round));
-        let mut child = Command::new(BIN)
+        let mut command = Command::new(BIN);
+        command
             .args(["build", "--no-sync", "--loaders", "/nonexistent"])
             .arg(&site_b)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+            .stderr(Stdio::null());
+        let mut child = ProcessGroup::spawn(command);
         std::thread::sleep(delay);
-        let _ = child.kill();
-        let status = child.wait().unwrap();
+        let status = child.kill();
 
         let now = contents(&http);
         for (path, bytes) in &now {

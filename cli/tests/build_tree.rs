@@ -12,6 +12,7 @@
     reason = "test"
 )]
 
+use ipxegen_tests::{ProcessGroup, ready_or_skip, require_tools};
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::MetadataExt;
@@ -490,30 +491,36 @@ fn is_root() -> bool {
         .is_ok_and(|o| o.stdout == b"0\n")
 }
 
-/// Mounts a tmpfs at `dir` (root only).
-fn mount_tmpfs(dir: &Path, options: &str) -> bool {
+/// Mounts a tmpfs at `dir` for the test `test`; false (the test is skipped) when it cannot.
+///
+/// # Panics
+/// Under `CI=true` when it cannot.
+fn mount_tmpfs(test: &str, dir: &Path, options: &str) -> bool {
     fs::create_dir_all(dir).unwrap();
-    let ok = is_root()
-        && Command::new("mount")
-            .args(["-t", "tmpfs", "-o", options, "tmpfs"])
-            .arg(dir)
-            .status()
-            .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "cannot mount a tmpfs under CI"
-        );
-        eprintln!("skipped: mounting a tmpfs needs root");
-    }
-    ok
+    let missing = if !is_root() {
+        Some("mounting a tmpfs needs root".to_owned())
+    } else if !Command::new("mount")
+        .args(["-t", "tmpfs", "-o", options, "tmpfs"])
+        .arg(dir)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        Some(format!("mount -t tmpfs -o {options} failed"))
+    } else {
+        None
+    };
+    ready_or_skip(&format!("build_tree {test}"), missing)
 }
 
 #[test]
 fn a_read_only_root_is_refused_and_left_alone() {
     let t = Scratch::new("readonly");
     let mnt = t.path("mnt");
-    if !mount_tmpfs(&mnt, "size=1m") {
+    if !mount_tmpfs(
+        "a_read_only_root_is_refused_and_left_alone",
+        &mnt,
+        "size=1m",
+    ) {
         return;
     }
     let http = mnt.join("http");
@@ -551,7 +558,11 @@ fn a_read_only_root_is_refused_and_left_alone() {
 fn a_full_disk_mid_build_leaves_the_previous_tree() {
     let t = Scratch::new("full");
     let mnt = t.path("mnt");
-    if !mount_tmpfs(&mnt, "size=256k") {
+    if !mount_tmpfs(
+        "a_full_disk_mid_build_leaves_the_previous_tree",
+        &mnt,
+        "size=256k",
+    ) {
         return;
     }
     let http = mnt.join("http");
@@ -610,18 +621,17 @@ fn a_second_build_of_the_same_root_at_once_is_refused() {
             .status
             .success()
     );
-    if Command::new("flock").arg("--version").output().is_err() {
+    let test = "build_tree a_second_build_of_the_same_root_at_once_is_refused";
+    if !require_tools(test, &[("flock", "util-linux")]) {
         return;
     }
-    let mut holder = Command::new("flock")
-        .arg(&http)
-        .args(["sleep", "5"])
-        .spawn()
-        .unwrap();
+    // flock holds the lock while its child `sleep` runs: the group is killed with both.
+    let mut flock = Command::new("flock");
+    flock.arg(&http).args(["sleep", "5"]);
+    let mut holder = ProcessGroup::spawn(flock);
     std::thread::sleep(std::time::Duration::from_millis(300));
     let out = ipxegen(&["build", t.path("site.json").to_str().unwrap()]);
-    let _ = holder.kill();
-    let _ = holder.wait();
+    holder.kill();
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(74), "{stderr}");
     assert!(

@@ -4,6 +4,14 @@
 include!("../golden/cases.rs");
 include!("../golden/dhcp_cases.rs");
 
+mod golden;
+mod process;
+mod skip;
+
+pub use golden::{check_golden, updating_goldens};
+pub use process::{ProcessGroup, output_within};
+pub use skip::{SKIP_MARKER, find_command, in_ci, missing_tool, ready_or_skip, require_tools};
+
 use ipxegen_core::{Result, Site, ipxe};
 
 /// Renders what `case` asks for into a `Vec`.

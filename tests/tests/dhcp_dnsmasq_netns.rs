@@ -5,8 +5,11 @@
 //! The test makes two network namespaces joined by a veth pair (server side 192.0.2.10/24,
 //! client side with the captured client's MAC), runs dnsmasq in one and
 //! `tests/e2e/dhcp_client.py` in the other, and removes both namespaces afterwards. No traffic
-//! leaves the namespaces. It needs root, `ip` (iproute2), dnsmasq and python3: when one is
-//! missing it fails under `CI=true` and is skipped with a message otherwise.
+//! leaves the namespaces. dnsmasq runs in the foreground in its own process group, killed with
+//! its group when the test ends, passes or fails, and under `timeout` (in the same group) so
+//! that it cannot outlive a test process that is killed itself; the client is killed with its
+//! group after [`CLIENT_TIMEOUT`]. It needs root, `ip` (iproute2), dnsmasq and python3: when
+//! one is missing it fails under `CI=true` and prints `SKIPPED: <test>: <reason>` otherwise.
 
 #![allow(
     clippy::unwrap_used,
@@ -19,14 +22,20 @@ use ipxegen_core::Site;
 use ipxegen_core::dhcp::tlv::Tlvs;
 use ipxegen_core::servers::write_dnsmasq_config;
 use ipxegen_core::site::RescanSeen;
-use ipxegen_tests::VecWriter;
+use ipxegen_tests::{ProcessGroup, VecWriter, find_command, missing_tool, output_within};
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const SITE: &[u8] = include_bytes!("../../examples/site.json");
 
+/// Outer bound of dnsmasq's run (`timeout -s KILL`), should the test process be killed.
+const DNSMASQ_LIMIT_S: &str = "60";
+/// Longest one request and reply may take.
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The first thing this test needs that the machine lacks.
 fn tool_missing() -> Option<String> {
     let is_root = Command::new("id")
         .arg("-u")
@@ -35,15 +44,12 @@ fn tool_missing() -> Option<String> {
     if !is_root {
         return Some("not root (network namespaces need it)".into());
     }
-    for tool in ["ip", "dnsmasq", "python3"] {
-        let found = Command::new("sh")
-            .args(["-c", &format!("command -v {tool}")])
-            .output();
-        if !found.is_ok_and(|o| o.status.success()) {
-            return Some(format!("{tool} is not installed"));
-        }
-    }
-    None
+    missing_tool(&[
+        ("ip", "iproute2"),
+        ("dnsmasq", "dnsmasq-base"),
+        ("python3", "python3"),
+        ("timeout", "coreutils"),
+    ])
 }
 
 fn run(args: &[&str]) {
@@ -51,11 +57,11 @@ fn run(args: &[&str]) {
     assert!(status.success(), "{args:?} failed");
 }
 
-/// Two namespaces and a veth pair, removed (with dnsmasq stopped) when dropped.
+/// Two namespaces and a veth pair, removed (with dnsmasq's process group killed) when dropped.
 struct TestNet {
     server_ns: String,
     client_ns: String,
-    dnsmasq: Option<Child>,
+    dnsmasq: Option<ProcessGroup>,
     dir: PathBuf,
 }
 
@@ -113,22 +119,20 @@ impl TestNet {
         );
         std::fs::write(&conf, text).unwrap();
         let log = std::fs::File::create(self.dir.join("dnsmasq.log")).unwrap();
-        let child = Command::new("ip")
-            .args([
-                "netns",
-                "exec",
-                &self.server_ns,
-                "timeout",
-                "60",
-                "dnsmasq",
-                "--no-daemon",
-            ])
+        let dnsmasq = find_command("dnsmasq").unwrap();
+        // `ip netns exec` execs `timeout`, which stays in the group and runs dnsmasq in the
+        // foreground: killing the group kills both.
+        let mut command = Command::new("ip");
+        command
+            .args(["netns", "exec", &self.server_ns])
+            .args(["timeout", "-s", "KILL", DNSMASQ_LIMIT_S])
+            .arg(dnsmasq)
+            .arg("--no-daemon")
             .arg(format!("--conf-file={}", conf.display()))
+            .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .unwrap();
-        self.dnsmasq = Some(child);
+            .stderr(log);
+        self.dnsmasq = Some(ProcessGroup::spawn(command));
         // dnsmasq logs its DHCP range once it serves.
         let deadline = Instant::now() + Duration::from_secs(10);
         while !self.log().contains("DHCP, IP range") {
@@ -148,14 +152,15 @@ impl TestNet {
     /// Sends the captured request `vector` from the client namespace; the reply's bytes.
     fn exchange(&self, vector: &str) -> Vec<u8> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let output = Command::new("ip")
-            .args(["netns", "exec", &self.client_ns, "timeout", "20", "python3"])
+        let mut client = Command::new("ip");
+        client
+            .args(["netns", "exec", &self.client_ns, "python3"])
             .arg(root.join("e2e/dhcp_client.py"))
             .arg("ipxg-c")
             .arg(root.join("vectors/dhcp").join(format!("{vector}.hex")))
-            .arg("10")
-            .output()
-            .unwrap();
+            .arg("10");
+        let output = output_within(client, CLIENT_TIMEOUT)
+            .unwrap_or_else(|e| panic!("{vector}: {e}\n{}", self.log()));
         assert!(
             output.status.success(),
             "{vector}: no reply\n{}\n{}",
@@ -172,10 +177,8 @@ impl TestNet {
 
 impl Drop for TestNet {
     fn drop(&mut self) {
-        if let Some(mut child) = self.dnsmasq.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        // Dropping the group kills dnsmasq (and `timeout`) before its namespace goes.
+        drop(self.dnsmasq.take());
         for ns in [&self.server_ns, &self.client_ns] {
             let _ = Command::new("ip").args(["netns", "del", ns]).status();
         }
@@ -201,12 +204,8 @@ fn boot_file(reply: &[u8]) -> String {
 
 #[test]
 fn dnsmasq_answers_ipxe_and_firmware_pxe_as_generated() {
-    if let Some(why) = tool_missing() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "cannot run under CI: {why}"
-        );
-        eprintln!("SKIPPED dnsmasq end-to-end test: {why}");
+    let test = "dhcp_dnsmasq_netns dnsmasq_answers_ipxe_and_firmware_pxe_as_generated";
+    if !ipxegen_tests::ready_or_skip(test, tool_missing()) {
         return;
     }
     let site = Site::parse(SITE).unwrap();

@@ -79,25 +79,14 @@ fn render_doc(doc: &[u8], format: Format) -> Result<Vec<u8>> {
 
 #[test]
 fn goldens_match() {
-    let update = std::env::var_os("UPDATE_GOLDENS").is_some();
     let mut failures = Vec::new();
     for (stem, formats) in SITES {
         let doc = site_doc(stem);
         for format in *formats {
             let got =
                 render_doc(&doc, *format).unwrap_or_else(|e| panic!("{stem} {format:?}: {e}"));
-            let path = golden_path(stem, *format);
-            if update {
-                std::fs::write(&path, &got).unwrap();
-                continue;
-            }
-            let expected = std::fs::read(&path).unwrap_or_default();
-            if got != expected {
-                failures.push(format!(
-                    "{stem} {format:?}: differs from {}\n--- got ---\n{}",
-                    path.display(),
-                    String::from_utf8_lossy(&got)
-                ));
+            if let Err(e) = ipxegen_tests::check_golden(&golden_path(stem, *format), &got) {
+                failures.push(format!("{stem} {format:?}: {e}"));
             }
         }
     }

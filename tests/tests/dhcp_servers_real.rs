@@ -11,11 +11,12 @@
 //! | `*.neutron.json` | parsed as JSON (Neutron has no offline check) |
 //!
 //! Each check only parses the file and exits: no server is started, nothing listens, and each
-//! run is killed if it takes more than [`CHECK_TIMEOUT`]. A negative control per server shows
-//! that its check does reject a broken file, so a pass means something.
+//! run (in its own process group) is killed with its group if it takes more than
+//! [`CHECK_TIMEOUT`] or the test fails. A negative control per server shows that its check does
+//! reject a broken file, so a pass means something.
 //!
-//! A missing server binary fails the test when `CI=true`; otherwise the test says it was
-//! skipped and why. Debian packages: `dnsmasq-base`, `isc-dhcp-server`, `kea-dhcp4-server`,
+//! A missing server binary fails the test when `CI=true`; otherwise the test prints
+//! `SKIPPED: <test>: <reason>` ([`ipxegen_tests::ready_or_skip`]). Debian packages: `dnsmasq-base`, `isc-dhcp-server`, `kea-dhcp4-server`,
 //! `kea-dhcp6-server` (binaries in /usr/sbin).
 
 #![allow(
@@ -26,11 +27,11 @@
     reason = "test helpers fail the test loudly"
 )]
 
-use ipxegen_tests::golden_dir;
+use ipxegen_tests::{ProcessGroup, find_command, golden_dir, ready_or_skip};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Longest a server's check may take before it is killed and the test fails.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(30);
@@ -95,29 +96,23 @@ impl Server {
     }
 }
 
-/// Where the server binary is: on PATH, or in /usr/sbin or /sbin (often not on a user's PATH).
-fn find_binary(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain([PathBuf::from("/usr/sbin"), PathBuf::from("/sbin")])
-        .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
+/// Why `server`'s check cannot run here: its binary is not installed.
+fn not_installed(server: Server) -> String {
+    format!(
+        "{} is not installed (Debian: dnsmasq-base, isc-dhcp-server, kea-dhcp4-server, kea-dhcp6-server)",
+        server.binary()
+    )
 }
 
-/// The binary, or `None` after saying the check is skipped; under `CI=true` a missing binary
-/// fails the test instead.
-fn binary_or_skip(server: Server) -> Option<PathBuf> {
-    let found = find_binary(server.binary());
+/// The binary (on PATH, or in /usr/sbin or /sbin), or `None` after the test `test` is
+/// skipped; under `CI=true` a missing binary fails the test instead.
+fn binary_or_skip(test: &str, server: Server) -> Option<PathBuf> {
+    let found = find_command(server.binary());
     if found.is_none() {
-        let why = format!(
-            "{} is not installed (Debian: dnsmasq-base, isc-dhcp-server, kea-dhcp4-server, kea-dhcp6-server)",
-            server.binary()
+        ready_or_skip(
+            &format!("dhcp_servers_real {test}"),
+            Some(not_installed(server)),
         );
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{server:?} check cannot run under CI: {why}"
-        );
-        eprintln!("SKIPPED: {server:?} check: {why}");
     }
     found
 }
@@ -181,26 +176,14 @@ fn check(binary: &Path, server: Server, config: &Path) -> Outcome {
         }
     }
     let file = std::fs::File::create(&log).unwrap();
-    let mut child = cmd
-        .stdin(Stdio::null())
+    cmd.stdin(Stdio::null())
         .stdout(file.try_clone().unwrap())
-        .stderr(file)
-        .spawn()
-        .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > CHECK_TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "{server:?} check of {} took over {CHECK_TIMEOUT:?}",
-                config.display()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
+        .stderr(file);
+    let Some(status) = ProcessGroup::spawn(cmd).wait_within(CHECK_TIMEOUT) else {
+        panic!(
+            "{server:?} check of {} took over {CHECK_TIMEOUT:?}",
+            config.display()
+        );
     };
     Outcome {
         status,
@@ -219,8 +202,8 @@ fn golden_files(suffix: &str) -> Vec<PathBuf> {
     files
 }
 
-fn accepts_every_golden(server: Server) {
-    let Some(binary) = binary_or_skip(server) else {
+fn accepts_every_golden(test: &str, server: Server) {
+    let Some(binary) = binary_or_skip(test, server) else {
         return;
     };
     let mut failures = Vec::new();
@@ -238,55 +221,62 @@ fn accepts_every_golden(server: Server) {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-fn refuses_a_broken_config(server: Server) {
-    let Some(binary) = binary_or_skip(server) else {
-        return;
-    };
+fn refuses_a_broken_config(server: Server, binary: &Path) {
     let valid = golden_files(server.suffix()).remove(0);
     let text = std::fs::read_to_string(&valid).unwrap();
     let tmp = TempDir::new();
     let broken = tmp.0.join(valid.file_name().unwrap());
     std::fs::write(&broken, server.break_config(&text)).unwrap();
-    let outcome = check(&binary, server, &broken);
+    let outcome = check(binary, server, &broken);
     assert!(
         !outcome.status.success(),
         "{server:?} accepted a broken file:\n{}",
         outcome.output
     );
     // The same check passes on the file before the change.
-    assert!(check(&binary, server, &valid).status.success());
+    assert!(check(binary, server, &valid).status.success());
 }
 
 #[test]
 fn dnsmasq_accepts_every_golden() {
-    accepts_every_golden(Server::Dnsmasq);
+    accepts_every_golden("dnsmasq_accepts_every_golden", Server::Dnsmasq);
 }
 
 #[test]
 fn dhcpd_accepts_every_golden() {
-    accepts_every_golden(Server::Dhcpd4);
+    accepts_every_golden("dhcpd_accepts_every_golden", Server::Dhcpd4);
 }
 
 #[test]
 fn dhcpd6_accepts_every_golden() {
-    accepts_every_golden(Server::Dhcpd6);
+    accepts_every_golden("dhcpd6_accepts_every_golden", Server::Dhcpd6);
 }
 
 #[test]
 fn kea_dhcp4_accepts_every_golden() {
-    accepts_every_golden(Server::Kea4);
+    accepts_every_golden("kea_dhcp4_accepts_every_golden", Server::Kea4);
 }
 
 #[test]
 fn kea_dhcp6_accepts_every_golden() {
-    accepts_every_golden(Server::Kea6);
+    accepts_every_golden("kea_dhcp6_accepts_every_golden", Server::Kea6);
 }
 
 #[test]
 fn each_check_refuses_a_broken_config() {
+    // The servers installed are checked; the test counts as skipped when any is missing.
+    let mut missing = Vec::new();
     for server in SERVERS {
-        refuses_a_broken_config(server);
+        match find_command(server.binary()) {
+            Some(binary) => refuses_a_broken_config(server, &binary),
+            None => missing.push(not_installed(server)),
+        }
     }
+    let missing = (!missing.is_empty()).then(|| missing.join("; "));
+    ready_or_skip(
+        "dhcp_servers_real each_check_refuses_a_broken_config",
+        missing,
+    );
 }
 
 #[test]

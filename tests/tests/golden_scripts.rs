@@ -3,23 +3,15 @@
 //! After an intended change, regenerate with `UPDATE_GOLDENS=1 cargo test -p ipxegen-tests
 //! --test golden_scripts` and review the diff.
 
-use ipxegen_tests::{GOLDEN_CASES, golden_dir, render_case};
+use ipxegen_tests::{GOLDEN_CASES, check_golden, golden_dir, render_case};
 
 #[test]
 fn goldens_match() {
-    let update = std::env::var_os("UPDATE_GOLDENS").is_some();
     let mut failures = Vec::new();
     for case in GOLDEN_CASES {
         let got = render_case(case).unwrap_or_else(|e| panic!("{}: {e}", case.name));
-        if update {
-            std::fs::write(golden_dir().join(case.path), &got).unwrap();
-        } else if got != case.expected {
-            failures.push(format!(
-                "{}: differs from {}\n--- got ---\n{}",
-                case.name,
-                case.path,
-                String::from_utf8_lossy(&got)
-            ));
+        if let Err(e) = check_golden(&golden_dir().join(case.path), &got) {
+            failures.push(format!("{}: {e}", case.name));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

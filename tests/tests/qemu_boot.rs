@@ -15,15 +15,15 @@
 //! Every run is bounded: QEMU is killed at iPXE's first unexpected error line (one holding
 //! `ipxe.org/` and 8 hex digits), when the console is silent for [`STALL_TIMEOUT`], and after
 //! [`HARD_TIMEOUT`]; QEMU, its `socat` children and the HTTP server are killed (as process
-//! groups) when a test ends, passes or panics, and are wrapped in `timeout` so that they
-//! cannot outlive a test process that is killed itself.
+//! groups, [`ipxegen_tests::ProcessGroup`]) when a test ends, passes or panics, and are wrapped
+//! in `timeout` so that they cannot outlive a test process that is killed itself.
 //!
 //! Assets: the kernel is unpacked from the Debian package `linux-image-*-cloud-amd64` by
 //! `tests/e2e/qemu/fetch-kernel.sh` and cached under `target/ipxegen-test-assets/` (keyed by
 //! package version; `IPXEGEN_TEST_ASSETS` moves the cache, `IPXEGEN_TEST_KERNEL` names a
 //! bzImage to use instead); the initrd is built per test by `tests/e2e/qemu/make-initrd.sh`
 //! from `busybox-static`. When a tool or asset is missing the tests fail under `CI=true` and
-//! print `SKIPPED: <reason>` otherwise.
+//! print `SKIPPED: <test>: <reason>` otherwise ([`ipxegen_tests::ready_or_skip`]).
 //!
 //! On failure (or with `IPXEGEN_TEST_KEEP=1`) the work directory (site, tree, console log,
 //! HTTP log, QEMU's stderr) is kept under `target/tmp/` and its path printed. With
@@ -42,9 +42,8 @@ use ipxegen_core::tree::{EntryKind, Root, Tree, write_script};
 use ipxegen_tests::{VecWriter, ipxegen_binary, target_dir};
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -110,30 +109,10 @@ const TREE_BUILDER: TreeBuilder = TreeBuilder::Cli;
 // ------------------------------------------------------------------------------------------
 // Environment: tools, skipping, assets.
 
-fn in_ci() -> bool {
-    std::env::var("CI").as_deref() == Ok("true")
-}
-
-/// Returns false (after printing why) when the test must be skipped; panics under CI. The
-/// reason goes to the real standard error, past the test harness's capture.
+/// Whether the run `case` can go on: false (after printing the skip line) when it must be
+/// skipped; panics under CI.
 fn available(case: &str, missing: Option<String>) -> bool {
-    let Some(reason) = missing else {
-        return true;
-    };
-    assert!(
-        !in_ci(),
-        "{reason} (CI=true: the QEMU boot tests must run; .ci/run installs what they need)"
-    );
-    let line = format!("SKIPPED: QEMU boot test {case}: {reason}\n");
-    let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
-    false
-}
-
-fn command_exists(name: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", "command -v \"$1\" >/dev/null", "sh", name])
-        .status()
-        .is_ok_and(|s| s.success())
+    ipxegen_tests::ready_or_skip(&format!("qemu_boot {case}"), missing)
 }
 
 /// The first thing a run on `firmware` needs that this machine lacks.
@@ -146,12 +125,8 @@ fn missing_tool(firmware: Firmware) -> Option<String> {
         ("gzip", "gzip"),
         ("timeout", "coreutils"),
     ];
-    for (command, package) in commands {
-        if !command_exists(command) {
-            return Some(format!(
-                "{command} is not installed (Debian package {package})"
-            ));
-        }
+    if let Some(missing) = ipxegen_tests::missing_tool(&commands) {
+        return Some(missing);
     }
     let mut files = vec![(IPXE_ROM, "ipxe-qemu"), (BUSYBOX, "busybox-static")];
     if firmware == Firmware::Uefi {
@@ -164,7 +139,7 @@ fn missing_tool(firmware: Firmware) -> Option<String> {
     }
     if std::env::var_os("IPXEGEN_TEST_KERNEL").is_none() {
         for command in ["apt-get", "apt-cache", "dpkg-deb"] {
-            if !command_exists(command) {
+            if ipxegen_tests::find_command(command).is_none() {
                 return Some(format!(
                     "{command} is missing: cannot fetch a kernel (set IPXEGEN_TEST_KERNEL)"
                 ));
@@ -366,62 +341,9 @@ fn build_tree_with_cli(site_file: &Path, out: &Path) {
 // ------------------------------------------------------------------------------------------
 // Processes.
 
-/// A child started in its own process group (under `timeout`); the whole group (with
-/// QEMU's `socat` children) is killed and reaped when this is dropped.
-struct Group {
-    child: Child,
-    status: Option<ExitStatus>,
-}
-
-impl Group {
-    fn spawn(mut command: Command) -> Group {
-        command.process_group(0);
-        let child = command
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
-        Group {
-            child,
-            status: None,
-        }
-    }
-
-    /// Kills the group (at once) and reaps its leader; returns the leader's exit status.
-    fn kill(&mut self) -> ExitStatus {
-        if self.status.is_none() {
-            self.kill_group();
-            let _ = self.child.kill();
-            self.status = Some(self.child.wait().unwrap());
-        }
-        self.status.unwrap()
-    }
-
-    /// Waits for the leader to exit by itself, then kills what is left of its group (QEMU's
-    /// `socat` children).
-    fn wait(&mut self) -> ExitStatus {
-        if self.status.is_none() {
-            self.status = Some(self.child.wait().unwrap());
-            // The group id stays ours while any member lives; once all are gone this finds
-            // nothing (a pid is not reused within microseconds).
-            self.kill_group();
-        }
-        self.status.unwrap()
-    }
-
-    fn kill_group(&self) {
-        let _ = Command::new("sh")
-            .args(["-c", "kill -s KILL -- \"-$1\" 2>/dev/null", "sh"])
-            .arg(self.child.id().to_string())
-            .status();
-    }
-}
-
-impl Drop for Group {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-/// A command bounded by `timeout`, so that it dies even if the test process is killed.
+/// A command bounded by `timeout`, so that it dies even if the test process is killed. Start
+/// it with [`ipxegen_tests::ProcessGroup::spawn`]: `timeout` is then the group's leader, and
+/// the group (with QEMU's `socat` children) is killed and reaped when the test is done.
 fn bounded(program: &str) -> Command {
     let mut command = Command::new("timeout");
     command.args(["-s", "KILL", PROCESS_LIMIT_S, program]);
@@ -430,7 +352,7 @@ fn bounded(program: &str) -> Command {
 
 /// The static HTTP server of one run.
 struct HttpServer {
-    group: Group,
+    group: ipxegen_tests::ProcessGroup,
     port: u16,
     log: PathBuf,
 }
@@ -446,9 +368,9 @@ impl HttpServer {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(dir.join("http.stderr")).unwrap());
-        let mut group = Group::spawn(command);
+        let mut group = ipxegen_tests::ProcessGroup::spawn(command);
         let mut line = String::new();
-        BufReader::new(group.child.stdout.as_mut().unwrap())
+        BufReader::new(group.child_mut().stdout.as_mut().unwrap())
             .read_line(&mut line)
             .unwrap();
         let port = line.trim().parse().unwrap_or_else(|_| {
@@ -755,8 +677,8 @@ fn run_qemu(machine: &Machine<'_>, port: u16, dir: &Path) -> Boot {
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(&stderr_path).unwrap());
     let started = Instant::now();
-    let mut qemu = Group::spawn(command);
-    let mut stdout = qemu.child.stdout.take().unwrap();
+    let mut qemu = ipxegen_tests::ProcessGroup::spawn(command);
+    let mut stdout = qemu.child_mut().stdout.take().unwrap();
     let (tx, rx) = mpsc::channel::<Vec<u8>>();
     let reader = std::thread::spawn(move || {
         let mut buf = [0u8; 4096];

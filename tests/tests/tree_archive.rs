@@ -14,7 +14,7 @@ use ipxegen_core::archive::{
     LinkMode, write_archive_manifest, write_tree_archive, write_tree_archive_spooled,
 };
 use ipxegen_core::site::RescanSeen;
-use ipxegen_tests::{VecWriter, golden_dir};
+use ipxegen_tests::{VecWriter, check_golden, golden_dir, require_tools};
 use std::process::Command;
 
 const SITE: &[u8] = include_bytes!("../../examples/site.json");
@@ -46,18 +46,6 @@ fn one_walk_with_a_spool_gives_the_same_bytes() {
     }
 }
 
-fn tool(name: &str) -> bool {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {name}")])
-        .output();
-    let ok = found.is_ok_and(|o| o.status.success());
-    assert!(
-        ok || std::env::var("CI").as_deref() != Ok("true"),
-        "{name} missing under CI"
-    );
-    ok
-}
-
 #[test]
 fn archive_is_deterministic() {
     assert_eq!(archive(LinkMode::Symlink), archive(LinkMode::Symlink));
@@ -67,7 +55,7 @@ fn archive_is_deterministic() {
 
 #[test]
 fn gnu_tar_lists_the_tree() {
-    if !tool("tar") {
+    if !require_tools("tree_archive gnu_tar_lists_the_tree", &[("tar", "tar")]) {
         return;
     }
     let dir = std::env::temp_dir().join(format!("ipxegen-tar-{}", std::process::id()));
@@ -128,7 +116,10 @@ fn gnu_tar_lists_the_tree() {
 
 #[test]
 fn python_tarfile_reads_it() {
-    if !tool("python3") {
+    if !require_tools(
+        "tree_archive python_tarfile_reads_it",
+        &[("python3", "python3")],
+    ) {
         return;
     }
     let dir = std::env::temp_dir().join(format!("ipxegen-tarfile-{}", std::process::id()));
@@ -172,14 +163,9 @@ fn manifest_matches_golden() {
     let mut out = Vec::new();
     write_archive_manifest(&site, LinkMode::Symlink, &mut VecWriter(&mut out)).unwrap();
     let path = golden_dir().join("tree/example-manifest.json");
-    if std::env::var_os("UPDATE_GOLDENS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &out).unwrap();
+    if let Err(e) = check_golden(&path, &out) {
+        panic!("{e}");
     }
-    assert_eq!(
-        String::from_utf8(out).unwrap(),
-        std::fs::read_to_string(&path).unwrap_or_default()
-    );
 }
 
 #[test]
