@@ -298,7 +298,7 @@ fn every_server_accepts_the_http_only_site() {
             .join("dhcp")
             .join(format!("http-only{}", server.suffix()));
         assert!(file.is_file(), "{}", file.display());
-        let Some(binary) = binary_or_skip(server) else {
+        let Some(binary) = binary_or_skip("every_server_accepts_the_http_only_site", server) else {
             continue;
         };
         let outcome = check(&binary, server, &file);

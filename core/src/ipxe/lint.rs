@@ -535,7 +535,7 @@ impl LabelEntry {
 }
 
 /// How many label lines [`lint_script`] keeps in its own table (on the stack).
-const OWN_TABLE_ENTRIES: usize = 64;
+pub const OWN_TABLE_ENTRIES: usize = 64;
 
 /// FNV-1a (32 bits) of a label: orders the table so that most comparisons need one integer.
 fn label_hash(label: &[u8]) -> u32 {
