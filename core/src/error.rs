@@ -47,11 +47,12 @@ pub enum ErrorKind {
         max: u16,
     },
     /// Contains a space, tab or line break: iPXE splits arguments on whitespace.
-    Whitespace,
-    /// Contains a control byte (NUL cuts an iPXE line short; others are never valid here).
-    ControlByte,
-    /// Contains a byte that is not printable ASCII.
-    NotAscii,
+    Whitespace(At),
+    /// Contains a control character (NUL cuts an iPXE line short; others are never valid
+    /// here).
+    ControlByte(At),
+    /// Contains a character that is not printable ASCII.
+    NotAscii(At),
     /// Contains `\`: iPXE joins a line ending in `\` to the next.
     Backslash,
     /// Contains `$`, `{` or `}`: iPXE expands `${...}` in every argument.
@@ -176,6 +177,41 @@ pub enum ErrorKind {
     Write(embedded_io::ErrorKind),
     /// A generator invariant did not hold: a bug in ipxegen, never the input's fault.
     Internal,
+}
+
+/// Which character of a value is refused, and where: for messages that say "contains "\t"
+/// (character 4)".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct At {
+    /// The first character refused.
+    pub character: char,
+    /// Where it is in the value: 1 for the first character (saturates at 65535).
+    pub position: u16,
+}
+
+impl At {
+    /// The character of `s` that starts at byte `at` (`None` when no character starts
+    /// there), counted in characters from 1.
+    pub fn in_value(s: &str, at: usize) -> Option<At> {
+        let before = s.get(..at)?;
+        let character = s.get(at..)?.chars().next()?;
+        let position = before.chars().count().saturating_add(1);
+        Some(At {
+            character,
+            position: u16::try_from(position).unwrap_or(u16::MAX),
+        })
+    }
+
+    /// The same character seen in a longer value, where `chars_before` characters come
+    /// before the part it was found in.
+    #[must_use]
+    pub fn after(self, chars_before: usize) -> At {
+        let before = u16::try_from(chars_before).unwrap_or(u16::MAX);
+        At {
+            position: self.position.saturating_add(before),
+            ..self
+        }
+    }
 }
 
 /// How a document fails to be JSON.
@@ -349,6 +385,49 @@ impl fmt::Display for Error {
     }
 }
 
+/// `"\t" (character 4)`: the refused character, quoted and escaped, and where it is.
+struct AtText(At);
+
+impl fmt::Display for AtText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut buf = [0u8; 4];
+        write!(
+            f,
+            "{} (character {})",
+            Quoted(self.0.character.encode_utf8(&mut buf)),
+            self.0.position
+        )
+    }
+}
+
+impl ErrorKind {
+    /// The same error found in a part of a longer value, after `chars_before` characters:
+    /// the position of a refused character counts from the start of the whole value.
+    #[must_use]
+    pub fn after(self, chars_before: usize) -> ErrorKind {
+        match self {
+            ErrorKind::Whitespace(at) => ErrorKind::Whitespace(at.after(chars_before)),
+            ErrorKind::ControlByte(at) => ErrorKind::ControlByte(at.after(chars_before)),
+            ErrorKind::NotAscii(at) => ErrorKind::NotAscii(at.after(chars_before)),
+            ErrorKind::CharacterNotAllowed {
+                character,
+                position,
+            } => {
+                let at = At {
+                    character,
+                    position,
+                }
+                .after(chars_before);
+                ErrorKind::CharacterNotAllowed {
+                    character: at.character,
+                    position: at.position,
+                }
+            }
+            kind => kind,
+        }
+    }
+}
+
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
@@ -365,11 +444,21 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Empty => f.write_str("must not be empty"),
             ErrorKind::TooLong { max } => write!(f, "too long (at most {max} bytes)"),
             ErrorKind::TooMany { max } => write!(f, "too many items (at most {max})"),
-            ErrorKind::Whitespace => {
-                f.write_str("contains whitespace, which iPXE would split into separate arguments")
-            }
-            ErrorKind::ControlByte => f.write_str("contains a control byte, which iPXE would misread"),
-            ErrorKind::NotAscii => f.write_str("contains a byte that is not printable ASCII"),
+            ErrorKind::Whitespace(at) => write!(
+                f,
+                "contains whitespace, {}, which iPXE would split into separate arguments",
+                AtText(at)
+            ),
+            ErrorKind::ControlByte(at) => write!(
+                f,
+                "contains a control character, {}, which would be misread",
+                AtText(at)
+            ),
+            ErrorKind::NotAscii(at) => write!(
+                f,
+                "contains {}, which is not printable ASCII",
+                AtText(at)
+            ),
             ErrorKind::Backslash => {
                 f.write_str("contains `\\`, which iPXE takes as a line continuation")
             }

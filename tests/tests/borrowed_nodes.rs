@@ -12,6 +12,7 @@
 )]
 
 use ipxegen_core::archive::{LinkMode, write_tree_archive};
+use ipxegen_core::error::At;
 use ipxegen_core::site::RescanSeen;
 use ipxegen_core::{ErrorKind, Field, Site, ipxe};
 use ipxegen_tests::{GOLDEN_CASES, VecWriter};
@@ -96,7 +97,10 @@ fn escapes_are_refused_where_a_field_never_needs_them() {
         ),
         (
             site(r#"{"id": "n\u0000", "nics": ["52:54:00:12:34:56"], "mode": "local"}"#),
-            ErrorKind::ControlByte,
+            ErrorKind::ControlByte(At {
+                character: '\0',
+                position: 2,
+            }),
             Field::NodeId,
         ),
         (
@@ -110,7 +114,10 @@ fn escapes_are_refused_where_a_field_never_needs_them() {
             site(
                 r#"{"id": "n1", "nics": ["52:54:00:12:34:56"], "mode": "chain", "url": "http://x/\u0020"}"#,
             ),
-            ErrorKind::Whitespace,
+            ErrorKind::Whitespace(At {
+                character: ' ',
+                position: 10,
+            }),
             Field::ChainUrl,
         ),
         (

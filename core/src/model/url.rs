@@ -441,7 +441,13 @@ mod tests {
             ("ftp//x", ErrorKind::InvalidUrl),
             ("gopher://x/", ErrorKind::UnsupportedScheme),
             ("http://x/${a}", ErrorKind::Expansion),
-            ("http://x/a b", ErrorKind::Whitespace),
+            (
+                "http://x/a b",
+                ErrorKind::Whitespace(crate::error::At {
+                    character: ' ',
+                    position: 11,
+                }),
+            ),
             ("http://x/%zz", ErrorKind::InvalidPercentEncoding),
             ("http://x:0/", ErrorKind::InvalidPort),
             ("http://x:99999/", ErrorKind::InvalidPort),

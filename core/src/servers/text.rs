@@ -5,9 +5,10 @@
 //! function checks again for what its server cannot represent and refuses it with an error
 //! naming the field: nothing is escaped into a different value or cut short.
 
-use crate::error::{Error, ErrorKind, Field, Result};
+use crate::error::{At, Error, ErrorKind, Field, Result};
 use crate::model::MacAddr;
 use crate::model::ip::{ShowV4, ShowV6};
+use crate::model::text::refused;
 use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
 use embedded_io::Write;
@@ -138,12 +139,13 @@ impl<W: Write> fmt::Write for FmtAdapter<'_, W> {
 /// Refuses control bytes (a line break would end the statement early) and bytes that are not
 /// ASCII (no server here defines an encoding for them).
 pub(crate) fn check_printable(value: &str, field: Field) -> Result<()> {
-    for b in value.bytes() {
-        match b {
-            0x00..=0x1f | 0x7f => return Err(Error::at(ErrorKind::ControlByte, field)),
-            0x80..=0xff => return Err(Error::at(ErrorKind::NotAscii, field)),
-            _ => {}
-        }
+    for (i, b) in value.bytes().enumerate() {
+        let kind: fn(At) -> ErrorKind = match b {
+            0x00..=0x1f | 0x7f => ErrorKind::ControlByte,
+            0x80..=0xff => ErrorKind::NotAscii,
+            _ => continue,
+        };
+        return Err(Error::at(refused(value, i, kind), field));
     }
     Ok(())
 }
@@ -221,8 +223,20 @@ mod tests {
         for (value, kind) in [
             ("a\"b", ErrorKind::BadCharacter),
             ("a\\b", ErrorKind::BadCharacter),
-            ("a\nb", ErrorKind::ControlByte),
-            ("é", ErrorKind::NotAscii),
+            (
+                "a\nb",
+                ErrorKind::ControlByte(At {
+                    character: '\n',
+                    position: 2,
+                }),
+            ),
+            (
+                "é",
+                ErrorKind::NotAscii(At {
+                    character: 'é',
+                    position: 1,
+                }),
+            ),
             ("", ErrorKind::Empty),
         ] {
             let err = render(|o| write_dnsmasq_quoted(o, value, Field::Hostname)).unwrap_err();
@@ -235,7 +249,13 @@ mod tests {
         let got = render(|o| write_isc_quoted(o, r#"a"b\c;d#e"#, Field::HttpServer)).unwrap();
         assert_eq!(got, r#""a\"b\\c;d#e""#);
         let err = render(|o| write_isc_quoted(o, "a\rb", Field::HttpServer)).unwrap_err();
-        assert_eq!(err.kind, ErrorKind::ControlByte);
+        assert_eq!(
+            err.kind,
+            ErrorKind::ControlByte(At {
+                character: '\r',
+                position: 2,
+            })
+        );
     }
 
     #[test]
