@@ -340,6 +340,20 @@ const COMMANDS: &[(&str, Option<&[Opt]>)] = &[
     ("startpxe", None),
 ];
 
+/// Commands that take an image (a URI or an image's name) and then that image's command line:
+/// iPXE passes the command line on (a kernel's `inst.ks=https://...`) and never fetches it.
+const IMAGE_AND_COMMAND_LINE: &[&str] = &[
+    "chain",
+    "kernel",
+    "initrd",
+    "imgfetch",
+    "module",
+    "imgexec",
+    "imgload",
+    "imgselect",
+    "imgargs",
+];
+
 /// Commands whose failure (a download, a boot) should be handled.
 const FAILING: &[&str] = &[
     "chain", "kernel", "initrd", "imgfetch", "module", "sanboot", "boot", "imgexec",
@@ -834,9 +848,6 @@ fn lint_all(script: &[u8], label_table: &mut [LabelEntry], mut report: impl FnMu
             if has_bare_mac(t.text) {
                 report(at(line_no, t.column, Rule::AmbiguousMac));
             }
-            if contains(t.text, b"https://") {
-                report(at(line_no, t.column, Rule::HttpsUrl));
-            }
             if t.text == b"--quiet" || t.text == b"-q" {
                 report(at(line_no, t.column, Rule::QuietOption));
             }
@@ -861,7 +872,13 @@ fn lint_command(
         rule,
     };
     let Some(cmd) = seg.first() else { return };
+    let https = |tokens: &[Token<'_>], report: &mut dyn FnMut(Diagnostic)| {
+        for t in tokens.iter().filter(|t| contains(t.text, b"https://")) {
+            report(at(t.column, Rule::HttpsUrl));
+        }
+    };
     if contains(cmd.text, b"${") {
+        https(seg, report);
         return;
     }
     let Some((_, opts)) = COMMANDS
@@ -869,6 +886,7 @@ fn lint_command(
         .find(|(name, _)| name.as_bytes() == cmd.text)
     else {
         report(at(cmd.column, Rule::UnknownCommand));
+        https(seg, report);
         return;
     };
     let name = cmd.text;
@@ -917,6 +935,14 @@ fn lint_command(
         args_start = i;
     }
     let args = seg.get(args_start.min(seg.len())..).unwrap_or_default();
+    // https-url: what iPXE fetches, not an image's command line after its image.
+    let fetched = if IMAGE_AND_COMMAND_LINE.contains(&core::str::from_utf8(name).unwrap_or("")) {
+        seg.get(..args_start.saturating_add(1).min(seg.len()))
+            .unwrap_or_default()
+    } else {
+        seg
+    };
+    https(fetched, report);
     let handled = matches!(op_after, Some(b"||"));
     match name {
         b"goto" => {
