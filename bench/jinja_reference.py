@@ -56,7 +56,7 @@ set delay:int32 0
 :boot
 imgfree
 echo Loading the kernel and initrd of node {{ node_id }}
-kernel --timeout {{ timeout }} {{ http_server }}/{{ node_id }}/deploy_kernel initrd=deploy_ramdisk BOOTIF=01-{{ bootif }}{% for arg in kernel_args %} {{ arg }}{% endfor %} || goto retry
+kernel --timeout {{ timeout }} {{ http_server }}/{{ node_id }}/deploy_kernel initrd=deploy_ramdisk BOOTIF=01-${netX/mac:hexhyp}{% for arg in kernel_args %} {{ arg }}{% endfor %} || goto retry
 initrd --name deploy_ramdisk --timeout {{ timeout }} {{ http_server }}/{{ node_id }}/deploy_ramdisk || goto retry
 echo Booting node {{ node_id }}
 boot || goto retry
@@ -124,7 +124,7 @@ def main():
             nics = [n if isinstance(n, str) else n["mac"] for n in node["nics"]
                     if isinstance(n, str) or n.get("pxe", True)]
             text = config.render(
-                node_id=node_id, http_server=base, bootif=nics[0].replace(":", "-"),
+                node_id=node_id, http_server=base,
                 kernel_args=site_args + node.get("kernel_args", "").split(),
                 timeout=node.get("timeout_ms", site.get("timeout_ms", 60000)),
                 retries=node.get("retries", site.get("retries", 3))).encode()

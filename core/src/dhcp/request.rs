@@ -127,8 +127,11 @@ pub fn parse_request(bytes: &[u8]) -> Result<ClientRequest> {
     }
 }
 
+/// The first `N` bytes of `data` (all of it when shorter). Not `collect()`: heapless's
+/// `FromIterator` has a panic path on overflow.
 fn copy_prefix<const N: usize>(data: &[u8]) -> heapless::Vec<u8, N> {
-    data.iter().copied().take(N).collect()
+    let prefix = data.get(..N.min(data.len())).unwrap_or_default();
+    heapless::Vec::from_slice(prefix).unwrap_or_default()
 }
 
 /// Reads a DHCPv4 client message.
@@ -177,7 +180,12 @@ pub fn parse_v4(bytes: &[u8]) -> Result<ClientRequest> {
         request.message_type = areas.joined(c4::MESSAGE_TYPE).next();
     }
     if areas.joined_len(c4::VENDOR_CLASS).is_some() {
-        request.vendor_class = areas.joined(c4::VENDOR_CLASS).take(64).collect();
+        // A loop, not `collect()`: heapless's `FromIterator` panics on overflow.
+        for byte in areas.joined(c4::VENDOR_CLASS) {
+            if request.vendor_class.push(byte).is_err() {
+                break;
+            }
+        }
     }
     if let Some(len) = areas.joined_len(c4::CLIENT_ARCH) {
         if !len.is_multiple_of(2) {

@@ -129,10 +129,21 @@ pub fn join_into(bytes: &[u8], code: u8, out: &mut [u8]) -> Result<Option<usize>
 }
 
 /// A fixed buffer that collects encapsulated sub-options (43, 175); at most 255 bytes, the
-/// most one option can carry.
-#[derive(Clone, Debug, Default)]
+/// most one option can carry. (A plain array and length: every write is a checked slice, so
+/// no length conversion can panic when it is inlined into firmware.)
+#[derive(Clone, Debug)]
 pub struct SubOptions {
-    bytes: heapless::Vec<u8, 255>,
+    bytes: [u8; 255],
+    len: usize,
+}
+
+impl Default for SubOptions {
+    fn default() -> Self {
+        SubOptions {
+            bytes: [0; 255],
+            len: 0,
+        }
+    }
 }
 
 impl SubOptions {
@@ -148,18 +159,22 @@ impl SubOptions {
     pub fn push(&mut self, code: u8, data: &[u8]) -> Result<()> {
         let too_long = || Error::at(ErrorKind::TooLong { max: 255 }, Field::DhcpOption);
         let len = u8::try_from(data.len()).map_err(|_| too_long())?;
-        if self.bytes.len() + 2 + data.len() > 255 {
-            return Err(too_long());
+        let end = self
+            .len
+            .checked_add(2)
+            .and_then(|n| n.checked_add(data.len()))
+            .ok_or_else(too_long)?;
+        let room = self.bytes.get_mut(self.len..end).ok_or_else(too_long)?;
+        for (to, from) in room.iter_mut().zip([code, len].iter().chain(data)) {
+            *to = *from;
         }
-        self.bytes
-            .extend_from_slice(&[code, len])
-            .map_err(|_| too_long())?;
-        self.bytes.extend_from_slice(data).map_err(|_| too_long())
+        self.len = end;
+        Ok(())
     }
 
     /// The encoded sub-options.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
+        self.bytes.get(..self.len).unwrap_or_default()
     }
 }
 
