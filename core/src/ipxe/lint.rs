@@ -873,7 +873,13 @@ fn lint_command(
     };
     let Some(cmd) = seg.first() else { return };
     let https = |tokens: &[Token<'_>], report: &mut dyn FnMut(Diagnostic)| {
-        for t in tokens.iter().filter(|t| contains(t.text, b"https://")) {
+        // A URL is https:// when its scheme is (`http://x/a-https://-b` is not).
+        let https_url = |t: &&Token<'_>| {
+            t.text
+                .get(..8)
+                .is_some_and(|scheme| scheme.eq_ignore_ascii_case(b"https://"))
+        };
+        for t in tokens.iter().filter(https_url) {
             report(at(t.column, Rule::HttpsUrl));
         }
     };
