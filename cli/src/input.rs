@@ -46,7 +46,7 @@ pub fn read_path(path: &Path, cap: Cap) -> Result<(String, Vec<u8>), Failure> {
 ///
 /// # Errors
 /// 66 when reading fails; 65 when the input is larger than the cap.
-pub fn read_capped(mut input: impl Read, name: &str, cap: Cap) -> Result<Vec<u8>, Failure> {
+fn read_capped(mut input: impl Read, name: &str, cap: Cap) -> Result<Vec<u8>, Failure> {
     // The buffer doubles from 64 KiB but never past one byte more than the cap, so an
     // endless input costs the cap in memory, not twice it.
     let most = cap.max.saturating_add(1);

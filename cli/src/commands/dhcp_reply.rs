@@ -1,8 +1,8 @@
 //! `ipxegen dhcp reply`: classify a captured DHCP request and print the reply for it.
 
 use crate::commands::write_stdout;
-use crate::failure::{EX_DATAERR, EX_NOINPUT, EX_USAGE, Failure};
-use crate::input::{Cap, read_capped};
+use crate::failure::{EX_DATAERR, EX_USAGE, Failure};
+use crate::input::{Cap, read_path};
 use crate::site_file::read_site;
 use ipxegen_core::dhcp::reply::build_reply;
 use ipxegen_core::dhcp::report::write_reply_report;
@@ -45,24 +45,15 @@ pub fn run(args: &ReplyArgs) -> Result<(), Failure> {
     // Where the hex came from: its name in messages, its text, and the exit code of bad hex
     // (data from a file or stdin is bad data; hex typed as the argument is a bad argument).
     let (name, hex, bad_hex) = match args.request.strip_prefix('@') {
-        Some("-") => {
-            if args.site.as_deref() == Some(Path::new("-")) {
+        Some(path) => {
+            if path == "-" && args.site.as_deref() == Some(Path::new("-")) {
                 return Err(Failure::new(
                     EX_USAGE,
                     "--request @-: standard input already holds the site (-)",
                 ));
             }
-            let text = read_capped(std::io::stdin().lock(), "(stdin)", REQUEST_TEXT)?;
-            ("(stdin)".to_string(), text, EX_DATAERR)
-        }
-        Some(path) => {
-            let file = std::fs::File::open(path)
-                .map_err(|e| Failure::new(EX_NOINPUT, format!("{path}: cannot read: {e}")))?;
-            (
-                path.to_string(),
-                read_capped(file, path, REQUEST_TEXT)?,
-                EX_DATAERR,
-            )
+            let (name, text) = read_path(Path::new(path), REQUEST_TEXT)?;
+            (name, text, EX_DATAERR)
         }
         None => (
             "--request".to_string(),
