@@ -8,40 +8,21 @@
     reason = "test helpers fail the test loudly"
 )]
 
-use std::io::Write as _;
+use ipxegen_tests::{ProcessGroup, output_within_from};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ipxegen");
 /// Longest any of these commands may take: they must fail fast, not read or wait on.
 const BOUND: Duration = Duration::from_secs(60);
 
-/// Waits for `child` at most [`BOUND`], killing it past that (the test then fails).
-fn wait_bounded(mut child: Child) -> Output {
-    let started = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
-        }
-        if started.elapsed() > BOUND {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the command still ran after {BOUND:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
+/// Runs `ipxegen ARGS` with `stdin`, in its own process group, killed past [`BOUND`] (the
+/// test then fails).
 fn run(args: &[&str], stdin: Stdio) -> Output {
-    let child = Command::new(BIN)
-        .args(args)
-        .stdin(stdin)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_bounded(child)
+    let mut command = Command::new(BIN);
+    command.args(args);
+    output_within_from(command, stdin, BOUND).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn stderr(out: &Output) -> String {
@@ -61,21 +42,13 @@ fn a_site_document_past_its_cap_is_refused_naming_the_cap() {
 
 #[test]
 fn an_endless_standard_input_is_refused() {
-    let mut child = Command::new(BIN)
-        .args(["render", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
     // `yes`: writes until the command stops reading (the pipe breaks).
-    let writer = std::thread::spawn(move || {
-        let line = b"y\n".repeat(32 * 1024);
-        while stdin.write_all(&line).is_ok() {}
-    });
-    let out = wait_bounded(child);
-    writer.join().unwrap();
+    let mut yes = Command::new("yes");
+    yes.stdout(Stdio::piped());
+    let mut yes = ProcessGroup::spawn(yes);
+    let endless = yes.child_mut().stdout.take().unwrap();
+    let out = run(&["render", "-"], Stdio::from(endless));
+    yes.kill();
     assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
     assert!(
         stderr(&out).starts_with("ipxegen: (stdin): larger than 512 MiB"),

@@ -9,7 +9,7 @@ mod process;
 mod skip;
 
 pub use golden::{check_golden, updating_goldens};
-pub use process::{ProcessGroup, output_within};
+pub use process::{ProcessGroup, output_within, output_within_from};
 pub use skip::{SKIP_MARKER, find_command, in_ci, missing_tool, ready_or_skip, require_tools};
 
 use ipxegen_core::{Result, Site, ipxe};

@@ -138,10 +138,25 @@ impl Drop for ProcessGroup {
 ///
 /// # Panics
 /// When the program cannot be started or its output read.
+pub fn output_within(command: Command, limit: Duration) -> Result<Output, String> {
+    output_within_from(command, Stdio::null(), limit)
+}
+
+/// As [`output_within`], with `stdin` as the command's standard input.
+///
+/// # Errors
+/// The command ran past `limit` (the message says so, with what it had printed).
+///
+/// # Panics
+/// When the program cannot be started or its output read.
 #[allow(clippy::expect_used, reason = "a test helper: the test fails")]
-pub fn output_within(mut command: Command, limit: Duration) -> Result<Output, String> {
+pub fn output_within_from(
+    mut command: Command,
+    stdin: Stdio,
+    limit: Duration,
+) -> Result<Output, String> {
     command
-        .stdin(Stdio::null())
+        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let program = format!("{command:?}");
