@@ -70,14 +70,8 @@ pub enum ErrorKind {
     LeadingColon,
     /// Contains a character not allowed in this kind of value.
     BadCharacter,
-    /// Contains `character`, which this kind of value does not allow, as its `position`th
-    /// character (from 1).
-    CharacterNotAllowed {
-        /// The first character refused.
-        character: char,
-        /// Where it is in the value: 1 for the first character (saturates at 65535).
-        position: u16,
-    },
+    /// Contains a character this kind of value does not allow (the first one, and where).
+    CharacterNotAllowed(At),
     /// Written with a JSON escape (`\u0041`, `\/`, ...) in a field that takes only
     /// characters JSON never needs to escape: the character itself must be written.
     JsonEscape,
@@ -412,19 +406,8 @@ impl ErrorKind {
             ErrorKind::Whitespace(at) => ErrorKind::Whitespace(at.after(chars_before)),
             ErrorKind::ControlByte(at) => ErrorKind::ControlByte(at.after(chars_before)),
             ErrorKind::NotAscii(at) => ErrorKind::NotAscii(at.after(chars_before)),
-            ErrorKind::CharacterNotAllowed {
-                character,
-                position,
-            } => {
-                let at = At {
-                    character,
-                    position,
-                }
-                .after(chars_before);
-                ErrorKind::CharacterNotAllowed {
-                    character: at.character,
-                    position: at.position,
-                }
+            ErrorKind::CharacterNotAllowed(at) => {
+                ErrorKind::CharacterNotAllowed(at.after(chars_before))
             }
             kind => kind,
         }
@@ -476,16 +459,8 @@ impl fmt::Display for ErrorKind {
             ErrorKind::LeadingDash => f.write_str("begins with `-`, which iPXE takes as an option"),
             ErrorKind::LeadingColon => f.write_str("begins with `:`, which iPXE takes as a label"),
             ErrorKind::BadCharacter => f.write_str("contains a character not allowed here"),
-            ErrorKind::CharacterNotAllowed {
-                character,
-                position,
-            } => {
-                let mut buf = [0u8; 4];
-                write!(
-                    f,
-                    "contains {} (character {position}), which is not allowed here",
-                    Quoted(character.encode_utf8(&mut buf))
-                )
+            ErrorKind::CharacterNotAllowed(at) => {
+                write!(f, "contains {}, which is not allowed here", AtText(at))
             }
             ErrorKind::JsonEscape => f.write_str(
                 "contains a JSON escape (such as \\u0041 or \\/): write the character itself",

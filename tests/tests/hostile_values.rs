@@ -367,10 +367,10 @@ fn hostile_values_are_refused_naming_their_field() {
         node_case(
             "id with a refused character",
             r#""id": "rack1@node1""#,
-            ErrorKind::CharacterNotAllowed {
+            ErrorKind::CharacterNotAllowed(At {
                 character: '@',
                 position: 6,
-            },
+            }),
             Field::NodeId,
         ),
         node_case(

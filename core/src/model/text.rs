@@ -204,15 +204,7 @@ pub(crate) fn with_decoded<const N: usize, T>(
 /// allow: [`ErrorKind::CharacterNotAllowed`] naming it and its position (from 1), or
 /// [`ErrorKind::BadCharacter`] if `at` is not where a character starts.
 pub(crate) fn character_not_allowed(s: &str, at: usize) -> ErrorKind {
-    let (Some(before), Some(character)) = (s.get(..at), s.get(at..).and_then(|r| r.chars().next()))
-    else {
-        return ErrorKind::BadCharacter;
-    };
-    let position = before.chars().count().saturating_add(1);
-    ErrorKind::CharacterNotAllowed {
-        character,
-        position: u16::try_from(position).unwrap_or(u16::MAX),
-    }
+    refused(s, at, ErrorKind::CharacterNotAllowed)
 }
 
 /// How many characters of a value a message quotes ([`Quoted`]); the rest is elided.
@@ -761,10 +753,10 @@ mod tests {
     fn refused_character_names_it_and_its_position() {
         assert_eq!(
             character_not_allowed("ré@x", 3),
-            ErrorKind::CharacterNotAllowed {
+            ErrorKind::CharacterNotAllowed(At {
                 character: '@',
-                position: 3
-            }
+                position: 3,
+            })
         );
         // Not where a character starts.
         assert_eq!(character_not_allowed("é", 1), ErrorKind::BadCharacter);
@@ -870,10 +862,10 @@ mod tests {
         assert_eq!(Name::parse("-a").unwrap_err(), ErrorKind::LeadingDash);
         assert_eq!(
             Name::parse("a@b").unwrap_err(),
-            ErrorKind::CharacterNotAllowed {
+            ErrorKind::CharacterNotAllowed(At {
                 character: '@',
-                position: 2
-            }
+                position: 2,
+            })
         );
         assert_eq!(
             read_name(JsonStr::new(r"a\u0062")).unwrap_err(),

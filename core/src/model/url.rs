@@ -456,17 +456,17 @@ mod tests {
             ("http://[::g]/", ErrorKind::InvalidHost),
             (
                 "http://x/a#frag",
-                ErrorKind::CharacterNotAllowed {
+                ErrorKind::CharacterNotAllowed(crate::error::At {
                     character: '#',
                     position: 11,
-                },
+                }),
             ),
             (
                 "http://x/a\"b",
-                ErrorKind::CharacterNotAllowed {
+                ErrorKind::CharacterNotAllowed(crate::error::At {
                     character: '"',
                     position: 11,
-                },
+                }),
             ),
         ];
         for (s, kind) in cases {
