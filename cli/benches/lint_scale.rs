@@ -56,6 +56,17 @@ fn median(runs: usize, mut work: impl FnMut()) -> (Duration, Duration) {
     (pick(|t| t.0), pick(|t| t.1))
 }
 
+/// `lines` lines alternating `goto lN` and `:lN`.
+fn gotos_and_labels(lines: usize) -> Vec<u8> {
+    script(lines, |i, s| {
+        let _ = if i % 2 == 0 {
+            write!(s, "goto l{}", i / 2)
+        } else {
+            write!(s, ":l{}", i / 2)
+        };
+    })
+}
+
 fn main() {
     let runs = std::env::var("RUNS")
         .ok()
@@ -64,13 +75,7 @@ fn main() {
     let cases: [(&str, Vec<u8>, Option<usize>); 4] = [
         (
             "1,000,000 lines of gotos and labels",
-            script(1_000_000, |i, s| {
-                let _ = if i % 2 == 0 {
-                    write!(s, "goto l{}", i / 2)
-                } else {
-                    write!(s, ":l{}", i / 2)
-                };
-            }),
+            gotos_and_labels(1_000_000),
             None,
         ),
         (
@@ -89,13 +94,7 @@ fn main() {
         ),
         (
             "10,000 lines of gotos and labels, table of 64",
-            script(10_000, |i, s| {
-                let _ = if i % 2 == 0 {
-                    write!(s, "goto l{}", i / 2)
-                } else {
-                    write!(s, ":l{}", i / 2)
-                };
-            }),
+            gotos_and_labels(10_000),
             Some(64),
         ),
     ];
