@@ -25,32 +25,43 @@ pub struct Cap {
 pub fn read_path(path: &Path, cap: Cap) -> Result<(String, Vec<u8>), Failure> {
     if path == Path::new("-") {
         let name = "(stdin)".to_owned();
-        let bytes = read_capped(std::io::stdin().lock(), &name, cap)?;
+        let bytes = read_capped(std::io::stdin().lock(), &name, cap, 0)?;
         return Ok((name, bytes));
     }
     let name = path.display().to_string();
     let file = File::open(path)
         .map_err(|e| Failure::new(EX_NOINPUT, format!("{name}: cannot read: {e}")))?;
-    // A regular file's size is known before reading it.
+    // A regular file's size is known before reading it: refused at once past the cap, and
+    // read into a buffer of its size (one byte more, to see it end), not a doubling one.
+    let mut expected = 0;
     if let Ok(meta) = file.metadata()
         && meta.is_file()
-        && usize::try_from(meta.len()).map_or(true, |len| len > cap.max)
     {
-        return Err(too_large(&name, cap));
+        match usize::try_from(meta.len()) {
+            Ok(len) if len <= cap.max => expected = len,
+            _ => return Err(too_large(&name, cap)),
+        }
     }
-    let bytes = read_capped(file, &name, cap)?;
+    let bytes = read_capped(file, &name, cap, expected)?;
     Ok((name, bytes))
 }
 
-/// Reads at most `cap.max` bytes of `input`, refusing more without reading on.
+/// Reads at most `cap.max` bytes of `input`, refusing more without reading on. `expected`:
+/// the size it is known to have, if any (0 if unknown).
 ///
 /// # Errors
 /// 66 when reading fails; 65 when the input is larger than the cap.
-fn read_capped(mut input: impl Read, name: &str, cap: Cap) -> Result<Vec<u8>, Failure> {
-    // The buffer doubles from 64 KiB but never past one byte more than the cap, so an
-    // endless input costs the cap in memory, not twice it.
+fn read_capped(
+    mut input: impl Read,
+    name: &str,
+    cap: Cap,
+    expected: usize,
+) -> Result<Vec<u8>, Failure> {
+    // The buffer starts at the expected size and one byte (to see the end), then doubles
+    // from 64 KiB but never past one byte more than the cap, so an endless input costs the
+    // cap in memory, not twice it.
     let most = cap.max.saturating_add(1);
-    let mut bytes = Vec::new();
+    let mut bytes = vec![0; expected.saturating_add(1).min(most)];
     let mut filled = 0;
     loop {
         if filled == bytes.len() {
@@ -125,8 +136,9 @@ mod tests {
 
     #[test]
     fn reads_up_to_the_cap_and_refuses_one_byte_more() {
-        assert_eq!(read_capped(&b"abcd"[..], "x", TINY).unwrap(), b"abcd");
-        let e = read_capped(&b"abcde"[..], "x", TINY).unwrap_err();
+        assert_eq!(read_capped(&b"abcd"[..], "x", TINY, 0).unwrap(), b"abcd");
+        assert_eq!(read_capped(&b"abcd"[..], "x", TINY, 4).unwrap(), b"abcd");
+        let e = read_capped(&b"abcde"[..], "x", TINY, 0).unwrap_err();
         assert_eq!(
             format!("{e:?}"),
             format!(
@@ -141,7 +153,7 @@ mod tests {
 
     #[test]
     fn stops_reading_an_endless_input() {
-        let e = read_capped(std::io::repeat(b'y'), "(stdin)", TINY);
+        let e = read_capped(std::io::repeat(b'y'), "(stdin)", TINY, 0);
         assert!(e.is_err());
     }
 
