@@ -102,6 +102,17 @@ leftover_processes() {
 }
 stage "no test process left" leftover_processes
 
+# Network namespaces the tests made (all named ipxg-...): each test deletes its own.
+leftover_namespaces() {
+    local left
+    left=$(ip netns list 2>/dev/null | awk '$1 ~ /^ipxg-/ {print $1}')
+    [ -z "$left" ] && return 0
+    echo "network namespaces left after the tests (deleted now): $left"
+    for ns in $left; do ip netns del "$ns"; done
+    return 1
+}
+stage "no network namespace left" leftover_namespaces
+
 passed=$(grep -aoE '^test result: (ok|FAILED)\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
 failed=$(grep -aoE '^test result: (ok|FAILED)\. [0-9]+ passed; [0-9]+ failed' "$log" | awk '{s+=$6} END {print s+0}')
 fw_passed=$(grep -aoE '^[0-9]+ passed, [0-9]+ failed$' "$log" | awk '{s+=$1} END {print s+0}')

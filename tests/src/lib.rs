@@ -5,7 +5,10 @@ include!("../golden/cases.rs");
 include!("../golden/dhcp_cases.rs");
 
 mod golden;
+pub mod netns;
+pub mod pcap;
 mod process;
+pub mod qemu;
 mod skip;
 
 pub use golden::{check_golden, updating_goldens};

@@ -39,17 +39,17 @@
 use ipxegen_core::Site;
 use ipxegen_core::site::RescanSeen;
 use ipxegen_core::tree::{EntryKind, Root, Tree, write_script};
-use ipxegen_tests::{VecWriter, ipxegen_binary, target_dir};
+use ipxegen_tests::qemu::{
+    BUSYBOX, Console, E2E_DIR, End, ExpectedError, OVMF_CODE, OVMF_VARS, Watch, WorkDir, bounded,
+    ipxe_error_code, kernel, make_initrd, watch_console,
+};
+use ipxegen_tests::{VecWriter, ipxegen_binary};
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-use std::sync::OnceLock;
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
-/// The test's helper scripts and site.
-const E2E_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/e2e/qemu");
 /// The test site; `@HTTP_ROOT@`, `@KERNEL@` and `@RAMDISK@` are filled in per run.
 const SITE_TEMPLATE: &str = include_str!("../e2e/qemu/site.json");
 /// The address the guest reaches the HTTP server at (the site's `http_server`).
@@ -61,7 +61,7 @@ const HARD_TIMEOUT: Duration = Duration::from_secs(120);
 const STALL_TIMEOUT: Duration = Duration::from_secs(45);
 /// Outer bound for every process the test starts, enforced by `timeout` even if the test
 /// process itself is killed.
-const PROCESS_LIMIT_S: &str = "300";
+const PROCESS_LIMIT_S: u32 = 300;
 
 /// iPXE's ROM for QEMU's virtio-net (legacy BIOS and EFI images in one file): QEMU's default
 /// `romfile` of `virtio-net-pci` on Debian. It is not named on the command line: the ROM says
@@ -69,9 +69,6 @@ const PROCESS_LIMIT_S: &str = "300";
 /// patches the ids of its default ROMs only; SeaBIOS skips a ROM whose ids do not match, so an
 /// explicit `romfile=` leaves BIOS without iPXE (OVMF does not check).
 const IPXE_ROM: &str = "/usr/lib/ipxe/qemu/efi-virtio.rom";
-const OVMF_CODE: &str = "/usr/share/OVMF/OVMF_CODE_4M.fd";
-const OVMF_VARS: &str = "/usr/share/OVMF/OVMF_VARS_4M.fd";
-const BUSYBOX: &str = "/bin/busybox";
 
 /// iPXE's error code for an HTTP 404 ("No such file or directory"). Its last byte is the
 /// platform's own code for "not found": PXE's 0x3b on BIOS, EFI_NOT_FOUND (0x8e) on UEFI.
@@ -147,101 +144,6 @@ fn missing_tool(firmware: Firmware) -> Option<String> {
         }
     }
     None
-}
-
-/// The cache of downloaded assets.
-fn assets_dir() -> PathBuf {
-    std::env::var_os("IPXEGEN_TEST_ASSETS")
-        .map_or_else(|| target_dir().join("ipxegen-test-assets"), Into::into)
-}
-
-/// The bzImage to boot: `IPXEGEN_TEST_KERNEL`, or the cached Debian cloud kernel (fetched
-/// once per process at most).
-fn kernel() -> Result<PathBuf, String> {
-    static KERNEL: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    KERNEL
-        .get_or_init(|| {
-            if let Some(path) = std::env::var_os("IPXEGEN_TEST_KERNEL") {
-                let path = PathBuf::from(path);
-                return if path.is_file() {
-                    Ok(path)
-                } else {
-                    Err(format!(
-                        "IPXEGEN_TEST_KERNEL={} is not a file",
-                        path.display()
-                    ))
-                };
-            }
-            let started = Instant::now();
-            let out = Command::new("bash")
-                .arg(Path::new(E2E_DIR).join("fetch-kernel.sh"))
-                .arg(assets_dir())
-                .stdin(Stdio::null())
-                .output()
-                .map_err(|e| format!("cannot run fetch-kernel.sh: {e}"))?;
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            if !out.status.success() {
-                return Err(format!("fetch-kernel.sh failed: {}", stderr.trim()));
-            }
-            let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-            println!(
-                "kernel: {} ({:.1} s to resolve{})",
-                path.display(),
-                started.elapsed().as_secs_f64(),
-                if stderr.contains("Fetched") {
-                    ", downloaded"
-                } else {
-                    ", cached"
-                }
-            );
-            Ok(path)
-        })
-        .clone()
-}
-
-fn make_initrd(out: &Path) -> Result<(), String> {
-    let result = Command::new("bash")
-        .arg(Path::new(E2E_DIR).join("make-initrd.sh"))
-        .arg(out)
-        .arg(BUSYBOX)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run make-initrd.sh: {e}"))?;
-    if result.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "make-initrd.sh failed: {}",
-            String::from_utf8_lossy(&result.stderr).trim()
-        ))
-    }
-}
-
-/// A directory of one run: removed when the test passes (unless `IPXEGEN_TEST_KEEP` is set),
-/// kept (and named) when it fails.
-struct WorkDir(PathBuf);
-
-impl WorkDir {
-    fn new(case: &str) -> WorkDir {
-        let dir = target_dir()
-            .join("tmp")
-            .join(format!("qemu-boot-{case}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        WorkDir(dir)
-    }
-}
-
-impl Drop for WorkDir {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            eprintln!("kept the failed run's files in {}", self.0.display());
-        } else if std::env::var_os("IPXEGEN_TEST_KEEP").is_some() {
-            println!("kept the run's files in {}", self.0.display());
-        } else {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 }
 
 // ------------------------------------------------------------------------------------------
@@ -340,16 +242,6 @@ fn build_tree_with_cli(site_file: &Path, out: &Path) {
 
 // ------------------------------------------------------------------------------------------
 // Processes.
-
-/// A command bounded by `timeout`, so that it dies even if the test process is killed. Start
-/// it with [`ipxegen_tests::ProcessGroup::spawn`]: `timeout` is then the group's leader, and
-/// the group (with QEMU's `socat` children) is killed and reaped when the test is done.
-fn bounded(program: &str) -> Command {
-    let mut command = Command::new("timeout");
-    command.args(["-s", "KILL", PROCESS_LIMIT_S, program]);
-    command
-}
-
 /// The static HTTP server of one run.
 struct HttpServer {
     group: ipxegen_tests::ProcessGroup,
@@ -360,7 +252,7 @@ struct HttpServer {
 impl HttpServer {
     fn start(root: &Path, dir: &Path) -> HttpServer {
         let log = dir.join("http.log");
-        let mut command = bounded("python3");
+        let mut command = bounded(PROCESS_LIMIT_S, "python3");
         command
             .arg(Path::new(E2E_DIR).join("http_server.py"))
             .arg(root)
@@ -395,135 +287,12 @@ impl HttpServer {
 }
 
 // ------------------------------------------------------------------------------------------
-// The serial console.
-
-/// Width at which SeaBIOS's serial console wraps iPXE's text (it inserts CR LF).
-const BIOS_WRAP: usize = 80;
-
-#[derive(Clone, Copy, Default)]
-enum Escape {
-    #[default]
-    None,
-    Started,
-    Csi,
-    Charset,
-}
-
-/// The serial console as a terminal shows it: escape sequences removed, `\r` and backspace
-/// applied. Physical lines are what the terminal shows; logical lines join physical lines
-/// that SeaBIOS wrapped at [`BIOS_WRAP`] columns (iPXE's error codes are often split).
-#[derive(Default)]
-struct Console {
-    raw: Vec<u8>,
-    escape: Escape,
-    line: Vec<char>,
-    column: usize,
-    /// Complete physical lines.
-    lines: Vec<String>,
-    /// Wrapped physical lines waiting for their continuation.
-    wrapped: String,
-    /// Complete logical lines.
-    logical: Vec<String>,
-}
-
-impl Console {
-    /// Adds output; returns the index of the first new logical line.
-    fn feed(&mut self, bytes: &[u8]) -> usize {
-        let first_new = self.logical.len();
-        self.raw.extend_from_slice(bytes);
-        for &byte in bytes {
-            self.escape = match (self.escape, byte) {
-                (Escape::None, 0x1b) => Escape::Started,
-                (Escape::None, b'\n') => {
-                    self.end_line();
-                    Escape::None
-                }
-                (Escape::None, b'\r') => {
-                    self.column = 0;
-                    Escape::None
-                }
-                (Escape::None, 0x08) => {
-                    self.column = self.column.saturating_sub(1);
-                    Escape::None
-                }
-                (Escape::None, byte) if byte < 0x20 || byte == 0x7f => Escape::None,
-                (Escape::None, byte) => {
-                    let c = char::from(byte);
-                    if let Some(slot) = self.line.get_mut(self.column) {
-                        *slot = c;
-                    } else {
-                        self.line.push(c);
-                    }
-                    self.column += 1;
-                    Escape::None
-                }
-                (Escape::Started, b'[') => Escape::Csi,
-                (Escape::Started, b'(' | b')') => Escape::Charset,
-                (Escape::Csi, 0x40..=0x7e) | (Escape::Started | Escape::Charset, _) => Escape::None,
-                (Escape::Csi, _) => Escape::Csi,
-            };
-        }
-        first_new
-    }
-
-    fn end_line(&mut self) {
-        let width = self.line.len();
-        let text: String = self.line.drain(..).collect();
-        self.column = 0;
-        self.wrapped.push_str(&text);
-        self.lines.push(text.trim_end().to_owned());
-        if width != BIOS_WRAP {
-            let logical = std::mem::take(&mut self.wrapped);
-            self.logical.push(logical.trim_end().to_owned());
-        }
-    }
-
-    /// The logical line being written (not ended yet).
-    fn partial(&self) -> String {
-        let mut text = self.wrapped.clone();
-        text.extend(self.line.iter());
-        text
-    }
-
-    /// The index of the first logical line containing `needle`.
-    fn position(&self, needle: &str) -> Option<usize> {
-        self.logical.iter().position(|l| l.contains(needle))
-    }
-
-    /// What the initrd's `/init` printed as `/proc/cmdline`.
-    fn cmdline(&self) -> Option<Vec<&str>> {
-        self.lines.iter().find_map(|l| {
-            l.split_once("CMDLINE: ")
-                .map(|(_, args)| args.split_whitespace().collect())
-        })
-    }
-}
-
-/// The iPXE error code in `line` (`ipxe.org/` and 8 hex digits), ignoring the statistics
-/// lines (`[RXE: ...]`, `[TXE: ...]`).
-fn ipxe_error_code(line: &str) -> Option<&str> {
-    if line.contains("[RXE:") || line.contains("[TXE:") {
-        return None;
-    }
-    line.match_indices("ipxe.org/").find_map(|(at, tag)| {
-        let code = line.get(at + tag.len()..at + tag.len() + 8)?;
-        code.bytes().all(|b| b.is_ascii_hexdigit()).then_some(code)
-    })
-}
-
-// ------------------------------------------------------------------------------------------
 // QEMU.
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Firmware {
     Bios,
     Uefi,
-}
-
-/// An iPXE error line a test expects: its code and a text on the same (logical) line.
-struct ExpectedError<'a> {
-    code: &'a str,
-    line_contains: &'a str,
 }
 
 /// The machine of one run.
@@ -541,18 +310,6 @@ struct Machine<'a> {
     stop_at: Option<&'a str>,
     /// iPXE errors the run expects, in order; any other error line ends the run.
     expected_errors: &'a [ExpectedError<'a>],
-}
-
-#[derive(Debug)]
-enum End {
-    /// QEMU exited by itself (the guest powered off).
-    Exited(ExitStatus),
-    /// The console showed the machine's `stop_at` text.
-    Stopped,
-    /// An iPXE error line the run did not expect.
-    IpxeError(String),
-    TimedOut,
-    Stalled,
 }
 
 /// What a run saw.
@@ -614,7 +371,7 @@ fn boot(case: &str, machine: &Machine<'_>) -> Option<(Boot, WorkDir)> {
         return None;
     }
     let kernel = kernel.unwrap();
-    let dir = WorkDir::new(case);
+    let dir = WorkDir::new("qemu-boot", case);
     let ramdisk = dir.0.join("initrd.cpio.gz");
     if let Err(e) = make_initrd(&ramdisk) {
         available(case, Some(e));
@@ -628,7 +385,7 @@ fn boot(case: &str, machine: &Machine<'_>) -> Option<(Boot, WorkDir)> {
 }
 
 fn qemu_command(machine: &Machine<'_>, port: u16, dir: &Path) -> Command {
-    let mut qemu = bounded("qemu-system-x86_64");
+    let mut qemu = bounded(PROCESS_LIMIT_S, "qemu-system-x86_64");
     qemu.args(["-m", "512", "-nographic", "-no-reboot", "-boot", "n"]);
     if machine.firmware == Firmware::Uefi {
         let vars = dir.join("OVMF_VARS.fd");
@@ -676,80 +433,26 @@ fn run_qemu(machine: &Machine<'_>, port: u16, dir: &Path) -> Boot {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(&stderr_path).unwrap());
-    let started = Instant::now();
     let mut qemu = ipxegen_tests::ProcessGroup::spawn(command);
-    let mut stdout = qemu.child_mut().stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel::<Vec<u8>>();
-    let reader = std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = stdout.read(&mut buf) {
-            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
-
-    let mut console = Console::default();
-    let mut errors_seen = 0;
-    let mut last_output = Instant::now();
-    let end = loop {
-        let now = Instant::now();
-        let hard = (started + HARD_TIMEOUT).saturating_duration_since(now);
-        let stall = (last_output + STALL_TIMEOUT).saturating_duration_since(now);
-        match rx.recv_timeout(hard.min(stall)) {
-            Ok(bytes) => {
-                last_output = Instant::now();
-                let first_new = console.feed(&bytes);
-                let mut unexpected = None;
-                for line in &console.logical[first_new..] {
-                    let Some(code) = ipxe_error_code(line) else {
-                        continue;
-                    };
-                    match machine.expected_errors.get(errors_seen) {
-                        Some(e) if e.code == code && line.contains(e.line_contains) => {
-                            errors_seen += 1;
-                        }
-                        _ => {
-                            unexpected = Some(line.clone());
-                            break;
-                        }
-                    }
-                }
-                if let Some(line) = unexpected {
-                    break End::IpxeError(line);
-                }
-                if let Some(marker) = machine.stop_at {
-                    let seen = console.logical[first_new..]
-                        .iter()
-                        .any(|l| l.contains(marker))
-                        || console.partial().contains(marker);
-                    if seen {
-                        break End::Stopped;
-                    }
-                }
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                break End::Exited(qemu.wait());
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                if Instant::now() >= started + HARD_TIMEOUT {
-                    break End::TimedOut;
-                }
-                break End::Stalled;
-            }
-        }
-    };
-    let elapsed = started.elapsed();
+    let watched = watch_console(
+        &mut qemu,
+        &Watch {
+            stop_at: machine.stop_at,
+            stop_count: 1,
+            expected_errors: machine.expected_errors,
+            hard: HARD_TIMEOUT,
+            stall: STALL_TIMEOUT,
+        },
+    );
     drop(qemu);
-    let _ = reader.join();
-    std::fs::write(dir.join("console.log"), &console.raw).unwrap();
+    std::fs::write(dir.join("console.log"), &watched.console.raw).unwrap();
     Boot {
-        end,
-        elapsed,
+        end: watched.end,
+        elapsed: watched.elapsed,
         requests: Vec::new(),
         qemu_stderr: std::fs::read_to_string(&stderr_path).unwrap_or_default(),
-        console,
-        errors_seen,
+        console: watched.console,
+        errors_seen: watched.errors_seen,
     }
 }
 

@@ -1,0 +1,1232 @@
+//! The whole network-boot chain, end to end, with real firmware and real DHCP servers running
+//! ipxegen's configs: firmware PXE does DHCP, the server answers with ipxegen's options, the
+//! firmware fetches the iPXE loader by TFTP, iPXE does DHCP again and gets the main script's
+//! URL, then the script, the node's config, kernel and initrd come over HTTP, and the test
+//! initrd prints the kernel command line.
+//!
+//! Each case runs in a network namespace of its own ([`ipxegen_tests::netns::TestNet`]): a
+//! bridge with the server's addresses (192.0.2.1/24, 2001:db8::1/64) and a tap device per
+//! guest. The DHCP server (dnsmasq, ISC dhcpd or Kea), the TFTP server (dnsmasq's own, or
+//! tftpd-hpa), radvd (IPv6 with ISC and Kea), the HTTP server
+//! (`tests/e2e/qemu/http_server.py`) and QEMU itself (`-netdev tap`) run inside it. QEMU starts
+//! paused (`-S`) so that its tap has carrier before the servers start (Kea ignores an
+//! interface without it), and is resumed once every server listens.
+//!
+//! Configs: each server runs ipxegen's generated config (`ipxegen dhcp --format ...`) inside
+//! the config an operator writes around it, read from README's blocks marked
+//! `operator:<name>` (see [`readme_block`]), with the interface and paths replaced by the
+//! test's; the test adds only logging and lease-file lines. The trees come from
+//! `ipxegen build --loaders /usr/lib/ipxe` (Debian's `ipxe`).
+//!
+//! Assertions, in order: the DHCP exchanges, TFTP transfers and HTTP requests that crossed the
+//! guest's NIC (QEMU's `filter-dump` capture, [`ipxegen_tests::pcap`]), the HTTP server's own
+//! log of responses, and the kernel command line the initrd printed.
+//!
+//! Firmware: legacy BIOS is SeaBIOS with the NIC's iPXE ROM (iPXE from the first DHCP); UEFI
+//! is OVMF with the NIC's option ROM disabled (`romfile=`), so that OVMF's own PXE or HTTP
+//! boot runs, not iPXE's UEFI driver; ARM64 is AAVMF, which is offered the ARM64 loader and
+//! fetches it (Debian packages no ARM64 iPXE, so the loader is a placeholder and the run stops
+//! at the firmware's failure to start it).
+//!
+//! Every process is bounded by `timeout -s KILL` and killed with its process group when the
+//! run ends; the namespace is deleted, also when the test fails. Needs root, iproute2, QEMU,
+//! OVMF, AAVMF, ipxe, ipxe-qemu, dnsmasq, isc-dhcp-server, kea, tftpd-hpa, radvd, jq and
+//! python3: a missing one fails the test under `CI=true` and skips it (`SKIPPED: ...`)
+//! elsewhere. On failure the run's files are kept under `target/tmp/` and named.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test"
+)]
+
+use ipxegen_tests::netns::{SERVER_V4, SERVER_V6, TestNet};
+use ipxegen_tests::pcap::{Event, assert_in_order, numbered, read_capture};
+use ipxegen_tests::qemu::{
+    BUSYBOX, E2E_DIR, End, OVMF_CODE, OVMF_VARS, Watch, Watched, WorkDir, kernel, make_initrd,
+    watch_console,
+};
+use ipxegen_tests::{ProcessGroup, ipxegen_binary, workspace_dir};
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// Outer bound of every process a run starts.
+const LIMIT_S: u32 = 300;
+/// Longest a run may take from QEMU's resume.
+const HARD_TIMEOUT: Duration = Duration::from_secs(180);
+/// Longest the console may stay silent.
+const STALL_TIMEOUT: Duration = Duration::from_secs(60);
+/// Longest a server may take to listen.
+const SERVER_START: Duration = Duration::from_secs(20);
+
+const SITE_TEMPLATE: &str = include_str!("../e2e/qemu/chain-site.json");
+/// The node's MAC and the addresses reserved for it in the site.
+const MAC: &str = "52:54:00:12:34:56";
+const RESERVED_V4: &str = "192.0.2.50";
+const NODE: &str = "chain-node";
+
+const LOADERS: &str = "/usr/lib/ipxe";
+const X64_LOADER: &str = "snponly.efi";
+const ARM64_LOADER: &str = "snponly-arm64.efi";
+const AAVMF_CODE: &str = "/usr/share/AAVMF/AAVMF_CODE.fd";
+const AAVMF_VARS: &str = "/usr/share/AAVMF/AAVMF_VARS.fd";
+/// iPXE's ROM for virtio-net, which SeaBIOS runs (QEMU's default `romfile`).
+const IPXE_ROM: &str = "/usr/lib/ipxe/qemu/efi-virtio.rom";
+
+/// The DHCP server of a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dhcp {
+    Dnsmasq,
+    Isc,
+    Kea,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ip {
+    V4,
+    V6,
+}
+
+/// The machine and how it boots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Firmware {
+    /// SeaBIOS and the NIC's iPXE ROM: iPXE from the first DHCP.
+    Bios,
+    /// OVMF's own PXE: the loader by TFTP.
+    UefiPxe,
+    /// OVMF's HTTP boot (PXE off): the loader by HTTP, no TFTP server at all.
+    UefiHttp,
+    /// AAVMF's PXE, to the loader's fetch.
+    Arm64Pxe,
+}
+
+/// A change made to ipxegen's generated config, to show that the test fails without it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mutation {
+    None,
+    /// The iPXE stage's lines removed: iPXE gets no script.
+    NoIpxeStage,
+    /// The "not iPXE" gate removed: iPXE is handed the loader again.
+    NoNotIpxeGate,
+}
+
+struct Case {
+    name: &'static str,
+    dhcp: Dhcp,
+    ip: Ip,
+    firmware: Firmware,
+    mutation: Mutation,
+}
+
+impl Case {
+    const fn new(name: &'static str, dhcp: Dhcp, ip: Ip, firmware: Firmware) -> Case {
+        Case {
+            name,
+            dhcp,
+            ip,
+            firmware,
+            mutation: Mutation::None,
+        }
+    }
+
+    /// The server's address of the case's family, as it stands in a URL.
+    fn server_in_url(&self) -> String {
+        match self.ip {
+            Ip::V4 => SERVER_V4.to_owned(),
+            Ip::V6 => format!("[{SERVER_V6}]"),
+        }
+    }
+
+    fn has_tftp(&self) -> bool {
+        !matches!(self.firmware, Firmware::UefiHttp | Firmware::Bios)
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// What the machine must have.
+
+fn missing(case: &Case) -> Option<String> {
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    if !is_root {
+        return Some("not root (network namespaces need it)".into());
+    }
+    let mut tools = vec![
+        ("ip", "iproute2"),
+        ("ss", "iproute2"),
+        ("timeout", "coreutils"),
+        ("python3", "python3"),
+        ("cpio", "cpio"),
+    ];
+    tools.push(if case.firmware == Firmware::Arm64Pxe {
+        ("qemu-system-aarch64", "qemu-system-arm")
+    } else {
+        ("qemu-system-x86_64", "qemu-system-x86")
+    });
+    match (case.dhcp, case.ip) {
+        (Dhcp::Dnsmasq, _) => tools.push(("dnsmasq", "dnsmasq-base")),
+        (Dhcp::Isc, _) => tools.push(("dhcpd", "isc-dhcp-server")),
+        (Dhcp::Kea, Ip::V4) => tools.extend([("kea-dhcp4", "kea-dhcp4-server"), ("jq", "jq")]),
+        (Dhcp::Kea, Ip::V6) => tools.extend([("kea-dhcp6", "kea-dhcp6-server"), ("jq", "jq")]),
+    }
+    if case.dhcp != Dhcp::Dnsmasq {
+        if case.has_tftp() {
+            tools.push(("in.tftpd", "tftpd-hpa"));
+        }
+        if case.ip == Ip::V6 {
+            tools.push(("radvd", "radvd"));
+        }
+    }
+    if let Some(m) = ipxegen_tests::missing_tool(&tools) {
+        return Some(m);
+    }
+    let mut files = vec![
+        (BUSYBOX, "busybox-static"),
+        ("/usr/lib/ipxe/snponly.efi", "ipxe"),
+    ];
+    match case.firmware {
+        Firmware::Bios => files.push((IPXE_ROM, "ipxe-qemu")),
+        Firmware::UefiPxe | Firmware::UefiHttp => {
+            files.extend([(OVMF_CODE, "ovmf"), (OVMF_VARS, "ovmf")]);
+        }
+        Firmware::Arm64Pxe => {
+            files.extend([
+                (AAVMF_CODE, "qemu-efi-aarch64"),
+                (AAVMF_VARS, "qemu-efi-aarch64"),
+            ]);
+        }
+    }
+    files
+        .into_iter()
+        .find(|(f, _)| !Path::new(f).is_file())
+        .map(|(f, p)| format!("{f} is missing (Debian package {p})"))
+}
+
+// ------------------------------------------------------------------------------------------
+// README's operator blocks.
+
+/// The fenced block of README.md whose info string holds `operator:<name>`: what the README
+/// tells an operator to write around ipxegen's config for that server.
+fn readme_block(name: &str) -> String {
+    let readme = std::fs::read_to_string(workspace_dir().join("README.md")).unwrap();
+    let marker = format!("operator:{name}");
+    let mut lines = readme.lines();
+    while let Some(line) = lines.next() {
+        let fence = line.trim_start();
+        if fence.starts_with("```") && fence.split_whitespace().any(|w| w == marker) {
+            let mut block = String::new();
+            for l in lines
+                .by_ref()
+                .take_while(|l| !l.trim_start().starts_with("```"))
+            {
+                block.push_str(l);
+                block.push('\n');
+            }
+            return block;
+        }
+    }
+    panic!("README.md has no block marked {marker}");
+}
+
+/// The README's names, replaced by the run's: the interface, the directory of ipxegen's
+/// generated configs, the TFTP root, and the servers' state and config directories.
+struct Paths<'a> {
+    generated: &'a Path,
+    tftp_root: &'a Path,
+    state: &'a Path,
+}
+
+impl Paths<'_> {
+    fn apply(&self, text: &str) -> String {
+        let dir = |p: &Path| format!("{}/", p.display());
+        text.replace("eth0", "br0")
+            .replace("/etc/ipxegen/", &dir(self.generated))
+            .replace("/srv/ipxegen/tftp", self.tftp_root.to_str().unwrap())
+            .replace("/var/lib/kea/", &dir(self.state))
+            .replace("/etc/kea/", &dir(self.state))
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// The tree and the configs.
+
+/// Writes the case's site and builds its tree under `dir/out`; returns the site file.
+fn prepare_site(case: &Case, dir: &Path, kernel: &Path, ramdisk: &Path) -> PathBuf {
+    let out = dir.join("out");
+    let tftp = match case.ip {
+        Ip::V4 => SERVER_V4,
+        Ip::V6 => SERVER_V6,
+    };
+    let mut site = SITE_TEMPLATE
+        .replace("@HTTP_SERVER@", &format!("http://{}", case.server_in_url()))
+        .replace("@TFTP_SERVER@", tftp)
+        .replace("@OUT@", out.to_str().unwrap())
+        .replace("@KERNEL@", kernel.to_str().unwrap())
+        .replace("@RAMDISK@", ramdisk.to_str().unwrap());
+    if case.firmware == Firmware::UefiHttp {
+        // An HTTP-only site: no TFTP server exists.
+        site = site
+            .lines()
+            .filter(|l| !l.contains("\"tftp_"))
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+    let file = dir.join("site.json");
+    std::fs::write(&file, site).unwrap();
+    build_tree(&file, &out);
+    if case.firmware == Firmware::Arm64Pxe {
+        // No ARM64 iPXE is packaged: `build` warned; the operator would place one by hand.
+        std::fs::write(
+            out.join("tftp").join(ARM64_LOADER),
+            b"placeholder ARM64 loader\n",
+        )
+        .unwrap();
+    }
+    file
+}
+
+fn build_tree(site: &Path, out: &Path) {
+    let result = Command::new(ipxegen_binary())
+        .arg("build")
+        .arg(site)
+        .arg("--out")
+        .arg(out)
+        .args(["--loaders", LOADERS])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "ipxegen build failed: {}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+}
+
+/// `ipxegen dhcp SITE --format FORMAT`.
+fn generate(site: &Path, format: &str) -> String {
+    let result = Command::new(ipxegen_binary())
+        .arg("dhcp")
+        .arg(site)
+        .args(["--format", format])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "ipxegen dhcp --format {format} failed: {}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    String::from_utf8(result.stdout).unwrap()
+}
+
+/// Applies a negative control's change to ipxegen's dnsmasq config; asserts it changed it.
+fn mutate_dnsmasq(config: &str, mutation: Mutation) -> String {
+    let changed: String = match mutation {
+        Mutation::None => return config.to_owned(),
+        Mutation::NoIpxeStage => config
+            .lines()
+            .filter(|l| {
+                !l.starts_with("dhcp-boot=tag:ipxe,") && !l.starts_with("dhcp-option=tag:ipxe,")
+            })
+            .map(|l| format!("{l}\n"))
+            .collect(),
+        // Without the gate and the tags it reads, iPXE's request is one more firmware request.
+        Mutation::NoNotIpxeGate => config
+            .lines()
+            .filter(|l| {
+                !l.starts_with("dhcp-match=set:ipxe,") && !l.starts_with("dhcp-userclass=set:ipxe")
+            })
+            .map(|l| format!("{}\n", l.replace("tag:!ipxe,", "")))
+            .collect(),
+    };
+    assert_ne!(changed, config, "{mutation:?} changed nothing");
+    changed
+}
+
+// ------------------------------------------------------------------------------------------
+// Servers.
+
+/// A server started in the namespace, with its log.
+struct Server {
+    name: String,
+    group: ProcessGroup,
+    log: PathBuf,
+}
+
+/// Starts `command` (made with [`TestNet::command`]) with its output in `dir/<name>.log`.
+fn start(name: &str, mut command: Command, dir: &Path) -> Server {
+    let log = dir.join(format!("{name}.log"));
+    let file = std::fs::File::create(&log).unwrap();
+    command
+        .stdin(Stdio::null())
+        .stdout(file.try_clone().unwrap())
+        .stderr(file);
+    Server {
+        name: name.to_owned(),
+        group: ProcessGroup::spawn(command),
+        log,
+    }
+}
+
+/// Waits until `server` listens on `port`; panics with its log when it does not.
+fn wait_listening(ns: &str, server: &mut Server, proto: &str, port: u16) {
+    if TestNet::wait_for_port(ns, proto, port, SERVER_START) {
+        return;
+    }
+    let status = server.group.child_mut().try_wait();
+    panic!(
+        "{} does not listen on {proto} port {port} after {SERVER_START:?} (exit: {status:?}); its log:\n{}",
+        server.name,
+        std::fs::read_to_string(&server.log).unwrap_or_default()
+    );
+}
+
+/// The servers of one case, in the case's namespace.
+struct Servers {
+    running: Vec<Server>,
+    http_log: PathBuf,
+}
+
+impl Servers {
+    fn start(case: &Case, net: &TestNet, dir: &Path, site: &Path) -> Servers {
+        let ns = net.ns.as_str();
+        let tftp_root = dir.join("out/tftp");
+        let generated = dir.join("generated");
+        let state = dir.join("state");
+        std::fs::create_dir_all(&generated).unwrap();
+        std::fs::create_dir_all(&state).unwrap();
+        let paths = Paths {
+            generated: &generated,
+            tftp_root: &tftp_root,
+            state: &state,
+        };
+        let mut running = Vec::new();
+
+        // HTTP, on every address of the namespace.
+        let http_log = dir.join("http-responses.log");
+        let mut http = TestNet::command(ns, LIMIT_S, "python3");
+        http.arg(Path::new(E2E_DIR).join("http_server.py"))
+            .arg(dir.join("out/http"))
+            .arg(&http_log)
+            .args(["::", "80"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(dir.join("http.log")).unwrap());
+        let mut group = ProcessGroup::spawn(http);
+        let mut line = String::new();
+        BufReader::new(group.child_mut().stdout.as_mut().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line.trim(), "80", "the HTTP server did not start");
+        running.push(Server {
+            name: "http".into(),
+            group,
+            log: dir.join("http.log"),
+        });
+
+        let v = match case.ip {
+            Ip::V4 => "v4",
+            Ip::V6 => "v6",
+        };
+        let dhcp_port = match case.ip {
+            Ip::V4 => 67,
+            Ip::V6 => 547,
+        };
+        match case.dhcp {
+            Dhcp::Dnsmasq => {
+                let ours = mutate_dnsmasq(&generate(site, "dnsmasq"), case.mutation);
+                std::fs::write(generated.join("dnsmasq.conf"), ours).unwrap();
+                let mut operator = paths.apply(&readme_block(&format!("dnsmasq-{v}")));
+                if !case.has_tftp() {
+                    operator = operator
+                        .lines()
+                        .filter(|l| !l.starts_with("enable-tftp") && !l.starts_with("tftp-root"))
+                        .map(|l| format!("{l}\n"))
+                        .collect();
+                }
+                let harness = format!(
+                    "# The test's own lines: no DNS, log to stdout, leases in the run's directory.\n\
+                     port=0\nlog-dhcp\nlog-facility=-\npid-file=\ndhcp-leasefile={}\n",
+                    state.join("dnsmasq.leases").display()
+                );
+                let conf = dir.join("dnsmasq-full.conf");
+                std::fs::write(&conf, format!("{operator}{harness}")).unwrap();
+                let mut command = TestNet::command(ns, LIMIT_S, "dnsmasq");
+                command.arg("-k").arg("-C").arg(&conf);
+                let mut server = start("dnsmasq", command, dir);
+                wait_listening(ns, &mut server, "udp", dhcp_port);
+                running.push(server);
+            }
+            Dhcp::Isc => {
+                let (format, file, flag) = match case.ip {
+                    Ip::V4 => ("isc", "dhcpd.conf", "-4"),
+                    Ip::V6 => ("isc6", "dhcpd6.conf", "-6"),
+                };
+                assert_eq!(case.mutation, Mutation::None);
+                std::fs::write(generated.join(file), generate(site, format)).unwrap();
+                let conf = dir.join(format!("full-{file}"));
+                std::fs::write(&conf, paths.apply(&readme_block(&format!("isc-{v}")))).unwrap();
+                let leases = state.join(format!("{file}.leases"));
+                std::fs::write(&leases, "").unwrap();
+                let mut command = TestNet::command(ns, LIMIT_S, "dhcpd");
+                command
+                    .args([flag, "-f", "-d", "-cf"])
+                    .arg(&conf)
+                    .arg("-lf")
+                    .arg(&leases)
+                    .arg("-pf")
+                    .arg(state.join(format!("{file}.pid")))
+                    .arg("br0");
+                let mut server = start("dhcpd", command, dir);
+                wait_listening(ns, &mut server, "udp", dhcp_port);
+                running.push(server);
+            }
+            Dhcp::Kea => {
+                let (format, program, key) = match case.ip {
+                    Ip::V4 => ("kea4", "kea-dhcp4", "Dhcp4"),
+                    Ip::V6 => ("kea6", "kea-dhcp6", "Dhcp6"),
+                };
+                assert_eq!(case.mutation, Mutation::None);
+                std::fs::write(
+                    generated.join(format!("{program}.json")),
+                    generate(site, format),
+                )
+                .unwrap();
+                std::fs::write(
+                    state.join(format!("{program}-site.json")),
+                    paths.apply(&readme_block(&format!("kea-{v}"))),
+                )
+                .unwrap();
+                let merge = paths.apply(&readme_block(&format!("kea-{v}-merge")));
+                let merged = Command::new("bash")
+                    .args(["-euo", "pipefail", "-c", &merge])
+                    .output()
+                    .unwrap();
+                assert!(
+                    merged.status.success(),
+                    "README's merge failed: {merge}{}",
+                    String::from_utf8_lossy(&merged.stderr)
+                );
+                // The test's own additions: log to stdout; DHCPv6's server DUID file in the run's
+                // directory instead of /var/lib/kea.
+                let conf = state.join(format!("{program}.conf"));
+                let mut addition = format!(
+                    ".{key}.loggers = [{{\"name\": \"{program}\", \"severity\": \"INFO\", \
+                     \"output_options\": [{{\"output\": \"stdout\"}}]}}]"
+                );
+                if case.ip == Ip::V6 {
+                    let _ = write!(
+                        addition,
+                        " | .Dhcp6[\"data-directory\"] = \"{}\"",
+                        state.display()
+                    );
+                }
+                let logged = Command::new("jq")
+                    .arg(addition)
+                    .arg(&conf)
+                    .output()
+                    .unwrap();
+                assert!(logged.status.success());
+                let conf = dir.join(format!("{program}-full.conf"));
+                std::fs::write(&conf, logged.stdout).unwrap();
+                let mut command = TestNet::command(ns, LIMIT_S, program);
+                command
+                    .arg("-c")
+                    .arg(&conf)
+                    .env("KEA_PIDFILE_DIR", &state)
+                    .env("KEA_LOCKFILE_DIR", &state);
+                let mut server = start(program, command, dir);
+                wait_listening(ns, &mut server, "udp", dhcp_port);
+                running.push(server);
+            }
+        }
+        if case.dhcp != Dhcp::Dnsmasq {
+            if case.has_tftp() {
+                let address = match case.ip {
+                    Ip::V4 => format!("{SERVER_V4}:69"),
+                    Ip::V6 => format!("[{SERVER_V6}]:69"),
+                };
+                let mut command = TestNet::command(ns, LIMIT_S, "in.tftpd");
+                command
+                    .args([
+                        "--foreground",
+                        "--secure",
+                        "--verbose",
+                        "--address",
+                        &address,
+                    ])
+                    .arg(&tftp_root);
+                let mut server = start("tftpd", command, dir);
+                wait_listening(ns, &mut server, "udp", 69);
+                running.push(server);
+            }
+            if case.ip == Ip::V6 {
+                let conf = dir.join("radvd.conf");
+                std::fs::write(&conf, paths.apply(&readme_block("radvd"))).unwrap();
+                let mut command = TestNet::command(ns, LIMIT_S, "radvd");
+                command
+                    .args(["--nodaemon", "--logmethod", "stderr", "--config"])
+                    .arg(&conf)
+                    .arg("--pidfile")
+                    .arg(state.join("radvd.pid"));
+                let mut server = start("radvd", command, dir);
+                std::thread::sleep(Duration::from_millis(300));
+                if let Ok(Some(status)) = server.group.child_mut().try_wait() {
+                    panic!(
+                        "radvd exited ({status}): {}",
+                        std::fs::read_to_string(&server.log).unwrap_or_default()
+                    );
+                }
+                running.push(server);
+            }
+        }
+        Servers { running, http_log }
+    }
+
+    /// Stops every server; returns the HTTP server's responses (`METHOD PATH STATUS CLIENT`).
+    fn stop(mut self) -> (Vec<String>, String) {
+        let mut logs = String::new();
+        for server in &mut self.running {
+            server.group.kill();
+            let text = std::fs::read_to_string(&server.log).unwrap_or_default();
+            let lines: Vec<&str> = text.lines().collect();
+            let tail = lines.len().saturating_sub(80);
+            let _ = writeln!(logs, "--- {} (last 80 lines):", server.name);
+            for l in &lines[tail..] {
+                let _ = writeln!(logs, "    {l}");
+            }
+        }
+        let responses = std::fs::read_to_string(&self.http_log)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        (responses, logs)
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// QEMU.
+
+/// One guest: its NIC's tap and MAC.
+struct Guest<'a> {
+    tap: &'a str,
+    mac: &'a str,
+}
+
+fn qemu_command(case: &Case, ns: &str, guest: &Guest<'_>, dir: &Path, tag: &str) -> Command {
+    let arm = case.firmware == Firmware::Arm64Pxe;
+    let program = if arm {
+        "qemu-system-aarch64"
+    } else {
+        "qemu-system-x86_64"
+    };
+    let mut qemu = TestNet::command(ns, LIMIT_S, program);
+    if arm {
+        qemu.args(["-M", "virt", "-cpu", "cortex-a57"]);
+    }
+    qemu.args(["-m", "512", "-nographic", "-no-reboot", "-S"]);
+    qemu.arg("-monitor").arg(format!(
+        "unix:{},server=on,wait=off",
+        dir.join(format!("{tag}-monitor.sock")).display()
+    ));
+    let (code, vars) = match case.firmware {
+        Firmware::Bios => (None, None),
+        Firmware::UefiPxe | Firmware::UefiHttp => (Some(OVMF_CODE), Some(OVMF_VARS)),
+        Firmware::Arm64Pxe => (Some(AAVMF_CODE), Some(AAVMF_VARS)),
+    };
+    if let (Some(code), Some(vars)) = (code, vars) {
+        let copy = dir.join(format!("{tag}-vars.fd"));
+        std::fs::copy(vars, &copy).unwrap();
+        qemu.arg("-drive")
+            .arg(format!("if=pflash,format=raw,readonly=on,file={code}"));
+        qemu.arg("-drive")
+            .arg(format!("if=pflash,format=raw,file={}", copy.display()));
+    } else {
+        qemu.args(["-boot", "n"]);
+    }
+    // OVMF tries PXE over IPv4, PXE over IPv6, then HTTP boot: turn off what the case
+    // does not test, so that each case sees only its own stage 1.
+    let off = |qemu: &mut Command, what: &str| {
+        qemu.arg("-fw_cfg")
+            .arg(format!("name=opt/org.tianocore/{what},string=n"));
+    };
+    match (case.firmware, case.ip) {
+        (Firmware::UefiPxe | Firmware::Arm64Pxe, Ip::V4) => off(&mut qemu, "IPv6PXESupport"),
+        (Firmware::UefiPxe | Firmware::Arm64Pxe, Ip::V6) => off(&mut qemu, "IPv4PXESupport"),
+        (Firmware::UefiHttp, _) => {
+            off(&mut qemu, "IPv4PXESupport");
+            off(&mut qemu, "IPv6PXESupport");
+        }
+        (Firmware::Bios, _) => {}
+    }
+    qemu.arg("-netdev").arg(format!(
+        "tap,id=n0,ifname={},script=no,downscript=no,vnet_hdr=off",
+        guest.tap
+    ));
+    // BIOS keeps the NIC's default ROM (iPXE); UEFI and ARM64 run the firmware's own PXE.
+    let rom = if case.firmware == Firmware::Bios {
+        ""
+    } else {
+        ",romfile="
+    };
+    qemu.arg("-device").arg(format!(
+        "virtio-net-pci,netdev=n0,mac={},bootindex=1{rom}",
+        guest.mac
+    ));
+    qemu.arg("-object").arg(format!(
+        "filter-dump,id=d0,netdev=n0,file={}",
+        dir.join(format!("{tag}.pcap")).display()
+    ));
+    qemu
+}
+
+/// Starts a paused guest; returns it and its monitor socket.
+fn start_guest(case: &Case, ns: &str, guest: &Guest<'_>, dir: &Path, tag: &str) -> ProcessGroup {
+    let mut command = qemu_command(case, ns, guest, dir, tag);
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(dir.join(format!("{tag}-qemu.stderr"))).unwrap());
+    ProcessGroup::spawn(command)
+}
+
+/// Resumes a guest started with `-S`, through its monitor socket.
+fn resume(dir: &Path, tag: &str) {
+    let socket = dir.join(format!("{tag}-monitor.sock"));
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let mut stream = loop {
+        match std::os::unix::net::UnixStream::connect(&socket) {
+            Ok(s) => break s,
+            Err(e) if std::time::Instant::now() >= deadline => {
+                panic!("QEMU's monitor {} does not answer: {e}", socket.display())
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
+    };
+    // The monitor prints its banner and prompt, then a prompt after each command: the second
+    // prompt means `cont` ran (closing the socket before could drop the command).
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(b"cont\n").unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 512];
+    while seen.windows(6).filter(|w| w == b"(qemu)").count() < 2 {
+        match std::io::Read::read(&mut stream, &mut buf) {
+            Ok(n) if n > 0 => seen.extend_from_slice(&buf[..n]),
+            _ => panic!(
+                "QEMU's monitor did not run `cont`: {}",
+                String::from_utf8_lossy(&seen)
+            ),
+        }
+    }
+}
+
+/// When a case's run is over, by its firmware and mutation.
+fn watch_of(case: &Case) -> Watch<'static> {
+    let (stop_at, stop_count) = match (case.firmware, case.mutation) {
+        // The loop: iPXE starts again and again; three starts prove it.
+        (_, Mutation::NoNotIpxeGate) => (Some("iPXE initialising devices"), 3),
+        // iPXE got no script and gives up on the NIC.
+        (_, Mutation::NoIpxeStage) => (Some("Nothing to boot"), 1),
+        // The placeholder loader was fetched; the firmware cannot start it.
+        (Firmware::Arm64Pxe, _) => (Some("failed to load Boot"), 1),
+        // Run to the initrd's power-off.
+        _ => (None, 1),
+    };
+    Watch {
+        stop_at,
+        stop_count,
+        expected_errors: &[],
+        hard: HARD_TIMEOUT,
+        stall: STALL_TIMEOUT,
+    }
+}
+
+/// What one run saw.
+struct Run {
+    watched: Watched,
+    events: Vec<Event>,
+    responses: Vec<String>,
+    logs: String,
+    _dir: WorkDir,
+    dir: PathBuf,
+}
+
+impl Run {
+    fn report(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "\n--- end: {:?} after {:.1} s (files in {})",
+            self.watched.end,
+            self.watched.elapsed.as_secs_f64(),
+            self.dir.display()
+        );
+        let lines: Vec<String> = self.events.iter().map(Event::line).collect();
+        let _ = writeln!(out, "--- what crossed the NIC:\n{}", numbered(&lines));
+        let _ = writeln!(out, "--- HTTP responses:");
+        for r in &self.responses {
+            let _ = writeln!(out, "    {r}");
+        }
+        let c = &self.watched.console;
+        let _ = writeln!(out, "--- console (last 40 logical lines):");
+        for l in c.logical.iter().skip(c.logical.len().saturating_sub(40)) {
+            let _ = writeln!(out, "    {l}");
+        }
+        out.push_str(&self.logs);
+        out
+    }
+}
+
+/// Runs `case` on one guest; `None` when skipped.
+fn run(case: &Case) -> Option<Run> {
+    let test = format!("boot_chain {}", case.name);
+    if !ipxegen_tests::ready_or_skip(&test, missing(case)) {
+        return None;
+    }
+    let kernel = kernel();
+    if !ipxegen_tests::ready_or_skip(&test, kernel.as_ref().err().cloned()) {
+        return None;
+    }
+    let kernel = kernel.unwrap();
+    let work = WorkDir::new("boot-chain", case.name);
+    let dir = work.0.clone();
+    let ramdisk = dir.join("initrd.cpio.gz");
+    make_initrd(&ramdisk).unwrap();
+    let site = prepare_site(case, &dir, &kernel, &ramdisk);
+
+    let net = TestNet::new(case.name, 1);
+    let guest = Guest {
+        tap: "tap0",
+        mac: MAC,
+    };
+    let mut qemu = start_guest(case, &net.ns, &guest, &dir, "guest");
+    let servers = Servers::start(case, &net, &dir, &site);
+    resume(&dir, "guest");
+    let watched = watch_console(&mut qemu, &watch_of(case));
+    drop(qemu);
+    let (responses, logs) = servers.stop();
+    drop(net);
+    std::fs::write(dir.join("console.log"), &watched.console.raw).unwrap();
+    let events = read_capture(&dir.join("guest.pcap")).unwrap();
+    let run = Run {
+        watched,
+        events,
+        responses,
+        logs,
+        _dir: work,
+        dir,
+    };
+    println!(
+        "{}: {:?} after {:.1} s",
+        case.name,
+        run.watched.end,
+        run.watched.elapsed.as_secs_f64()
+    );
+    Some(run)
+}
+
+// ------------------------------------------------------------------------------------------
+// Assertions.
+
+fn hexhyp(mac: &str) -> String {
+    mac.replace(':', "-")
+}
+
+/// The HTTP requests of the node's boot, from the main script to the initrd.
+fn node_requests() -> Vec<String> {
+    vec![
+        "http GET /boot.ipxe".to_owned(),
+        format!("http GET /pxelinux.cfg/{}", hexhyp(MAC)),
+        format!("http GET /{NODE}/deploy_kernel"),
+        format!("http GET /{NODE}/deploy_ramdisk"),
+    ]
+}
+
+/// The DHCP and TFTP of stage 1 and stage 2, as the case's firmware and family do them.
+fn expected_sequence(case: &Case) -> Vec<String> {
+    let server = case.server_in_url();
+    let script = format!("http://{server}/boot.ipxe");
+    let mut seq: Vec<String> = Vec::new();
+    let loader = if case.firmware == Firmware::Arm64Pxe {
+        ARM64_LOADER
+    } else {
+        X64_LOADER
+    };
+    let loader_size = std::fs::metadata(Path::new(LOADERS).join(X64_LOADER))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let arch = match case.firmware {
+        Firmware::Bios => 0,
+        Firmware::UefiPxe => 7,
+        Firmware::UefiHttp => 16,
+        Firmware::Arm64Pxe => 11,
+    };
+    match (case.firmware, case.ip) {
+        (Firmware::Bios, _) => {}
+        (Firmware::UefiPxe | Firmware::Arm64Pxe, Ip::V4) => {
+            seq.push(format!("dhcp4 DISCOVER client=firmware arch={arch}"));
+            seq.push(format!(
+                "dhcp4 OFFER siaddr={SERVER_V4} file={loader} yiaddr={RESERVED_V4}"
+            ));
+            seq.push(format!("dhcp4 REQUEST client=firmware arch={arch}"));
+            seq.push(format!(
+                "dhcp4 ACK siaddr={SERVER_V4} file={loader} yiaddr={RESERVED_V4}"
+            ));
+            seq.push(format!("tftp RRQ file={loader} complete"));
+        }
+        (Firmware::UefiPxe | Firmware::Arm64Pxe, Ip::V6) => {
+            let url = format!("bootfile=tftp://[{SERVER_V6}]/{loader}");
+            seq.push(format!("dhcp6 SOLICIT client=firmware arch={arch}"));
+            seq.push(format!("dhcp6 ADVERTISE {url}"));
+            seq.push(format!("dhcp6 REQUEST client=firmware arch={arch}"));
+            seq.push(format!("dhcp6 REPLY {url}"));
+            seq.push(format!("tftp RRQ file={loader} complete"));
+        }
+        (Firmware::UefiHttp, _) => {
+            let url = format!("file=http://{server}/{loader}");
+            seq.push(format!(
+                "dhcp4 DISCOVER client=firmware arch={arch} class=HTTPClient:Arch:00016:UNDI:003000"
+            ));
+            seq.push(format!("dhcp4 OFFER class=HTTPClient {url}"));
+            seq.push(format!(
+                "dhcp4 ACK class=HTTPClient {url} yiaddr={RESERVED_V4}"
+            ));
+            seq.push(format!("http GET /{loader}"));
+        }
+    }
+    if case.firmware == Firmware::Arm64Pxe {
+        return seq;
+    }
+    if case.firmware == Firmware::UefiPxe
+        && loader_size > 0
+        && let Some(last) = seq.last_mut()
+    {
+        let _ = write!(last, " bytes={loader_size}");
+    }
+    match case.ip {
+        Ip::V4 => {
+            seq.push("dhcp4 DISCOVER client=ipxe".to_owned());
+            if case.mutation == Mutation::NoIpxeStage {
+                return seq;
+            }
+            seq.push(format!("dhcp4 OFFER file={script} yiaddr={RESERVED_V4}"));
+            seq.push("dhcp4 REQUEST client=ipxe".to_owned());
+            seq.push(format!("dhcp4 ACK file={script} yiaddr={RESERVED_V4}"));
+        }
+        Ip::V6 => {
+            seq.push("dhcp6 SOLICIT client=ipxe".to_owned());
+            seq.push(format!("dhcp6 ADVERTISE bootfile={script}"));
+            seq.push("dhcp6 REQUEST client=ipxe".to_owned());
+            seq.push(format!("dhcp6 REPLY bootfile={script}"));
+        }
+    }
+    seq.extend(node_requests());
+    seq
+}
+
+/// Asserts that `case` booted the node end to end.
+fn assert_boots(case: &Case) {
+    let Some(run) = run(case) else { return };
+    let report = run.report();
+    assert!(
+        matches!(run.watched.end, End::Exited(status) if status.success())
+            || (case.firmware == Firmware::Arm64Pxe && matches!(run.watched.end, End::Stopped)),
+        "the run did not end as it should{report}"
+    );
+    let expected = expected_sequence(case);
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    assert_in_order(&run.events, &expected, &report);
+
+    // The loader is fetched once, whole (firmware may first ask for its size and abort).
+    let loader_fetches = run
+        .events
+        .iter()
+        .filter(|e| matches!(e, Event::Tftp { complete: true, .. }))
+        .count();
+    let loader_http = run
+        .responses
+        .iter()
+        .filter(|r| r.starts_with(&format!("GET /{X64_LOADER} ")))
+        .count();
+    match case.firmware {
+        Firmware::Bios | Firmware::UefiHttp => {
+            assert_eq!(
+                loader_fetches, 0,
+                "a TFTP transfer where none belongs{report}"
+            );
+        }
+        Firmware::UefiPxe | Firmware::Arm64Pxe => {
+            assert_eq!(loader_fetches, 1, "the loader was not fetched once{report}");
+        }
+    }
+    assert_eq!(
+        loader_http,
+        usize::from(case.firmware == Firmware::UefiHttp),
+        "the loader's HTTP fetches{report}"
+    );
+    if case.firmware == Firmware::Arm64Pxe {
+        return;
+    }
+
+    // The HTTP server's own account: every request answered 200, in the same order.
+    let node: Vec<String> = node_requests()
+        .iter()
+        .map(|r| r.trim_start_matches("http ").to_owned())
+        .collect();
+    let served: Vec<&str> = run
+        .responses
+        .iter()
+        .filter(|r| {
+            r.starts_with("GET /boot.ipxe")
+                || r.contains("/pxelinux.cfg/")
+                || r.contains(&format!("/{NODE}/"))
+        })
+        .map(String::as_str)
+        .collect();
+    assert_eq!(served.len(), node.len(), "HTTP responses{report}");
+    for (response, request) in served.iter().zip(&node) {
+        assert!(
+            response.starts_with(&format!("{request} 200 ")),
+            "`{response}` is not `{request} 200`{report}"
+        );
+    }
+    let cmdline = run.watched.console.cmdline().unwrap_or_default();
+    let bootif = format!("BOOTIF=01-{}", hexhyp(MAC));
+    for arg in [bootif.as_str(), "ipxegen.node=chain-node", "console=ttyS0"] {
+        assert!(
+            cmdline.contains(&arg),
+            "kernel command line {cmdline:?} lacks {arg}{report}"
+        );
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// The cases.
+
+#[test]
+fn uefi_pxe_v4_dnsmasq() {
+    assert_boots(&Case::new(
+        "uefi-pxe-v4-dnsmasq",
+        Dhcp::Dnsmasq,
+        Ip::V4,
+        Firmware::UefiPxe,
+    ));
+}
+
+#[test]
+fn uefi_pxe_v4_isc() {
+    assert_boots(&Case::new(
+        "uefi-pxe-v4-isc",
+        Dhcp::Isc,
+        Ip::V4,
+        Firmware::UefiPxe,
+    ));
+}
+
+#[test]
+fn uefi_pxe_v4_kea() {
+    assert_boots(&Case::new(
+        "uefi-pxe-v4-kea",
+        Dhcp::Kea,
+        Ip::V4,
+        Firmware::UefiPxe,
+    ));
+}
+
+#[test]
+fn bios_dnsmasq() {
+    assert_boots(&Case::new(
+        "bios-dnsmasq",
+        Dhcp::Dnsmasq,
+        Ip::V4,
+        Firmware::Bios,
+    ));
+}
+
+#[test]
+fn bios_isc() {
+    assert_boots(&Case::new("bios-isc", Dhcp::Isc, Ip::V4, Firmware::Bios));
+}
+
+#[test]
+fn bios_kea() {
+    assert_boots(&Case::new("bios-kea", Dhcp::Kea, Ip::V4, Firmware::Bios));
+}
+
+#[test]
+fn uefi_http_dnsmasq() {
+    assert_boots(&Case::new(
+        "uefi-http-dnsmasq",
+        Dhcp::Dnsmasq,
+        Ip::V4,
+        Firmware::UefiHttp,
+    ));
+}
+
+#[test]
+fn uefi_http_isc() {
+    assert_boots(&Case::new(
+        "uefi-http-isc",
+        Dhcp::Isc,
+        Ip::V4,
+        Firmware::UefiHttp,
+    ));
+}
+
+#[test]
+fn uefi_http_kea() {
+    assert_boots(&Case::new(
+        "uefi-http-kea",
+        Dhcp::Kea,
+        Ip::V4,
+        Firmware::UefiHttp,
+    ));
+}
+
+#[test]
+fn uefi_pxe_v6_dnsmasq() {
+    assert_boots(&Case::new(
+        "uefi-pxe-v6-dnsmasq",
+        Dhcp::Dnsmasq,
+        Ip::V6,
+        Firmware::UefiPxe,
+    ));
+}
+
+#[test]
+fn uefi_pxe_v6_isc() {
+    assert_boots(&Case::new(
+        "uefi-pxe-v6-isc",
+        Dhcp::Isc,
+        Ip::V6,
+        Firmware::UefiPxe,
+    ));
+}
+
+#[test]
+fn uefi_pxe_v6_kea() {
+    assert_boots(&Case::new(
+        "uefi-pxe-v6-kea",
+        Dhcp::Kea,
+        Ip::V6,
+        Firmware::UefiPxe,
+    ));
+}
+
+#[test]
+fn arm64_pxe_dnsmasq() {
+    assert_boots(&Case::new(
+        "arm64-pxe-dnsmasq",
+        Dhcp::Dnsmasq,
+        Ip::V4,
+        Firmware::Arm64Pxe,
+    ));
+}
+
+#[test]
+fn arm64_pxe_isc() {
+    assert_boots(&Case::new(
+        "arm64-pxe-isc",
+        Dhcp::Isc,
+        Ip::V4,
+        Firmware::Arm64Pxe,
+    ));
+}
+
+#[test]
+fn arm64_pxe_kea() {
+    assert_boots(&Case::new(
+        "arm64-pxe-kea",
+        Dhcp::Kea,
+        Ip::V4,
+        Firmware::Arm64Pxe,
+    ));
+}
+
+// ------------------------------------------------------------------------------------------
+// Negative controls: each takes out one part of ipxegen's config, and the chain breaks where
+// that part is needed, which the assertions above would catch.
+
+/// The DHCPv4 replies to iPXE (after its first request).
+fn replies_to_ipxe(events: &[Event]) -> Vec<&ipxegen_tests::pcap::Dhcp4> {
+    let Some(first) = events
+        .iter()
+        .position(|e| matches!(e, Event::Dhcp4(d) if d.ipxe && d.message == "DISCOVER"))
+    else {
+        return Vec::new();
+    };
+    events[first..]
+        .iter()
+        .filter_map(|e| match e {
+            Event::Dhcp4(d) if matches!(d.message, "OFFER" | "ACK") => Some(d),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn without_the_ipxe_stage_the_boot_stops_at_the_second_dhcp() {
+    let case = Case {
+        mutation: Mutation::NoIpxeStage,
+        ..Case::new("no-ipxe-stage", Dhcp::Dnsmasq, Ip::V4, Firmware::UefiPxe)
+    };
+    let Some(run) = run(&case) else { return };
+    let report = run.report();
+    assert!(
+        matches!(run.watched.end, End::Stopped),
+        "iPXE did not give up{report}"
+    );
+    let expected = expected_sequence(&case);
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    assert_in_order(&run.events, &expected, &report);
+    let replies = replies_to_ipxe(&run.events);
+    assert!(
+        !replies.is_empty() && replies.iter().all(|d| d.file.is_empty()),
+        "iPXE's DHCP was answered without a boot file{report}"
+    );
+    assert!(
+        !run.events.iter().any(|e| matches!(e, Event::Http { .. })),
+        "no HTTP request may follow{report}"
+    );
+}
+
+#[test]
+fn without_the_not_ipxe_gate_the_loader_is_chainloaded_in_a_loop() {
+    let case = Case {
+        mutation: Mutation::NoNotIpxeGate,
+        ..Case::new("no-gate", Dhcp::Dnsmasq, Ip::V4, Firmware::UefiPxe)
+    };
+    let Some(run) = run(&case) else { return };
+    let report = run.report();
+    assert!(
+        matches!(run.watched.end, End::Stopped),
+        "iPXE did not start three times{report}"
+    );
+    let fetches = run
+        .events
+        .iter()
+        .filter(|e| matches!(e, Event::Tftp { file, complete: true, .. } if file == X64_LOADER))
+        .count();
+    assert!(
+        fetches >= 3,
+        "the loader was fetched {fetches} times, not in a loop{report}"
+    );
+    let replies = replies_to_ipxe(&run.events);
+    assert!(
+        !replies.is_empty() && replies.iter().all(|d| d.file == X64_LOADER),
+        "iPXE was not handed the loader again{report}"
+    );
+    assert!(
+        !run.events.iter().any(|e| matches!(e, Event::Http { .. })),
+        "the main script may not be fetched{report}"
+    );
+}
