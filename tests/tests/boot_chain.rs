@@ -841,21 +841,50 @@ fn hexhyp(mac: &str) -> String {
     mac.replace(':', "-")
 }
 
+/// One step of the boot flow: who sends what to whom, in words for README's diagram, and the
+/// words its line in the capture holds ([`Event::line`]).
+struct Step {
+    from: &'static str,
+    to: &'static str,
+    what: String,
+    words: String,
+}
+
+fn step(from: &'static str, to: &'static str, what: String, words: String) -> Step {
+    Step {
+        from,
+        to,
+        what,
+        words,
+    }
+}
+
 /// The HTTP requests of the node's boot, from the main script to the initrd.
-fn node_requests() -> Vec<String> {
+fn node_requests(client: &'static str) -> Vec<Step> {
+    let get = |path: String, what: &str| {
+        step(
+            client,
+            "HTTP",
+            format!("GET {path} ({what})"),
+            format!("http GET {path}"),
+        )
+    };
     vec![
-        "http GET /boot.ipxe".to_owned(),
-        format!("http GET /pxelinux.cfg/{}", hexhyp(MAC)),
-        format!("http GET /{NODE}/deploy_kernel"),
-        format!("http GET /{NODE}/deploy_ramdisk"),
+        get("/boot.ipxe".into(), "main script"),
+        get(
+            format!("/pxelinux.cfg/{}", hexhyp(MAC)),
+            "the node's config, by MAC",
+        ),
+        get(format!("/{NODE}/deploy_kernel"), "kernel"),
+        get(format!("/{NODE}/deploy_ramdisk"), "initrd"),
     ]
 }
 
-/// The DHCP and TFTP of stage 1 and stage 2, as the case's firmware and family do them.
-fn expected_sequence(case: &Case) -> Vec<String> {
+/// The DHCP, TFTP and HTTP of stage 1 and stage 2, as the case's firmware and family do them.
+fn expected_steps(case: &Case) -> Vec<Step> {
     let server = case.server_in_url();
     let script = format!("http://{server}/boot.ipxe");
-    let mut seq: Vec<String> = Vec::new();
+    let mut seq: Vec<Step> = Vec::new();
     let loader = if case.firmware == Firmware::Arm64Pxe {
         ARM64_LOADER
     } else {
@@ -870,37 +899,109 @@ fn expected_sequence(case: &Case) -> Vec<String> {
         Firmware::UefiHttp => 16,
         Firmware::Arm64Pxe => 11,
     };
+    let fw = "firmware";
+    let dhcp = "DHCP";
     match (case.firmware, case.ip) {
         (Firmware::Bios, _) => {}
         (Firmware::UefiPxe | Firmware::Arm64Pxe, Ip::V4) => {
-            seq.push(format!("dhcp4 DISCOVER client=firmware arch={arch}"));
-            seq.push(format!(
-                "dhcp4 OFFER siaddr={SERVER_V4} file={loader} yiaddr={RESERVED_V4}"
+            let reply = |m: &str| {
+                step(
+                    dhcp,
+                    fw,
+                    format!("{m} {RESERVED_V4}, next-server {SERVER_V4}, file {loader}"),
+                    format!("dhcp4 {m} siaddr={SERVER_V4} file={loader} yiaddr={RESERVED_V4}"),
+                )
+            };
+            let ask = |m: &str| {
+                step(
+                    fw,
+                    dhcp,
+                    format!("{m}, arch {arch} (PXEClient, not iPXE)"),
+                    format!("dhcp4 {m} client=firmware arch={arch}"),
+                )
+            };
+            seq.extend([
+                ask("DISCOVER"),
+                reply("OFFER"),
+                ask("REQUEST"),
+                reply("ACK"),
+            ]);
+            seq.push(step(
+                fw,
+                "TFTP",
+                format!("read {loader}"),
+                format!("tftp RRQ file={loader} complete"),
             ));
-            seq.push(format!("dhcp4 REQUEST client=firmware arch={arch}"));
-            seq.push(format!(
-                "dhcp4 ACK siaddr={SERVER_V4} file={loader} yiaddr={RESERVED_V4}"
-            ));
-            seq.push(format!("tftp RRQ file={loader} complete"));
         }
         (Firmware::UefiPxe | Firmware::Arm64Pxe, Ip::V6) => {
-            let url = format!("bootfile=tftp://[{SERVER_V6}]/{loader}");
-            seq.push(format!("dhcp6 SOLICIT client=firmware arch={arch}"));
-            seq.push(format!("dhcp6 ADVERTISE {url}"));
-            seq.push(format!("dhcp6 REQUEST client=firmware arch={arch}"));
-            seq.push(format!("dhcp6 REPLY {url}"));
-            seq.push(format!("tftp RRQ file={loader} complete"));
+            let url = format!("tftp://[{SERVER_V6}]/{loader}");
+            let reply = |m: &str| {
+                step(
+                    dhcp,
+                    fw,
+                    format!("{m}, bootfile-url {url}"),
+                    format!("dhcp6 {m} bootfile={url}"),
+                )
+            };
+            let ask = |m: &str| {
+                step(
+                    fw,
+                    dhcp,
+                    format!("{m}, arch {arch} (not iPXE)"),
+                    format!("dhcp6 {m} client=firmware arch={arch}"),
+                )
+            };
+            seq.push(step(
+                "router",
+                "all",
+                "router advertisement, M flag: addresses and options by DHCPv6".into(),
+                "icmp6 RA managed=true".into(),
+            ));
+            seq.extend([
+                ask("SOLICIT"),
+                reply("ADVERTISE"),
+                ask("REQUEST"),
+                reply("REPLY"),
+            ]);
+            seq.push(step(
+                fw,
+                "TFTP",
+                format!("read {loader} over IPv6"),
+                format!("tftp RRQ file={loader} complete"),
+            ));
         }
         (Firmware::UefiHttp, _) => {
-            let url = format!("file=http://{server}/{loader}");
-            seq.push(format!(
-                "dhcp4 DISCOVER client=firmware arch={arch} class=HTTPClient:Arch:00016:UNDI:003000"
+            let url = format!("http://{server}/{loader}");
+            let ask = |m: &str| {
+                step(
+                    fw,
+                    dhcp,
+                    format!("{m}, arch {arch}, vendor class HTTPClient"),
+                    format!(
+                        "dhcp4 {m} client=firmware arch={arch} class=HTTPClient:Arch:00016:UNDI:003000"
+                    ),
+                )
+            };
+            let reply = |m: &str| {
+                step(
+                    dhcp,
+                    fw,
+                    format!("{m} {RESERVED_V4}, vendor class HTTPClient, file {url}"),
+                    format!("dhcp4 {m} class=HTTPClient file={url} yiaddr={RESERVED_V4}"),
+                )
+            };
+            seq.extend([
+                ask("DISCOVER"),
+                reply("OFFER"),
+                ask("REQUEST"),
+                reply("ACK"),
+            ]);
+            seq.push(step(
+                fw,
+                "HTTP",
+                format!("GET /{loader}"),
+                format!("http GET /{loader}"),
             ));
-            seq.push(format!("dhcp4 OFFER class=HTTPClient {url}"));
-            seq.push(format!(
-                "dhcp4 ACK class=HTTPClient {url} yiaddr={RESERVED_V4}"
-            ));
-            seq.push(format!("http GET /{loader}"));
         }
     }
     if case.firmware == Firmware::Arm64Pxe {
@@ -910,27 +1011,71 @@ fn expected_sequence(case: &Case) -> Vec<String> {
         && loader_size > 0
         && let Some(last) = seq.last_mut()
     {
-        let _ = write!(last, " bytes={loader_size}");
+        let _ = write!(last.words, " bytes={loader_size}");
     }
+    let ipxe = "iPXE";
     match case.ip {
         Ip::V4 => {
-            seq.push("dhcp4 DISCOVER client=ipxe".to_owned());
+            let ask = |m: &str| {
+                step(
+                    ipxe,
+                    dhcp,
+                    format!("{m}, iPXE (option 175, user class iPXE)"),
+                    format!("dhcp4 {m} client=ipxe"),
+                )
+            };
+            let reply = |m: &str| {
+                step(
+                    dhcp,
+                    ipxe,
+                    format!("{m} {RESERVED_V4}, file {script}"),
+                    format!("dhcp4 {m} file={script} yiaddr={RESERVED_V4}"),
+                )
+            };
+            seq.push(ask("DISCOVER"));
             if case.mutation == Mutation::NoIpxeStage {
                 return seq;
             }
-            seq.push(format!("dhcp4 OFFER file={script} yiaddr={RESERVED_V4}"));
-            seq.push("dhcp4 REQUEST client=ipxe".to_owned());
-            seq.push(format!("dhcp4 ACK file={script} yiaddr={RESERVED_V4}"));
+            seq.extend([reply("OFFER"), ask("REQUEST"), reply("ACK")]);
         }
         Ip::V6 => {
-            seq.push("dhcp6 SOLICIT client=ipxe".to_owned());
-            seq.push(format!("dhcp6 ADVERTISE bootfile={script}"));
-            seq.push("dhcp6 REQUEST client=ipxe".to_owned());
-            seq.push(format!("dhcp6 REPLY bootfile={script}"));
+            let ask = |m: &str| {
+                step(
+                    ipxe,
+                    dhcp,
+                    format!("{m}, iPXE (user class iPXE)"),
+                    format!("dhcp6 {m} client=ipxe"),
+                )
+            };
+            let reply = |m: &str| {
+                step(
+                    dhcp,
+                    ipxe,
+                    format!("{m}, bootfile-url {script}"),
+                    format!("dhcp6 {m} bootfile={script}"),
+                )
+            };
+            seq.push(step(
+                "router",
+                "all",
+                "router advertisement, M flag: addresses and options by DHCPv6".into(),
+                "icmp6 RA managed=true".into(),
+            ));
+            seq.extend([
+                ask("SOLICIT"),
+                reply("ADVERTISE"),
+                ask("REQUEST"),
+                reply("REPLY"),
+            ]);
         }
     }
-    seq.extend(node_requests());
+    seq.extend(node_requests(ipxe));
     seq
+}
+
+/// The capture's words of [`expected_steps`].
+fn expected_sequence(case: &Case) -> Vec<String> {
+    expected_steps(case).into_iter().map(|s| s.words).collect()
 }
 
 /// Asserts that `case` booted the node end to end.
@@ -978,9 +1123,9 @@ fn assert_boots(case: &Case) {
     }
 
     // The HTTP server's own account: every request answered 200, in the same order.
-    let node: Vec<String> = node_requests()
+    let node: Vec<String> = node_requests("iPXE")
         .iter()
-        .map(|r| r.trim_start_matches("http ").to_owned())
+        .map(|r| r.words.trim_start_matches("http ").to_owned())
         .collect();
     let served: Vec<&str> = run
         .responses
@@ -1228,5 +1373,55 @@ fn without_the_not_ipxe_gate_the_loader_is_chainloaded_in_a_loop() {
     assert!(
         !run.events.iter().any(|e| matches!(e, Event::Http { .. })),
         "the main script may not be fetched{report}"
+    );
+}
+
+// ------------------------------------------------------------------------------------------
+// README's diagram of the flow: rendered from the steps the cases above assert.
+
+/// The flows README shows, with their titles.
+const FLOWS: [(&str, Firmware, Ip); 4] = [
+    (
+        "Legacy BIOS: the NIC's iPXE ROM, so the first DHCP is already iPXE's",
+        Firmware::Bios,
+        Ip::V4,
+    ),
+    (
+        "UEFI firmware PXE over IPv4 (ARM64: arch 11 and the ARM64 loader)",
+        Firmware::UefiPxe,
+        Ip::V4,
+    ),
+    ("UEFI HTTP boot: no TFTP at all", Firmware::UefiHttp, Ip::V4),
+    (
+        "UEFI firmware PXE over IPv6 (router advertisements from radvd or dnsmasq first)",
+        Firmware::UefiPxe,
+        Ip::V6,
+    ),
+];
+
+/// The diagram: per flow a title, then one line per step (`from -> to  what`).
+fn flow_diagram() -> String {
+    let mut out = String::new();
+    for (n, (title, firmware, ip)) in FLOWS.iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let _ = writeln!(out, "{}. {title}", n + 1);
+        let case = Case::new("diagram", Dhcp::Dnsmasq, *ip, *firmware);
+        for s in expected_steps(&case) {
+            let _ = writeln!(out, "   {:<8} -> {:<8} {}", s.from, s.to, s.what);
+        }
+    }
+    out
+}
+
+#[test]
+fn readme_shows_the_flow_the_tests_assert() {
+    let readme = readme_block("boot-flow");
+    let diagram = flow_diagram();
+    assert!(
+        readme == diagram,
+        "README.md's block marked operator:boot-flow differs from the steps the boot-chain \
+         tests assert; it should read:\n{diagram}"
     );
 }
