@@ -25,10 +25,10 @@
 //!   SMBIOS_VERSION ( 2, 6 )`. `uuid_ntoa` (`src/core/uuid.c`) prints those bytes
 //!   big-endian, so `${uuid}` is the dmidecode string. iPXE's DUID is therefore
 //!   `00:04` followed by the UUID's bytes in the order the string writes them (RFC 4122):
-//!   [`SystemUuid::ipxe_duid`]. (The first DHCPv6 code of 2013 sent a DUID-LL built from the
-//!   MAC; the DUID-UUID code above is the one of every release since, the Debian 12 build
-//!   1.0.0+git-20190125.36a4c85 included. With no SMBIOS UUID at all, `start_dhcpv6` fails
-//!   with "could not create DUID-UUID" and iPXE does no DHCPv6.)
+//!   [`SystemUuid::ipxe_duid`]. (The first DHCPv6 code, of 2013, sent a DUID-LL built from
+//!   the MAC; the DUID-UUID code above is in the source since, and the Debian 12 build
+//!   1.0.0+git-20190125.36a4c85 sends it, as captured below. With no SMBIOS UUID at all,
+//!   `start_dhcpv6` fails with "could not create DUID-UUID" and iPXE does no DHCPv6.)
 //! - **EDK2 / OVMF** (`NetworkPkg/Dhcp6Dxe/Dhcp6Utility.c`, `Dhcp6GenerateClientId`): "If
 //!   System UUID is found from SMBIOS Table, use DUID-UUID type": when `PcdDhcp6UidType` is
 //!   4 (`NetworkPkg.dec`'s default) and `NetLibGetSystemGuid (&Uuid)` gives a UUID that is
