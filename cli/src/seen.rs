@@ -152,7 +152,7 @@ fn unpacked<const K: usize, const P: usize>(value: &[u8; P]) -> ([u8; K], u32) {
     (key, u32::from_le_bytes(node))
 }
 
-/// Every id, MAC and reserved address met so far, with the node that had it first.
+/// Every id, MAC, reserved address and system UUID met so far, with the node that had it first.
 pub struct SeenMaps<'a> {
     names: NodeIds<'a>,
     /// The ids met: the index of the node that has each one, hashed by the id.
@@ -160,6 +160,7 @@ pub struct SeenMaps<'a> {
     macs: Table<[u8; 10]>,
     ipv4: Table<[u8; 8]>,
     ipv6: Table<[u8; 20]>,
+    uuids: Table<[u8; 20]>,
     hasher: DefaultHashBuilder,
 }
 
@@ -196,6 +197,7 @@ impl<'a> SeenMaps<'a> {
             macs: Table::default(),
             ipv4: Table::default(),
             ipv6: Table::default(),
+            uuids: Table::default(),
             hasher: DefaultHashBuilder::default(),
         }
     }
@@ -223,6 +225,7 @@ impl<'a> SeenValues<'a> for SeenMaps<'a> {
             Unique::Mac(mac) => Self::first_with(&mut self.macs, &self.hasher, mac.0, node),
             Unique::Ipv4(a) => Self::first_with(&mut self.ipv4, &self.hasher, a.octets(), node),
             Unique::Ipv6(a) => Self::first_with(&mut self.ipv6, &self.hasher, a.octets(), node),
+            Unique::SystemUuid(u) => Self::first_with(&mut self.uuids, &self.hasher, u.0, node),
         };
         Ok(first.map(|node| Holder {
             node,
@@ -235,7 +238,7 @@ impl<'a> SeenValues<'a> for SeenMaps<'a> {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "test")]
 mod tests {
     use super::*;
-    use ipxegen_core::model::MacAddr;
+    use ipxegen_core::model::{MacAddr, SystemUuid};
     use std::net::{Ipv4Addr, Ipv6Addr};
 
     const DOC: &str = r#"{"nodes": [{"id": "a"}, {"id": "bb"}, {"id": "c"}]}"#;
@@ -261,12 +264,16 @@ mod tests {
         let mac = Unique::Mac(MacAddr([2, 0, 0, 0, 0, 1]));
         let v4 = Unique::Ipv4(Ipv4Addr::new(192, 0, 2, 7));
         let v6 = Unique::Ipv6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 7));
-        for value in [Unique::Id(a), mac, v4, v6] {
+        // The same 16 bytes as the address: the tables are apart.
+        let uuid = Unique::SystemUuid(SystemUuid(
+            Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 7).octets(),
+        ));
+        for value in [Unique::Id(a), mac, v4, v6, uuid] {
             assert_eq!(first(&mut seen, value, 0, a), None);
         }
         assert_eq!(first(&mut seen, Unique::Id(bb), 1, bb), None);
         // Node 3 skipped a number (node 2 could not be read): ids still resolve.
-        for value in [mac, v4, v6] {
+        for value in [mac, v4, v6, uuid] {
             let holder = first(&mut seen, value, 3, c).unwrap();
             assert_eq!((holder.node, holder.id), (0, "a"));
         }

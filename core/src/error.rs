@@ -91,6 +91,13 @@ pub enum ErrorKind {
     ZeroMac,
     /// Shaped like a UUID but not one.
     InvalidUuid,
+    /// Not a system UUID in the canonical 8-4-4-4-12 form.
+    InvalidSystemUuid,
+    /// A system UUID of all zeros or all `f`: SMBIOS's "no UUID" values, shared by every
+    /// machine without one.
+    UnsetSystemUuid,
+    /// Two nodes give one system UUID.
+    DuplicateSystemUuid,
     /// Not a URL this field accepts.
     InvalidUrl,
     /// A URL scheme the field does not accept.
@@ -483,6 +490,15 @@ impl fmt::Display for ErrorKind {
             ErrorKind::ZeroMac => f.write_str("the all-zero MAC address cannot be a NIC's address"),
             ErrorKind::InvalidUuid => f.write_str(
                 "shaped like a UUID but not one (expected 8-4-4-4-12 hex digits)",
+            ),
+            ErrorKind::InvalidSystemUuid => f.write_str(
+                "not a system UUID (expected 8-4-4-4-12 hex digits as `dmidecode -s system-uuid` prints them, such as 0b9c4f5e-1d2a-4c3b-8e7f-123456789abc)",
+            ),
+            ErrorKind::UnsetSystemUuid => f.write_str(
+                "all zeros or all f: SMBIOS's value for a machine without a UUID, which many machines share (set the UUID in the firmware, or leave system_uuid out)",
+            ),
+            ErrorKind::DuplicateSystemUuid => f.write_str(
+                "system UUID already given for another node: DHCPv6 cannot tell two machines with one UUID apart (set a board's shared UUID apart in its firmware)",
             ),
             ErrorKind::InvalidUrl => f.write_str("not a valid URL"),
             ErrorKind::UnsupportedScheme => f.write_str("URL scheme not accepted here"),

@@ -240,6 +240,7 @@ schema! {
         Hostname = "hostname", "Host name", Text, Modes::ALL, false;
         Ipv4 = "ipv4", "IPv4 address", Text, Modes::ALL, false;
         Ipv6 = "ipv6", "IPv6 address", Text, Modes::ALL, false;
+        SystemUuid = "system_uuid", "System UUID", Text, Modes::ALL, false;
         NodeKernelArgs = "kernel_args", "Kernel arguments", Text, KERNEL_MODES, true;
         NodeTimeoutMs = "timeout_ms", "Timeout (ms)", Number(TIMEOUT_MIN_MS, TIMEOUT_MAX_MS), Modes::ALL, false;
         NodeRetries = "retries", "Retries", Number(0, RETRIES_RANGE_MAX), Modes::ALL, false;

@@ -35,6 +35,8 @@ pub const DHCP_CASES: &[DhcpCase] = &[
     dhcp_case!("ovmf-pxe-uefi-x64-discover", "../../examples/site.json"),
     dhcp_case!("ovmf-pxe-uefi-x64-request", "../../examples/site.json"),
     dhcp_case!("ovmf-pxe-uefi-x64-dhcpv6-solicit", "sites/reply-v6.json"),
+    dhcp_case!("ovmf-pxe-uefi-x64-dhcpv6-uuid-solicit", "sites/reply-v6.json"),
+    dhcp_case!("ipxe-uefi-x64-dhcpv6-solicit", "sites/reply-v6.json"),
     dhcp_case!("ovmf-httpboot-uefi-x64-discover", "../../examples/site.json"),
     dhcp_case!("ovmf-httpboot-uefi-x64-request", "../../examples/site.json"),
     dhcp_case!("ovmf-httpboot-uefi-x64-dhcpv6-solicit", "sites/reply-v6.json"),

@@ -1,5 +1,5 @@
 //! Every captured client request in tests/vectors/dhcp/ (real firmware: iPXE BIOS and UEFI,
-//! OVMF PXE v4 and v6, OVMF HTTP boot v4 and v6, AAVMF ARM64) is classified, and the reply
+//! iPXE UEFI over DHCPv6, OVMF PXE v4 and v6, OVMF HTTP boot v4 and v6, AAVMF ARM64) is classified, and the reply
 //! built for it matches its golden file (tests/golden/dhcp-replies/<vector>.txt: the readable
 //! reply and the option bytes in hex). The option bytes are also decoded by an independent
 //! implementation (the dhcproto crate) inside a whole DHCP message.
@@ -18,7 +18,7 @@ use ipxegen_core::dhcp::reply::{Reply, build_reply};
 use ipxegen_core::dhcp::report::write_reply_report;
 use ipxegen_core::dhcp::request::{ClientKind, ClientRequest, Family, parse_request};
 use ipxegen_core::dhcp::tlv::Tlvs;
-use ipxegen_core::model::{ClientArch, MacAddr};
+use ipxegen_core::model::{ClientArch, MacAddr, SystemUuid};
 use ipxegen_core::{ErrorKind, Site};
 use ipxegen_tests::{DHCP_CASES, VecWriter, decode_hex, golden_dir};
 use std::path::PathBuf;
@@ -82,6 +82,18 @@ const EXPECTED: &[Expect] = &[
         vector: "ovmf-pxe-uefi-x64-dhcpv6-solicit",
         family: Family::V6,
         kind: ClientKind::FirmwarePxe,
+        arch: 7,
+    },
+    Expect {
+        vector: "ovmf-pxe-uefi-x64-dhcpv6-uuid-solicit",
+        family: Family::V6,
+        kind: ClientKind::FirmwarePxe,
+        arch: 7,
+    },
+    Expect {
+        vector: "ipxe-uefi-x64-dhcpv6-solicit",
+        family: Family::V6,
+        kind: ClientKind::Ipxe,
         arch: 7,
     },
     Expect {
@@ -165,13 +177,38 @@ fn captured_requests_are_classified() {
         } else {
             "52:54:00:12:34:56"
         };
-        assert_eq!(
-            request.mac,
-            Some(MacAddr::parse(want_mac).unwrap()),
-            "{}",
-            expect.vector
-        );
+        // A DUID-UUID (made from the SMBIOS system UUID) holds no MAC.
+        let want_mac = (!DUID_UUID_VECTORS.contains(&expect.vector))
+            .then(|| MacAddr::parse(want_mac).unwrap());
+        assert_eq!(request.mac, want_mac, "{}", expect.vector);
     }
+}
+
+/// The vectors captured with QEMU `-uuid` [`CAPTURE_UUID`]: their client sent a DUID-UUID.
+const DUID_UUID_VECTORS: [&str; 2] = [
+    "ipxe-uefi-x64-dhcpv6-solicit",
+    "ovmf-pxe-uefi-x64-dhcpv6-uuid-solicit",
+];
+
+/// The `-uuid` those vectors were captured with.
+const CAPTURE_UUID: &str = "0b9c4f5e-1d2a-4c3b-8e7f-123456789abc";
+
+/// The DUIDs `SystemUuid` computes are the ones real clients sent for that UUID: iPXE's
+/// (the UUID's bytes in RFC 4122 order), which the DHCPv6 configs reserve, and EDK2's (the
+/// first three fields byte-swapped), which they do not.
+#[test]
+fn duid_uuid_clients_send_the_duids_system_uuid_computes() {
+    let uuid = SystemUuid::parse(CAPTURE_UUID).unwrap();
+    let ipxe = parse_request(&vector("ipxe-uefi-x64-dhcpv6-solicit")).unwrap();
+    assert_eq!(ipxe.kind, ClientKind::Ipxe);
+    assert_eq!(ipxe.duid.as_slice(), uuid.ipxe_duid().as_bytes());
+    let ovmf = parse_request(&vector("ovmf-pxe-uefi-x64-dhcpv6-uuid-solicit")).unwrap();
+    assert_eq!(ovmf.kind, ClientKind::FirmwarePxe);
+    assert_eq!(ovmf.duid.as_slice(), uuid.firmware_duid().as_bytes());
+    assert_ne!(uuid.ipxe_duid(), uuid.firmware_duid());
+    // Without a UUID (QEMU with no -uuid), the same OVMF sent a DUID-LLT with its MAC.
+    let llt = parse_request(&vector("ovmf-pxe-uefi-x64-dhcpv6-solicit")).unwrap();
+    assert_eq!(llt.duid.get(..2), Some(&[0u8, 1][..]));
 }
 
 #[test]

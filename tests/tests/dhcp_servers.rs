@@ -57,6 +57,7 @@ const SITES: &[(&str, &[Format])] = &[
     ("special-chars", V4_FORMATS),
     ("ipv6", V6_FORMATS),
     ("ipv6-special", V6_FORMATS),
+    ("ipv6-uuid", V6_FORMATS),
     ("http-only", &FORMATS),
 ];
 

@@ -437,6 +437,84 @@ fn hostile_values_are_refused_naming_their_field() {
             field: Field::IscsiIqn,
             node: Some(0),
         },
+        node_case(
+            "system UUID without hyphens",
+            r#""system_uuid": "0b9c4f5e1d2a4c3b8e7f123456789abc""#,
+            ErrorKind::InvalidSystemUuid,
+            Field::SystemUuid,
+        ),
+        node_case(
+            "system UUID in braces",
+            r#""system_uuid": "{0b9c4f5e-1d2a-4c3b-8e7f-123456789abc}""#,
+            ErrorKind::InvalidSystemUuid,
+            Field::SystemUuid,
+        ),
+        node_case(
+            "system UUID as a URN",
+            r#""system_uuid": "urn:uuid:0b9c4f5e-1d2a-4c3b-8e7f-123456789abc""#,
+            ErrorKind::InvalidSystemUuid,
+            Field::SystemUuid,
+        ),
+        node_case(
+            "system UUID with a hyphen moved",
+            r#""system_uuid": "0b9c4f5e-1d2a4-c3b-8e7f-123456789abc""#,
+            ErrorKind::InvalidSystemUuid,
+            Field::SystemUuid,
+        ),
+        node_case(
+            "system UUID with a non-hex digit",
+            r#""system_uuid": "0b9c4f5e-1d2a-4c3b-8e7f-12345678zabc""#,
+            ErrorKind::InvalidSystemUuid,
+            Field::SystemUuid,
+        ),
+        node_case(
+            "system UUID with a trailing space",
+            r#""system_uuid": "0b9c4f5e-1d2a-4c3b-8e7f-123456789abc ""#,
+            ErrorKind::InvalidSystemUuid,
+            Field::SystemUuid,
+        ),
+        node_case(
+            "system UUID with a newline inside",
+            r#""system_uuid": "0b9c4f5e-1d2a-4c3b-8e7f-12345678\n9ab""#,
+            ErrorKind::InvalidSystemUuid,
+            Field::SystemUuid,
+        ),
+        node_case(
+            "system UUID with an escaped space",
+            r#""system_uuid": "0b9c4f5e-1d2a-4c3b-8e7f-123456789ab\u0020""#,
+            ErrorKind::InvalidSystemUuid,
+            Field::SystemUuid,
+        ),
+        node_case(
+            "system UUID far too long",
+            &format!(r#""system_uuid": "{}""#, "0".repeat(5000)),
+            ErrorKind::TooLong { max: 64 },
+            Field::SystemUuid,
+        ),
+        node_case(
+            "system UUID as a number",
+            r#""system_uuid": 42"#,
+            ErrorKind::Json(ipxegen_core::JsonError::WrongType),
+            Field::SystemUuid,
+        ),
+        node_case(
+            "empty system UUID",
+            r#""system_uuid": """#,
+            ErrorKind::InvalidSystemUuid,
+            Field::SystemUuid,
+        ),
+        node_case(
+            "all-zero system UUID (SMBIOS: not present)",
+            r#""system_uuid": "00000000-0000-0000-0000-000000000000""#,
+            ErrorKind::UnsetSystemUuid,
+            Field::SystemUuid,
+        ),
+        node_case(
+            "all-f system UUID (SMBIOS: not set)",
+            r#""system_uuid": "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF""#,
+            ErrorKind::UnsetSystemUuid,
+            Field::SystemUuid,
+        ),
     ];
     assert!(cases.len() >= 20);
     let mut wrong = Vec::new();
@@ -539,4 +617,28 @@ fn echoed_values_are_elided_and_escaped() {
     // A 50 MB unknown key likewise.
     let doc = site("", &node_with(&format!(r#""{huge}": 1"#)));
     assert!(first_message(&doc).len() < 200);
+}
+
+#[test]
+fn a_bad_system_uuid_names_node_and_field() {
+    let doc = site(
+        "",
+        &node_with(r#""system_uuid": "0b9c4f5e1d2a4c3b8e7f123456789abc""#),
+    );
+    assert_eq!(
+        first_message(&doc),
+        "node \"n1\": nodes[0].system_uuid: not a system UUID (expected 8-4-4-4-12 hex digits as `dmidecode -s system-uuid` prints them, such as 0b9c4f5e-1d2a-4c3b-8e7f-123456789abc)"
+    );
+    // Either case is taken (dmidecode prints upper case on some machines).
+    let doc = site(
+        "",
+        &node_with(r#""system_uuid": "4C4C4544-0042-3510-8048-B7C04F565931""#),
+    );
+    assert!(first_error(&doc).is_none());
+    // A JSON escape is decoded, as in the other values ipxegen copies (MACs, addresses).
+    let doc = site(
+        "",
+        &node_with(r#""system_uuid": "\u0030b9c4f5e-1d2a-4c3b-8e7f-123456789abc""#),
+    );
+    assert!(first_error(&doc).is_none());
 }

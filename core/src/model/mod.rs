@@ -66,6 +66,7 @@ mod node;
 mod site;
 pub(crate) mod text;
 mod url;
+mod uuid;
 
 pub use arch::{ClientArch, LoaderKind};
 pub use id::NodeId;
@@ -79,3 +80,4 @@ pub use text::{
     JsonStr, KernelArgs, LocalPath, Name, NodeArgs, Piece, Position, Quoted, check_literal,
 };
 pub use url::{FETCH_SCHEMES, HTTP_SCHEMES, Host, HttpBase, Scheme, Url};
+pub use uuid::{DUID_UUID_TYPE, Duid, SystemUuid};

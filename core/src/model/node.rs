@@ -2,7 +2,7 @@
 
 use crate::limits::{ISCSI_TARGETS_MAX, NICS_MAX};
 use crate::model::text::{JsonStr, NodeArgs};
-use crate::model::{Host, LocalPath, MacAddr, NodeId, Url};
+use crate::model::{Host, LocalPath, MacAddr, NodeId, SystemUuid, Url};
 
 /// A network interface of a node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -237,6 +237,9 @@ pub struct Node<'a> {
     pub ipv4: Option<core::net::Ipv4Addr>,
     /// Fixed IPv6 address for DHCPv6 reservations (`ipv6`).
     pub ipv6: Option<core::net::Ipv6Addr>,
+    /// The machine's SMBIOS system UUID (`system_uuid`): DHCPv6 reservations are also keyed
+    /// by the DUID iPXE builds from it (see [`SystemUuid`]).
+    pub system_uuid: Option<SystemUuid>,
     /// Its NICs, at least one.
     pub nics: heapless::Vec<Nic, NICS_MAX>,
     /// Its firmware, where scripts differ.

@@ -20,7 +20,7 @@
 //!   counted strings without an enterprise number, even when written in hex, so the reply UEFI
 //!   HTTP boot needs over DHCPv6 (16 = 343 `HTTPClient`) cannot be configured; the file says so.
 //! - A line is read into a 1025-byte buffer; the longest line written here (a `dhcp-host`
-//!   with eight MACs, both addresses and a 253-byte name) stays well below it.
+//!   with eight MACs, an `id:` DUID, both addresses and a 253-byte name) stays well below it.
 //!
 //! No `dhcp-range` is written: dnsmasq serves only the ranges of the operator's own config
 //! (DHCPv6 also needs `enable-ra` or an RA daemon). `dnsmasq --test -C FILE` accepts the file
@@ -270,12 +270,27 @@ enterprise 343 + \"HTTPClient\" in the reply, which dnsmasq cannot send (it writ
 option6:16 as counted strings without the enterprise number). Use Kea or ISC dhcpd
 for UEFI HTTP boot over IPv6.";
 
+/// What a `dhcp-host` line reaches over DHCPv6 (see [`write_host`]).
+const HOSTS_V6: &str = "\
+DHCPv6: dnsmasq knows a client's MAC only for a directly connected client or from relay
+option 79. iPXE sends a DUID-UUID made from the SMBIOS system UUID, with no MAC in it;
+for a node that gives system_uuid, id: on its line is that DUID (00:04 and the UUID in
+RFC 4122 byte order), so the line matches iPXE behind any relay. UEFI firmware (EDK2)
+sends another DUID-UUID (the first three UUID fields byte-swapped), not given here.";
+
 fn write_hosts<W: Write>(o: &mut Out<'_, W>, site: &CheckedSite<'_>) -> Result<()> {
     o.line("")?;
     o.comment("--- Hosts: one dhcp-host per node that gives ipv4, ipv6 or hostname; all of its")?;
     o.comment(
         "network-boot MACs share the line, so the node keeps its address whichever NIC boots.",
     )?;
+    let mut any_v6 = false;
+    for node in site.nodes() {
+        any_v6 |= node?.ipv6.is_some();
+    }
+    if any_v6 {
+        o.comments(HOSTS_V6)?;
+    }
     for (index, node) in site.nodes().enumerate() {
         let node = node?;
         write_host(o, &node).map_err(|e| e.in_node(index))?;
@@ -283,6 +298,15 @@ fn write_hosts<W: Write>(o: &mut Out<'_, W>, site: &CheckedSite<'_>) -> Result<(
     Ok(())
 }
 
+/// One node's `dhcp-host` line. For DHCPv6, dnsmasq knows a client's MAC only from its
+/// neighbour table (a directly connected client) or relay option 79 (its man page: "in IPv6
+/// DHCP, the hardware address may not be available"), and matches a line by `id:` (the
+/// client's DUID) first, then by MAC (`find_config_match`, `dhcp-common.c`). A node that
+/// gives `system_uuid` and `ipv6` or `hostname` has `id:` = the DUID iPXE sends (see
+/// [`crate::model::SystemUuid`]) on its line, so iPXE finds the line by its DUID too. One
+/// line takes one `id:`, and the DUID of UEFI firmware on EDK2 (the first three UUID fields
+/// byte-swapped) is not given: both clients of one machine would want the one address, which
+/// a lease the firmware holds keeps from iPXE.
 fn write_host<W: Write>(o: &mut Out<'_, W>, node: &Node) -> Result<()> {
     if node.ipv4.is_none() && node.ipv6.is_none() && node.hostname.is_none() {
         return Ok(());
@@ -298,6 +322,12 @@ fn write_host<W: Write>(o: &mut Out<'_, W>, node: &Node) -> Result<()> {
             o.put(",")?;
         }
         o.mac(nic.mac)?;
+    }
+    if let Some(uuid) = node.system_uuid
+        && (node.ipv6.is_some() || node.hostname.is_some())
+    {
+        o.put(",id:")?;
+        o.show(uuid.ipxe_duid())?;
     }
     if let Some(v4) = node.ipv4 {
         o.put(",")?;

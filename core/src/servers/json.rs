@@ -146,6 +146,23 @@ impl<'w, W: Write> JsonOut<'w, W> {
         self.out.put("\"")
     }
 
+    /// Writes `"key": "<parts, one after another>"`: one string written in pieces, each
+    /// escaped for JSON.
+    pub(crate) fn string_parts(
+        &mut self,
+        key: Option<&str>,
+        parts: &[&str],
+        field: Field,
+    ) -> Result<()> {
+        self.item(key)?;
+        self.out.put("\"")?;
+        for part in parts {
+            check_printable(part, field)?;
+            self.escaped(part)?;
+        }
+        self.out.put("\"")
+    }
+
     /// Writes `"key": true|false`.
     pub(crate) fn boolean(&mut self, key: Option<&str>, value: bool) -> Result<()> {
         self.item(key)?;

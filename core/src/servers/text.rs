@@ -99,7 +99,14 @@ macro_rules! show_by_display {
     };
 }
 
-show_by_display!(u16, u32, usize, crate::hex::Hex<'_>);
+show_by_display!(
+    u16,
+    u32,
+    usize,
+    crate::hex::Hex<'_>,
+    crate::model::Duid,
+    crate::model::SystemUuid
+);
 
 impl Show for Ipv4Addr {
     fn show(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

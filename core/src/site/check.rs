@@ -7,8 +7,9 @@
 //!   UEFI HTTP boot fetches, a relative fallback script, the manifest) must differ, and the
 //!   BIOS loader must not share a name with a UEFI loader in the TFTP root;
 //! - each node must be valid (every rule of [`Site::nodes`]);
-//! - no two nodes may share an id, a MAC address, or a reserved `ipv4` or `ipv6` address,
-//!   and no node may list one MAC address twice;
+//! - no two nodes may share an id, a MAC address, a reserved `ipv4` or `ipv6` address, or a
+//!   `system_uuid` (a DHCPv6 reservation is keyed by it), and no node may list one MAC
+//!   address twice;
 //! - a node's id must not be one of the site's names (its directory would replace them).
 //!
 //! Finding shared values needs memory: the check keeps what it has seen behind
@@ -19,7 +20,7 @@ use crate::error::{Error, ErrorKind, Field};
 use crate::json;
 use crate::limits::NICS_MAX;
 use crate::manifest::MANIFEST_NAME;
-use crate::model::{JsonStr, MacAddr, Node, Quoted, ScriptRef};
+use crate::model::{JsonStr, MacAddr, Node, Quoted, ScriptRef, SystemUuid};
 use crate::site::{CheckedSite, Site};
 use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
@@ -35,6 +36,8 @@ pub enum Unique<'a> {
     Ipv4(Ipv4Addr),
     /// A reserved IPv6 address.
     Ipv6(Ipv6Addr),
+    /// An SMBIOS system UUID (DHCPv6 reservations are keyed by the DUID built from it).
+    SystemUuid(SystemUuid),
 }
 
 /// The node that has a value: its index in `nodes` and its id.
@@ -107,7 +110,7 @@ pub struct RescanSeen<'s, 'a> {
     /// The node whose values `own` holds.
     current: Option<u32>,
     /// That node's values seen so far (a node may list one MAC twice).
-    own: heapless::Vec<Unique<'a>, { 3 + NICS_MAX }>,
+    own: heapless::Vec<Unique<'a>, { 4 + NICS_MAX }>,
 }
 
 impl<'s, 'a> RescanSeen<'s, 'a> {
@@ -156,13 +159,18 @@ impl<'a> SeenValues<'a> for RescanSeen<'_, 'a> {
 }
 
 /// The values of `node` that no other node may have: its id, every NIC's MAC, its reserved
-/// addresses.
+/// addresses, its system UUID.
 fn unique_values<'n, 'a>(node: &'n Node<'a>) -> impl Iterator<Item = Unique<'a>> + 'n {
     let id = Unique::Id(node.id.as_str());
     let macs = node.nics.iter().map(|nic| Unique::Mac(nic.mac));
     let v4 = node.ipv4.map(Unique::Ipv4);
     let v6 = node.ipv6.map(Unique::Ipv6);
-    core::iter::once(id).chain(macs).chain(v4).chain(v6)
+    let uuid = node.system_uuid.map(Unique::SystemUuid);
+    core::iter::once(id)
+        .chain(macs)
+        .chain(v4)
+        .chain(v6)
+        .chain(uuid)
 }
 
 /// One problem of a site: the error, and what a message about it names.
@@ -416,6 +424,10 @@ fn check_node<'a, S: SeenValues<'a>>(
     if let Some(addr) = node.ipv6 {
         let e = Error::at(ErrorKind::DuplicateAddress, Field::Ipv6);
         first_holder(Unique::Ipv6(addr), report, e);
+    }
+    if let Some(uuid) = node.system_uuid {
+        let e = Error::at(ErrorKind::DuplicateSystemUuid, Field::SystemUuid);
+        first_holder(Unique::SystemUuid(uuid), report, e);
     }
 }
 

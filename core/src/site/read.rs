@@ -18,8 +18,8 @@ use crate::model::text::{read_name, unescaped, with_decoded};
 use crate::model::{
     Boot, Chap, ChapValue, FETCH_SCHEMES, Firmware, Host, HttpBase, Image, ImageName,
     InstallSource, Iqn, IscsiTarget, JsonStr, KernelArgs, LocalPath, MacAddr, Mode, Name, Nic,
-    Node, NodeArgs, NodeId, OnRetriesExhausted, Position, ScriptRef, SiteConfig, Source, Url,
-    check_literal,
+    Node, NodeArgs, NodeId, OnRetriesExhausted, Position, ScriptRef, SiteConfig, Source,
+    SystemUuid, Url, check_literal,
 };
 use crate::schema::{Scope, fields_of, scope_len};
 use core::net::{Ipv4Addr, Ipv6Addr};
@@ -764,11 +764,15 @@ pub(crate) fn read_node<'a>(
                 .ok_or(ErrorKind::NotReservable)
         })
     })?;
+    let system_uuid = optional(s.get(Field::SystemUuid), |v| {
+        r.copied::<_, 64>(v, Field::SystemUuid, SystemUuid::parse)
+    })?;
     let node = Node {
         id,
         hostname,
         ipv4,
         ipv6,
+        system_uuid,
         nics,
         firmware,
         boot,
