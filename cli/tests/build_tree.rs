@@ -328,6 +328,8 @@ fn json_summary_and_out_dir() {
         out_dir.to_str().unwrap(),
         "--json",
         "--dry-run",
+        "--loaders",
+        "/nonexistent",
     ]);
     let plan: serde_json::Value = serde_json::from_slice(&dry.stdout).unwrap();
     assert_eq!(plan["changes"].as_array().unwrap().len(), 0, "{plan}");

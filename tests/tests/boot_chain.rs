@@ -67,6 +67,10 @@ const SITE_TEMPLATE: &str = include_str!("../e2e/qemu/chain-site.json");
 /// The node's MAC and the addresses reserved for it in the site.
 const MAC: &str = "52:54:00:12:34:56";
 const RESERVED_V4: &str = "192.0.2.50";
+const RESERVED_V6: &str = "2001:db8::50";
+/// The node's SMBIOS system UUID (`system_uuid`), given to QEMU with `-uuid`: iPXE's DHCPv6
+/// client identifies itself by it (DUID-UUID), and the IPv6 reservation is keyed by it too.
+const SYSTEM_UUID: &str = "0b9c4f5e-1d2a-4c3b-8e7f-123456789abc";
 const NODE: &str = "chain-node";
 
 const LOADERS: &str = "/usr/lib/ipxe";
@@ -631,7 +635,15 @@ fn qemu_command(case: &Case, ns: &str, guest: &Guest<'_>, dir: &Path, tag: &str)
     if arm {
         qemu.args(["-M", "virt", "-cpu", "cortex-a57"]);
     }
-    qemu.args(["-m", "512", "-nographic", "-no-reboot", "-S"]);
+    qemu.args([
+        "-m",
+        "512",
+        "-nographic",
+        "-no-reboot",
+        "-S",
+        "-uuid",
+        SYSTEM_UUID,
+    ]);
     qemu.arg("-monitor").arg(format!(
         "unix:{},server=on,wait=off",
         dir.join(format!("{tag}-monitor.sock")).display()
@@ -969,6 +981,15 @@ fn expected_steps(case: &Case) -> Vec<Step> {
                 format!("read {loader} over IPv6"),
                 format!("tftp RRQ file={loader} complete"),
             ));
+            if case.firmware == Firmware::UefiPxe {
+                // Before it starts the loader: the address is free for iPXE.
+                seq.push(step(
+                    fw,
+                    dhcp,
+                    "RELEASE of its address, before it starts the loader".into(),
+                    "dhcp6 RELEASE".into(),
+                ));
+            }
         }
         (Firmware::UefiHttp, _) => {
             let url = format!("http://{server}/{loader}");
@@ -1007,11 +1028,12 @@ fn expected_steps(case: &Case) -> Vec<Step> {
     if case.firmware == Firmware::Arm64Pxe {
         return seq;
     }
+    // The x64 loader arrives whole: as many bytes as the file has.
     if case.firmware == Firmware::UefiPxe
         && loader_size > 0
-        && let Some(last) = seq.last_mut()
+        && let Some(tftp) = seq.iter_mut().find(|s| s.words.starts_with("tftp RRQ"))
     {
-        let _ = write!(last.words, " bytes={loader_size}");
+        let _ = write!(tftp.words, " bytes={loader_size}");
     }
     let ipxe = "iPXE";
     match case.ip {
@@ -1047,12 +1069,13 @@ fn expected_steps(case: &Case) -> Vec<Step> {
                     format!("dhcp6 {m} client=ipxe"),
                 )
             };
+            // iPXE's DUID-UUID matches the reservation keyed by `system_uuid`.
             let reply = |m: &str| {
                 step(
                     dhcp,
                     ipxe,
-                    format!("{m}, bootfile-url {script}"),
-                    format!("dhcp6 {m} bootfile={script}"),
+                    format!("{m} {RESERVED_V6}, bootfile-url {script}"),
+                    format!("dhcp6 {m} addr={RESERVED_V6} bootfile={script}"),
                 )
             };
             seq.push(step(
@@ -1417,11 +1440,20 @@ fn flow_diagram() -> String {
 
 #[test]
 fn readme_shows_the_flow_the_tests_assert() {
-    let readme = readme_block("boot-flow");
     let diagram = flow_diagram();
+    if ipxegen_tests::updating_goldens() {
+        let path = workspace_dir().join("README.md");
+        let readme = std::fs::read_to_string(&path).unwrap();
+        let start = readme.find("```text operator:boot-flow\n").unwrap();
+        let body = start + readme[start..].find('\n').unwrap() + 1;
+        let end = body + readme[body..].find("```").unwrap();
+        let updated = format!("{}{diagram}{}", &readme[..body], &readme[end..]);
+        std::fs::write(&path, updated).unwrap();
+    }
+    let readme = readme_block("boot-flow");
     assert!(
         readme == diagram,
         "README.md's block marked operator:boot-flow differs from the steps the boot-chain \
-         tests assert; it should read:\n{diagram}"
+         tests assert (UPDATE_GOLDENS=1 rewrites it); it should read:\n{diagram}"
     );
 }
