@@ -768,7 +768,8 @@ struct Run {
     events: Vec<Event>,
     responses: Vec<String>,
     logs: String,
-    _dir: WorkDir,
+    /// The run's directory when the run owns it (kept if the test fails).
+    _dir: Option<WorkDir>,
     dir: PathBuf,
 }
 
@@ -834,7 +835,7 @@ fn run(case: &Case) -> Option<Run> {
         events,
         responses,
         logs,
-        _dir: work,
+        _dir: Some(work),
         dir,
     };
     println!(
@@ -1456,4 +1457,132 @@ fn readme_shows_the_flow_the_tests_assert() {
         "README.md's block marked operator:boot-flow differs from the steps the boot-chain \
          tests assert (UPDATE_GOLDENS=1 rewrites it); it should read:\n{diagram}"
     );
+}
+
+// ------------------------------------------------------------------------------------------
+// Many machines: one server with a reservation for each of 1,000 nodes boots two guests at
+// once, each to its reserved address and its own config.
+
+/// Nodes of the generated site (`tests/e2e/qemu/gen_reservations_site.py`).
+const MANY_NODES: usize = 1000;
+/// The two guests: node index, and what the generator gives it.
+const MANY_GUESTS: [(usize, &str, &str); 2] = [
+    (5, "52:54:00:20:00:05", "192.0.2.15"),
+    (77, "52:54:00:20:00:4d", "192.0.2.87"),
+];
+
+#[test]
+fn a_thousand_reservations_boot_two_machines_each_to_its_own_config() {
+    let case = Case::new("many-kea", Dhcp::Kea, Ip::V4, Firmware::UefiPxe);
+    let test = format!("boot_chain {}", case.name);
+    let tools = missing(&case).or_else(|| kernel().err());
+    if !ipxegen_tests::ready_or_skip(&test, tools) {
+        return;
+    }
+    let work = WorkDir::new("boot-chain", case.name);
+    let dir = work.0.clone();
+    let out = dir.join("out");
+    let site = dir.join("site.json");
+    let generated = Command::new("python3")
+        .arg(Path::new(E2E_DIR).join("gen_reservations_site.py"))
+        .arg(MANY_NODES.to_string())
+        .arg(&out)
+        .args([
+            "http://192.0.2.1/images/vmlinuz",
+            "http://192.0.2.1/images/initrd",
+        ])
+        .output()
+        .unwrap();
+    assert!(generated.status.success());
+    std::fs::write(&site, generated.stdout).unwrap();
+    build_tree(&site, &out);
+    // The kernel and initrd every node boots, served as the operator's own files.
+    let images = out.join("http/images");
+    std::fs::create_dir_all(&images).unwrap();
+    std::fs::copy(kernel().unwrap(), images.join("vmlinuz")).unwrap();
+    make_initrd(&images.join("initrd")).unwrap();
+
+    let net = TestNet::new(case.name, MANY_GUESTS.len());
+    let taps: Vec<String> = (0..MANY_GUESTS.len()).map(|i| format!("tap{i}")).collect();
+    let mut guests: Vec<ProcessGroup> = MANY_GUESTS
+        .iter()
+        .zip(&taps)
+        .enumerate()
+        .map(|(i, ((_, mac, _), tap))| {
+            let guest = Guest { tap, mac };
+            start_guest(&case, &net.ns, &guest, &dir, &format!("guest{i}"))
+        })
+        .collect();
+    let servers = Servers::start(&case, &net, &dir, &site);
+    for i in 0..guests.len() {
+        resume(&dir, &format!("guest{i}"));
+    }
+    let watch = watch_of(&case);
+    let watched: Vec<Watched> = std::thread::scope(|s| {
+        let running: Vec<_> = guests
+            .iter_mut()
+            .map(|g| s.spawn(|| watch_console(g, &watch)))
+            .collect();
+        running.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    drop(guests);
+    let (responses, logs) = servers.stop();
+    drop(net);
+
+    for (i, ((index, mac, address), watched)) in MANY_GUESTS.iter().zip(watched).enumerate() {
+        std::fs::write(
+            dir.join(format!("guest{i}-console.log")),
+            &watched.console.raw,
+        )
+        .unwrap();
+        let node = format!("node-{index:04}");
+        let run = Run {
+            events: read_capture(&dir.join(format!("guest{i}.pcap"))).unwrap(),
+            watched,
+            responses: responses
+                .iter()
+                .filter(|r| r.ends_with(&format!(" {address}")))
+                .cloned()
+                .collect(),
+            logs: logs.clone(),
+            _dir: None,
+            dir: dir.clone(),
+        };
+        let report = run.report();
+        println!(
+            "{node}: {:?} after {:.1} s",
+            run.watched.end,
+            run.watched.elapsed.as_secs_f64()
+        );
+        assert!(
+            matches!(run.watched.end, End::Exited(status) if status.success()),
+            "{node} did not boot{report}"
+        );
+        let script = "http://192.0.2.1/boot.ipxe";
+        assert_in_order(
+            &run.events,
+            &[
+                &format!("dhcp4 ACK mac={mac} yiaddr={address} file={X64_LOADER}"),
+                &format!("tftp RRQ file={X64_LOADER} client={address} complete"),
+                &format!("dhcp4 ACK mac={mac} yiaddr={address} file={script}"),
+                &format!("http GET /pxelinux.cfg/{} client={address}", hexhyp(mac)),
+                &format!("http GET /images/vmlinuz client={address}"),
+            ],
+            &report,
+        );
+        // The server's account of this guest's requests: its own config, by its own MAC.
+        let config = format!("GET /pxelinux.cfg/{} 200 {address}", hexhyp(mac));
+        assert!(
+            run.responses.contains(&config),
+            "{node}'s config was not served to it{report}"
+        );
+        let cmdline = run.watched.console.cmdline().unwrap_or_default();
+        let bootif = format!("BOOTIF=01-{}", hexhyp(mac));
+        let own = format!("ipxegen.node={node}");
+        assert!(
+            cmdline.contains(&bootif.as_str()) && cmdline.contains(&own.as_str()),
+            "{node} booted {cmdline:?}{report}"
+        );
+    }
+    drop(work);
 }
