@@ -663,3 +663,40 @@ fn dnsmasq_lines_fit_its_line_buffer() {
     let host = text.lines().find(|l| l.starts_with("dhcp-host=")).unwrap();
     assert!(host.len() < 1024, "{}", host.len());
 }
+
+/// dnsmasq's configs tag iPXE once, `ipxe`, for both families (its `dhcp-userclass` matches
+/// DHCPv4 option 77 and DHCPv6 option 15 alike), and gate every boot line with it: `tag:ipxe`
+/// on the stage-2 lines, `tag:!ipxe` on every stage-1 line.
+#[test]
+fn dnsmasq_tags_ipxe_once_for_both_families() {
+    for (stem, formats) in SITES {
+        if !formats.contains(&Format::Dnsmasq) {
+            continue;
+        }
+        let text =
+            String::from_utf8(render_doc(&site_doc(stem), Format::Dnsmasq).unwrap()).unwrap();
+        let settings: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        let setters: Vec<&str> = settings
+            .iter()
+            .copied()
+            .filter(|l| l.contains("set:ipxe"))
+            .collect();
+        assert_eq!(
+            setters,
+            ["dhcp-match=set:ipxe,175", "dhcp-userclass=set:ipxe,iPXE"],
+            "{stem}"
+        );
+        assert!(!text.contains("ipxe6"), "{stem}");
+        for line in settings {
+            let boot = line.starts_with("dhcp-boot=")
+                || line.starts_with("dhcp-option=")
+                || line.starts_with("dhcp-option-force=");
+            if !boot {
+                continue;
+            }
+            let stage2 = line.contains("=tag:ipxe,");
+            let stage1 = line.contains("=tag:!ipxe,tag:");
+            assert!(stage1 ^ stage2, "{stem}: {line}");
+        }
+    }
+}
