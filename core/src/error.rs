@@ -170,6 +170,9 @@ pub enum ErrorKind {
     ClientLacksHttps,
     /// An address of the wrong family for this use (IPv6 where DHCPv4 needs IPv4, ...).
     WrongAddressFamily,
+    /// A loader name without a `.`: dnsmasq's `pxe-service` takes it as a PXE basename and
+    /// sends it with `.0` appended.
+    NoFileExtension,
     /// Writing the output failed (for a fixed buffer: it is too small).
     Write(embedded_io::ErrorKind),
     /// A generator invariant did not hold: a bug in ipxegen, never the input's fault.
@@ -554,6 +557,9 @@ impl fmt::Display for ErrorKind {
             ErrorKind::WrongAddressFamily => {
                 f.write_str("address of the wrong family (DHCPv4 needs IPv4, DHCPv6 needs IPv6)")
             }
+            ErrorKind::NoFileExtension => f.write_str(
+                "has no `.`: dnsmasq's pxe-service would send it with `.0` appended (a PXE basename); name the loader file with its extension",
+            ),
             ErrorKind::Write(embedded_io::ErrorKind::WriteZero) => {
                 f.write_str("output buffer too small")
             }
