@@ -14,7 +14,7 @@
     reason = "test helpers fail the test loudly"
 )]
 
-use ipxegen_core::dhcp::reply::build_reply;
+use ipxegen_core::dhcp::reply::{build_proxy_reply, build_reply};
 use ipxegen_core::dhcp::request::{ClientKind, ClientRequest, Family};
 use ipxegen_core::dhcp::table;
 use ipxegen_core::model::{ClientArch, Host, LoaderKind};
@@ -575,6 +575,7 @@ fn request(family: Family, kind: ClientKind, arch: Option<ClientArch>) -> Client
         ipxe_version: None,
         mac: None,
         duid: Default::default(),
+        machine_id: None,
     }
 }
 
@@ -815,4 +816,51 @@ fn dnsmasq_proxy_refuses_names_dnsmasq_would_change() {
         error_of(&site(base, &long_name), Format::DnsmasqProxy),
         Error::at(ErrorKind::TooLong { max: 127 }, Field::PxeBootfileName)
     );
+}
+
+/// The ProxyDHCP config and the ProxyDHCP reply builder give each client the same boot file
+/// and next server, row by row: a `pxe-service` line's loader and server are the firmware's
+/// `file` and `siaddr`, the `dhcp-boot` line's file and server are iPXE's.
+#[test]
+fn dnsmasq_proxy_rows_give_what_the_proxy_reply_builder_gives() {
+    for stem in ["bios", "mixed", "https", "special-chars"] {
+        let doc = site_doc(stem);
+        let text = String::from_utf8(render_doc(&doc, Format::DnsmasqProxy).unwrap()).unwrap();
+        let site = Site::parse(&doc).unwrap();
+        let config = site.config();
+        for line in text.lines().filter(|l| l.starts_with("pxe-service=")) {
+            // pxe-service=tag:!ipxe,<arch>,"<menu>","<loader>",<server>
+            let fields: Vec<&str> = line.rsplitn(3, ',').collect();
+            let (server, loader) = (fields[0], fields[1].trim_matches('"'));
+            let arch: u16 = line["pxe-service=tag:!ipxe,".len()..]
+                .split(',')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            // The answer that names the loader: to UEFI firmware's REQUEST on port 4011
+            // (its DISCOVER gets an offer without file), to BIOS firmware's DISCOVER too.
+            let mut request = request(Family::V4, ClientKind::FirmwarePxe, Some(ClientArch(arch)));
+            request.message_type = Some(3);
+            let reply = build_proxy_reply(config, &request, None).unwrap();
+            assert_eq!(reply.bootfile.as_str(), loader, "{stem}: {line}");
+            assert_eq!(reply.siaddr.unwrap().to_string(), server, "{stem}: {line}");
+        }
+        if config.http_base.is_https() {
+            // Only an iPXE that announces HTTPS gets an https:// script (tested elsewhere).
+            continue;
+        }
+        let boot = text.lines().find(|l| l.starts_with("dhcp-boot=")).unwrap();
+        let (file, server) = boot["dhcp-boot=tag:ipxe,".len()..]
+            .rsplit_once(",,")
+            .unwrap();
+        let reply = build_proxy_reply(
+            config,
+            &request(Family::V4, ClientKind::Ipxe, Some(ClientArch(0))),
+            None,
+        )
+        .unwrap();
+        assert_eq!(reply.bootfile.as_str(), file.trim_matches('"'), "{stem}");
+        assert_eq!(reply.siaddr.unwrap().to_string(), server, "{stem}");
+    }
 }

@@ -71,7 +71,7 @@ use embedded_io::Write;
 /// no `dhcp-range`: the header says what the operator adds around it.
 ///
 /// An HTTP-only site (no `tftp_server`) gets stage 2 only, and a file that says what that
-/// leaves out ([`HTTP_ONLY_NOTE`]: firmware PXE, and BIOS iPXE, which needs a next server).
+/// leaves out: firmware PXE, UEFI HTTP boot, and BIOS iPXE, which needs a next server.
 ///
 /// # Errors
 /// [`ErrorKind::WrongAddressFamily`] naming `tftp_server` when it is not an IPv4 address
