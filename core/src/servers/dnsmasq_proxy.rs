@@ -9,8 +9,8 @@
 //! - It answers a DISCOVER on port 67, and a REQUEST on port 4011, only when option 60
 //!   begins with `PXEClient` and option 93 is present, and only once some `pxe-service` or
 //!   `pxe-prompt` is set. The answer has `yiaddr` 0.0.0.0, 54 = dnsmasq's own address, 60 =
-//!   `PXEClient` and 97 echoed. It sends no other option: no option 67 (the boot file goes
-//!   only in the 128-byte `file` field), no `dhcp-option` lines.
+//!   `PXEClient`, 97 echoed and, as below, 43. It sends no other option: no option 67 (the
+//!   boot file goes only in the 128-byte `file` field), no `dhcp-option` lines.
 //! - BIOS (option 93 < 6): option 43 always, built from the `pxe-service` lines whose
 //!   architecture and tags match: menu 43.9, boot servers 43.8 (dnsmasq itself), discovery
 //!   control 43.6 = 3, prompt 43.10. The ROM then asks dnsmasq on port 4011 for the chosen
@@ -54,7 +54,11 @@
 //! - The TFTP server is the site's `tftp_server`, named in each `pxe-service` line: this
 //!   dnsmasq serves no TFTP unless the operator adds `enable-tftp` and `tftp-root`.
 //!
-//! `dnsmasq --test -C FILE` accepts the file on its own.
+//! `dnsmasq --test -C FILE` accepts the file on its own. Checked once in QEMU, outside the
+//! test suite, beside a dnsmasq or a Kea that only hands out addresses: OVMF 2022.11's UEFI
+//! PXE (offer without file, the loader on port 4011, then iPXE and the script) and Debian's
+//! BIOS iPXE ROM (the script) boot; with the next server left out of `dhcp-boot`, BIOS iPXE
+//! stops at "Nothing to boot".
 
 use super::dnsmasq::write_ipxe_tag;
 use crate::dhcp::table::{self, FILE_FIELD_MAX, Fetch, STAGE1_V4, Stage1, fits_file_field};
