@@ -60,9 +60,11 @@ enum Command {
     ///
     /// iPXE gets the main script's URL; firmware that is not iPXE gets an iPXE loader by
     /// client architecture (TFTP for PXE, HTTP for UEFI HTTP boot); nodes that give ipv4,
-    /// ipv6 or hostname get host reservations for their network-boot MACs.
+    /// ipv6 or hostname get host reservations for their network-boot MACs. The ProxyDHCP
+    /// format (dnsmasq-proxy) hands out no addresses: it answers PXE clients beside a DHCP
+    /// server you do not control.
     #[command(
-        after_help = "Examples:\n  ipxegen dhcp --format dnsmasq\n  ipxegen dhcp site.json --format kea4 > kea-dhcp4-boot.json\n  ipxegen dhcp site.json --format neutron"
+        after_help = "Examples:\n  ipxegen dhcp --format dnsmasq\n  ipxegen dhcp site.json --format kea4 > kea-dhcp4-boot.json\n  ipxegen dhcp site.json --format neutron\n  ipxegen dhcp site.json --format dnsmasq-proxy > ipxegen-proxy.conf"
     )]
     Dhcp(commands::dhcp::DhcpArgs),
     /// Write the boot tree into the site's HTTP root (and TFTP root), atomically.

@@ -177,6 +177,13 @@ pub enum ErrorKind {
     ClientLacksHttps,
     /// An address of the wrong family for this use (IPv6 where DHCPv4 needs IPv4, ...).
     WrongAddressFamily,
+    /// A ProxyDHCP answer needs the ProxyDHCP server's own address, which was not given: as
+    /// the next server of an answer to iPXE when the site has no IPv4 `tftp_server`, and in an
+    /// offer to UEFI firmware PXE, which asks again at that address (port 4011).
+    NoServerId,
+    /// A loader name without a `.`: dnsmasq's `pxe-service` takes it as a PXE basename and
+    /// sends it with `.0` appended.
+    NoFileExtension,
     /// Writing the output failed (for a fixed buffer: it is too small).
     Write(embedded_io::ErrorKind),
     /// A generator invariant did not hold: a bug in ipxegen, never the input's fault.
@@ -570,6 +577,12 @@ impl fmt::Display for ErrorKind {
             ErrorKind::WrongAddressFamily => {
                 f.write_str("address of the wrong family (DHCPv4 needs IPv4, DHCPv6 needs IPv6)")
             }
+            ErrorKind::NoServerId => f.write_str(
+                "not given: this ProxyDHCP answer needs the ProxyDHCP server's own address (iPXE takes an answer only with a next server, and the site has no IPv4 tftp_server to name; UEFI firmware asks again at that address, on port 4011)",
+            ),
+            ErrorKind::NoFileExtension => f.write_str(
+                "has no `.`: dnsmasq's pxe-service would send it with `.0` appended (a PXE basename); name the loader file with its extension",
+            ),
             ErrorKind::Write(embedded_io::ErrorKind::WriteZero) => {
                 f.write_str("output buffer too small")
             }

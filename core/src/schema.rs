@@ -202,6 +202,8 @@ schema! {
         FileField = "file field";
         /// The DHCPv4 `sname` field, when option 52 says it holds options.
         SnameField = "sname field";
+        /// The ProxyDHCP server's own address a front end gives (not part of the document).
+        ServerId = "server id";
     }
     Site {
         Schema = "schema", "Schema version", Number(SCHEMA_VERSION, SCHEMA_VERSION), Modes::ALL, false;

@@ -28,7 +28,8 @@ mod stack;
 use core::fmt::Write as _;
 use core::ptr::addr_of_mut;
 use golden::GoldenStream;
-use ipxegen_core::dhcp::{reply::build_reply, report::write_reply_report, request::parse_request};
+use ipxegen_core::dhcp::reply::{build_proxy_reply, build_reply};
+use ipxegen_core::dhcp::{report::write_reply_report, request::parse_request};
 use ipxegen_core::site::FixedSeen;
 use ipxegen_core::{CheckedSite, Result, Site, ipxe, model::Node};
 
@@ -44,15 +45,19 @@ static mut REQUEST: [u8; REQUEST_MAX] = [0; REQUEST_MAX];
 /// Ids, MACs and addresses the whole-site check can hold (the golden sites have a few each).
 const SEEN_MAX: usize = 24;
 
-/// Classifies the request of `case`, builds the reply from its site and streams the report
-/// into `out`, as appliance firmware answering DHCP would.
+/// Classifies the request of `case`, builds the reply from its site (as the DHCP server, or as
+/// a ProxyDHCP server) and streams the report into `out`, as appliance firmware answering
+/// DHCP would.
 #[inline(never)]
 fn answer(case: &DhcpCase, request_buf: &mut [u8], out: &mut GoldenStream) -> Result<()> {
     let invalid = ipxegen_core::Error::new(ipxegen_core::ErrorKind::Malformed);
     let len = decode_hex(case.request_hex, request_buf).ok_or(invalid)?;
     let request = parse_request(request_buf.get(..len).unwrap_or_default())?;
     let site = Site::parse(case.site)?;
-    let reply = build_reply(site.config(), &request)?;
+    let reply = match case.proxy {
+        None => build_reply(site.config(), &request)?,
+        Some(proxy) => build_proxy_reply(site.config(), &request, proxy.server_id)?,
+    };
     write_reply_report(&request, &reply, out)
 }
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Send one captured DHCPv4 client message and print the server's reply as hex.
 
-Usage: dhcp_client.py IFACE HEXFILE TIMEOUT_S
+Usage: dhcp_client.py IFACE HEXFILE TIMEOUT_S [ADDRESS:PORT]
 
 Runs inside a network namespace the test created. The captured message is sent from port 68
-to 255.255.255.255:67 on IFACE with the BROADCAST flag set (so the server broadcasts its
-reply and no address is needed on IFACE). The first reply with the same transaction id is
-printed as one line of hex; exit 1 if none arrives within TIMEOUT_S.
+to ADDRESS:PORT (default 255.255.255.255:67) on IFACE with the BROADCAST flag set (so a
+server answering a broadcast broadcasts its reply and no address is needed on IFACE; a
+unicast destination, such as a ProxyDHCP server's port 4011, needs one). The first reply
+with the same transaction id is printed as one line of hex; exit 1 if none arrives within
+TIMEOUT_S.
 """
 import socket
 import sys
@@ -15,6 +17,7 @@ import time
 
 def main() -> int:
     iface, hex_file, timeout = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    address, port = (sys.argv[4] if len(sys.argv) > 4 else "255.255.255.255:67").rsplit(":", 1)
     with open(hex_file) as f:
         message = bytearray(bytes.fromhex(f.read().strip()))
     message[10] |= 0x80  # flags: BROADCAST
@@ -32,7 +35,7 @@ def main() -> int:
             print("no reply", file=sys.stderr)
             return 1
         if now >= next_send:
-            sock.sendto(message, ("255.255.255.255", 67))
+            sock.sendto(message, (address, int(port)))
             next_send = now + 1.0
         sock.settimeout(max(0.05, min(next_send, deadline) - now))
         try:

@@ -14,7 +14,7 @@
     reason = "test helpers fail the test loudly"
 )]
 
-use ipxegen_core::dhcp::reply::{Reply, build_reply};
+use ipxegen_core::dhcp::reply::{Reply, build_proxy_reply, build_reply};
 use ipxegen_core::dhcp::report::write_reply_report;
 use ipxegen_core::dhcp::request::{ClientKind, ClientRequest, Family, parse_request};
 use ipxegen_core::dhcp::tlv::Tlvs;
@@ -161,7 +161,10 @@ fn report(request: &ClientRequest, reply: &Reply) -> String {
 
 #[test]
 fn captured_requests_are_classified() {
-    assert_eq!(EXPECTED.len(), DHCP_CASES.len());
+    assert_eq!(
+        EXPECTED.len(),
+        DHCP_CASES.iter().filter(|c| c.proxy.is_none()).count()
+    );
     for expect in EXPECTED {
         let request = parse_request(&vector(expect.vector)).unwrap();
         assert_eq!(request.family, expect.family, "{}", expect.vector);
@@ -215,9 +218,13 @@ fn duid_uuid_clients_send_the_duids_system_uuid_computes() {
 fn replies_match_their_goldens() {
     let dir = golden_dir().join("dhcp-replies");
     for case in DHCP_CASES {
-        let request = parse_request(&vector(case.name)).unwrap();
+        let request = parse_request(&vector(case.vector)).unwrap();
         let site = Site::parse(case.site).unwrap();
-        let reply = build_reply(site.config(), &request).unwrap();
+        let reply = match case.proxy {
+            None => build_reply(site.config(), &request),
+            Some(proxy) => build_proxy_reply(site.config(), &request, proxy.server_id),
+        }
+        .unwrap();
         let text = report(&request, &reply);
         let golden = dir.join(format!("{}.txt", case.name));
         if let Err(e) = ipxegen_tests::check_golden(&golden, text.as_bytes()) {
@@ -529,4 +536,208 @@ fn an_overloaded_field_ends_at_end() {
     let file = cat(&[&opt(93, &X64_UEFI_PXE), &[255, 93, 200]]);
     let request = parse_request(&discover_v4(&opt(52, &[1]), &[], &file)).unwrap();
     assert_eq!(request.arch, Some(ClientArch(7)));
+}
+
+/// What makes each ProxyDHCP answer one that its client takes, read back from a whole DHCPOFFER
+/// by dhcproto: no address; 60 = `PXEClient` for iPXE and firmware PXE (`HTTPClient` for UEFI
+/// HTTP boot); 43 = discovery control 8 and END for firmware PXE, no 43 (so no PXE menu) and a
+/// next server for iPXE; no 175.176; 54 when the server id is known; 97 echoed.
+#[test]
+fn proxy_answers_carry_what_each_client_takes_as_proxydhcp() {
+    use dhcproto::{Decodable, Decoder, v4};
+    for case in DHCP_CASES.iter().filter(|c| c.proxy.is_some()) {
+        let request = parse_request(&vector(case.vector)).unwrap();
+        if request.family != Family::V4 {
+            continue;
+        }
+        let site = Site::parse(case.site).unwrap();
+        let server_id = case.proxy.unwrap().server_id;
+        let reply = build_proxy_reply(site.config(), &request, server_id).unwrap();
+        assert!(reply.is_proxy());
+        let mut msg = vec![0u8; 236];
+        msg[..3].copy_from_slice(&[2, 1, 6]);
+        if let Some(siaddr) = reply.siaddr {
+            msg[20..24].copy_from_slice(&siaddr.octets());
+        }
+        msg[108..108 + reply.file_field().len()].copy_from_slice(reply.file_field().as_bytes());
+        msg.extend_from_slice(&[99, 130, 83, 99, 53, 1, 2]);
+        msg.extend_from_slice(&options_of(&reply));
+        msg.push(255);
+        let decoded = v4::Message::decode(&mut Decoder::new(&msg)).unwrap();
+        let opts = decoded.opts();
+        let name = case.name;
+        assert_eq!(decoded.yiaddr(), std::net::Ipv4Addr::UNSPECIFIED, "{name}");
+        let class = match opts.get(v4::OptionCode::ClassIdentifier) {
+            Some(v4::DhcpOption::ClassIdentifier(c)) => c.clone(),
+            other => panic!("{name}: 60 {other:?}"),
+        };
+        let vendor = |code| match opts.get(v4::OptionCode::Unknown(code)) {
+            Some(v4::DhcpOption::Unknown(u)) => Some(u.data().to_vec()),
+            None => None,
+            other => panic!("{name}: {code} {other:?}"),
+        };
+        let pxe = match opts.get(v4::OptionCode::VendorExtensions) {
+            Some(v4::DhcpOption::VendorExtensions(data)) => Some(data.clone()),
+            None => None,
+            other => panic!("{name}: 43 {other:?}"),
+        };
+        match request.kind {
+            ClientKind::FirmwarePxe => {
+                assert_eq!(class, b"PXEClient", "{name}");
+                // UEFI (all the captured firmware): no 43, so EDK2 keeps the answer.
+                assert_eq!(pxe, None, "{name}");
+                let discover = request.message_type == Some(1);
+                assert_eq!(reply.redirect_to_port_4011, discover, "{name}");
+                // The offer points at this server (where EDK2 asks again, port 4011); the
+                // answer to that request at the TFTP server (both 192.0.2.10 here).
+                let expected = if discover {
+                    server_id
+                } else {
+                    table_tftp(case)
+                };
+                assert_eq!(reply.siaddr, expected, "{name}");
+                if discover {
+                    assert_eq!(reply.file_field(), "", "{name}");
+                    assert!(opts.get(v4::OptionCode::BootfileName).is_none(), "{name}");
+                    continue;
+                }
+            }
+            ClientKind::Ipxe => {
+                assert_eq!(class, b"PXEClient", "{name}");
+                assert_eq!(pxe, None, "{name}: no PXE menu for iPXE");
+                assert_ne!(decoded.siaddr(), std::net::Ipv4Addr::UNSPECIFIED, "{name}");
+                assert_eq!(vendor(175), None, "{name}: no 175.176");
+            }
+            ClientKind::UefiHttpBoot => {
+                assert_eq!(class, b"HTTPClient", "{name}");
+                assert_eq!(pxe, None, "{name}");
+            }
+        }
+        match opts.get(v4::OptionCode::ServerIdentifier) {
+            Some(v4::DhcpOption::ServerIdentifier(id)) => assert_eq!(Some(*id), server_id),
+            None => assert_eq!(server_id, None, "{name}"),
+            other => panic!("{name}: 54 {other:?}"),
+        }
+        match opts.get(v4::OptionCode::ClientMachineIdentifier) {
+            Some(v4::DhcpOption::ClientMachineIdentifier(id)) => assert_eq!(
+                Some(id.as_slice()),
+                request.machine_id.as_ref().map(|m| &m[..]),
+                "{name}: 97 echoed"
+            ),
+            other => panic!("{name}: 97 {other:?}"),
+        }
+        match opts.get(v4::OptionCode::BootfileName) {
+            Some(v4::DhcpOption::BootfileName(file)) => {
+                assert_eq!(file.as_slice(), reply.bootfile.as_bytes())
+            }
+            other => panic!("{name}: 67 {other:?}"),
+        }
+    }
+}
+
+/// The site's TFTP server, as `siaddr`.
+fn table_tftp(case: &ipxegen_tests::DhcpCase) -> Option<std::net::Ipv4Addr> {
+    let site = Site::parse(case.site).unwrap();
+    ipxegen_core::dhcp::table::tftp_server_v4(site.config()).ok()
+}
+
+/// iPXE ignores a ProxyDHCP answer that names a boot file but no next server: on a site with
+/// no IPv4 TFTP server the server id must be given, and then it is the next server.
+#[test]
+fn a_proxy_answer_to_ipxe_needs_a_next_server() {
+    use ipxegen_core::{Error, Field};
+    let request = parse_request(&vector("ipxe-bios-x86-discover")).unwrap();
+    let site =
+        Site::parse(br#"{"schema": 1, "http_server": "192.0.2.1", "http_root": "/r"}"#).unwrap();
+    let e = build_proxy_reply(site.config(), &request, None).unwrap_err();
+    assert_eq!(e, Error::at(ErrorKind::NoServerId, Field::ServerId));
+    assert!(
+        e.to_string().starts_with(
+            "server id: not given: this ProxyDHCP answer needs the ProxyDHCP server's own address"
+        ),
+        "{e}"
+    );
+    let own = std::net::Ipv4Addr::new(192, 0, 2, 7);
+    let reply = build_proxy_reply(site.config(), &request, Some(own)).unwrap();
+    assert_eq!(reply.siaddr, Some(own));
+    // The full reply needs none: iPXE takes the address server's answer as it is.
+    assert_eq!(build_reply(site.config(), &request).unwrap().siaddr, None);
+    // Firmware PXE on that site is refused in both modes, as it has no TFTP server.
+    let firmware = parse_request(&vector("ovmf-pxe-uefi-x64-discover")).unwrap();
+    assert_eq!(
+        build_proxy_reply(site.config(), &firmware, Some(own))
+            .unwrap_err()
+            .kind,
+        ErrorKind::HttpOnlySite
+    );
+}
+
+/// A BIOS PXE ROM's ProxyDHCP answer carries 43.6 = 8 ("boot the file named here") and END;
+/// a UEFI one carries no 43. (No BIOS firmware PXE was captured: QEMU's BIOS PXE ROM is iPXE.
+/// The request is the captured OVMF one with its architecture set to 0.)
+#[test]
+fn a_bios_proxy_answer_says_boot_this_file_and_a_uefi_one_has_no_option_43() {
+    let mut bytes = vector("ovmf-pxe-uefi-x64-discover");
+    let at = Tlvs::new(&bytes[240..])
+        .scan(240usize, |offset, t| {
+            let t = t.unwrap();
+            let here = *offset;
+            *offset += 2 + t.data.len();
+            Some((here, t.code))
+        })
+        .find(|(_, code)| *code == 93)
+        .map(|(at, _)| at)
+        .unwrap();
+    bytes[at + 2..at + 4].copy_from_slice(&[0, 0]);
+    let request = parse_request(&bytes).unwrap();
+    assert_eq!(
+        (request.kind, request.arch),
+        (ClientKind::FirmwarePxe, Some(ClientArch(0)))
+    );
+    let site = Site::parse(V4_SITE).unwrap();
+    let reply = build_proxy_reply(site.config(), &request, None).unwrap();
+    assert_eq!(reply.pxe_discovery_control, Some(8));
+    assert!(!reply.redirect_to_port_4011);
+    assert_eq!(reply.siaddr, Some(std::net::Ipv4Addr::new(192, 0, 2, 10)));
+    assert_eq!(reply.bootfile.as_str(), "undionly.kpxe");
+    let options = options_of(&reply);
+    assert_eq!(
+        ipxegen_core::dhcp::tlv::find(&options, 43).unwrap(),
+        Some(&[6, 1, 8, 255][..])
+    );
+    // The full reply has no 43 and no 60.
+    let full = options_of(&build_reply(site.config(), &request).unwrap());
+    assert_eq!(ipxegen_core::dhcp::tlv::find(&full, 43).unwrap(), None);
+    assert_eq!(ipxegen_core::dhcp::tlv::find(&full, 60).unwrap(), None);
+}
+
+/// UEFI firmware PXE is answered in two steps: the offer to its DISCOVER names no file and
+/// points at this server, and needs its address; the answer to its REQUEST (sent to port
+/// 4011) names the loader and the TFTP server.
+#[test]
+fn a_uefi_proxy_offer_points_at_this_server_and_the_request_gets_the_loader() {
+    use ipxegen_core::{Error, Field};
+    let site = Site::parse(V4_SITE).unwrap();
+    let own = std::net::Ipv4Addr::new(192, 0, 2, 99);
+    let discover = parse_request(&vector("ovmf-pxe-uefi-x64-discover")).unwrap();
+    assert_eq!(
+        build_proxy_reply(site.config(), &discover, None).unwrap_err(),
+        Error::at(ErrorKind::NoServerId, Field::ServerId)
+    );
+    let offer = build_proxy_reply(site.config(), &discover, Some(own)).unwrap();
+    assert!(offer.redirect_to_port_4011);
+    assert_eq!(offer.siaddr, Some(own));
+    let options = options_of(&offer);
+    for code in [43u8, 66, 67] {
+        assert_eq!(
+            ipxegen_core::dhcp::tlv::find(&options, code).unwrap(),
+            None,
+            "{code}"
+        );
+    }
+    let request = parse_request(&vector("ovmf-pxe-uefi-x64-request")).unwrap();
+    let ack = build_proxy_reply(site.config(), &request, Some(own)).unwrap();
+    assert!(!ack.redirect_to_port_4011);
+    assert_eq!(ack.siaddr, Some(std::net::Ipv4Addr::new(192, 0, 2, 10)));
+    assert_eq!(ack.file_field(), "snponly.efi");
 }

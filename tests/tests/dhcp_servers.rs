@@ -14,7 +14,7 @@
     reason = "test helpers fail the test loudly"
 )]
 
-use ipxegen_core::dhcp::reply::build_reply;
+use ipxegen_core::dhcp::reply::{build_proxy_reply, build_reply};
 use ipxegen_core::dhcp::request::{ClientKind, ClientRequest, Family};
 use ipxegen_core::dhcp::table;
 use ipxegen_core::model::{ClientArch, Host, LoaderKind};
@@ -24,12 +24,13 @@ use ipxegen_core::{CheckedSite, Error, ErrorKind, Field, Result, Site};
 use ipxegen_tests::{VecWriter, golden_dir};
 use std::path::PathBuf;
 
-const FORMATS: [Format; 6] = Format::ALL;
+const FORMATS: [Format; 7] = Format::ALL;
 
 /// The golden file's suffix, which also tells `dhcp_servers_real.rs` which server checks it.
 fn suffix(format: Format) -> &'static str {
     match format {
         Format::Dnsmasq => "dnsmasq.conf",
+        Format::DnsmasqProxy => "dnsmasq-proxy.conf",
         Format::Isc => "dhcpd.conf",
         Format::Isc6 => "dhcpd6.conf",
         Format::Kea4 => "kea-dhcp4.json",
@@ -46,14 +47,23 @@ fn render(format: Format, site: &CheckedSite<'_>) -> Result<Vec<u8>> {
 
 /// Each golden site, with the formats rendered for it: the DHCPv4-only formats need an IPv4
 /// TFTP server, the DHCPv6-only ones an IPv6 one; a site without one (HTTP only) renders in
-/// every format.
-const V4_FORMATS: &[Format] = &[Format::Dnsmasq, Format::Isc, Format::Kea4, Format::Neutron];
+/// every format. The ProxyDHCP config carries the boot file in the 128-byte `file` field
+/// only, so the long-URL site (a 200-byte script URL) has none.
+const V4_FORMATS: &[Format] = &[
+    Format::Dnsmasq,
+    Format::DnsmasqProxy,
+    Format::Isc,
+    Format::Kea4,
+    Format::Neutron,
+];
+const V4_LONG_URL_FORMATS: &[Format] =
+    &[Format::Dnsmasq, Format::Isc, Format::Kea4, Format::Neutron];
 const V6_FORMATS: &[Format] = &[Format::Dnsmasq, Format::Isc6, Format::Kea6, Format::Neutron];
 const SITES: &[(&str, &[Format])] = &[
     ("bios", V4_FORMATS),
     ("mixed", V4_FORMATS),
     ("https", V4_FORMATS),
-    ("long-url", V4_FORMATS),
+    ("long-url", V4_LONG_URL_FORMATS),
     ("special-chars", V4_FORMATS),
     ("ipv6", V6_FORMATS),
     ("ipv6-special", V6_FORMATS),
@@ -200,8 +210,9 @@ fn an_http_only_site_has_no_tftp_stage_in_any_format() {
         ] {
             assert!(!settings.contains(tftp), "{format:?}: {tftp:?} in\n{text}");
         }
-        // UEFI HTTP boot wherever the format can give it (not Neutron; not dnsmasq over v6).
-        if format != Format::Neutron {
+        // UEFI HTTP boot wherever the format can give it (not Neutron, not dnsmasq's
+        // ProxyDHCP; not dnsmasq over v6).
+        if !matches!(format, Format::Neutron | Format::DnsmasqProxy) {
             assert!(text.contains(x64.as_str()), "{format:?}: x64 loader URL");
             assert!(
                 text.contains(arm64.as_str()),
@@ -305,7 +316,7 @@ fn the_tftp_server_must_be_an_address_of_the_format_family() {
     for format in [Format::Isc6, Format::Kea6] {
         assert_eq!(error_of(&with("192.0.2.1"), format), wrong, "{format:?}");
     }
-    for format in [Format::Isc, Format::Kea4] {
+    for format in [Format::Isc, Format::Kea4, Format::DnsmasqProxy] {
         assert_eq!(error_of(&with("2001:db8::1"), format), wrong, "{format:?}");
     }
     for format in FORMATS {
@@ -565,6 +576,7 @@ fn request(family: Family, kind: ClientKind, arch: Option<ClientArch>) -> Client
         ipxe_version: None,
         mac: None,
         duid: Default::default(),
+        machine_id: None,
     }
 }
 
@@ -663,4 +675,193 @@ fn dnsmasq_lines_fit_its_line_buffer() {
     let text = String::from_utf8(render_doc(doc.as_bytes(), Format::Dnsmasq).unwrap()).unwrap();
     let host = text.lines().find(|l| l.starts_with("dhcp-host=")).unwrap();
     assert!(host.len() < 1024, "{}", host.len());
+}
+
+/// dnsmasq's configs tag iPXE once, `ipxe`, for both families (its `dhcp-userclass` matches
+/// DHCPv4 option 77 and DHCPv6 option 15 alike), and gate every boot line with it: `tag:ipxe`
+/// on the stage-2 lines, `tag:!ipxe` on every stage-1 line.
+#[test]
+fn dnsmasq_tags_ipxe_once_for_both_families() {
+    for (stem, formats) in SITES {
+        if !formats.contains(&Format::Dnsmasq) {
+            continue;
+        }
+        let text =
+            String::from_utf8(render_doc(&site_doc(stem), Format::Dnsmasq).unwrap()).unwrap();
+        let settings: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        let setters: Vec<&str> = settings
+            .iter()
+            .copied()
+            .filter(|l| l.contains("set:ipxe"))
+            .collect();
+        assert_eq!(
+            setters,
+            ["dhcp-match=set:ipxe,175", "dhcp-userclass=set:ipxe,iPXE"],
+            "{stem}"
+        );
+        assert!(!text.contains("ipxe6"), "{stem}");
+        for line in settings {
+            let boot = line.starts_with("dhcp-boot=")
+                || line.starts_with("dhcp-option=")
+                || line.starts_with("dhcp-option-force=");
+            if !boot {
+                continue;
+            }
+            let stage2 = line.contains("=tag:ipxe,");
+            let stage1 = line.contains("=tag:!ipxe,tag:");
+            assert!(stage1 ^ stage2, "{stem}: {line}");
+        }
+    }
+}
+
+/// The ProxyDHCP config gives each firmware-PXE architecture of the table one `pxe-service`,
+/// gated with `tag:!ipxe`, naming the row's loader and the TFTP server; iPXE gets the script
+/// from `dhcp-boot=tag:ipxe,...` with the TFTP server as next server; no addresses are
+/// handed out.
+#[test]
+fn dnsmasq_proxy_gives_one_pxe_service_per_architecture_and_the_script_to_ipxe() {
+    for stem in ["bios", "mixed", "https", "special-chars"] {
+        let doc = site_doc(stem);
+        let text = String::from_utf8(render_doc(&doc, Format::DnsmasqProxy).unwrap()).unwrap();
+        let site = Site::parse(&doc).unwrap();
+        let config = site.config();
+        let Some(Host::V4(server)) = config.tftp_server else {
+            panic!("{stem}: an IPv4 tftp_server")
+        };
+        let settings: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        let services: Vec<&str> = settings
+            .iter()
+            .copied()
+            .filter(|l| l.starts_with("pxe-service="))
+            .collect();
+        let mut expected = Vec::new();
+        for row in table::STAGE1_V4
+            .iter()
+            .filter(|r| r.fetch == table::Fetch::Tftp)
+        {
+            let loader = table::tftp_loader_name(config, row.loader).unwrap();
+            for arch in row.archs {
+                expected.push(format!(
+                    "pxe-service=tag:!ipxe,{},\"{}\",\"{loader}\",{server}",
+                    arch.0, row.what
+                ));
+            }
+        }
+        assert_eq!(services, expected, "{stem}");
+        let script = table::script_url(config).unwrap();
+        let boot: Vec<&str> = settings
+            .iter()
+            .copied()
+            .filter(|l| l.starts_with("dhcp-boot="))
+            .collect();
+        assert_eq!(
+            boot,
+            [format!("dhcp-boot=tag:ipxe,\"{script}\",,{server}")],
+            "{stem}"
+        );
+        assert!(settings.contains(&"pxe-prompt=\"PXE\",0"), "{stem}");
+        for absent in ["dhcp-range", "dhcp-host", "dhcp-option", "option6", "ipxe6"] {
+            assert!(
+                !settings.iter().any(|l| l.contains(absent)),
+                "{stem}: {absent}"
+            );
+        }
+        // What the operator adds around it is in the header.
+        assert!(text.contains("#   dhcp-range=<network address>,proxy\n"));
+        assert!(text.contains("#   port=0\n"));
+    }
+}
+
+/// dnsmasq puts a ProxyDHCP answer's boot file only in the 128-byte `file` field, and sends a
+/// `pxe-service` name without a `.` with `.0` appended: the config refuses both, naming the
+/// field.
+#[test]
+fn dnsmasq_proxy_refuses_names_dnsmasq_would_change() {
+    let site = |http: &str, bios: &str| {
+        format!(
+            r#"{{"schema": 1, "http_server": "{http}", "http_root": "/srv/http", "tftp_server": "192.0.2.1",
+                "pxe_bootfile_name": "{bios}"}}"#
+        )
+    };
+    let base = "http://192.0.2.1/";
+    let tail = "/boot.ipxe";
+    let url_of = |len: usize| format!("{base}{}", "p".repeat(len - base.len() - tail.len()));
+    render_doc(
+        site(&url_of(127), "undionly.kpxe").as_bytes(),
+        Format::DnsmasqProxy,
+    )
+    .unwrap();
+    assert_eq!(
+        error_of(&site(&url_of(128), "undionly.kpxe"), Format::DnsmasqProxy),
+        Error::at(ErrorKind::TooLong { max: 127 }, Field::HttpServer)
+    );
+    // The full-DHCP config moves it to option 67 instead.
+    render_doc(
+        site(&url_of(128), "undionly.kpxe").as_bytes(),
+        Format::Dnsmasq,
+    )
+    .unwrap();
+    let e = error_of(&site(base, "undionly"), Format::DnsmasqProxy);
+    assert_eq!(
+        e,
+        Error::at(ErrorKind::NoFileExtension, Field::PxeBootfileName)
+    );
+    assert!(
+        e.to_string().starts_with(
+            "pxe_bootfile_name: has no `.`: dnsmasq's pxe-service would send it with `.0` appended"
+        ),
+        "{e}"
+    );
+    let long_name = format!("{}.kpxe", "u".repeat(123));
+    assert_eq!(
+        error_of(&site(base, &long_name), Format::DnsmasqProxy),
+        Error::at(ErrorKind::TooLong { max: 127 }, Field::PxeBootfileName)
+    );
+}
+
+/// The ProxyDHCP config and the ProxyDHCP reply builder give each client the same boot file
+/// and next server, row by row: a `pxe-service` line's loader and server are the firmware's
+/// `file` and `siaddr`, the `dhcp-boot` line's file and server are iPXE's.
+#[test]
+fn dnsmasq_proxy_rows_give_what_the_proxy_reply_builder_gives() {
+    for stem in ["bios", "mixed", "https", "special-chars"] {
+        let doc = site_doc(stem);
+        let text = String::from_utf8(render_doc(&doc, Format::DnsmasqProxy).unwrap()).unwrap();
+        let site = Site::parse(&doc).unwrap();
+        let config = site.config();
+        for line in text.lines().filter(|l| l.starts_with("pxe-service=")) {
+            // pxe-service=tag:!ipxe,<arch>,"<menu>","<loader>",<server>
+            let fields: Vec<&str> = line.rsplitn(3, ',').collect();
+            let (server, loader) = (fields[0], fields[1].trim_matches('"'));
+            let arch: u16 = line["pxe-service=tag:!ipxe,".len()..]
+                .split(',')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            // The answer that names the loader: to UEFI firmware's REQUEST on port 4011
+            // (its DISCOVER gets an offer without file), to BIOS firmware's DISCOVER too.
+            let mut request = request(Family::V4, ClientKind::FirmwarePxe, Some(ClientArch(arch)));
+            request.message_type = Some(3);
+            let reply = build_proxy_reply(config, &request, None).unwrap();
+            assert_eq!(reply.bootfile.as_str(), loader, "{stem}: {line}");
+            assert_eq!(reply.siaddr.unwrap().to_string(), server, "{stem}: {line}");
+        }
+        if config.http_base.is_https() {
+            // Only an iPXE that announces HTTPS gets an https:// script (tested elsewhere).
+            continue;
+        }
+        let boot = text.lines().find(|l| l.starts_with("dhcp-boot=")).unwrap();
+        let (file, server) = boot["dhcp-boot=tag:ipxe,".len()..]
+            .rsplit_once(",,")
+            .unwrap();
+        let reply = build_proxy_reply(
+            config,
+            &request(Family::V4, ClientKind::Ipxe, Some(ClientArch(0))),
+            None,
+        )
+        .unwrap();
+        assert_eq!(reply.bootfile.as_str(), file.trim_matches('"'), "{stem}");
+        assert_eq!(reply.siaddr.unwrap().to_string(), server, "{stem}");
+    }
 }

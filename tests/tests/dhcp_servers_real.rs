@@ -4,6 +4,7 @@
 //! | golden file | check |
 //! |---|---|
 //! | `*.dnsmasq.conf` | `dnsmasq --test -C FILE` |
+//! | `*.dnsmasq-proxy.conf` | `dnsmasq --test -C FILE` |
 //! | `*.dhcpd.conf` | `dhcpd -t -cf FILE -lf TMP` |
 //! | `*.dhcpd6.conf` | `dhcpd -6 -t -cf FILE -lf TMP` |
 //! | `*.kea-dhcp4.json` | `kea-dhcp4 -t FILE` |
@@ -39,14 +40,16 @@ const CHECK_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone, Copy, Debug)]
 enum Server {
     Dnsmasq,
+    DnsmasqProxy,
     Dhcpd4,
     Dhcpd6,
     Kea4,
     Kea6,
 }
 
-const SERVERS: [Server; 5] = [
+const SERVERS: [Server; 6] = [
     Server::Dnsmasq,
+    Server::DnsmasqProxy,
     Server::Dhcpd4,
     Server::Dhcpd6,
     Server::Kea4,
@@ -57,6 +60,7 @@ impl Server {
     fn suffix(self) -> &'static str {
         match self {
             Server::Dnsmasq => ".dnsmasq.conf",
+            Server::DnsmasqProxy => ".dnsmasq-proxy.conf",
             Server::Dhcpd4 => ".dhcpd.conf",
             Server::Dhcpd6 => ".dhcpd6.conf",
             Server::Kea4 => ".kea-dhcp4.json",
@@ -66,7 +70,7 @@ impl Server {
 
     fn binary(self) -> &'static str {
         match self {
-            Server::Dnsmasq => "dnsmasq",
+            Server::Dnsmasq | Server::DnsmasqProxy => "dnsmasq",
             Server::Dhcpd4 | Server::Dhcpd6 => "dhcpd",
             Server::Kea4 => "kea-dhcp4",
             Server::Kea6 => "kea-dhcp6",
@@ -78,6 +82,8 @@ impl Server {
         let (from, to) = match self {
             // dhcp-match needs a tag and an option.
             Server::Dnsmasq => ("dhcp-match=set:ipxe,175", "dhcp-match=set:ipxe"),
+            // pxe-service needs a menu text after the architecture.
+            Server::DnsmasqProxy => ("pxe-prompt=\"PXE\",0", "pxe-service=tag:!ipxe,0"),
             // A statement without its semicolon.
             Server::Dhcpd4 => (
                 "option ipxegen.no-pxedhcp 1;",
@@ -151,7 +157,7 @@ fn check(binary: &Path, server: Server, config: &Path) -> Outcome {
     let log = tmp.0.join("output");
     let mut cmd = Command::new(binary);
     match server {
-        Server::Dnsmasq => {
+        Server::Dnsmasq | Server::DnsmasqProxy => {
             cmd.arg("--test").arg("-C").arg(config);
         }
         Server::Dhcpd4 | Server::Dhcpd6 => {
@@ -240,6 +246,11 @@ fn refuses_a_broken_config(server: Server, binary: &Path) {
 #[test]
 fn dnsmasq_accepts_every_golden() {
     accepts_every_golden("dnsmasq_accepts_every_golden", Server::Dnsmasq);
+}
+
+#[test]
+fn dnsmasq_accepts_every_proxy_golden() {
+    accepts_every_golden("dnsmasq_accepts_every_proxy_golden", Server::DnsmasqProxy);
 }
 
 #[test]

@@ -13,7 +13,13 @@
 //!
 //! A firmware PXE client boots the file named in a plain DHCP offer (PXE 2.1 "DHCP only"
 //! offer), which is what dnsmasq, ISC dhcpd and Kea send with the configs in `servers/`: no
-//! 60 = `PXEClient` and no 43 discovery control, whose only use would be PXE boot servers.
+//! 60 = `PXEClient` and no 43 discovery control in a full reply ([`build_reply`]).
+//!
+//! A ProxyDHCP answer ([`build_proxy_reply`], PXE 2.1) is for networks whose DHCP server
+//! hands out the addresses and cannot be changed: a second server answers the same DISCOVER
+//! with no address and the same boot file, marked as the table's ProxyDHCP part says (60 =
+//! `PXEClient`, a next server for iPXE, 43.6 = 8 for BIOS firmware PXE; option 97 echoed; see
+//! [`table`]). The dnsmasq ProxyDHCP config in `servers/` gives the same boot files.
 //!
 //! Loaders by architecture: 0 BIOS `pxe_bootfile_name`; 7 and 9 (and HTTP 16) x64 UEFI; 11 (and
 //! HTTP 19) ARM64 UEFI. iPXE reads the `file` field before option 67, so a URL that does not
@@ -21,18 +27,28 @@
 //! `sname` are never overloaded. An https:// script URL is given only to an iPXE that
 //! announces HTTPS (175.20).
 
-use crate::dhcp::request::{ClientKind, ClientRequest, Family};
+use crate::dhcp::request::{ClientKind, ClientRequest, Family, MACHINE_ID_LEN};
 use crate::dhcp::table::{self, BootUrl};
 use crate::dhcp::tlv::SubOptions;
-use crate::dhcp::v4::{self, DhcpOption};
+use crate::dhcp::v4::{self, DhcpOption, message};
 use crate::dhcp::v6::{self, Dhcpv6Option, ItemList};
 use crate::error::{Error, ErrorKind, Field, Result};
+use crate::hex::Hex;
 use crate::model::Quoted;
 use crate::model::ip::ShowV4;
 use crate::model::{ClientArch, SiteConfig};
 use core::fmt::Write as _;
 use core::net::Ipv4Addr;
 use embedded_io::Write;
+
+/// What makes a reply a ProxyDHCP answer (PXE 2.1): it gives no address (DHCPv4 `yiaddr`
+/// 0.0.0.0; DHCPv6: no IA_NA or IA_TA), beside the DHCP server that does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Proxy {
+    /// The ProxyDHCP server's own address, sent as DHCPv4 option 54 (server identifier) when
+    /// known. PXE firmware that asks again on port 4011 sends there (or to `siaddr`).
+    pub server_id: Option<Ipv4Addr>,
+}
 
 /// The reply for one client.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,17 +59,33 @@ pub struct Reply {
     pub kind: ClientKind,
     /// The architecture the loader was chosen for (stage 1).
     pub arch: Option<ClientArch>,
-    /// DHCPv4 `siaddr` (next server): the TFTP server, for firmware PXE.
+    /// DHCPv4 `siaddr` (next server): the TFTP server, for firmware PXE; in a ProxyDHCP
+    /// answer to iPXE, [`table::proxy_next_server`].
     pub siaddr: Option<Ipv4Addr>,
     /// The boot file: loader name (TFTP), loader URL (HTTP boot) or main script URL (iPXE).
     /// DHCPv4 option 67, DHCPv6 option 59.
     pub bootfile: BootUrl,
-    /// Vendor class to send back (`HTTPClient` for UEFI HTTP boot), if any.
+    /// Vendor class to send back (`HTTPClient` for UEFI HTTP boot; `PXEClient` in a
+    /// ProxyDHCP answer to PXE firmware or iPXE), if any.
     pub vendor_class: Option<&'static str>,
     /// DHCPv4 option 66: the TFTP server as text.
     pub tftp_server_name: Option<heapless::String<64>>,
-    /// DHCPv4: send 175.176 = 1 (skip the ProxyDHCP wait).
+    /// DHCPv4: send 175.176 = 1 (skip the ProxyDHCP wait). Never in a ProxyDHCP answer:
+    /// iPXE reads it only from the answer that gives the address.
     pub no_pxedhcp: bool,
+    /// DHCPv4 option 43.6, PXE discovery control: in a ProxyDHCP answer to BIOS firmware PXE,
+    /// [`table::PROXY_DISCOVERY_CONTROL`] ([`table::proxy_discovery_control`]).
+    pub pxe_discovery_control: Option<u8>,
+    /// DHCPv4 option 97 (client machine identifier) to echo: a ProxyDHCP answer repeats the
+    /// client's (PXE 2.1).
+    pub machine_id: Option<[u8; MACHINE_ID_LEN]>,
+    /// `Some` for a ProxyDHCP answer ([`build_proxy_reply`]).
+    pub proxy: Option<Proxy>,
+    /// `true` for a ProxyDHCP offer to UEFI firmware PXE (the answer to its DISCOVER): it
+    /// names no boot file (no `file`, 66 or 67) and gives the ProxyDHCP server's own address
+    /// as `siaddr`, where the firmware asks again, on port 4011; the answer to that request
+    /// names [`Reply::bootfile`].
+    pub redirect_to_port_4011: bool,
 }
 
 /// Builds the reply `site` gives to `request`: the decision table of [`table`], with the boot
@@ -75,6 +107,10 @@ pub fn build_reply(site: &SiteConfig, request: &ClientRequest) -> Result<Reply> 
         vendor_class: None,
         tftp_server_name: None,
         no_pxedhcp: false,
+        pxe_discovery_control: None,
+        machine_id: None,
+        proxy: None,
+        redirect_to_port_4011: false,
     };
     let loader = || {
         let unsupported = Error::at(ErrorKind::UnsupportedArch, Field::Request);
@@ -129,32 +165,124 @@ pub fn build_reply(site: &SiteConfig, request: &ClientRequest) -> Result<Reply> 
     Ok(reply)
 }
 
+/// Builds the ProxyDHCP answer `site` gives to `request`: the boot file of [`build_reply`]
+/// with no address, marked as [`table`]'s ProxyDHCP table says. For DHCPv4:
+///
+/// - iPXE: 60 = `PXEClient`, `siaddr` = [`table::proxy_next_server`] (the TFTP server, else
+///   `server_id`), no 175.176 and no PXE menu; iPXE then takes the answer without asking
+///   again on port 4011.
+/// - BIOS firmware PXE: 60 = `PXEClient`, 43.6 = [`table::PROXY_DISCOVERY_CONTROL`] (PXE 2.1
+///   ROMs boot the file named here), `siaddr` = the TFTP server.
+/// - UEFI firmware PXE ([`table::proxy_discovery_control`] is `None`): 60 = `PXEClient` and
+///   no option 43. To a DISCOVER: no boot file, `siaddr` = `server_id`
+///   ([`Reply::redirect_to_port_4011`]); EDK2 then sends a DHCPREQUEST to that address, port
+///   4011. To that REQUEST: the loader, `siaddr` = the TFTP server, sent as a DHCPACK from
+///   port 4011.
+/// - UEFI HTTP boot: 60 = `HTTPClient` and the loader's URL, as in a full reply.
+///
+/// Send the answer to a DISCOVER received on port 67 and to a REQUEST received on port 4011;
+/// a REQUEST on port 67 is for the server that gives the address. Option 97 is echoed when
+/// the client sent it. `server_id` is sent as option 54; it is
+/// DHCPv4 only. A DHCPv6 answer carries the options of a full reply: what makes it a
+/// ProxyDHCP answer is that the server sends it without IA_NA or IA_TA.
+///
+/// # Errors
+/// Those of [`build_reply`]; [`ErrorKind::NoServerId`] naming the server id when `server_id`
+/// is `None` and the answer needs it: a DHCPv4 iPXE request on a site with no IPv4
+/// `tftp_server` (iPXE ignores a ProxyDHCP answer without a next server), or a DISCOVER from
+/// UEFI firmware PXE.
+pub fn build_proxy_reply(
+    site: &SiteConfig,
+    request: &ClientRequest,
+    server_id: Option<Ipv4Addr>,
+) -> Result<Reply> {
+    let mut reply = build_reply(site, request)?;
+    reply.proxy = Some(Proxy { server_id });
+    if request.family == Family::V6 {
+        return Ok(reply);
+    }
+    reply.machine_id = request.machine_id;
+    match request.kind {
+        ClientKind::Ipxe => {
+            let next = table::proxy_next_server(site, server_id).ok_or(no_server_id())?;
+            reply.siaddr = Some(next);
+            reply.vendor_class = Some(table::PXE_CLIENT_CLASS);
+            reply.no_pxedhcp = false;
+        }
+        ClientKind::FirmwarePxe => {
+            reply.vendor_class = Some(table::PXE_CLIENT_CLASS);
+            reply.pxe_discovery_control = reply.arch.and_then(table::proxy_discovery_control);
+            if reply.pxe_discovery_control.is_none()
+                && request.message_type == Some(message::DISCOVER)
+            {
+                reply.siaddr = Some(server_id.ok_or(no_server_id())?);
+                reply.tftp_server_name = None;
+                reply.redirect_to_port_4011 = true;
+            }
+        }
+        ClientKind::UefiHttpBoot => {}
+    }
+    Ok(reply)
+}
+
+fn no_server_id() -> Error {
+    Error::at(ErrorKind::NoServerId, Field::ServerId)
+}
+
 impl Reply {
     /// The DHCPv4 `file` header field: the boot file if it fits (with its NUL), else empty
-    /// (the boot file then travels only in option 67).
+    /// (the boot file then travels only in option 67; a ProxyDHCP offer that redirects to
+    /// port 4011 names none).
     pub fn file_field(&self) -> &str {
-        if self.family == Family::V4 && table::fits_file_field(&self.bootfile) {
+        if self.family == Family::V4
+            && !self.redirect_to_port_4011
+            && table::fits_file_field(&self.bootfile)
+        {
             &self.bootfile
         } else {
             ""
         }
     }
 
-    /// Writes the reply's options in a fixed order: DHCPv4 60, 66, 67, 175 (no END; the
-    /// server adds its own options and END); DHCPv6 16, 59.
+    /// `true` for a ProxyDHCP answer: the server sends it with no address (DHCPv4 `yiaddr`
+    /// 0.0.0.0; DHCPv6 without IA_NA or IA_TA).
+    pub fn is_proxy(&self) -> bool {
+        self.proxy.is_some()
+    }
+
+    /// Writes the reply's options in a fixed order: DHCPv4 54, 60, 43, 97, 66, 67, 175 (no
+    /// END; the server adds its own options and END; no 66 or 67 when the reply redirects to
+    /// port 4011); DHCPv6 16, 59.
     ///
     /// # Errors
     /// [`ErrorKind::TooLong`] if an option would pass 255 bytes, or a write error.
     pub fn emit_options<W: Write>(&self, out: &mut W) -> Result<()> {
         match self.family {
             Family::V4 => {
+                if let Some(Proxy {
+                    server_id: Some(id),
+                }) = self.proxy
+                {
+                    DhcpOption::ServerIdentifier(id).emit(out)?;
+                }
                 if let Some(class) = self.vendor_class {
                     DhcpOption::VendorClass(class.as_bytes()).emit(out)?;
+                }
+                if let Some(control) = self.pxe_discovery_control {
+                    let mut pxe = SubOptions::new();
+                    pxe.push(v4::pxe::DISCOVERY_CONTROL, &[control])?;
+                    pxe.end()?;
+                    DhcpOption::VendorSpecific(pxe.as_bytes()).emit(out)?;
+                }
+                if let Some(id) = &self.machine_id {
+                    DhcpOption::ClientMachineId(id).emit(out)?;
                 }
                 if let Some(name) = &self.tftp_server_name {
                     DhcpOption::TftpServerName(name.as_bytes()).emit(out)?;
                 }
-                DhcpOption::BootfileName(self.bootfile.as_bytes()).emit(out)?;
+                if !self.redirect_to_port_4011 {
+                    DhcpOption::BootfileName(self.bootfile.as_bytes()).emit(out)?;
+                }
                 if self.no_pxedhcp {
                     let mut ipxe = SubOptions::new();
                     ipxe.push(v4::ipxe::NO_PXEDHCP, &[1])?;
@@ -185,6 +313,13 @@ impl Reply {
             ClientKind::UefiHttpBoot => "UEFI HTTP boot (stage 1): an iPXE loader over HTTP",
         };
         writeln!(out, "client: {who}")?;
+        if self.is_proxy() {
+            let none = match self.family {
+                Family::V4 => "yiaddr 0.0.0.0",
+                Family::V6 => "no IA_NA or IA_TA",
+            };
+            writeln!(out, "ProxyDHCP answer: no address ({none})")?;
+        }
         if let Some(arch) = self.arch {
             writeln!(out, "architecture: {} ({})", arch.0, arch.describe())?;
         }
@@ -194,13 +329,36 @@ impl Reply {
                     writeln!(out, "siaddr (next server): {}", ShowV4(siaddr))?;
                 }
                 writeln!(out, "file: {}", Quoted(self.file_field()))?;
+                if let Some(Proxy {
+                    server_id: Some(id),
+                }) = self.proxy
+                {
+                    writeln!(out, "option 54 (server identifier): {}", ShowV4(id))?;
+                }
                 if let Some(class) = self.vendor_class {
                     writeln!(out, "option 60 (vendor class): {class}")?;
+                }
+                if let Some(control) = self.pxe_discovery_control {
+                    writeln!(
+                        out,
+                        "option 43.6 (PXE discovery control): {control} (boot the file named here)"
+                    )?;
+                }
+                if let Some(id) = &self.machine_id {
+                    writeln!(out, "option 97 (client machine id, echoed): {}", Hex(id))?;
                 }
                 if let Some(name) = &self.tftp_server_name {
                     writeln!(out, "option 66 (TFTP server name): {name}")?;
                 }
-                writeln!(out, "option 67 (boot file name): {}", self.bootfile)?;
+                if self.redirect_to_port_4011 {
+                    writeln!(
+                        out,
+                        "port 4011: no boot file here: UEFI firmware asks siaddr again on port 4011, whose answer names {}",
+                        self.bootfile
+                    )?;
+                } else {
+                    writeln!(out, "option 67 (boot file name): {}", self.bootfile)?;
+                }
                 if self.no_pxedhcp {
                     writeln!(out, "option 175.176 (iPXE no-pxedhcp): 1")?;
                 }

@@ -29,6 +29,8 @@ pub const V6_OPTIONS_AT: usize = 4;
 pub const MESSAGE_MAX: usize = 65_535;
 /// Longest DUID (RFC 8415: 128 bytes of identifier plus its 2-byte type).
 pub const DUID_MAX: usize = 130;
+/// Length of DHCPv4 option 97 (RFC 4578): a type byte (0) and a 16-byte GUID.
+pub const MACHINE_ID_LEN: usize = 17;
 
 /// The protocol of a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,6 +99,9 @@ pub struct ClientRequest {
     pub mac: Option<MacAddr>,
     /// The client's DUID (DHCPv6).
     pub duid: heapless::Vec<u8, DUID_MAX>,
+    /// DHCPv4 option 97, the client machine identifier (type 0 and a 16-byte GUID), when it
+    /// has that length: a ProxyDHCP answer echoes it (PXE 2.1).
+    pub machine_id: Option<[u8; MACHINE_ID_LEN]>,
 }
 
 impl ClientRequest {
@@ -175,6 +180,7 @@ pub fn parse_v4(bytes: &[u8]) -> Result<ClientRequest> {
         ipxe_version: None,
         mac,
         duid: heapless::Vec::new(),
+        machine_id: None,
     };
     if areas.joined_len(c4::MESSAGE_TYPE) == Some(1) {
         request.message_type = areas.joined(c4::MESSAGE_TYPE).next();
@@ -186,6 +192,13 @@ pub fn parse_v4(bytes: &[u8]) -> Result<ClientRequest> {
                 break;
             }
         }
+    }
+    if areas.joined_len(c4::CLIENT_MACHINE_ID) == Some(MACHINE_ID_LEN) {
+        let mut id = [0u8; MACHINE_ID_LEN];
+        for (slot, byte) in id.iter_mut().zip(areas.joined(c4::CLIENT_MACHINE_ID)) {
+            *slot = byte;
+        }
+        request.machine_id = Some(id);
     }
     if let Some(len) = areas.joined_len(c4::CLIENT_ARCH) {
         if !len.is_multiple_of(2) {
@@ -406,6 +419,7 @@ pub fn parse_v6(bytes: &[u8]) -> Result<ClientRequest> {
         ipxe_version: None,
         mac: None,
         duid: heapless::Vec::new(),
+        machine_id: None,
     };
     let mut ipxe = false;
     for raw in Options6::new(options) {

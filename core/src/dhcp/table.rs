@@ -7,6 +7,32 @@
 //! | UEFI HTTP boot (arch 16 x64, 19 ARM64) | 60 = `HTTPClient`, 67 / `file` = [`http_loader_url`] | 16 = 343 `HTTPClient`, 59 = [`http_loader_url`] |
 //! | firmware PXE (arch 0 BIOS, 7 and 9 x64, 11 ARM64; never iPXE) | `siaddr` = [`tftp_server_v4`], 66 = the same, 67 / `file` = the loader | 59 = [`tftp_loader_url`] |
 //!
+//! A ProxyDHCP answer (PXE 2.1: from a server beside the one that hands out addresses, for
+//! networks whose DHCP server the operator does not control) carries the same boot files with
+//! no address (`yiaddr` 0.0.0.0), and, for DHCPv4:
+//!
+//! | client | ProxyDHCP answer (DHCPv4) |
+//! |---|---|
+//! | iPXE | 60 = [`PXE_CLIENT_CLASS`], no PXE menu (43.9), `siaddr` = [`proxy_next_server`] |
+//! | UEFI HTTP boot | 60 = `HTTPClient` as above (EDK2's `HttpBootDhcp4.c` pairs such an answer, type `ProxyIpUri` / `ProxyNameUri`, with the address server's) |
+//! | firmware PXE | 60 = [`PXE_CLIENT_CLASS`], `siaddr` = the TFTP server; BIOS also 43.6 discovery control = [`PROXY_DISCOVERY_CONTROL`], UEFI no option 43 ([`proxy_discovery_control`]) |
+//!
+//! - 60 = `PXEClient` is what makes an answer a ProxyDHCP answer to PXE firmware (EDK2
+//!   `PxeBcDhcp4.c`, `PxeBcParseDhcp4Packet`) and to iPXE (`dhcp.c`, `dhcp_discovery_rx`).
+//! - iPXE takes a ProxyDHCP answer as it is only when it names a next server and a boot file
+//!   (`dhcp_has_pxeopts`); otherwise it asks again on port 4011 and ignores an answer that
+//!   still lacks them. A PXE menu (43.9) would make it run a PXE menu instead of the file.
+//! - BIOS firmware PXE: 43.6 bit 3 (PXE 2.1, `PXE_DISCOVERY_CONTROL`) says "boot the file
+//!   named in this answer": no prompt, no menu, no boot server discovery.
+//! - UEFI firmware PXE: no option 43. EDK2 (`PxeBcDhcp4.c`, `PxeBcCacheDhcp4Offer`, in its
+//!   2015 form that UEFI firmware carried for years) drops the first ProxyDHCP offer that has
+//!   PXE discovery options (type "PXE10"), and keeps one with `PXEClient` and none ("BINL"):
+//!   it then asks again, a DHCPREQUEST to port 4011 of the offer's `siaddr` (else option 54;
+//!   `PxeBcRetryBinlOffer`), and boots the file of that answer (`PxeBcDhcp4BootInfo`: from
+//!   its `siaddr`). So the offer (to the DISCOVER) names no file and gives the ProxyDHCP
+//!   server's own address as `siaddr`; the answer to the REQUEST names the loader and the
+//!   TFTP server. dnsmasq answers UEFI the same way.
+//!
 //! An HTTP-only site (no `tftp_server`) has no firmware PXE row: its configs leave it out and
 //! say so ([`HTTP_ONLY_NOTE`]), and the reply builder refuses such a client
 //! ([`ErrorKind::HttpOnlySite`]).
@@ -39,6 +65,37 @@ pub const FILE_FIELD_MAX: usize = 127;
 /// The vendor class a UEFI HTTP-boot client sends (as a prefix) and wants back (DHCPv4 60,
 /// DHCPv6 16 with enterprise [`v6::PXE_ENTERPRISE`]).
 pub const HTTP_CLIENT_CLASS: &str = "HTTPClient";
+
+/// The vendor class a ProxyDHCP answer to PXE firmware and to iPXE carries (DHCPv4 option 60):
+/// without it neither takes an answer with no address as a ProxyDHCP answer.
+pub const PXE_CLIENT_CLASS: &str = "PXEClient";
+
+/// PXE discovery control (option 43.6) of a ProxyDHCP answer to firmware PXE: bit 3 alone,
+/// "boot the file named in this answer" (PXE 2.1), so the firmware neither prompts, shows a
+/// menu nor searches for a boot server.
+pub const PROXY_DISCOVERY_CONTROL: u8 = crate::dhcp::v4::pxe::USE_BOOTFILE;
+
+/// PXE discovery control (option 43.6) of a ProxyDHCP answer to firmware PXE of architecture
+/// `arch`: [`PROXY_DISCOVERY_CONTROL`] for BIOS (option 93 below 6), `None` for UEFI, whose
+/// answer carries no option 43 (see the module docs: EDK2 keeps only such an answer).
+pub const fn proxy_discovery_control(arch: ClientArch) -> Option<u8> {
+    if arch.0 < ClientArch::UEFI_IA32.0 {
+        Some(PROXY_DISCOVERY_CONTROL)
+    } else {
+        None
+    }
+}
+
+/// The next server (`siaddr`) of a ProxyDHCP answer to iPXE: the TFTP server when the site has
+/// an IPv4 one, else `own_address` (the ProxyDHCP server's address, when known). iPXE ignores
+/// a ProxyDHCP answer that names a boot file but no next server (`dhcp_has_pxeopts` in iPXE's
+/// `dhcp.c`); for an `http://` boot file the address is not used otherwise.
+pub fn proxy_next_server(site: &SiteConfig, own_address: Option<Ipv4Addr>) -> Option<Ipv4Addr> {
+    match site.tftp_server {
+        Some(Host::V4(addr)) => Some(addr),
+        _ => own_address,
+    }
+}
 
 /// The DHCPv6 vendor class data a UEFI HTTP-boot reply carries: one `{u16 length, bytes}` item
 /// holding [`HTTP_CLIENT_CLASS`] (the bytes after the enterprise number).

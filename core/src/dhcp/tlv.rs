@@ -172,6 +172,20 @@ impl SubOptions {
         Ok(())
     }
 
+    /// Appends END (255), which PXE 2.1 puts after the sub-options of option 43.
+    ///
+    /// # Errors
+    /// [`ErrorKind::TooLong`] when the set already holds 255 bytes; nothing is appended then.
+    pub fn end(&mut self) -> Result<()> {
+        let slot = self.bytes.get_mut(self.len).ok_or(Error::at(
+            ErrorKind::TooLong { max: 255 },
+            Field::DhcpOption,
+        ))?;
+        *slot = END;
+        self.len = self.len.saturating_add(1);
+        Ok(())
+    }
+
     /// The encoded sub-options.
     pub fn as_bytes(&self) -> &[u8] {
         self.bytes.get(..self.len).unwrap_or_default()
@@ -212,6 +226,21 @@ mod tests {
             );
             assert!(items.next().is_none());
         }
+    }
+
+    #[test]
+    fn sub_options_end_with_end_when_asked() {
+        let mut pxe = SubOptions::new();
+        pxe.push(6, &[8]).unwrap();
+        pxe.end().unwrap();
+        assert_eq!(pxe.as_bytes(), [6, 1, 8, 255]);
+        let mut full = SubOptions::new();
+        full.push(1, &[0; 253]).unwrap();
+        assert_eq!(
+            full.end().unwrap_err().kind,
+            ErrorKind::TooLong { max: 255 }
+        );
+        assert_eq!(full.as_bytes().len(), 255);
     }
 
     #[test]

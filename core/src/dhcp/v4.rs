@@ -23,6 +23,8 @@ pub mod code {
     pub const VENDOR_SPECIFIC: u8 = 43;
     /// DHCP message type.
     pub const MESSAGE_TYPE: u8 = 53;
+    /// Server identifier.
+    pub const SERVER_IDENTIFIER: u8 = 54;
     /// Vendor class identifier.
     pub const VENDOR_CLASS: u8 = 60;
     /// Client identifier.
@@ -49,6 +51,14 @@ pub mod code {
     pub const PXELINUX_PATH_PREFIX: u8 = 210;
     /// End.
     pub const END: u8 = 255;
+}
+
+/// Values of option 53 (DHCP message type, RFC 2132 §9.6).
+pub mod message {
+    /// DHCPDISCOVER.
+    pub const DISCOVER: u8 = 1;
+    /// DHCPREQUEST.
+    pub const REQUEST: u8 = 3;
 }
 
 /// Sub-options of option 175 (iPXE) a server may send, and the feature indicators iPXE sends.
@@ -187,6 +197,8 @@ pub enum DhcpOption<'a> {
     End,
     /// 43: vendor-specific sub-options (PXE when 60 is `PXEClient`), TLV-encoded.
     VendorSpecific(&'a [u8]),
+    /// 54: server identifier.
+    ServerIdentifier(Ipv4Addr),
     /// 60: vendor class identifier (`PXEClient:Arch:...`, `HTTPClient`).
     VendorClass(&'a [u8]),
     /// 66: TFTP server name.
@@ -222,14 +234,19 @@ impl<'a> DhcpOption<'a> {
     /// The typed view of a raw option.
     ///
     /// # Errors
-    /// [`ErrorKind::Malformed`] when the data has the wrong shape for the code (93 of odd
-    /// length, 94 not 3 bytes, 150 not whole addresses, 43/175 not valid TLVs).
+    /// [`ErrorKind::Malformed`] when the data has the wrong shape for the code (54 not 4
+    /// bytes, 93 of odd length, 94 not 3 bytes, 150 not whole addresses, 43/175 not valid
+    /// TLVs).
     pub fn parse(raw: Tlv<'a>) -> Result<Self> {
         let data = raw.data;
         Ok(match raw.code {
             code::PAD => DhcpOption::Pad,
             code::END => DhcpOption::End,
             code::VENDOR_SPECIFIC => DhcpOption::VendorSpecific(check_tlvs(data)?),
+            code::SERVER_IDENTIFIER => match data {
+                [a, b, c, d] => DhcpOption::ServerIdentifier(Ipv4Addr::new(*a, *b, *c, *d)),
+                _ => return Err(Error::at(ErrorKind::Malformed, Field::DhcpOption)),
+            },
             code::VENDOR_CLASS => DhcpOption::VendorClass(data),
             code::TFTP_SERVER_NAME => DhcpOption::TftpServerName(data),
             code::BOOTFILE_NAME => DhcpOption::BootfileName(data),
@@ -258,6 +275,7 @@ impl<'a> DhcpOption<'a> {
             DhcpOption::Pad => code::PAD,
             DhcpOption::End => code::END,
             DhcpOption::VendorSpecific(_) => code::VENDOR_SPECIFIC,
+            DhcpOption::ServerIdentifier(_) => code::SERVER_IDENTIFIER,
             DhcpOption::VendorClass(_) => code::VENDOR_CLASS,
             DhcpOption::TftpServerName(_) => code::TFTP_SERVER_NAME,
             DhcpOption::BootfileName(_) => code::BOOTFILE_NAME,
@@ -280,6 +298,7 @@ impl<'a> DhcpOption<'a> {
     /// write error.
     pub fn emit<W: Write>(&self, out: &mut W) -> Result<()> {
         let ndi;
+        let address;
         let data: &[u8] = match self {
             DhcpOption::Pad | DhcpOption::End => {
                 return crate::output::write_all(out, &[self.code()]);
@@ -289,6 +308,10 @@ impl<'a> DhcpOption<'a> {
             DhcpOption::ClientNdi(n) => {
                 ndi = [n.kind, n.major, n.minor];
                 &ndi
+            }
+            DhcpOption::ServerIdentifier(a) => {
+                address = a.octets();
+                &address
             }
             DhcpOption::VendorSpecific(d)
             | DhcpOption::VendorClass(d)
@@ -376,6 +399,10 @@ mod tests {
         round_trip(DhcpOption::Pad, &[0]);
         round_trip(DhcpOption::End, &[255]);
         round_trip(DhcpOption::VendorSpecific(&[6, 1, 8]), &[43, 3, 6, 1, 8]);
+        round_trip(
+            DhcpOption::ServerIdentifier(Ipv4Addr::new(192, 0, 2, 1)),
+            &[54, 4, 192, 0, 2, 1],
+        );
         round_trip(
             DhcpOption::VendorClass(b"HTTPClient"),
             b"\x3c\x0aHTTPClient",
@@ -509,7 +536,8 @@ mod tests {
     #[test]
     fn malformed_shapes_are_refused() {
         for (code, data) in [
-            (93u8, &[0u8][..]),
+            (54u8, &[192u8, 0, 2][..]),
+            (93, &[0u8][..]),
             (94, &[1, 2]),
             (150, &[1, 2, 3]),
             (175, &[176, 5, 1]),

@@ -1,10 +1,12 @@
 //! Configuration for the DHCP servers people run, rendered from a site: dnsmasq, ISC dhcpd
-//! (v4 and v6), Kea (kea-dhcp4, kea-dhcp6) and OpenStack Neutron's `extra_dhcp_opts`.
+//! (v4 and v6), Kea (kea-dhcp4, kea-dhcp6) and OpenStack Neutron's `extra_dhcp_opts`; and
+//! dnsmasq as a ProxyDHCP server beside a DHCP server the operator does not control.
 //!
 //! Every config implements one decision table ([`table`]), the same one the reply builder
 //! ([`crate::dhcp::reply`]) implements: iPXE gets the main script's URL; firmware that is not
 //! iPXE gets an iPXE loader by client architecture, over TFTP (PXE) or HTTP (UEFI HTTP boot);
-//! each node's network-boot MACs get the node's `ipv4`, `ipv6` and `hostname`.
+//! each node's network-boot MACs get the node's `ipv4`, `ipv6` and `hostname` (except in the
+//! ProxyDHCP config, which hands out no addresses: the table's ProxyDHCP part).
 //!
 //! Each `write_*` function streams the site's nodes ([`Site::nodes`](crate::Site::nodes), so
 //! memory does not grow with the node count; Kea's reads them more than once), writes through
@@ -18,6 +20,7 @@
 //! -t -cf`, `dhcpd -6 -t -cf`, `kea-dhcp4 -t`, `kea-dhcp6 -t`), which the tests run.
 
 mod dnsmasq;
+mod dnsmasq_proxy;
 mod isc;
 mod json;
 mod kea;
@@ -25,6 +28,7 @@ mod neutron;
 mod text;
 
 pub use dnsmasq::write_dnsmasq_config;
+pub use dnsmasq_proxy::write_dnsmasq_proxy_config;
 pub use isc::{write_isc_dhcpd_config, write_isc_dhcpd6_config};
 pub use kea::{write_kea_dhcp4_config, write_kea_dhcp6_config};
 pub use neutron::write_neutron_extra_dhcp_opts;
@@ -41,6 +45,8 @@ fetch it: serve loaders built with DOWNLOAD_PROTO_HTTPS.";
 pub enum Format {
     /// dnsmasq (DHCPv4 and DHCPv6).
     Dnsmasq,
+    /// dnsmasq as a ProxyDHCP server (DHCPv4, no addresses).
+    DnsmasqProxy,
     /// ISC dhcpd, `dhcpd.conf` (DHCPv4).
     Isc,
     /// ISC dhcpd -6, `dhcpd6.conf` (DHCPv6).
@@ -55,8 +61,9 @@ pub enum Format {
 
 impl Format {
     /// Every format, in the order front ends list them.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Dnsmasq,
+        Format::DnsmasqProxy,
         Format::Isc,
         Format::Isc6,
         Format::Kea4,
@@ -68,6 +75,7 @@ impl Format {
     pub const fn id(self) -> &'static str {
         match self {
             Format::Dnsmasq => "dnsmasq",
+            Format::DnsmasqProxy => "dnsmasq-proxy",
             Format::Isc => "isc",
             Format::Isc6 => "isc6",
             Format::Kea4 => "kea4",
@@ -80,6 +88,7 @@ impl Format {
     pub const fn label(self) -> &'static str {
         match self {
             Format::Dnsmasq => "dnsmasq",
+            Format::DnsmasqProxy => "dnsmasq ProxyDHCP",
             Format::Isc => "ISC dhcpd",
             Format::Isc6 => "ISC dhcpd (DHCPv6)",
             Format::Kea4 => "Kea",
@@ -92,6 +101,9 @@ impl Format {
     pub const fn description(self) -> &'static str {
         match self {
             Format::Dnsmasq => "dnsmasq (DHCPv4 and DHCPv6), for `conf-file=` or `-C`",
+            Format::DnsmasqProxy => {
+                "dnsmasq as a ProxyDHCP server (DHCPv4, no addresses), beside a DHCP server you do not control"
+            }
             Format::Isc => "ISC dhcpd, dhcpd.conf (DHCPv4)",
             Format::Isc6 => "ISC dhcpd -6, dhcpd6.conf (DHCPv6)",
             Format::Kea4 => "Kea kea-dhcp4 (JSON)",
@@ -118,6 +130,7 @@ impl Format {
     ) -> crate::Result<()> {
         match self {
             Format::Dnsmasq => write_dnsmasq_config(site, out),
+            Format::DnsmasqProxy => write_dnsmasq_proxy_config(site, out),
             Format::Isc => write_isc_dhcpd_config(site, out),
             Format::Isc6 => write_isc_dhcpd6_config(site, out),
             Format::Kea4 => write_kea_dhcp4_config(site, out),
