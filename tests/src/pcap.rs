@@ -64,6 +64,8 @@ pub struct Dhcp4 {
     pub ipxe: bool,
     /// Option 43 is present.
     pub vendor_options: bool,
+    /// Sent to or from UDP port 4011 (PXE boot server discovery, a ProxyDHCP server's port).
+    pub pxe_port: bool,
 }
 
 /// A DHCPv6 message.
@@ -104,6 +106,15 @@ impl Event {
                 if !d.yiaddr.is_unspecified() {
                     let _ = write!(out, " yiaddr={}", d.yiaddr);
                 }
+                // A server's answer gives an address (a lease) or, from a ProxyDHCP server,
+                // none.
+                if matches!(d.message, "OFFER" | "ACK") {
+                    out.push_str(if d.yiaddr.is_unspecified() {
+                        " no-lease"
+                    } else {
+                        " lease"
+                    });
+                }
                 if !d.siaddr.is_unspecified() {
                     let _ = write!(out, " siaddr={}", d.siaddr);
                 }
@@ -112,6 +123,9 @@ impl Event {
                 }
                 if d.vendor_options {
                     out.push_str(" option43");
+                }
+                if d.pxe_port {
+                    out.push_str(" port=4011");
                 }
             }
             Event::Dhcp6(d) => {
@@ -353,14 +367,17 @@ struct Transfers {
 
 fn decode(p: &Packet<'_>, events: &mut Vec<Event>, transfers: &mut Transfers) {
     match (&p.transport, p.src_port, p.dst_port) {
-        (Transport::Udp, 68, 67) | (Transport::Udp, 67, 68) | (Transport::Udp, _, 4011) => {
+        (Transport::Udp, 68, 67) | (Transport::Udp, 67, 68) => {
             if let Some(d) = dhcp4(p.payload) {
                 events.push(Event::Dhcp4(d));
             }
         }
-        (Transport::Udp, 4011, _) => {
+        (Transport::Udp, _, 4011) | (Transport::Udp, 4011, _) => {
             if let Some(d) = dhcp4(p.payload) {
-                events.push(Event::Dhcp4(d));
+                events.push(Event::Dhcp4(Dhcp4 {
+                    pxe_port: true,
+                    ..d
+                }));
             }
         }
         (Transport::Udp, 546, 547) | (Transport::Udp, 547, 546) => {
@@ -530,6 +547,7 @@ fn dhcp4(m: &[u8]) -> Option<Dhcp4> {
         vendor_class: None,
         ipxe: false,
         vendor_options: false,
+        pxe_port: false,
     };
     let mut options = &m[240..];
     while let Some((&code, rest)) = options.split_first() {

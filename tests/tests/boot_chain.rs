@@ -120,10 +120,15 @@ enum Mutation {
 
 struct Case {
     name: &'static str,
+    /// The server running ipxegen's config (with `proxy`: the ProxyDHCP server).
     dhcp: Dhcp,
     ip: Ip,
     firmware: Firmware,
     mutation: Mutation,
+    /// ProxyDHCP: addresses come from a plain Kea on another host of the network (the
+    /// network's own server, with no boot options), boot information from dnsmasq running
+    /// ipxegen's `dnsmasq-proxy` config.
+    proxy: bool,
 }
 
 impl Case {
@@ -134,6 +139,7 @@ impl Case {
             ip,
             firmware,
             mutation: Mutation::None,
+            proxy: false,
         }
     }
 
@@ -173,6 +179,9 @@ fn missing(case: &Case) -> Option<String> {
     } else {
         ("qemu-system-x86_64", "qemu-system-x86")
     });
+    if case.proxy {
+        tools.push(("kea-dhcp4", "kea-dhcp4-server"));
+    }
     match (case.dhcp, case.ip) {
         (Dhcp::Dnsmasq, _) => tools.push(("dnsmasq", "dnsmasq-base")),
         (Dhcp::Isc, _) => tools.push(("dhcpd", "isc-dhcp-server")),
@@ -398,8 +407,9 @@ struct Servers {
 }
 
 impl Servers {
-    fn start(case: &Case, net: &TestNet, dir: &Path, site: &Path) -> Servers {
-        let ns = net.ns.as_str();
+    fn start(case: &Case, net: &mut TestNet, dir: &Path, site: &Path) -> Servers {
+        let ns_name = net.ns.clone();
+        let ns = ns_name.as_str();
         let tftp_root = dir.join("out/tftp");
         let generated = dir.join("generated");
         let state = dir.join("state");
@@ -443,6 +453,28 @@ impl Servers {
             Ip::V6 => 547,
         };
         match case.dhcp {
+            Dhcp::Dnsmasq if case.proxy => {
+                running.push(start_address_server(net, dir));
+                std::fs::write(
+                    generated.join("proxy.conf"),
+                    generate(site, "dnsmasq-proxy"),
+                )
+                .unwrap();
+                let operator = paths.apply(&readme_block("dnsmasq-proxy"));
+                let harness = format!(
+                    "# The test's own lines: log to stdout, state in the run's directory.\n\
+                     log-dhcp\nlog-facility=-\npid-file=\ndhcp-leasefile={}\n",
+                    state.join("proxy.leases").display()
+                );
+                let conf = dir.join("dnsmasq-proxy-full.conf");
+                std::fs::write(&conf, format!("{operator}{harness}")).unwrap();
+                let mut command = TestNet::command(ns, LIMIT_S, "dnsmasq");
+                command.arg("-k").arg("-C").arg(&conf);
+                let mut server = start("dnsmasq-proxy", command, dir);
+                wait_listening(ns, &mut server, "udp", 67);
+                wait_listening(ns, &mut server, "udp", 4011);
+                running.push(server);
+            }
             Dhcp::Dnsmasq => {
                 let ours = mutate_dnsmasq(&generate(site, "dnsmasq"), case.mutation);
                 std::fs::write(generated.join("dnsmasq.conf"), ours).unwrap();
@@ -613,6 +645,35 @@ impl Servers {
             .collect();
         (responses, logs)
     }
+}
+
+/// The network's own DHCP server, which the operator of a ProxyDHCP does not control: a
+/// plain Kea on another host (192.0.2.2), handing out addresses and no boot options.
+fn start_address_server(net: &mut TestNet, dir: &Path) -> Server {
+    let host = net.add_host("dhcp", "192.0.2.2");
+    let state = dir.join("address-server");
+    std::fs::create_dir_all(&state).unwrap();
+    let conf = state.join("kea-dhcp4.conf");
+    std::fs::write(
+        &conf,
+        r#"{"Dhcp4": {
+  "interfaces-config": {"interfaces": ["eth0"]},
+  "lease-database": {"type": "memfile", "persist": false},
+  "subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "pools": [{"pool": "192.0.2.100 - 192.0.2.199"}]}],
+  "loggers": [{"name": "kea-dhcp4", "severity": "INFO", "output_options": [{"output": "stdout"}]}]
+}}
+"#,
+    )
+    .unwrap();
+    let mut command = TestNet::command(&host, LIMIT_S, "kea-dhcp4");
+    command
+        .arg("-c")
+        .arg(&conf)
+        .env("KEA_PIDFILE_DIR", &state)
+        .env("KEA_LOCKFILE_DIR", &state);
+    let mut server = start("address-server-kea", command, dir);
+    wait_listening(&host, &mut server, "udp", 67);
+    server
 }
 
 // ------------------------------------------------------------------------------------------
@@ -816,13 +877,13 @@ fn run(case: &Case) -> Option<Run> {
     make_initrd(&ramdisk).unwrap();
     let site = prepare_site(case, &dir, &kernel, &ramdisk);
 
-    let net = TestNet::new(case.name, 1);
+    let mut net = TestNet::new(case.name, 1);
     let guest = Guest {
         tap: "tap0",
         mac: MAC,
     };
     let mut qemu = start_guest(case, &net.ns, &guest, &dir, "guest");
-    let servers = Servers::start(case, &net, &dir, &site);
+    let servers = Servers::start(case, &mut net, &dir, &site);
     resume(&dir, "guest");
     let watched = watch_console(&mut qemu, &watch_of(case));
     drop(qemu);
@@ -914,6 +975,9 @@ fn expected_steps(case: &Case) -> Vec<Step> {
     };
     let fw = "firmware";
     let dhcp = "DHCP";
+    if case.proxy {
+        return proxy_steps(case, loader_size);
+    }
     match (case.firmware, case.ip) {
         (Firmware::Bios, _) => {}
         (Firmware::UefiPxe | Firmware::Arm64Pxe, Ip::V4) => {
@@ -1093,6 +1157,90 @@ fn expected_steps(case: &Case) -> Vec<Step> {
             ]);
         }
     }
+    seq.extend(node_requests(ipxe));
+    seq
+}
+
+/// [`expected_steps`] with a ProxyDHCP server: the network's DHCP server gives the address
+/// (and no boot file), the proxy gives the boot information and no address.
+fn proxy_steps(case: &Case, loader_size: u64) -> Vec<Step> {
+    let script = format!("http://{SERVER_V4}/boot.ipxe");
+    let (fw, ipxe, dhcp, proxy) = ("firmware", "iPXE", "DHCP", "proxy");
+    let mut seq = Vec::new();
+    if case.firmware == Firmware::UefiPxe {
+        seq.extend([
+            step(
+                fw,
+                "all",
+                "DISCOVER, arch 7 (PXEClient, not iPXE)".into(),
+                "dhcp4 DISCOVER client=firmware arch=7".into(),
+            ),
+            step(
+                proxy,
+                fw,
+                format!("OFFER, no address, PXEClient, boot server {SERVER_V4}"),
+                format!("dhcp4 OFFER class=PXEClient siaddr={SERVER_V4} no-lease"),
+            ),
+            step(
+                fw,
+                dhcp,
+                "REQUEST the address the DHCP server offered".into(),
+                "dhcp4 REQUEST client=firmware arch=7".into(),
+            ),
+            step(
+                dhcp,
+                fw,
+                "ACK, an address from its pool, no boot file".into(),
+                "dhcp4 ACK lease".into(),
+            ),
+            step(
+                fw,
+                proxy,
+                "REQUEST to port 4011: which boot file?".into(),
+                "dhcp4 REQUEST client=firmware arch=7 port=4011".into(),
+            ),
+            step(
+                proxy,
+                fw,
+                format!("ACK from port 4011, file {X64_LOADER}"),
+                format!(
+                    "dhcp4 ACK class=PXEClient siaddr={SERVER_V4} file={X64_LOADER} no-lease port=4011"
+                ),
+            ),
+            step(
+                fw,
+                "TFTP",
+                format!("read {X64_LOADER}"),
+                format!("tftp RRQ file={X64_LOADER} complete bytes={loader_size}"),
+            ),
+        ]);
+    }
+    seq.extend([
+        step(
+            ipxe,
+            "all",
+            "DISCOVER, iPXE (option 175, user class iPXE)".into(),
+            "dhcp4 DISCOVER client=ipxe".into(),
+        ),
+        step(
+            proxy,
+            ipxe,
+            format!("OFFER, no address, next-server {SERVER_V4}, file {script}"),
+            format!("dhcp4 OFFER class=PXEClient siaddr={SERVER_V4} file={script} no-lease"),
+        ),
+        step(
+            ipxe,
+            dhcp,
+            "REQUEST the address the DHCP server offered".into(),
+            "dhcp4 REQUEST client=ipxe".into(),
+        ),
+        step(
+            dhcp,
+            ipxe,
+            "ACK, an address from its pool".into(),
+            "dhcp4 ACK lease".into(),
+        ),
+    ]);
     seq.extend(node_requests(ipxe));
     seq
 }
@@ -1403,35 +1551,59 @@ fn without_the_not_ipxe_gate_the_loader_is_chainloaded_in_a_loop() {
 // ------------------------------------------------------------------------------------------
 // README's diagram of the flow: rendered from the steps the cases above assert.
 
-/// The flows README shows, with their titles.
-const FLOWS: [(&str, Firmware, Ip); 4] = [
+/// The flows README shows, with their titles: firmware, family, and whether through a
+/// ProxyDHCP server.
+const FLOWS: [(&str, Firmware, Ip, bool); 6] = [
     (
         "Legacy BIOS: the NIC's iPXE ROM, so the first DHCP is already iPXE's",
         Firmware::Bios,
         Ip::V4,
+        false,
     ),
     (
         "UEFI firmware PXE over IPv4 (ARM64: arch 11 and the ARM64 loader)",
         Firmware::UefiPxe,
         Ip::V4,
+        false,
     ),
-    ("UEFI HTTP boot: no TFTP at all", Firmware::UefiHttp, Ip::V4),
+    (
+        "UEFI HTTP boot: no TFTP at all",
+        Firmware::UefiHttp,
+        Ip::V4,
+        false,
+    ),
     (
         "UEFI firmware PXE over IPv6 (router advertisements from radvd or dnsmasq first)",
         Firmware::UefiPxe,
         Ip::V6,
+        false,
+    ),
+    (
+        "ProxyDHCP, UEFI firmware PXE (addresses from the network's own DHCP server)",
+        Firmware::UefiPxe,
+        Ip::V4,
+        true,
+    ),
+    (
+        "ProxyDHCP, legacy BIOS (the NIC's iPXE ROM)",
+        Firmware::Bios,
+        Ip::V4,
+        true,
     ),
 ];
 
 /// The diagram: per flow a title, then one line per step (`from -> to  what`).
 fn flow_diagram() -> String {
     let mut out = String::new();
-    for (n, (title, firmware, ip)) in FLOWS.iter().enumerate() {
+    for (n, (title, firmware, ip, proxy)) in FLOWS.iter().enumerate() {
         if n > 0 {
             out.push('\n');
         }
         let _ = writeln!(out, "{}. {title}", n + 1);
-        let case = Case::new("diagram", Dhcp::Dnsmasq, *ip, *firmware);
+        let case = Case {
+            proxy: *proxy,
+            ..Case::new("diagram", Dhcp::Dnsmasq, *ip, *firmware)
+        };
         for s in expected_steps(&case) {
             let _ = writeln!(out, "   {:<8} -> {:<8} {}", s.from, s.to, s.what);
         }
@@ -1502,7 +1674,7 @@ fn a_thousand_reservations_boot_two_machines_each_to_its_own_config() {
     std::fs::copy(kernel().unwrap(), images.join("vmlinuz")).unwrap();
     make_initrd(&images.join("initrd")).unwrap();
 
-    let net = TestNet::new(case.name, MANY_GUESTS.len());
+    let mut net = TestNet::new(case.name, MANY_GUESTS.len());
     let taps: Vec<String> = (0..MANY_GUESTS.len()).map(|i| format!("tap{i}")).collect();
     let mut guests: Vec<ProcessGroup> = MANY_GUESTS
         .iter()
@@ -1513,7 +1685,7 @@ fn a_thousand_reservations_boot_two_machines_each_to_its_own_config() {
             start_guest(&case, &net.ns, &guest, &dir, &format!("guest{i}"))
         })
         .collect();
-    let servers = Servers::start(&case, &net, &dir, &site);
+    let servers = Servers::start(&case, &mut net, &dir, &site);
     for i in 0..guests.len() {
         resume(&dir, &format!("guest{i}"));
     }
@@ -1585,4 +1757,24 @@ fn a_thousand_reservations_boot_two_machines_each_to_its_own_config() {
         );
     }
     drop(work);
+}
+
+// ------------------------------------------------------------------------------------------
+// ProxyDHCP: the network's own server gives the addresses, dnsmasq with ipxegen's proxy
+// config the boot information.
+
+#[test]
+fn proxy_dhcp_uefi_pxe() {
+    assert_boots(&Case {
+        proxy: true,
+        ..Case::new("proxy-uefi-pxe", Dhcp::Dnsmasq, Ip::V4, Firmware::UefiPxe)
+    });
+}
+
+#[test]
+fn proxy_dhcp_bios() {
+    assert_boots(&Case {
+        proxy: true,
+        ..Case::new("proxy-bios", Dhcp::Dnsmasq, Ip::V4, Firmware::Bios)
+    });
 }
