@@ -1291,6 +1291,11 @@ fn assert_boots(case: &Case) {
         "the loader's HTTP fetches{report}"
     );
     if case.firmware == Firmware::Arm64Pxe {
+        println!(
+            "{}: stops at the fetch of {ARM64_LOADER}: Debian packages no ARM64 iPXE, the file \
+             is a placeholder the firmware cannot start",
+            case.name
+        );
         return;
     }
 
