@@ -74,8 +74,9 @@ fi
 
 # The benchmarks on small sites: they still run, and the archive still holds the same tree as
 # the Jinja2 reference (bench/archive.sh compares them entry by entry). No figure is checked.
-if need "benchmarks run" python3 /usr/bin/time; then
-    stage "benchmarks run" bash -c 'RUNS=1 bash bench/archive.sh 300 && RUNS=1 bash bench/tree.sh 300'
+if need "benchmarks run" python3 /usr/bin/time jq ip; then
+    stage "benchmarks run" bash -c 'RUNS=1 bash bench/archive.sh 300 && RUNS=1 bash bench/tree.sh 300 &&
+        RUNS=1 bash bench/dhcp_servers.sh 10'
 fi
 
 # Processes this run started that are still alive (servers, QEMU, socat, browsers, ...): each
