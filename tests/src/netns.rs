@@ -98,7 +98,7 @@ impl TestNet {
     }
 
     /// No duplicate address detection (addresses usable at once) and IPv6 forwarding on, which
-    /// radvd requires of a router.
+    /// radvd expects of a router (it warns otherwise).
     fn sysctl_defaults(&self, ns: &str) {
         let status = Command::new("ip")
             .args(["netns", "exec", ns, "sysctl", "-q", "-w"])

@@ -114,7 +114,12 @@ enum Mutation {
     None,
     /// The iPXE stage's lines removed: iPXE gets no script.
     NoIpxeStage,
-    /// The "not iPXE" gate removed: iPXE is handed the loader again.
+    /// The "not iPXE" gate removed with the iPXE tags it reads: iPXE is handed the loader
+    /// again. (The gate alone is redundant in dnsmasq, where the iPXE stage's `dhcp-boot`
+    /// line comes last and the last matching line wins, and in Kea, where the iPXE class
+    /// comes first and the first class's boot file wins: without it, iPXE still gets the
+    /// script from both. It matters where an iPXE request also matches a stage-1 rule that
+    /// takes precedence, and the loop shows once iPXE is not recognised.)
     NoNotIpxeGate,
 }
 
