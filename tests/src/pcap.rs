@@ -641,3 +641,99 @@ fn dhcp6_options(mut options: &[u8], d: &mut Dhcp6) {
         options = options.get(4 + len..).unwrap_or_default();
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "test")]
+mod tests {
+    use super::*;
+
+    /// An Ethernet + IPv4 + UDP frame (checksums left zero: the decoder ignores them).
+    fn udp4(src: [u8; 4], dst: [u8; 4], sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
+        let mut f = vec![0xff; 6];
+        f.extend([0x52, 0x54, 0, 0x12, 0x34, 0x56, 0x08, 0x00]);
+        let total = u16::try_from(20 + 8 + payload.len()).unwrap();
+        f.extend([0x45, 0, 0, 0]);
+        f[16..18].copy_from_slice(&total.to_be_bytes());
+        f.extend([0, 0, 0, 0, 64, 17, 0, 0]);
+        f.extend(src);
+        f.extend(dst);
+        f.extend(sport.to_be_bytes());
+        f.extend(dport.to_be_bytes());
+        f.extend(u16::try_from(8 + payload.len()).unwrap().to_be_bytes());
+        f.extend([0, 0]);
+        f.extend(payload);
+        f
+    }
+
+    fn capture(frames: &[Vec<u8>]) -> Vec<u8> {
+        let mut c = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0];
+        c.extend([0; 8]);
+        c.extend(65535u32.to_le_bytes());
+        c.extend(1u32.to_le_bytes());
+        for f in frames {
+            c.extend([0; 8]);
+            let len = u32::try_from(f.len()).unwrap().to_le_bytes();
+            c.extend(len);
+            c.extend(len);
+            c.extend(f);
+        }
+        c
+    }
+
+    fn discover() -> Vec<u8> {
+        let mut m = vec![0u8; 240];
+        m[0] = 1;
+        m[28..34].copy_from_slice(&[0x52, 0x54, 0, 0x12, 0x34, 0x56]);
+        m[236..240].copy_from_slice(&[99, 130, 83, 99]);
+        m.extend([53, 1, 1, 93, 2, 0, 7, 175, 0, 255]);
+        m
+    }
+
+    #[test]
+    fn reads_dhcp_tftp_and_their_order() {
+        let client = [192, 0, 2, 50];
+        let server = [192, 0, 2, 1];
+        let mut rrq = vec![0, 1];
+        rrq.extend(b"snponly.efi\0octet\0");
+        let mut data1 = vec![0, 3, 0, 1];
+        data1.extend([7u8; 512]);
+        let mut data2 = vec![0, 3, 0, 2];
+        data2.extend([7u8; 100]);
+        let frames = [
+            udp4([0; 4], [255; 4], 68, 67, &discover()),
+            udp4(client, server, 2000, 69, &rrq),
+            udp4(server, client, 3000, 2000, &data1),
+            // A block sent again counts once.
+            udp4(server, client, 3000, 2000, &data1),
+            udp4(server, client, 3000, 2000, &data2),
+        ];
+        let events = events_of_capture(&capture(&frames)).unwrap();
+        let lines: Vec<String> = events.iter().map(Event::line).collect();
+        assert_eq!(
+            lines,
+            [
+                "dhcp4 DISCOVER mac=52:54:00:12:34:56 client=ipxe arch=7",
+                "tftp RRQ file=snponly.efi client=192.0.2.50 bytes=612 complete",
+            ]
+        );
+        assert_in_order(&events, &["dhcp4 DISCOVER arch=7", "tftp RRQ complete"], "");
+    }
+
+    #[test]
+    #[should_panic(expected = "no line with `tftp RRQ`")]
+    fn an_expected_line_out_of_order_fails() {
+        let mut rrq = vec![0, 1];
+        rrq.extend(b"x\0octet\0");
+        let frames = [
+            udp4([192, 0, 2, 50], [192, 0, 2, 1], 2000, 69, &rrq),
+            udp4([0; 4], [255; 4], 68, 67, &discover()),
+        ];
+        let events = events_of_capture(&capture(&frames)).unwrap();
+        assert_in_order(&events, &["dhcp4 DISCOVER", "tftp RRQ"], "");
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_pcap() {
+        assert!(events_of_capture(b"not a capture at all, but long enough").is_err());
+    }
+}
