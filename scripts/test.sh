@@ -51,6 +51,7 @@ stage "host tests" cargo test --workspace --locked --no-fail-fast
 for target in thumbv6m-none-eabi thumbv7em-none-eabihf riscv32imac-unknown-none-elf wasm32-unknown-unknown; do
     stage "core for $target" cargo build --locked -p ipxegen-core --target "$target"
 done
+stage "core docs" env RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -q -p ipxegen-core
 stage "core has no alloc" bash -c '! grep -rnE "extern crate (alloc|std)|alloc::" core/src'
 
 if need "firmware tests" qemu-system-arm qemu-system-riscv32; then

@@ -5,7 +5,7 @@
 //! writes (computed by emitting into a counting sink, never kept by hand).
 //!
 //! iPXE reads only the first instance of an option and ignores option 52 (overload), so
-//! `emit` refuses data longer than 255 bytes. [`tlv::write_split`](super::tlv::write_split)
+//! `emit` refuses data longer than 255 bytes. [`super::tlv::write_split`]
 //! splits long data (RFC 3396) for receivers that join it.
 
 use crate::dhcp::tlv::{self, Tlv, Tlvs};

@@ -212,7 +212,7 @@ pub const QUOTED_MAX_CHARS: usize = 64;
 
 /// `s` in double quotes for a message, safe to print on one line of a terminal or a log
 /// whatever `s` holds:
-/// - at most [`QUOTED_MAX_CHARS`] characters of it, then `…` after the closing quote when
+/// - at most `QUOTED_MAX_CHARS` characters of it, then `…` after the closing quote when
 ///   there were more (a character is never split);
 /// - `"` and `\` escaped with a backslash, `\t`, `\r`, `\n`, and every other control
 ///   character (C0, DEL, C1) and invisible or reordering format character (zero-width
@@ -460,7 +460,7 @@ impl<'a> LocalPath<'a> {
     /// Validates `s` (an unescaped path given outside a document).
     ///
     /// # Errors
-    /// As [`LocalPath::read`], or [`ErrorKind::Backslash`] for a `\` (which a document would
+    /// As `LocalPath::read` (a document's value), or [`ErrorKind::Backslash`] for a `\` (which a document would
     /// have to escape).
     pub fn parse(s: &'a str) -> Result<Self, ErrorKind> {
         if ascii::contains(s, b'\\') {
@@ -546,7 +546,7 @@ impl<'a> KernelArgs<'a> {
     /// Validates `s` (unescaped arguments given outside a document).
     ///
     /// # Errors
-    /// As [`KernelArgs::read`].
+    /// As `KernelArgs::read` (a document's value).
     pub fn parse(s: &'a str) -> Result<Self, ErrorKind> {
         if ascii::contains(s, b'\\') {
             return Err(ErrorKind::Backslash);

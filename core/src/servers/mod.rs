@@ -2,7 +2,7 @@
 //! (v4 and v6), Kea (kea-dhcp4, kea-dhcp6) and OpenStack Neutron's `extra_dhcp_opts`; and
 //! dnsmasq as a ProxyDHCP server beside a DHCP server the operator does not control.
 //!
-//! Every config implements one decision table ([`table`]), the same one the reply builder
+//! Every config implements one decision table ([`crate::dhcp::table`]), the same one the reply builder
 //! ([`crate::dhcp::reply`]) implements: iPXE gets the main script's URL; firmware that is not
 //! iPXE gets an iPXE loader by client architecture, over TFTP (PXE) or HTTP (UEFI HTTP boot);
 //! each node's network-boot MACs get the node's `ipv4`, `ipv6` and `hostname` (except in the
