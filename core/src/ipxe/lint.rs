@@ -441,7 +441,9 @@ fn first_line_bytes(script: &[u8]) -> impl Iterator<Item = u8> + '_ {
 
 /// The logical lines of a script: (1-based first physical line, byte offset in `script` where
 /// the line starts, content), continuations joined into `buf`. Calls `f` for each; reports NUL
-/// bytes, overlong lines and a final `\`.
+/// bytes, overlong lines and a final `\`. Out of line, so that its [`LINE_MAX`] buffer is on the
+/// stack only while it reads (a lint reads a script three times, one after the other).
+#[inline(never)]
 fn for_each_line(
     script: &[u8],
     report: &mut impl FnMut(Diagnostic),
@@ -474,7 +476,9 @@ fn for_each_line(
         }
         match buf.get_mut(len..len + content.len()) {
             Some(slot) if !overflow => {
-                slot.copy_from_slice(content);
+                for (to, from) in slot.iter_mut().zip(content) {
+                    *to = *from;
+                }
                 len += content.len();
             }
             _ => overflow = true,
@@ -566,6 +570,43 @@ fn listed_label(script: &[u8], line_start: usize) -> impl Iterator<Item = u8> + 
     bytes.take_while(|&b| !is_space(b))
 }
 
+/// How a table of label lines is sorted, by the order it is given.
+type SortLabels = fn(&mut [LabelEntry], &dyn Fn(&LabelEntry, &LabelEntry) -> core::cmp::Ordering);
+
+/// `core`'s sort, for tables of any size (it keeps a panic path, for an order that is not
+/// total, which firmware must not link).
+fn sort_large(
+    table: &mut [LabelEntry],
+    order: &dyn Fn(&LabelEntry, &LabelEntry) -> core::cmp::Ordering,
+) {
+    table.sort_unstable_by(|a, b| order(a, b));
+}
+
+/// An insertion sort without a panic path, for [`lint_script`]'s own small table.
+fn sort_small(
+    table: &mut [LabelEntry],
+    order: &dyn Fn(&LabelEntry, &LabelEntry) -> core::cmp::Ordering,
+) {
+    for i in 1..table.len() {
+        let mut j = i;
+        while let Some(before) = j.checked_sub(1) {
+            let (Some(a), Some(b)) = (table.get(before).copied(), table.get(j).copied()) else {
+                break;
+            };
+            if order(&a, &b) != core::cmp::Ordering::Greater {
+                break;
+            }
+            if let Some(slot) = table.get_mut(before) {
+                *slot = b;
+            }
+            if let Some(slot) = table.get_mut(j) {
+                *slot = a;
+            }
+            j = before;
+        }
+    }
+}
+
 /// Where a script's labels are: the sorted table of the label lines it had room for, then a
 /// scan of the script from the first label line it had no room for.
 struct Labels<'s, 't> {
@@ -577,8 +618,12 @@ struct Labels<'s, 't> {
 
 impl Labels<'_, '_> {
     /// Fills `table` with the label lines of `script` (as many as fit, in script order) and
-    /// sorts them.
-    fn index<'s, 't>(script: &'s [u8], table: &'t mut [LabelEntry]) -> Labels<'s, 't> {
+    /// sorts them with `sort`.
+    fn index<'s, 't>(
+        script: &'s [u8],
+        table: &'t mut [LabelEntry],
+        sort: SortLabels,
+    ) -> Labels<'s, 't> {
         let mut filled = 0usize;
         let mut unlisted_from = None;
         for_each_line(script, &mut |_| {}, |_, line_start, line| {
@@ -598,7 +643,7 @@ impl Labels<'_, '_> {
             }
         });
         let sorted = table.get_mut(..filled).unwrap_or_default();
-        sorted.sort_unstable_by(|a, b| {
+        sort(sorted, &|a, b| {
             a.hash.cmp(&b.hash).then_with(|| {
                 listed_label(script, a.line_start).cmp(listed_label(script, b.line_start))
             })
@@ -720,7 +765,9 @@ fn has_bare_mac(text: &[u8]) -> bool {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    // `max(1)`: a window is never empty, so `windows` cannot panic (every needle here has a
+    // byte; an empty one would be found nowhere).
+    haystack.windows(needle.len().max(1)).any(|w| w == needle)
 }
 
 fn number(text: &[u8]) -> Option<u32> {
@@ -768,7 +815,8 @@ fn allowed_rules(script: &[u8]) -> [Option<Rule>; 8] {
 /// a script with more takes time quadratic in its length; give a table of
 /// [`label_line_count`] entries to [`lint_script_with`] for O(n log n).
 pub fn lint_script(script: &[u8], report: impl FnMut(Diagnostic)) {
-    lint_script_with(script, &mut [LabelEntry::EMPTY; OWN_TABLE_ENTRIES], report);
+    let table = &mut [LabelEntry::EMPTY; OWN_TABLE_ENTRIES];
+    lint_allowing(script, table, sort_small, report);
 }
 
 /// [`lint_script`] with `label_table` as the table of label lines (its entries are
@@ -778,17 +826,33 @@ pub fn lint_script(script: &[u8], report: impl FnMut(Diagnostic)) {
 pub fn lint_script_with(
     script: &[u8],
     label_table: &mut [LabelEntry],
+    report: impl FnMut(Diagnostic),
+) {
+    lint_allowing(script, label_table, sort_large, report);
+}
+
+/// Lints `script` with `label_table` sorted by `sort`, reporting what the script does not
+/// allow.
+fn lint_allowing(
+    script: &[u8],
+    label_table: &mut [LabelEntry],
+    sort: SortLabels,
     mut report: impl FnMut(Diagnostic),
 ) {
     let allowed = allowed_rules(script);
-    lint_all(script, label_table, |d| {
+    lint_all(script, label_table, sort, |d| {
         if !allowed.contains(&Some(d.rule)) {
             report(d);
         }
     });
 }
 
-fn lint_all(script: &[u8], label_table: &mut [LabelEntry], mut report: impl FnMut(Diagnostic)) {
+fn lint_all(
+    script: &[u8],
+    label_table: &mut [LabelEntry],
+    sort: SortLabels,
+    mut report: impl FnMut(Diagnostic),
+) {
     let at = |line: u32, column: usize, rule: Rule| Diagnostic {
         line,
         column: u32::try_from(column + 1).unwrap_or(u32::MAX),
@@ -814,11 +878,21 @@ fn lint_all(script: &[u8], label_table: &mut [LabelEntry], mut report: impl FnMu
         });
         found
     };
-    let labels = Labels::index(script, label_table);
+    let labels = Labels::index(script, label_table, sort);
     let report = core::cell::RefCell::new(report);
-    let mut line_report = |d: Diagnostic| (report.borrow_mut())(d);
+    // Never borrowed twice at once (the two closures run one after the other); `try_` keeps
+    // the panic path of a double borrow out of firmware.
+    let mut line_report = |d: Diagnostic| {
+        if let Ok(mut report) = report.try_borrow_mut() {
+            report(d);
+        }
+    };
     for_each_line(script, &mut line_report, |line_no, _, line| {
-        let mut report = |d: Diagnostic| (report.borrow_mut())(d);
+        let mut report = |d: Diagnostic| {
+            if let Ok(mut report) = report.try_borrow_mut() {
+                report(d);
+            }
+        };
         // The first 128 tokens before a comment (a Vec, not an array: nothing to fill per line).
         let mut toks_buf: heapless::Vec<Token<'_>, 128> = heapless::Vec::new();
         for t in tokens(line) {
