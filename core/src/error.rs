@@ -184,6 +184,9 @@ pub enum ErrorKind {
     /// A loader name without a `.`: dnsmasq's `pxe-service` takes it as a PXE basename and
     /// sends it with `.0` appended.
     NoFileExtension,
+    /// A template the field names is not valid, or what it renders for the node is not (its
+    /// line and column in the template, and what is wrong).
+    Template(crate::template::TemplateError),
     /// Writing the output failed (for a fixed buffer: it is too small).
     Write(embedded_io::ErrorKind),
     /// A generator invariant did not hold: a bug in ipxegen, never the input's fault.
@@ -583,6 +586,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::NoFileExtension => f.write_str(
                 "has no `.`: dnsmasq's pxe-service would send it with `.0` appended (a PXE basename); name the loader file with its extension",
             ),
+            ErrorKind::Template(e) => write!(f, "template {e}"),
             ErrorKind::Write(embedded_io::ErrorKind::WriteZero) => {
                 f.write_str("output buffer too small")
             }

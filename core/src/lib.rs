@@ -44,6 +44,7 @@ pub mod schema;
 pub mod servers;
 pub mod site;
 pub mod tar;
+pub mod template;
 pub mod tree;
 
 pub use error::{Error, ErrorKind, Field, JsonError, Result};

@@ -36,8 +36,20 @@ pub const SITE_DOCUMENT_MAX: usize = 512 << 20;
 /// itself holds a script in memory, and real ones are a few KiB.
 pub const LINT_INPUT_MAX: usize = 64 << 20;
 
+/// Largest template a site may name, in bytes (16 KiB): the built-in scripts written as
+/// templates (`examples/templates/`) are a few KiB; front ends read no more of a template
+/// file than this.
+pub const TEMPLATE_MAX: usize = 16 << 10;
+
+/// Deepest nesting of a template's sections (`{{#if}}`, `{{#each}}`).
+pub const TEMPLATE_SECTIONS_MAX: usize = 8;
+
+/// Most template files one site may name (each distinct path, in each of its uses).
+pub const TEMPLATE_FILES_MAX: usize = 64;
+
 /// Longest script the core writes, in bytes: a buffer this long holds any main script or node
-/// config (a test renders the largest nodes the limits allow).
+/// config (a test renders the largest nodes the limits allow); the whole-site check refuses a
+/// template that renders a longer one.
 pub const SCRIPT_MAX: usize = 8192;
 
 /// Smallest `--timeout` the core emits or accepts, in milliseconds. iPXE timeouts are in

@@ -323,7 +323,7 @@ const EDIT_KEY_MAX: usize = 32;
 /// The optimal string alignment distance between `a` and `b` (insertions, deletions,
 /// substitutions, transpositions of neighbours), if it is at most `max`; `None` beyond, or
 /// for a key longer than [`EDIT_KEY_MAX`]. Three fixed rows of stack, no allocation.
-fn edit_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
+pub(crate) fn edit_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
     if a.len() > EDIT_KEY_MAX || b.len() > EDIT_KEY_MAX || a.len().abs_diff(b.len()) > max {
         return None;
     }

@@ -107,7 +107,7 @@ pub fn write_node_config<W: Write>(
 
 /// `true` when the config fetches anything over https:// (placed files under an https base,
 /// or https URLs the site gave).
-fn uses_https(site: &SiteConfig<'_>, node: &Node<'_>) -> bool {
+pub(crate) fn uses_https(site: &SiteConfig<'_>, node: &Node<'_>) -> bool {
     let https = |url: &Url<'_>| url.scheme() == Scheme::Https;
     let image_https = |image: &Image<'_>| match &image.source {
         Source::Url(url) => https(url),

@@ -13,6 +13,11 @@
 //!   reading and validating it: the reader refused, naming its field, every value iPXE would
 //!   misread, and nothing was escaped or cut.
 //!
+//! An operator's template ([`crate::ipxe::template`]) adds a third kind: its literal text, a
+//! [`TemplateText`] that only a template the parser validated gives (each script it renders
+//! is linted when the site is checked); its placeholders write site values as [`Value`]s,
+//! through the same code as the command lines above.
+//!
 //! A [`Line`] latches the first write error and reports it at [`Line::end`] (or `or_*`), so
 //! a command reads as one chain of calls.
 
@@ -203,6 +208,50 @@ macro_rules! label {
     }};
 }
 
+/// A value of the site or node as one argument (or, for kernel arguments, several), the way
+/// a [`Line`] writes it: what a template's placeholder writes.
+#[derive(Clone, Copy, Debug)]
+pub enum Value<'v> {
+    /// ipxegen's own words (a mode, an image name).
+    Words(Words),
+    /// ipxegen's own token with expansions (`BOOTIF=01-${netX/mac:hexhyp}`).
+    Expansion(Expansion),
+    /// A node id.
+    Id(NodeId<'v>),
+    /// A name of the tree (a relative fallback script).
+    Name(Name<'v>),
+    /// A name of the tree as a path segment, percent-encoded (the per-MAC directory).
+    Segment(Name<'v>),
+    /// An absolute URL.
+    Url(Url<'v>),
+    /// `base/seg1/seg2`, the segments percent-encoded (a file placed in the tree).
+    UrlIn(&'v HttpBase<'v>, [&'v str; 2]),
+    /// An iSCSI qualified name.
+    Iqn(Iqn<'v>),
+    /// A CHAP user name or secret, decoded.
+    Chap(ChapValue<'v>),
+    /// Every kernel argument, separated by single spaces (nothing when there are none).
+    KernelArgs(&'v NodeArgs<'v>),
+    /// A decimal number.
+    Number(u32),
+    /// A BIOS drive number in hex (`0x80`).
+    Drive(u8),
+    /// An iSCSI root path.
+    IscsiRoot(&'v IscsiTarget<'v>),
+}
+
+/// Literal text of an operator's template, which the template parser validated: only
+/// [`crate::ipxe::template`] makes one.
+#[derive(Clone, Copy, Debug)]
+pub struct TemplateText<'t>(&'t [u8]);
+
+impl<'t> TemplateText<'t> {
+    /// Text of a template that [`crate::template::Template::parse`] accepted.
+    pub(crate) fn validated(text: &'t [u8]) -> Self {
+        TemplateText(text)
+    }
+}
+
 /// Writes an iPXE script, line by line, to any [`embedded_io::Write`].
 pub struct ScriptWriter<'w, W: Write> {
     out: &'w mut W,
@@ -280,6 +329,21 @@ impl<'w, W: Write> ScriptWriter<'w, W> {
         line
     }
 
+    /// Writes `value` with nothing before it (a template's placeholder).
+    pub fn value(&mut self, value: Value<'_>) -> Result<()> {
+        let mut line = Line {
+            out: self.out,
+            error: None,
+        };
+        line.put_value(value);
+        line.error.map_or(Ok(()), Err)
+    }
+
+    /// Writes literal text of a validated template.
+    pub fn template_text(&mut self, text: TemplateText<'_>) -> Result<()> {
+        self.put(text.0)
+    }
+
     /// Writes `goto label`.
     pub fn goto(&mut self, label: Label) -> Result<()> {
         self.command(crate::words!("goto")).label(label).end()
@@ -323,31 +387,27 @@ impl<W: Write> Line<'_, W> {
 
     /// Appends a node id (as an argument after the options, e.g. in `echo`).
     pub fn id(self, id: NodeId<'_>) -> Self {
-        self.separated(id.as_str().as_bytes())
+        self.separated_value(Value::Id(id))
     }
 
     /// Appends a name of the tree (a relative fallback script).
     pub fn name(self, name: Name<'_>) -> Self {
-        self.separated(name.as_str().as_bytes())
+        self.separated_value(Value::Name(name))
     }
 
     /// Appends an absolute URL.
     pub fn url(self, url: Url<'_>) -> Self {
-        self.separated(url.as_str().as_bytes())
+        self.separated_value(Value::Url(url))
     }
 
     /// Appends an iSCSI qualified name.
     pub fn iqn(self, iqn: Iqn<'_>) -> Self {
-        self.separated(iqn.as_str().as_bytes())
+        self.separated_value(Value::Iqn(iqn))
     }
 
     /// Appends a CHAP user name or secret, decoded.
-    pub fn chap(mut self, value: ChapValue<'_>) -> Self {
-        self.put(b" ");
-        for piece in value.text().pieces() {
-            self.put_piece(piece);
-        }
-        self
+    pub fn chap(self, value: ChapValue<'_>) -> Self {
+        self.separated_value(Value::Chap(value))
     }
 
     fn put_piece(&mut self, piece: Piece<'_>) {
@@ -358,19 +418,16 @@ impl<W: Write> Line<'_, W> {
     }
 
     /// Appends every kernel argument, each as one argument.
-    pub fn kernel_args(mut self, args: &NodeArgs<'_>) -> Self {
-        args.for_each_word(|word| {
-            self.put(b" ");
-            self.put(word.as_bytes());
-        });
-        self
+    pub fn kernel_args(self, args: &NodeArgs<'_>) -> Self {
+        if args.is_empty() {
+            return self;
+        }
+        self.separated_value(Value::KernelArgs(args))
     }
 
     /// Appends a decimal number.
-    pub fn number(mut self, n: u32) -> Self {
-        self.put(b" ");
-        self.put_decimal(n);
-        self
+    pub fn number(self, n: u32) -> Self {
+        self.separated_value(Value::Number(n))
     }
 
     fn put_decimal(&mut self, n: u32) {
@@ -391,23 +448,25 @@ impl<W: Write> Line<'_, W> {
     }
 
     /// Appends a BIOS drive number in hex (`0x80`).
-    pub fn drive(mut self, drive: u8) -> Self {
-        self.put(b" 0x");
-        self.put(&hex::pair(drive));
-        self
+    pub fn drive(self, drive: u8) -> Self {
+        self.separated_value(Value::Drive(drive))
     }
 
     /// Appends `base/seg1/seg2...`, each segment percent-encoded outside RFC 3986's
     /// unreserved characters.
     pub fn url_in(mut self, base: &HttpBase<'_>, segments: &[&str]) -> Self {
         self.put(b" ");
+        self.put_url_in(base, segments);
+        self
+    }
+
+    fn put_url_in(&mut self, base: &HttpBase<'_>, segments: &[&str]) {
         self.put(base.scheme_prefix().as_bytes());
         self.put(base.rest().as_bytes());
         for segment in segments {
             self.put(b"/");
             self.put_encoded(segment);
         }
-        self
     }
 
     /// Appends a relative path (`dir/` then a token of ipxegen's own with expansions), the
@@ -418,6 +477,47 @@ impl<W: Write> Line<'_, W> {
         self.put(b"/");
         self.put(last.0.as_bytes());
         self
+    }
+
+    fn separated_value(mut self, value: Value<'_>) -> Self {
+        self.put(b" ");
+        self.put_value(value);
+        self
+    }
+
+    /// Writes `value`: the one place a site value becomes script text.
+    fn put_value(&mut self, value: Value<'_>) {
+        match value {
+            Value::Words(words) => self.put(words.0.as_bytes()),
+            Value::Expansion(token) => self.put(token.0.as_bytes()),
+            Value::Id(id) => self.put(id.as_str().as_bytes()),
+            Value::Name(name) => self.put(name.as_str().as_bytes()),
+            Value::Segment(name) => self.put_encoded(name.as_str()),
+            Value::Url(url) => self.put(url.as_str().as_bytes()),
+            Value::UrlIn(base, segments) => self.put_url_in(base, &segments),
+            Value::Iqn(iqn) => self.put(iqn.as_str().as_bytes()),
+            Value::Chap(chap) => {
+                for piece in chap.text().pieces() {
+                    self.put_piece(piece);
+                }
+            }
+            Value::KernelArgs(args) => {
+                let mut first = true;
+                args.for_each_word(|word| {
+                    if !first {
+                        self.put(b" ");
+                    }
+                    first = false;
+                    self.put(word.as_bytes());
+                });
+            }
+            Value::Number(n) => self.put_decimal(n),
+            Value::Drive(drive) => {
+                self.put(b"0x");
+                self.put(&hex::pair(drive));
+            }
+            Value::IscsiRoot(target) => self.put_iscsi_root(target),
+        }
     }
 
     /// Appends `key=` (ipxegen's own word) and then, by `value`, the rest of the argument.
@@ -436,8 +536,12 @@ impl<W: Write> Line<'_, W> {
 
     /// Appends the iSCSI root path `iscsi:<server>::<port>:<lun>:<iqn>` (RFC 4173, as iPXE
     /// parses it; the port only when it is not 3260).
-    pub fn iscsi_root(mut self, target: &IscsiTarget<'_>) -> Self {
-        self.put(b" iscsi:");
+    pub fn iscsi_root(self, target: &IscsiTarget<'_>) -> Self {
+        self.separated_value(Value::IscsiRoot(target))
+    }
+
+    fn put_iscsi_root(&mut self, target: &IscsiTarget<'_>) {
+        self.put(b"iscsi:");
         match target.server {
             crate::model::Host::Name(name) => self.put(name.as_bytes()),
             host => {
@@ -456,7 +560,6 @@ impl<W: Write> Line<'_, W> {
         self.put_decimal(target.lun);
         self.put(b":");
         self.put(target.iqn.as_str().as_bytes());
-        self
     }
 
     /// Writes `segment` percent-encoded outside RFC 3986's unreserved characters: runs of
