@@ -187,6 +187,13 @@ pub enum ErrorKind {
     /// A template the field names is not valid, or what it renders for the node is not (its
     /// line and column in the template, and what is wrong).
     Template(crate::template::TemplateError),
+    /// A template the field names was not loaded by the front end that checks the site.
+    TemplateNotLoaded,
+    /// A template the field names could not be read (the front end's reason is in the
+    /// [`crate::site::Problem`]).
+    TemplateUnreadable,
+    /// The field belongs to the classic TFTP flow (PXELINUX), which this site does not use.
+    ClassicOnly,
     /// Writing the output failed (for a fixed buffer: it is too small).
     Write(embedded_io::ErrorKind),
     /// A generator invariant did not hold: a bug in ipxegen, never the input's fault.
@@ -334,7 +341,8 @@ impl Error {
 
 impl Error {
     /// Writes the message, quoting `value` (the text at fault, taken from the document by
-    /// [`crate::site::Problem`]) where the kind names it: an unknown key.
+    /// [`crate::site::Problem`]) where the kind names it: an unknown key, or the path of a
+    /// template (then followed by the line and column in the template).
     pub(crate) fn write_quoting(
         &self,
         f: &mut fmt::Formatter<'_>,
@@ -379,6 +387,12 @@ impl Error {
             (ErrorKind::UnknownField { nearest, .. }, Some(key)) => {
                 write!(f, "unknown field {}", Quoted(key))?;
                 write_nearest(f, nearest)
+            }
+            (ErrorKind::Template(e), Some(path)) => {
+                write!(f, "{}:{}:{}: {}", Quoted(path), e.line, e.column, e.kind)
+            }
+            (ErrorKind::TemplateNotLoaded | ErrorKind::TemplateUnreadable, Some(path)) => {
+                write!(f, "{}: {}", Quoted(path), self.kind)
             }
             (kind, _) => fmt::Display::fmt(&kind, f),
         }
@@ -587,6 +601,13 @@ impl fmt::Display for ErrorKind {
                 "has no `.`: dnsmasq's pxe-service would send it with `.0` appended (a PXE basename); name the loader file with its extension",
             ),
             ErrorKind::Template(e) => write!(f, "template {e}"),
+            ErrorKind::TemplateNotLoaded => f.write_str(
+                "the template file was not loaded (this front end reads no template files)",
+            ),
+            ErrorKind::TemplateUnreadable => f.write_str("cannot read the template file"),
+            ErrorKind::ClassicOnly => f.write_str(
+                "applies only to the classic TFTP flow, where PXELINUX reads the node's config; this site boots through iPXE",
+            ),
             ErrorKind::Write(embedded_io::ErrorKind::WriteZero) => {
                 f.write_str("output buffer too small")
             }

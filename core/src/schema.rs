@@ -220,6 +220,9 @@ schema! {
         Retries = "retries", "Retries", Number(0, RETRIES_RANGE_MAX), Modes::ALL, true;
         OnRetriesExhausted = "on_retries_exhausted", "When retries run out", OnRetriesExhausted, Modes::ALL, true;
         FallbackScript = "ipxe_fallback_script", "Fallback script", Text, Modes::ALL, true;
+        IpxeBootScriptTemplate = "ipxe_boot_script_template", "Main script template", Text, Modes::ALL, true;
+        IpxeConfigTemplate = "ipxe_config_template", "Node config template", Text, Modes::ALL, true;
+        PxeConfigTemplate = "pxe_config_template", "PXELINUX config template", Text, Modes::ALL, false;
         KernelArgs = "kernel_args", "Kernel arguments (all nodes)", Text, Modes::ALL, true;
         DeployKernel = "deploy_kernel", "Deploy kernel", Text, Modes::ALL, true;
         DeployRamdisk = "deploy_ramdisk", "Deploy ramdisk", Text, Modes::ALL, true;
@@ -246,6 +249,8 @@ schema! {
         NodeKernelArgs = "kernel_args", "Kernel arguments", Text, KERNEL_MODES, true;
         NodeTimeoutMs = "timeout_ms", "Timeout (ms)", Number(TIMEOUT_MIN_MS, TIMEOUT_MAX_MS), Modes::ALL, false;
         NodeRetries = "retries", "Retries", Number(0, RETRIES_RANGE_MAX), Modes::ALL, false;
+        NodeIpxeConfigTemplate = "ipxe_config_template", "Config template", Text, Modes::ALL, false;
+        NodePxeConfigTemplate = "pxe_config_template", "PXELINUX config template", Text, Modes::ALL, false;
     }
     Nic {
         NicMac = "mac", "MAC", Text, Modes::ALL, false;

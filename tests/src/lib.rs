@@ -15,6 +15,7 @@ pub use golden::{check_golden, updating_goldens};
 pub use process::{ProcessGroup, output_within, output_within_from};
 pub use skip::{SKIP_MARKER, find_command, in_ci, missing_tool, ready_or_skip, require_tools};
 
+use ipxegen_core::model::{TemplateFile, TemplateRef};
 use ipxegen_core::{Result, Site, ipxe};
 
 /// Renders what `case` asks for into a `Vec`.
@@ -29,6 +30,39 @@ pub fn render_case(case: &GoldenCase) -> Result<Vec<u8>> {
         }
     }
     Ok(out)
+}
+
+/// The template files a site names, read from disk (relative to `base`) once each: what a
+/// front end does before it checks a site.
+pub struct TemplateStore<'a> {
+    /// Each distinct file, where the site first names it, and its bytes (or why not).
+    pub read: Vec<(TemplateRef<'a>, core::result::Result<Vec<u8>, String>)>,
+}
+
+impl<'a> TemplateStore<'a> {
+    /// Reads every template file `site` names.
+    pub fn read(site: &Site<'a>, base: &std::path::Path) -> Self {
+        let mut read: Vec<(TemplateRef<'a>, core::result::Result<Vec<u8>, String>)> = Vec::new();
+        for r in site.template_refs() {
+            if read.iter().any(|(known, _)| known.same_file(&r)) {
+                continue;
+            }
+            let path = base.join(r.slot.path.to_string());
+            read.push((r, std::fs::read(&path).map_err(|e| e.to_string())));
+        }
+        TemplateStore { read }
+    }
+
+    /// The files, loaded (parsed) for the site.
+    pub fn files(&self) -> Vec<TemplateFile<'_>> {
+        self.read
+            .iter()
+            .map(|(r, bytes)| match bytes {
+                Ok(bytes) => TemplateFile::load(*r, bytes),
+                Err(why) => TemplateFile::unreadable(*r, why),
+            })
+            .collect()
+    }
 }
 
 /// An `embedded_io::Write` into a `Vec<u8>`.

@@ -16,11 +16,18 @@ use crate::model::{Scheme, ScriptRef, SiteConfig};
 use crate::{comment, expansion, label, words};
 use embedded_io::Write;
 
-/// Writes the main script of `site` to `out`.
+/// Writes the main script of `site` to `out`: from the site's template when it has one
+/// (`ipxe_boot_script_template`), else the built-in script.
 ///
 /// # Errors
-/// A write error (every value was validated when the site was read).
+/// A write error (every value was validated when the site was read); for a templated
+/// script, what [`SiteConfig::template`] and [`crate::ipxe::template::write_main_script`]
+/// give (none for a checked site).
 pub fn write_main_script<W: Write>(site: &SiteConfig<'_>, out: &mut W) -> Result<()> {
+    if let Some(slot) = &site.boot_script_template {
+        let template = site.template(slot)?;
+        return crate::ipxe::template::write_main_script(template, site, out);
+    }
     let dir = site.per_mac_dir;
     let mut s = ScriptWriter::new(out);
     s.header()?;

@@ -320,7 +320,12 @@ impl Format for Ipxe {
                 best = Some((d, row));
             }
         }
-        let (_, row) = best?;
+        // As for a site's keys: fewer edits than half the longer name.
+        let (d, row) = best?;
+        let longer = name.len().max(PLACEHOLDERS.get(row)?.name.len());
+        if d > 0 && d.saturating_mul(2) >= longer {
+            return None;
+        }
         Some(Name::new(FormatId::Ipxe, u8::try_from(row).ok()?))
     }
 
@@ -567,10 +572,7 @@ pub fn write_main_script<W: Write>(
     site: &SiteConfig<'_>,
     out: &mut W,
 ) -> Result<()> {
-    let mut renderer = MainRenderer {
-        site,
-        out: ScriptWriter::new(out),
-    };
+    let mut renderer = MainRenderer { site, out };
     template.render(&mut renderer)
 }
 
@@ -590,15 +592,94 @@ pub fn write_node_config<W: Write>(
         site,
         node,
         target: 0,
-        out: ScriptWriter::new(out),
+        out,
     };
     template.render(&mut renderer)
+}
+
+/// Where the next byte written goes: its line and column, from 1.
+struct LineCounter {
+    line: u16,
+    column: u16,
+}
+
+impl LineCounter {
+    fn new() -> Self {
+        LineCounter { line: 1, column: 1 }
+    }
+}
+
+impl embedded_io::ErrorType for LineCounter {
+    type Error = core::convert::Infallible;
+}
+
+impl Write for LineCounter {
+    fn write(&mut self, buf: &[u8]) -> core::result::Result<usize, Self::Error> {
+        for &b in buf {
+            if b == b'\n' {
+                self.line = self.line.saturating_add(1);
+                self.column = 1;
+            } else {
+                self.column = self.column.saturating_add(1);
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> core::result::Result<(), Self::Error> {
+        Ok(())
+    }
+}
+
+/// Line and column in `template` of what writes `line`, `column` of the main script it
+/// renders for `site` (to place a lint finding in the template).
+///
+/// # Errors
+/// As [`write_main_script`].
+pub(crate) fn main_source_of(
+    template: &Template<'_, Ipxe>,
+    site: &SiteConfig<'_>,
+    line: u16,
+    column: u16,
+) -> Result<(u16, u16)> {
+    let mut counter = LineCounter::new();
+    let mut renderer = MainRenderer {
+        site,
+        out: &mut counter,
+    };
+    let position = |r: &MainRenderer<'_, '_, '_, LineCounter>| (r.out.line, r.out.column);
+    let at = template.source_of(&mut renderer, position, line, column)?;
+    Ok(template.line_and_column(at))
+}
+
+/// Line and column in `template` of what writes `line`, `column` of the config it renders
+/// for `node`.
+///
+/// # Errors
+/// As [`write_node_config`].
+pub(crate) fn node_source_of(
+    template: &Template<'_, Ipxe>,
+    site: &SiteConfig<'_>,
+    node: &Node<'_>,
+    line: u16,
+    column: u16,
+) -> Result<(u16, u16)> {
+    let mut counter = LineCounter::new();
+    let mut renderer = NodeRenderer {
+        site,
+        node,
+        target: 0,
+        out: &mut counter,
+    };
+    let position = |r: &NodeRenderer<'_, '_, '_, LineCounter>| (r.out.line, r.out.column);
+    let at = template.source_of(&mut renderer, position, line, column)?;
+    Ok(template.line_and_column(at))
 }
 
 /// Renders the main script: the site's values.
 struct MainRenderer<'s, 'a, 'w, W: Write> {
     site: &'s SiteConfig<'a>,
-    out: ScriptWriter<'w, W>,
+    out: &'w mut W,
 }
 
 /// The site's value of `p`.
@@ -617,12 +698,14 @@ fn main_value<'v>(
 
 impl<W: Write> Renderer<Ipxe> for MainRenderer<'_, '_, '_, W> {
     fn text(&mut self, _at: usize, text: &[u8]) -> Result<()> {
-        self.out.template_text(TemplateText::validated(text))
+        ScriptWriter::new(self.out).template_text(TemplateText::validated(text))
     }
 
     fn value(&mut self, _at: usize, p: Placeholder) -> core::result::Result<(), RenderError> {
         let value = main_value(self.site, p).map_err(RenderError::Missing)?;
-        self.out.value(value).map_err(RenderError::Write)
+        ScriptWriter::new(self.out)
+            .value(value)
+            .map_err(RenderError::Write)
     }
 
     fn present(&mut self, p: Placeholder) -> bool {
@@ -647,7 +730,7 @@ struct NodeRenderer<'s, 'a, 'w, W: Write> {
     site: &'s SiteConfig<'a>,
     node: &'s Node<'a>,
     target: usize,
-    out: ScriptWriter<'w, W>,
+    out: &'w mut W,
 }
 
 /// Where the tree has `image` of `node`: its URL, or the file placed beside the config.
@@ -757,13 +840,15 @@ fn node_value<'v>(
 
 impl<W: Write> Renderer<Ipxe> for NodeRenderer<'_, '_, '_, W> {
     fn text(&mut self, _at: usize, text: &[u8]) -> Result<()> {
-        self.out.template_text(TemplateText::validated(text))
+        ScriptWriter::new(self.out).template_text(TemplateText::validated(text))
     }
 
     fn value(&mut self, _at: usize, p: Placeholder) -> core::result::Result<(), RenderError> {
         let value =
             node_value(self.site, self.node, self.target, p).map_err(RenderError::Missing)?;
-        self.out.value(value).map_err(RenderError::Write)
+        ScriptWriter::new(self.out)
+            .value(value)
+            .map_err(RenderError::Write)
     }
 
     fn present(&mut self, p: Placeholder) -> bool {

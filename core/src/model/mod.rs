@@ -64,6 +64,7 @@ pub mod ip;
 mod mac;
 mod node;
 mod site;
+mod template;
 pub(crate) mod text;
 mod url;
 mod uuid;
@@ -76,6 +77,7 @@ pub use node::{
     Node, Source,
 };
 pub use site::{OnRetriesExhausted, ScriptRef, SiteConfig};
+pub use template::{Loaded, TemplateFile, TemplateRef, TemplateSlot};
 pub use text::{
     JsonStr, KernelArgs, LocalPath, Name, NodeArgs, Piece, Position, Quoted, check_literal,
 };

@@ -2,7 +2,7 @@
 
 use crate::limits::{ISCSI_TARGETS_MAX, NICS_MAX};
 use crate::model::text::{JsonStr, NodeArgs};
-use crate::model::{Host, LocalPath, MacAddr, NodeId, SystemUuid, Url};
+use crate::model::{Host, LocalPath, MacAddr, NodeId, SystemUuid, TemplateSlot, Url};
 
 /// A network interface of a node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -252,6 +252,9 @@ pub struct Node<'a> {
     pub timeout_ms: u32,
     /// Retries after the first attempt (the site's unless the node sets one).
     pub retries: u8,
+    /// The template its config is written from (`ipxe_config_template`: the node's own,
+    /// else the site's), if any; else the built-in config.
+    pub config_template: Option<TemplateSlot<'a>>,
 }
 
 impl Node<'_> {

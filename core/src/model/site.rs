@@ -1,6 +1,11 @@
 //! The site-wide settings (everything in the site document except `nodes`).
 
-use crate::model::{Host, HttpBase, KernelArgs, LocalPath, Name, Source, Url};
+use crate::error::{Error, ErrorKind, Result};
+use crate::ipxe::template::Ipxe;
+use crate::model::{
+    Host, HttpBase, KernelArgs, Loaded, LocalPath, Name, Source, TemplateFile, TemplateSlot, Url,
+};
+use crate::template::Template;
 
 word_enum! {
     /// What a node config does when its downloads still fail after every retry.
@@ -59,4 +64,34 @@ pub struct SiteConfig<'a> {
     pub deploy_kernel: Option<Source<'a>>,
     /// Default deploy ramdisk for `deploy` nodes (`deploy_ramdisk`).
     pub deploy_ramdisk: Option<Source<'a>>,
+    /// The template of the main script (`ipxe_boot_script_template`), if any.
+    pub boot_script_template: Option<TemplateSlot<'a>>,
+    /// The template of every node's config (`ipxe_config_template`), unless a node names
+    /// its own.
+    pub config_template: Option<TemplateSlot<'a>>,
+    /// The template files a front end loaded for the site ([`crate::Site::with_templates`]);
+    /// none until then.
+    pub templates: &'a [TemplateFile<'a>],
+}
+
+impl<'a> SiteConfig<'a> {
+    /// The template `slot` names, from the files the front end loaded.
+    ///
+    /// # Errors
+    /// At `slot`'s field: [`ErrorKind::TemplateNotLoaded`] when no file was loaded for it,
+    /// [`ErrorKind::Template`] or [`ErrorKind::TemplateUnreadable`] when the file is not a
+    /// valid template (the whole-site check reports these; a checked site has none).
+    pub fn template(&self, slot: &TemplateSlot<'_>) -> Result<&Template<'a, Ipxe>> {
+        let fail = |kind| Error::at(kind, slot.field);
+        let file = self
+            .templates
+            .iter()
+            .find(|file| file.is_for(slot))
+            .ok_or_else(|| fail(ErrorKind::TemplateNotLoaded))?;
+        match file.loaded() {
+            Loaded::Template(template) => Ok(template),
+            Loaded::Invalid(e) => Err(fail(ErrorKind::Template(*e))),
+            Loaded::Unreadable(_) => Err(fail(ErrorKind::TemplateUnreadable)),
+        }
+    }
 }

@@ -10,18 +10,29 @@
 //! - no two nodes may share an id, a MAC address, a reserved `ipv4` or `ipv6` address, or a
 //!   `system_uuid` (a DHCPv6 reservation is keyed by it), and no node may list one MAC
 //!   address twice;
-//! - a node's id must not be one of the site's names (its directory would replace them).
+//! - a node's id must not be one of the site's names (its directory would replace them);
+//! - every template the site names must have been loaded, be readable and valid (each file's
+//!   problem once, where the site first names it), and every script a template writes (the
+//!   main script, each node's config) must render with every value it uses and lint clean
+//!   (no finding of [`crate::ipxe::lint`], after the rules the script itself allows), at
+//!   most as long as the check's buffer ([`Site::check_with`]).
 //!
 //! Finding shared values needs memory: the check keeps what it has seen behind
 //! [`SeenValues`], so each front end chooses how (a hash map on a host, [`FixedSeen`] on a
 //! small device, or [`RescanSeen`], which keeps nothing and reads the earlier nodes again).
 
 use crate::error::{Error, ErrorKind, Field};
+use crate::ipxe::lint::lint_script;
+use crate::ipxe::template as ipxe_template;
 use crate::json;
-use crate::limits::NICS_MAX;
+use crate::limits::{NICS_MAX, TEMPLATE_FILES_MAX};
 use crate::manifest::MANIFEST_NAME;
-use crate::model::{JsonStr, MacAddr, Node, Quoted, ScriptRef, SystemUuid};
+use crate::model::{
+    JsonStr, Loaded, MacAddr, Node, Quoted, ScriptRef, SystemUuid, TemplateFile, TemplateSlot,
+};
+use crate::output::write_to_slice;
 use crate::site::{CheckedSite, Site};
+use crate::template::{TemplateError, TemplateErrorKind};
 use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
 
@@ -184,6 +195,9 @@ pub struct Problem<'a> {
     pub value: Option<&'a str>,
     /// The node that had the value first (a value two nodes share).
     pub first: Option<Holder<'a>>,
+    /// A front end's own words the message ends with: why a template file could not be
+    /// read.
+    pub detail: Option<&'a str>,
 }
 
 impl<'a> Problem<'a> {
@@ -193,6 +207,7 @@ impl<'a> Problem<'a> {
             node_id: None,
             value: None,
             first: None,
+            detail: None,
         }
     }
 
@@ -250,6 +265,17 @@ impl fmt::Display for Problem<'_> {
                 write!(f, "{} ({})", self.error, Quoted(value))?;
             }
             (ErrorKind::UnknownField { .. }, value) => self.error.write_quoting(f, value)?,
+            (
+                ErrorKind::Template(_)
+                | ErrorKind::TemplateNotLoaded
+                | ErrorKind::TemplateUnreadable,
+                value,
+            ) => {
+                self.error.write_quoting(f, value)?;
+                if let Some(detail) = self.detail {
+                    write!(f, ": {detail}")?;
+                }
+            }
             _ => fmt::Display::fmt(&self.error, f)?,
         }
         match (self.error.kind, self.first) {
@@ -438,8 +464,21 @@ impl<'a> Site<'a> {
     /// # Errors
     /// The first problem's error.
     pub fn checked<S: SeenValues<'a>>(&self, seen: &mut S) -> Result<CheckedSite<'a>, Error> {
+        self.checked_with(seen, &mut [])
+    }
+
+    /// [`Site::checked`] with `scratch` as the buffer each templated script is rendered into
+    /// to lint it (see [`Site::check_with`]).
+    ///
+    /// # Errors
+    /// The first problem's error.
+    pub fn checked_with<S: SeenValues<'a>>(
+        &self,
+        seen: &mut S,
+        scratch: &mut [u8],
+    ) -> Result<CheckedSite<'a>, Error> {
         let mut first = None;
-        let checked = self.check(seen, |event| {
+        let checked = self.check_with(seen, scratch, |event| {
             if let (CheckEvent::Problem(problem), None) = (event, &first) {
                 first = Some(problem.error);
             }
@@ -449,41 +488,63 @@ impl<'a> Site<'a> {
 
     /// Checks the whole site (see the module docs), telling `on` every problem and every
     /// valid node as it goes; gives the site to walk again without validating when there
-    /// was no problem.
+    /// was no problem. A site that names templates needs [`Site::check_with`] (here, each
+    /// script a template writes is refused as longer than the check's buffer, which is
+    /// empty).
     ///
     /// # Errors
     /// [`Refused`], with how many problems were reported.
     pub fn check<S: SeenValues<'a>>(
         &self,
         seen: &mut S,
+        on: impl FnMut(CheckEvent<'_, 'a>),
+    ) -> Result<CheckedSite<'a>, Refused> {
+        self.check_with(seen, &mut [], on)
+    }
+
+    /// [`Site::check`], rendering each script a template writes into `scratch` to lint it:
+    /// one that does not fit is refused ([`TemplateErrorKind::OutputTooLong`]), so give
+    /// [`SCRIPT_MAX`](crate::limits::SCRIPT_MAX) bytes to allow every script the core
+    /// writes (a device may give less, and refuse longer scripts).
+    ///
+    /// # Errors
+    /// [`Refused`], with how many problems were reported.
+    pub fn check_with<S: SeenValues<'a>>(
+        &self,
+        seen: &mut S,
+        scratch: &mut [u8],
         mut on: impl FnMut(CheckEvent<'_, 'a>),
     ) -> Result<CheckedSite<'a>, Refused> {
         let mut problems = 0usize;
         let mut nodes = 0usize;
-        check_names(self, &mut |p| {
+        let mut report = |p: Problem<'a>, on: &mut dyn FnMut(CheckEvent<'_, 'a>)| {
             problems += 1;
             on(CheckEvent::Problem(&p));
-        });
+        };
+        check_names(self, &mut |p| report(p, &mut on));
+        check_site_templates(self, scratch, &mut |p| report(p, &mut on));
         let mut all = self.nodes();
         while let Some((node, raw_id)) = all.next_with_raw_id() {
             let index = nodes;
             nodes += 1;
             match node {
                 Err(error) => {
-                    problems += 1;
                     let value = self
                         .nodes
                         .and_then(|nodes| quoted_value(nodes.document(), &error));
-                    on(CheckEvent::Problem(&Problem {
-                        node_id: raw_id,
-                        value,
-                        ..Problem::of(error)
-                    }));
+                    report(
+                        Problem {
+                            node_id: raw_id,
+                            value,
+                            ..Problem::of(error)
+                        },
+                        &mut on,
+                    );
                 }
                 Ok(node) => {
-                    check_node(self, index, &node, seen, &mut |p| {
-                        problems += 1;
-                        on(CheckEvent::Problem(&p));
+                    check_node(self, index, &node, seen, &mut |p| report(p, &mut on));
+                    check_node_template(self, index, &node, scratch, &mut |p| {
+                        report(p, &mut on);
                     });
                     on(CheckEvent::Node(index, &node));
                 }
@@ -497,4 +558,163 @@ impl<'a> Site<'a> {
             count: nodes,
         })
     }
+}
+
+/// The problem `kind` of the template `slot` names (`path` as the document writes it), at
+/// the slot's field; in node `node` when the slot is the node's own.
+fn template_problem<'a>(
+    slot: &TemplateSlot<'a>,
+    node: Option<u32>,
+    kind: ErrorKind,
+) -> Problem<'a> {
+    let mut error = Error::at(kind, slot.field);
+    error.node = node;
+    error.offset = Some(slot.offset);
+    Problem {
+        value: Some(slot.path.text().raw()),
+        ..Problem::of(error)
+    }
+}
+
+/// Reports each template file that could not be read or parsed (once, where the site first
+/// names it), more files than [`TEMPLATE_FILES_MAX`], a site field whose template was not
+/// loaded, and every problem of the main script its template writes.
+fn check_site_templates<'a>(
+    site: &Site<'a>,
+    scratch: &mut [u8],
+    report: &mut dyn FnMut(Problem<'a>),
+) {
+    let c = site.config();
+    let files: &'a [TemplateFile<'a>] = c.templates;
+    for (i, file) in files.iter().enumerate() {
+        let r = file.reference();
+        let node_id = r
+            .node
+            .and_then(|n| usize::try_from(n).ok())
+            .and_then(|n| site.raw_node_id(n));
+        let problem = |kind| Problem {
+            node_id,
+            ..template_problem(&r.slot, r.node, kind)
+        };
+        if i == TEMPLATE_FILES_MAX {
+            let max = u16::try_from(TEMPLATE_FILES_MAX).unwrap_or(u16::MAX);
+            report(problem(ErrorKind::TooMany { max }));
+        }
+        match file.loaded() {
+            Loaded::Template(_) => {}
+            Loaded::Invalid(e) => report(problem(ErrorKind::Template(*e))),
+            Loaded::Unreadable(why) => report(Problem {
+                detail: Some(why),
+                ..problem(ErrorKind::TemplateUnreadable)
+            }),
+        }
+    }
+    for slot in [c.boot_script_template, c.config_template].iter().flatten() {
+        if !files.iter().any(|file| file.is_for(slot)) {
+            report(template_problem(slot, None, ErrorKind::TemplateNotLoaded));
+        }
+    }
+    let Some(slot) = &c.boot_script_template else {
+        return;
+    };
+    let Some(template) = loaded_template(files, slot) else {
+        return;
+    };
+    let rendered = write_to_slice(scratch, |out| {
+        ipxe_template::write_main_script(template, c, out)
+    });
+    let problem = |kind| template_problem(slot, None, kind);
+    check_rendered(rendered, scratch, report, &problem, |line, column| {
+        ipxe_template::main_source_of(template, c, line, column)
+    });
+}
+
+/// The valid template loaded for `slot`, if any.
+fn loaded_template<'f, 'a>(
+    files: &'f [TemplateFile<'a>],
+    slot: &TemplateSlot<'_>,
+) -> Option<&'f crate::template::Template<'a, ipxe_template::Ipxe>> {
+    files.iter().find(|file| file.is_for(slot))?.template()
+}
+
+/// Reports what is wrong with a script a template rendered into `scratch` (`rendered`: its
+/// length, or the render's error): a value missing, a script longer than the buffer, each
+/// lint finding (at the place of the template that writes it, `source_of` finds it).
+fn check_rendered<'a>(
+    rendered: crate::Result<usize>,
+    scratch: &[u8],
+    report: &mut dyn FnMut(Problem<'a>),
+    problem: &dyn Fn(ErrorKind) -> Problem<'a>,
+    source_of: impl Fn(u16, u16) -> crate::Result<(u16, u16)>,
+) {
+    let len = match rendered {
+        Ok(len) => len,
+        Err(e) if matches!(e.kind, ErrorKind::Template(_)) => return report(problem(e.kind)),
+        Err(e) if e.kind == ErrorKind::Write(embedded_io::ErrorKind::WriteZero) => {
+            let max = u16::try_from(scratch.len()).unwrap_or(u16::MAX);
+            let at = TemplateError {
+                kind: TemplateErrorKind::OutputTooLong { max },
+                line: 1,
+                column: 1,
+            };
+            return report(problem(ErrorKind::Template(at)));
+        }
+        Err(e) => return report(problem(e.kind)),
+    };
+    let script = scratch.get(..len).unwrap_or_default();
+    lint_script(script, |d| {
+        let saturate = |n: u32| u16::try_from(n).unwrap_or(u16::MAX);
+        let (line, column) = (saturate(d.line), saturate(d.column));
+        let kind = TemplateErrorKind::Lint {
+            rule: d.rule,
+            line,
+            column,
+        };
+        let (at_line, at_column) = source_of(line, column).unwrap_or((1, 1));
+        report(problem(ErrorKind::Template(TemplateError {
+            kind,
+            line: at_line,
+            column: at_column,
+        })));
+    });
+}
+
+/// Reports what is wrong with the config a template writes for `node`: a node's own
+/// template not loaded, a value the node does not have, a config longer than the check's
+/// buffer, each lint finding. (A file that could not be read or parsed was reported where
+/// the site first names it.)
+fn check_node_template<'a>(
+    site: &Site<'a>,
+    index: usize,
+    node: &Node<'a>,
+    scratch: &mut [u8],
+    report: &mut dyn FnMut(Problem<'a>),
+) {
+    let Some(slot) = &node.config_template else {
+        return;
+    };
+    let c = site.config();
+    let own = slot.field == Field::NodeIpxeConfigTemplate;
+    let in_node = if own { u32::try_from(index).ok() } else { None };
+    let problem = |kind| Problem {
+        node_id: Some(node.id.as_str()),
+        ..template_problem(slot, in_node, kind)
+    };
+    let files: &'a [TemplateFile<'a>] = c.templates;
+    if !files.iter().any(|file| file.is_for(slot)) {
+        // The site's own field was reported once already.
+        if own {
+            report(problem(ErrorKind::TemplateNotLoaded));
+        }
+        return;
+    }
+    let Some(template) = loaded_template(files, slot) else {
+        return;
+    };
+    let rendered = write_to_slice(scratch, |out| {
+        ipxe_template::write_node_config(template, c, node, out)
+    });
+    check_rendered(rendered, scratch, report, &problem, |line, column| {
+        ipxe_template::node_source_of(template, c, node, line, column)
+    });
 }

@@ -20,7 +20,7 @@ mod read;
 
 use crate::error::{Error, ErrorKind, Field, Result};
 use crate::json::{self, Items, Value};
-use crate::model::{MacAddr, Node, SiteConfig};
+use crate::model::{LocalPath, MacAddr, Node, SiteConfig, TemplateFile, TemplateRef, TemplateSlot};
 use read::{Checks, Reader, read_config, read_node};
 
 pub use check::{
@@ -49,6 +49,30 @@ impl<'a> Site<'a> {
     /// The validated site settings.
     pub fn config(&self) -> &SiteConfig<'a> {
         &self.config
+    }
+
+    /// The template files the site names, for a front end to load: the site's fields
+    /// (`ipxe_boot_script_template`, `ipxe_config_template`), then each node's own
+    /// `ipxe_config_template`, in document order. A file named several times is given each
+    /// time (the first is where a problem of the file is reported; see
+    /// [`TemplateRef::same_file`]). A node's path that is not a valid path is left out: the
+    /// check reports it.
+    pub fn template_refs(&self) -> TemplateRefs<'a, '_> {
+        TemplateRefs {
+            config: &self.config,
+            site_fields: 0,
+            nodes: self.nodes.and_then(|v| v.elements().ok()),
+            index: 0,
+        }
+    }
+
+    /// The same site, with the template files a front end loaded for it (see
+    /// [`crate::model::TemplateFile`]): its scripts are then written from them, and
+    /// [`Site::check_with`] checks them.
+    #[must_use]
+    pub fn with_templates(mut self, files: &'a [TemplateFile<'a>]) -> Self {
+        self.config.templates = files;
+        self
     }
 
     /// The nodes, read and validated one at a time, in document order.
@@ -141,6 +165,63 @@ impl<'a> CheckedSite<'a> {
             node.nics.iter().any(|nic| nic.mac == mac)
         })
     }
+}
+
+/// The template files a site names: see [`Site::template_refs`].
+pub struct TemplateRefs<'a, 's> {
+    config: &'s SiteConfig<'a>,
+    /// How many of the site's own fields were given.
+    site_fields: u8,
+    nodes: Option<Items<'a>>,
+    index: usize,
+}
+
+impl<'a> Iterator for TemplateRefs<'a, '_> {
+    type Item = TemplateRef<'a>;
+
+    fn next(&mut self) -> Option<TemplateRef<'a>> {
+        while self.site_fields < 2 {
+            let slot = match self.site_fields {
+                0 => self.config.boot_script_template,
+                _ => self.config.config_template,
+            };
+            self.site_fields += 1;
+            if let Some(slot) = slot {
+                return Some(TemplateRef { slot, node: None });
+            }
+        }
+        let nodes = self.nodes.as_mut()?;
+        loop {
+            let node = nodes.next()?;
+            let index = self.index;
+            self.index += 1;
+            let Ok(node) = node else { continue };
+            if let Some(slot) = node_template_slot(&node) {
+                return Some(TemplateRef {
+                    slot,
+                    node: u32::try_from(index).ok(),
+                });
+            }
+        }
+    }
+}
+
+/// A node object's own `ipxe_config_template`, if it is a valid path (read as written: the
+/// node itself is checked later).
+fn node_template_slot<'a>(node: &Value<'a>) -> Option<TemplateSlot<'a>> {
+    let field = Field::NodeIpxeConfigTemplate;
+    let value = node
+        .members()
+        .ok()?
+        .filter_map(|m| m.ok())
+        .find(|m| m.key == field.key().as_bytes())?
+        .value;
+    let path = LocalPath::read(value.string().ok()?).ok()?;
+    Some(TemplateSlot {
+        path,
+        field,
+        offset: u32::try_from(value.offset()).ok()?,
+    })
 }
 
 /// Iterator over the nodes of a site; see [`Site::nodes`] and [`CheckedSite::nodes`].

@@ -19,7 +19,7 @@ use crate::model::{
     Boot, Chap, ChapValue, FETCH_SCHEMES, Firmware, Host, HttpBase, Image, ImageName,
     InstallSource, Iqn, IscsiTarget, JsonStr, KernelArgs, LocalPath, MacAddr, Mode, Name, Nic,
     Node, NodeArgs, NodeId, OnRetriesExhausted, Position, ScriptRef, SiteConfig, Source,
-    SystemUuid, Url, check_literal,
+    SystemUuid, TemplateSlot, Url, check_literal,
 };
 use crate::schema::{Scope, fields_of, scope_len};
 use core::net::{Ipv4Addr, Ipv6Addr};
@@ -131,10 +131,15 @@ impl<'a, const N: usize> Slots<'a, N> {
             .ok_or_else(|| Error::at(ErrorKind::MissingField, field).at_offset(offset))
     }
 
-    /// Fails if `field` was given although it does not apply.
+    /// Fails if `field` was given although it does not apply to the node's mode.
     fn refuse(&self, field: Field) -> Result<()> {
+        self.refuse_as(field, ErrorKind::NotForMode)
+    }
+
+    /// Fails with `kind` if `field` was given.
+    fn refuse_as(&self, field: Field, kind: ErrorKind) -> Result<()> {
         match self.get(field) {
-            Some(v) => Err(Error::at(ErrorKind::NotForMode, field).at_offset(v.offset())),
+            Some(v) => Err(Error::at(kind, field).at_offset(v.offset())),
             None => Ok(()),
         }
     }
@@ -250,6 +255,17 @@ impl Reader {
 
     fn local_path<'a>(self, value: &Value<'a>, field: Field) -> Result<LocalPath<'a>> {
         self.borrowed(value, field, LocalPath::read, LocalPath::trusted)
+    }
+
+    /// A template's path, and where the document gives it.
+    fn template<'a>(self, value: &Value<'a>, field: Field) -> Result<TemplateSlot<'a>> {
+        let offset = u32::try_from(value.offset())
+            .map_err(|_| Error::new(ErrorKind::Json(crate::JsonError::TooLarge)))?;
+        Ok(TemplateSlot {
+            path: self.local_path(value, field)?,
+            field,
+            offset,
+        })
     }
 
     fn kernel_args<'a>(self, value: &Value<'a>, field: Field) -> Result<KernelArgs<'a>> {
@@ -386,6 +402,7 @@ pub(crate) fn read_config<'a>(
     let on_retries_exhausted = optional(s.get(Field::OnRetriesExhausted), |v| {
         r.word(v, Field::OnRetriesExhausted, OnRetriesExhausted::from_word)
     })?;
+    s.refuse_as(Field::PxeConfigTemplate, ErrorKind::ClassicOnly)?;
     let config = SiteConfig {
         http_base: r.validated(&http_server, Field::HttpServer, HttpBase::read)?,
         http_root: r.local_path(&http_root, Field::HttpRoot)?,
@@ -429,6 +446,13 @@ pub(crate) fn read_config<'a>(
         deploy_ramdisk: optional(s.get(Field::DeployRamdisk), |v| {
             r.source(v, Field::DeployRamdisk)
         })?,
+        boot_script_template: optional(s.get(Field::IpxeBootScriptTemplate), |v| {
+            r.template(v, Field::IpxeBootScriptTemplate)
+        })?,
+        config_template: optional(s.get(Field::IpxeConfigTemplate), |v| {
+            r.template(v, Field::IpxeConfigTemplate)
+        })?,
+        templates: &[],
     };
     Ok((config, nodes))
 }
@@ -728,6 +752,7 @@ pub(crate) fn read_node<'a>(
                 s.refuse(info.field)?;
             }
         }
+        s.refuse_as(Field::NodePxeConfigTemplate, ErrorKind::ClassicOnly)?;
     }
     let firmware = optional(s.get(Field::Firmware), |v| {
         r.word(v, Field::Firmware, Firmware::from_word)
@@ -785,6 +810,10 @@ pub(crate) fn read_node<'a>(
             r.retries(v, Field::NodeRetries)
         })?
         .unwrap_or(config.retries),
+        config_template: optional(s.get(Field::NodeIpxeConfigTemplate), |v| {
+            r.template(v, Field::NodeIpxeConfigTemplate)
+        })?
+        .or(config.config_template),
     };
     Ok((node, end))
 }

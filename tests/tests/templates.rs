@@ -1,0 +1,269 @@
+//! Operator templates: the built-in scripts written as templates (`examples/templates/`)
+//! render every golden script byte for byte; what the check says about templates names the
+//! template file, line and column, the node and the field.
+
+#![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
+
+use ipxegen_core::limits::SCRIPT_MAX;
+use ipxegen_core::site::{CheckEvent, Problem, RescanSeen};
+use ipxegen_core::{Site, ipxe};
+use ipxegen_tests::{GOLDEN_CASES, Render, TemplateStore, VecWriter, workspace_dir};
+use std::path::{Path, PathBuf};
+
+/// The directory of the templates the project ships.
+fn templates_dir() -> PathBuf {
+    workspace_dir().join("examples/templates")
+}
+
+/// `doc` with `fields` (JSON members) added first to its top-level object.
+fn with_fields(doc: &[u8], fields: &str) -> String {
+    let doc = std::str::from_utf8(doc).unwrap();
+    let open = doc.find('{').unwrap();
+    format!("{}{{{fields}, {}", &doc[..open], &doc[open + 1..])
+}
+
+/// `doc` naming the shipped templates for its main script and every node's config.
+fn with_shipped_templates(doc: &[u8]) -> String {
+    let dir = templates_dir();
+    with_fields(
+        doc,
+        &format!(
+            r#""ipxe_boot_script_template": "{}", "ipxe_config_template": "{}""#,
+            dir.join("main.ipxe").display(),
+            dir.join("config.ipxe").display()
+        ),
+    )
+}
+
+/// Every problem the whole-site check reports for `doc` (templates read relative to
+/// `base`), as every front end words it.
+fn problems(doc: &str, base: &Path) -> Vec<String> {
+    let site = match Site::parse(doc.as_bytes()) {
+        Ok(site) => site,
+        Err(e) => return vec![Problem::in_document(doc.as_bytes(), e).to_string()],
+    };
+    let store = TemplateStore::read(&site, base);
+    let files = store.files();
+    let site = site.with_templates(&files);
+    let mut found = Vec::new();
+    let mut scratch = vec![0u8; SCRIPT_MAX];
+    let _ = site.check_with(&mut RescanSeen::new(&site), &mut scratch, |event| {
+        if let CheckEvent::Problem(p) = event {
+            found.push(p.to_string());
+        }
+    });
+    found
+}
+
+/// The script `render` asks for, of `doc` checked with its templates.
+fn render(doc: &str, render: &Render) -> Vec<u8> {
+    let site = Site::parse(doc.as_bytes()).unwrap();
+    let store = TemplateStore::read(&site, Path::new("/"));
+    let files = store.files();
+    let site = site.with_templates(&files);
+    let mut scratch = vec![0u8; SCRIPT_MAX];
+    let site = site
+        .checked_with(&mut RescanSeen::new(&site), &mut scratch)
+        .unwrap_or_else(|e| panic!("{}", Problem::in_document(doc.as_bytes(), e)));
+    let mut out = Vec::new();
+    let mut sink = VecWriter(&mut out);
+    match render {
+        Render::Main => ipxe::write_main_script(site.config(), &mut sink).unwrap(),
+        Render::Node(id) => {
+            let node = site.node_by_id(id).unwrap();
+            ipxe::write_node_config(site.config(), &node, &mut sink).unwrap();
+        }
+    }
+    out
+}
+
+#[test]
+fn the_shipped_templates_render_every_golden_script_byte_for_byte() {
+    let mut wrong = Vec::new();
+    for case in GOLDEN_CASES {
+        let doc = with_shipped_templates(case.site);
+        let got = render(&doc, &case.render);
+        if got != case.expected {
+            wrong.push(format!(
+                "{} (tests/golden/{}):\n{}",
+                case.name,
+                case.path,
+                String::from_utf8_lossy(&got)
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// A site whose node `n1` (mode deploy; `node_extra` added to it) is written from
+/// `template` (the site's `ipxe_config_template`, a file in a scratch directory), with
+/// `extra` added to the site; gives the problems.
+fn problems_of_template(template: &str, extra: &str, node_extra: &str) -> Vec<String> {
+    let dir = tempfile_dir();
+    std::fs::write(dir.join("node.ipxe"), template).unwrap();
+    let doc = format!(
+        r#"{{"schema": 1, "http_server": "192.0.2.1", "http_root": "/srv",
+  "ipxe_config_template": "node.ipxe"{extra},
+  "nodes": [{{"id": "n1", "nics": ["52:54:00:12:34:56"], "mode": "deploy",
+              "kernel": "http://x/k", "ramdisk": "http://x/r"{node_extra}}}]}}"#
+    );
+    problems(&doc, &dir)
+}
+
+/// A template that lints clean for a deploy node.
+const CLEAN: &str = "#!ipxe\necho node {{ node_id }}\nchain {{ kernel_url }} ||\n";
+
+/// A fresh scratch directory for this test process.
+fn tempfile_dir() -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "ipxegen-templates-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn problems_name_the_template_file_line_and_column_the_node_and_the_field() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        (
+            "#!ipxe\necho {{ kernal_url }}\n",
+            "",
+            "",
+            r#"ipxe_config_template: "node.ipxe":2:6: unknown placeholder; did you mean `kernel_url`?"#,
+        ),
+        (
+            "#!ipxe\necho {{ node_id }}\n  echo {{ iso_url }}\n",
+            "",
+            "",
+            r#"node "n1": ipxe_config_template: "node.ipxe":3:8: `iso_url` has no value in mode deploy"#,
+        ),
+        (
+            "#!ipxe\necho {{ node_id }}\nchain {{ kernel_url }}\n",
+            "",
+            "",
+            r#"node "n1": ipxe_config_template: "node.ipxe":3:1: renders a script that fails the linter at its line 3, column 1: warning[unhandled-failure]: if this download or boot fails, iPXE ends the script: add `|| goto <retry label>` (or `||`)"#,
+        ),
+        (
+            "echo {{ node_id }}\n",
+            "",
+            "",
+            r#"node "n1": ipxe_config_template: "node.ipxe":1:1: renders a script that fails the linter at its line 1, column 1: error[header]: not an iPXE script: it must start with `#!ipxe` and a whitespace byte (BIOS iPXE hangs silently on anything else, UEFI says "Exec format error"); write `#!ipxe` alone on the first line"#,
+        ),
+        (
+            "#!ipxe\necho a\nkernel {{ kernel_url }} ||\ninitrd {{ initrd_url }} ||\n",
+            "",
+            "",
+            r#"node "n1": ipxe_config_template: "node.ipxe":3:1: renders a script that fails the linter at its line 3, column 1: warning[initrd-name]: the kernel command line lacks `initrd=<name>` of the loaded initrd (or names another image): UEFI kernels will not find their initrd"#,
+        ),
+        (
+            CLEAN,
+            r#", "ipxe_boot_script_template": "missing.ipxe""#,
+            "",
+            r#"ipxe_boot_script_template: "missing.ipxe": cannot read the template file: No such file or directory (os error 2)"#,
+        ),
+        (
+            CLEAN,
+            "",
+            r#", "ipxe_config_template": "own.ipxe""#,
+            r#"node "n1": nodes[0].ipxe_config_template: "own.ipxe": cannot read the template file: No such file or directory (os error 2)"#,
+        ),
+        (
+            CLEAN,
+            r#", "pxe_config_template": "x.cfg""#,
+            "",
+            "pxe_config_template: applies only to the classic TFTP flow, where PXELINUX reads the node's config; this site boots through iPXE",
+        ),
+        (
+            CLEAN,
+            "",
+            r#", "pxe_config_template": "x.cfg""#,
+            r#"node "n1": nodes[0].pxe_config_template: applies only to the classic TFTP flow, where PXELINUX reads the node's config; this site boots through iPXE"#,
+        ),
+    ];
+    for (template, extra, node_extra, want) in cases {
+        assert_eq!(
+            problems_of_template(template, extra, node_extra),
+            [*want],
+            "{template:?} {extra} {node_extra}"
+        );
+    }
+    let long = format!(
+        "#!ipxe\n{}echo {{{{ node_id }}}}\n",
+        "# padding\n".repeat(900)
+    );
+    assert_eq!(
+        problems_of_template(&long, "", ""),
+        [
+            r#"node "n1": ipxe_config_template: "node.ipxe":1:1: renders a script longer than 8192 bytes here"#
+        ]
+    );
+    assert!(problems_of_template(CLEAN, "", "").is_empty());
+}
+
+#[test]
+fn a_finding_at_a_value_names_its_placeholder() {
+    let dir = tempfile_dir();
+    std::fs::write(
+        dir.join("node.ipxe"),
+        "#!ipxe\necho a\nchain --timeout 5000 {{ chain_url }} ||\n",
+    )
+    .unwrap();
+    let doc = r#"{"schema": 1, "http_server": "192.0.2.1", "http_root": "/srv",
+      "nodes": [{"id": "c", "nics": ["52:54:00:00:00:01"], "mode": "chain",
+                 "url": "https://x/menu.ipxe", "ipxe_config_template": "node.ipxe"}]}"#;
+    assert_eq!(
+        problems(doc, &dir),
+        [
+            r#"node "c": nodes[0].ipxe_config_template: "node.ipxe":3:22: renders a script that fails the linter at its line 3, column 22: warning[https-url]: https:// is absent from stock BIOS builds and older iPXE: check `${platform}` or feature 175.20 first, or use http://"#
+        ]
+    );
+}
+
+#[test]
+fn a_template_file_is_reported_once_however_many_nodes_name_it() {
+    let dir = tempfile_dir();
+    std::fs::write(dir.join("bad.ipxe"), "#!ipxe\n{{ nope }}\n").unwrap();
+    let node = |id: &str, mac: &str| {
+        format!(
+            r#"{{"id": "{id}", "nics": ["{mac}"], "mode": "local", "ipxe_config_template": "bad.ipxe"}}"#
+        )
+    };
+    let doc = format!(
+        r#"{{"schema": 1, "http_server": "192.0.2.1", "http_root": "/srv", "nodes": [{}, {}]}}"#,
+        node("a", "52:54:00:00:00:01"),
+        node("b", "52:54:00:00:00:02")
+    );
+    assert_eq!(
+        problems(&doc, &dir),
+        [
+            r#"node "a": nodes[0].ipxe_config_template: "bad.ipxe":2:1: unknown placeholder (README's placeholder table lists them)"#
+        ]
+    );
+}
+
+#[test]
+fn a_site_checked_without_its_templates_is_refused() {
+    let doc = with_shipped_templates(include_bytes!("../../examples/site.json"));
+    let site = Site::parse(doc.as_bytes()).unwrap();
+    let mut found = Vec::new();
+    let _ = site.check(&mut RescanSeen::new(&site), |event| {
+        if let CheckEvent::Problem(p) = event {
+            found.push(p.error.kind);
+        }
+    });
+    assert_eq!(
+        found,
+        [
+            ipxegen_core::ErrorKind::TemplateNotLoaded,
+            ipxegen_core::ErrorKind::TemplateNotLoaded
+        ]
+    );
+    // Rendering it anyway says so, rather than writing the built-in script.
+    let mut out = Vec::new();
+    let e = ipxe::write_main_script(site.config(), &mut VecWriter(&mut out)).unwrap_err();
+    assert_eq!(e.kind, ipxegen_core::ErrorKind::TemplateNotLoaded);
+}
