@@ -61,6 +61,11 @@ impl Failure {
         Failure::new(EX_DATAERR, message)
     }
 
+    /// The message, unless everything was reported already.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
     /// Prints the failure and gives the exit code.
     pub fn report(self) -> ExitCode {
         if let Some(message) = self.message {

@@ -51,7 +51,7 @@ pub fn read_path(path: &Path, cap: Cap) -> Result<(String, Vec<u8>), Failure> {
 ///
 /// # Errors
 /// 66 when reading fails; 65 when the input is larger than the cap.
-fn read_capped(
+pub fn read_capped(
     mut input: impl Read,
     name: &str,
     cap: Cap,

@@ -11,6 +11,7 @@ mod seen;
 mod site_check;
 mod site_file;
 mod sources;
+mod templates;
 mod tree_writer;
 mod write_behind;
 

@@ -7,6 +7,7 @@ use crate::failure::{EX_DATAERR, Failure};
 use crate::seen::SeenMaps;
 use crate::site_file::SiteFile;
 use crate::sources::{SourceState, Sources};
+use ipxegen_core::limits::SCRIPT_MAX;
 use ipxegen_core::model::{Node, Quoted, Source};
 use ipxegen_core::site::CheckEvent;
 use ipxegen_core::{CheckedSite, Field, Site};
@@ -79,9 +80,10 @@ fn report(line: String) {
     let _ = Failure::new(EX_DATAERR, line).report();
 }
 
-/// Runs the core's whole-site check on `site` and reports each problem on standard error.
-/// With `sources` (and a `missing` policy other than `Ignore`), also opens each local file
-/// the nodes name, once per file.
+/// Runs the core's whole-site check on `site` (with its template files, which the caller
+/// read: [`crate::templates::Templates`]) and reports each problem on standard error. With
+/// `sources` (and a `missing` policy other than `Ignore`), also opens each local file the
+/// nodes name, once per file.
 pub fn check_site<'a>(
     file: &'a SiteFile,
     site: &Site<'a>,
@@ -92,7 +94,9 @@ pub fn check_site<'a>(
     let mut errors = 0usize;
     let mut by_hand = Vec::new();
     let mut site_sources_seen: Vec<String> = Vec::new();
-    let result = site.check(&mut seen, |event| match event {
+    // Each script a template writes is rendered here to be linted.
+    let mut scratch = vec![0u8; SCRIPT_MAX];
+    let result = site.check_with(&mut seen, &mut scratch, |event| match event {
         CheckEvent::Problem(problem) => {
             errors += 1;
             let _ = Failure::problem(file, problem).report();

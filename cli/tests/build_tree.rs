@@ -641,3 +641,59 @@ fn a_second_build_of_the_same_root_at_once_is_refused() {
         "{stderr}"
     );
 }
+
+#[test]
+fn build_and_archive_write_the_scripts_a_site_s_templates_give() {
+    let s = Scratch::new("templates");
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/templates");
+    fs::create_dir_all(s.path("site")).unwrap();
+    // Relative to the site file: the shipped templates, copied beside it.
+    for name in ["main.ipxe", "config.ipxe"] {
+        fs::copy(templates.join(name), s.path("site").join(name)).unwrap();
+    }
+    fs::write(
+        s.path("site/node.ipxe"),
+        "#!ipxe\necho node {{ node_id }} from its own template\nexit 0\n",
+    )
+    .unwrap();
+    let doc = site(
+        &s.path("http"),
+        &format!(
+            "{},\n{}",
+            local("a", "52:54:00:00:00:01"),
+            r#"  {"id": "b", "nics": ["52:54:00:00:00:02"], "mode": "local", "ipxe_config_template": "node.ipxe"}"#
+        ),
+    )
+    .replacen(
+        "{",
+        r#"{"ipxe_boot_script_template": "main.ipxe", "ipxe_config_template": "config.ipxe", "#,
+        1,
+    );
+    let site_file = s.path("site/site.json");
+    fs::write(&site_file, doc).unwrap();
+    let site_arg = site_file.display().to_string();
+    let out = ipxegen(&["build", &site_arg, "--no-sync"]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/golden/ipxe");
+    assert_eq!(
+        fs::read(s.path("http/boot.ipxe")).unwrap(),
+        fs::read(golden.join("main-default.ipxe")).unwrap()
+    );
+    assert_eq!(
+        fs::read_to_string(s.path("http/a/config")).unwrap(),
+        fs::read_to_string(golden.join("local-any.ipxe"))
+            .unwrap()
+            .replace("local-any", "a")
+    );
+    assert_eq!(
+        fs::read_to_string(s.path("http/pxelinux.cfg/52-54-00-00-00-02")).unwrap(),
+        "#!ipxe\necho node b from its own template\nexit 0\n"
+    );
+    // The archive holds the same scripts.
+    let tar = s.path("tree.tar");
+    let out = ipxegen(&["archive", &site_arg, "-o", &tar.display().to_string()]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    let bytes = fs::read(&tar).unwrap();
+    let needle = b"echo node b from its own template";
+    assert!(bytes.windows(needle.len()).any(|w| w == needle));
+}

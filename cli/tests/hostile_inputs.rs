@@ -115,3 +115,38 @@ fn a_fifo_or_device_named_by_a_site_is_refused_without_blocking() {
     }
     assert!(!Path::new(&out_dir).exists(), "nothing is written");
 }
+
+#[test]
+fn a_template_that_is_a_fifo_or_past_its_cap_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.ipxe");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let big = dir.path().join("big.ipxe");
+    std::fs::write(&big, "#".repeat(16 * 1024 + 1)).unwrap();
+    let site = dir.path().join("site.json");
+    std::fs::write(
+        &site,
+        r#"{"schema": 1, "http_server": "192.0.2.1", "http_root": "/srv/x",
+            "ipxe_boot_script_template": "fifo.ipxe", "ipxe_config_template": "/dev/zero",
+            "nodes": [{"id": "n1", "nics": ["52:54:00:12:34:56"], "mode": "local",
+                       "ipxe_config_template": "big.ipxe"}]}"#,
+    )
+    .unwrap();
+    let out = run(&["check", &site.display().to_string()], Stdio::null());
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(65), "{text}");
+    for want in [
+        format!(
+            "ipxe_boot_script_template: \"fifo.ipxe\": cannot read the template file: {}: not a regular file (a FIFO)",
+            fifo.display()
+        ),
+        "ipxe_config_template: \"/dev/zero\": cannot read the template file: /dev/zero: not a regular file (a character device)".to_owned(),
+        format!(
+            "node \"n1\": nodes[0].ipxe_config_template: \"big.ipxe\": cannot read the template file: {}: larger than 16 KiB (16,384 bytes), the most a template may be; nothing read past it",
+            big.display()
+        ),
+    ] {
+        assert!(text.contains(&want), "{want}\n{text}");
+    }
+}

@@ -1,9 +1,11 @@
 //! `ipxegen archive`: the HTTP root of a site's tree as one tar archive, the same bytes on
 //! every run (see `ipxegen_core::archive`).
 
+use crate::commands::build::site_base;
 use crate::failure::{EX_IOERR, Failure};
 use crate::site_check::{MissingFiles, check_site};
 use crate::site_file::read_site;
+use crate::templates::Templates;
 use crate::write_behind::WriteBehind;
 use ipxegen_core::ErrorKind;
 use ipxegen_core::archive::{LinkMode, ManifestSpool, write_tree_archive_spooled};
@@ -145,6 +147,9 @@ pub fn run(args: &ArchiveArgs) -> Result<(), Failure> {
     let file = read_site(args.site.as_deref())?;
     let site =
         Site::parse(&file.bytes).map_err(|e| Failure::in_site(&file.name, &file.bytes, e))?;
+    let templates = Templates::read(&site, &site_base(args.site.as_deref()));
+    let files = templates.files();
+    let site = site.with_templates(&files);
     let site = check_site(&file, &site, None, MissingFiles::Ignore)
         .refuse_if_problems(&file, "; no archive written")?;
     let links = match args.links {

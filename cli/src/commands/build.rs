@@ -6,6 +6,7 @@ use crate::failure::{EX_DATAERR, EX_IOERR, EX_USAGE, Failure};
 use crate::site_check::{MissingFiles, check_site};
 use crate::site_file::{SiteFile, read_site};
 use crate::sources::Sources;
+use crate::templates::Templates;
 use crate::tree_writer::{Action, Links, Options, Summary, build_tree};
 use indicatif::{ProgressBar, ProgressStyle};
 use ipxegen_core::model::{Quoted, SiteConfig};
@@ -131,6 +132,9 @@ pub fn run(args: &BuildArgs) -> Result<(), Failure> {
     let base = site_base(args.site.as_deref());
     let mut sources = Sources::new(base.clone());
     let missing = MissingFiles::for_site(args.site.as_deref(), args.allow_missing);
+    let templates = Templates::read(&site, &base);
+    let files = templates.files();
+    let site = site.with_templates(&files);
     let site = check_site(&file, &site, Some(&mut sources), missing)
         .refuse_if_problems(&file, "; nothing was written")?;
     let (http_root, tftp_root) = roots(args, site.config(), &base, &file.name)?;

@@ -6,6 +6,7 @@ use crate::failure::Failure;
 use crate::site_check::{MissingFiles, check_site};
 use crate::site_file::read_site;
 use crate::sources::Sources;
+use crate::templates::Templates;
 use ipxegen_core::Site;
 use std::path::PathBuf;
 
@@ -29,6 +30,9 @@ pub fn run(args: &CheckArgs) -> Result<(), Failure> {
         Site::parse(&file.bytes).map_err(|e| Failure::in_site(&file.name, &file.bytes, e))?;
     let mut sources = Sources::new(site_base(args.site.as_deref()));
     let missing = MissingFiles::for_site(args.site.as_deref(), args.allow_missing);
+    let templates = Templates::read(&site, &site_base(args.site.as_deref()));
+    let files = templates.files();
+    let site = site.with_templates(&files);
     let checked = check_site(&file, &site, Some(&mut sources), missing);
     let (nodes, by_hand) = (checked.nodes, checked.by_hand.clone());
     checked.refuse_if_problems(&file, "")?;

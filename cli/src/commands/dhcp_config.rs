@@ -1,9 +1,11 @@
 //! `ipxegen dhcp [SITE] --format FORMAT`: one DHCP server's configuration on standard output.
 
+use crate::commands::build::site_base;
 use crate::commands::write_stdout;
 use crate::failure::{EX_USAGE, Failure};
 use crate::site_check::{MissingFiles, check_site};
 use crate::site_file::read_site;
+use crate::templates::Templates;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use embedded_io_adapters::std::FromStd;
 use ipxegen_core::servers::Format;
@@ -36,6 +38,9 @@ pub fn run(args: &ConfigArgs) -> Result<(), Failure> {
     let fail = |e: Error| Failure::in_site(&file.name, &file.bytes, e);
     let site = Site::parse(&file.bytes).map_err(fail)?;
     // Every node valid, no id or MAC twice (servers refuse duplicate reservations).
+    let templates = Templates::read(&site, &site_base(args.site.as_deref()));
+    let files = templates.files();
+    let site = site.with_templates(&files);
     let site = check_site(&file, &site, None, MissingFiles::Ignore)
         .refuse_if_problems(&file, "; no configuration written")?;
     let mut out = FromStd::new(Vec::new());

@@ -1,9 +1,11 @@
 //! `ipxegen render`: the main script, or one node's config, on standard output.
 
+use crate::commands::build::site_base;
 use crate::commands::write_stdout;
 use crate::failure::{EX_DATAERR, EX_USAGE, Failure};
 use crate::site_check::{MissingFiles, check_site};
 use crate::site_file::read_site;
+use crate::templates::Templates;
 use embedded_io_adapters::std::FromStd;
 use ipxegen_core::model::{MacAddr, Quoted};
 use ipxegen_core::{Error, ErrorKind, Site, ipxe};
@@ -40,6 +42,9 @@ pub fn run(args: &RenderArgs) -> Result<(), Failure> {
         _ => Failure::in_site(&file.name, &file.bytes, e),
     };
     let site = Site::parse(&file.bytes).map_err(fail)?;
+    let templates = Templates::read(&site, &site_base(args.site.as_deref()));
+    let files = templates.files();
+    let site = site.with_templates(&files);
     let checked = check_site(&file, &site, None, MissingFiles::Ignore);
     if checked.errors > 0 {
         // Each problem is on standard error already, as `check` prints it.

@@ -522,7 +522,13 @@ impl<'a> Site<'a> {
             on(CheckEvent::Problem(&p));
         };
         check_names(self, &mut |p| report(p, &mut on));
-        check_site_templates(self, scratch, &mut |p| report(p, &mut on));
+        let c = self.config();
+        let has_templates = !c.templates.is_empty()
+            || c.boot_script_template.is_some()
+            || c.config_template.is_some();
+        if has_templates {
+            check_site_templates(self, scratch, &mut |p| report(p, &mut on));
+        }
         let mut all = self.nodes();
         while let Some((node, raw_id)) = all.next_with_raw_id() {
             let index = nodes;
@@ -540,12 +546,19 @@ impl<'a> Site<'a> {
                         },
                         &mut on,
                     );
+                    // The template files the site first names here have their problems too.
+                    if !self.config().templates.is_empty() {
+                        let at = u32::try_from(index).ok();
+                        check_template_files(self, at, raw_id, &mut |p| report(p, &mut on));
+                    }
                 }
                 Ok(node) => {
                     check_node(self, index, &node, seen, &mut |p| report(p, &mut on));
-                    check_node_template(self, index, &node, scratch, &mut |p| {
-                        report(p, &mut on);
-                    });
+                    if node.config_template.is_some() {
+                        check_node_template(self, index, &node, scratch, &mut |p| {
+                            report(p, &mut on);
+                        });
+                    }
                     on(CheckEvent::Node(index, &node));
                 }
             }
@@ -576,22 +589,21 @@ fn template_problem<'a>(
     }
 }
 
-/// Reports each template file that could not be read or parsed (once, where the site first
-/// names it), more files than [`TEMPLATE_FILES_MAX`], a site field whose template was not
-/// loaded, and every problem of the main script its template writes.
-fn check_site_templates<'a>(
+/// Reports each template file that could not be read or parsed, and more files than
+/// [`TEMPLATE_FILES_MAX`], where the site first names them, of those it first names at
+/// `node` (`None`: in its own fields).
+fn check_template_files<'a>(
     site: &Site<'a>,
-    scratch: &mut [u8],
+    node: Option<u32>,
+    node_id: Option<&'a str>,
     report: &mut dyn FnMut(Problem<'a>),
 ) {
-    let c = site.config();
-    let files: &'a [TemplateFile<'a>] = c.templates;
+    let files: &'a [TemplateFile<'a>] = site.config().templates;
     for (i, file) in files.iter().enumerate() {
         let r = file.reference();
-        let node_id = r
-            .node
-            .and_then(|n| usize::try_from(n).ok())
-            .and_then(|n| site.raw_node_id(n));
+        if r.node != node {
+            continue;
+        }
         let problem = |kind| Problem {
             node_id,
             ..template_problem(&r.slot, r.node, kind)
@@ -609,6 +621,23 @@ fn check_site_templates<'a>(
             }),
         }
     }
+}
+
+/// Reports the problems of the template files the site's own fields name first, a site
+/// field whose template was not loaded, and every problem of the main script its template
+/// writes.
+///
+/// Out of line, and called only when there is a template: the linter's buffers are on the
+/// stack only while a templated script is checked, not in every check's frame.
+#[inline(never)]
+fn check_site_templates<'a>(
+    site: &Site<'a>,
+    scratch: &mut [u8],
+    report: &mut dyn FnMut(Problem<'a>),
+) {
+    let c = site.config();
+    let files: &'a [TemplateFile<'a>] = c.templates;
+    check_template_files(site, None, None, report);
     for slot in [c.boot_script_template, c.config_template].iter().flatten() {
         if !files.iter().any(|file| file.is_for(slot)) {
             report(template_problem(slot, None, ErrorKind::TemplateNotLoaded));
@@ -679,10 +708,14 @@ fn check_rendered<'a>(
     });
 }
 
-/// Reports what is wrong with the config a template writes for `node`: a node's own
-/// template not loaded, a value the node does not have, a config longer than the check's
-/// buffer, each lint finding. (A file that could not be read or parsed was reported where
-/// the site first names it.)
+/// Reports what is wrong with the config a template writes for `node`: the problems of the
+/// template files the site first names at this node, a node's own template not loaded, a
+/// value the node does not have, a config longer than the check's buffer, each lint
+/// finding. (A file's own problems are reported only where the site first names it.)
+///
+/// Out of line, and called only when there is a template: the linter's buffers are on the
+/// stack only while a templated script is checked, not in every check's frame.
+#[inline(never)]
 fn check_node_template<'a>(
     site: &Site<'a>,
     index: usize,
@@ -693,6 +726,10 @@ fn check_node_template<'a>(
     let Some(slot) = &node.config_template else {
         return;
     };
+    if slot.field == Field::NodeIpxeConfigTemplate {
+        let at = u32::try_from(index).ok();
+        check_template_files(site, at, Some(node.id.as_str()), report);
+    }
     let c = site.config();
     let own = slot.field == Field::NodeIpxeConfigTemplate;
     let in_node = if own { u32::try_from(index).ok() } else { None };
