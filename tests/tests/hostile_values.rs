@@ -642,3 +642,253 @@ fn a_bad_system_uuid_names_node_and_field() {
     );
     assert!(first_error(&doc).is_none());
 }
+
+// Templates: a value reaches a template's output only as the reader validated it, and a
+// template iPXE (or the linter) would misread is refused where it is.
+
+/// A node config template that writes every value a node can have.
+const EVERY_VALUE: &str = r#"#!ipxe
+{{#if https}}
+# ipxegen-lint: allow https-url
+{{/if}}
+# every value of node {{ node_id }}
+echo node {{ node_id }} mode {{ mode }} timeout {{ timeout_ms }} retries {{ retries }} attempts {{ attempts }}
+{{#if kernel_url}}
+kernel --timeout {{ timeout_ms }} {{ kernel_url }} initrd={{ initrd_name }} {{ bootif }}{{#if kickstart_url}} inst.ks={{ kickstart_url }}{{/if}}{{#if repo_url}} inst.repo={{ repo_url }}{{/if}}{{#if stage2_url}} inst.stage2={{ stage2_url }}{{/if}}{{#if kernel_args}} {{ kernel_args }}{{/if}} || goto fail
+initrd --name {{ initrd_name }} {{ initrd_url }} || goto fail
+boot || goto fail
+{{/if}}
+{{#if iso_url}}
+sanboot --no-describe {{ iso_url }} || goto fail
+{{/if}}
+{{#if chain_url}}
+chain --timeout {{ timeout_ms }} {{ chain_url }} || goto fail
+{{/if}}
+{{#if mode_iscsi}}
+{{#if initiator_iqn}}
+set initiator-iqn {{ initiator_iqn }}
+{{/if}}
+{{#each iscsi_targets}}
+{{#if chap_username}}
+set username {{ chap_username }}
+set password {{ chap_password }}
+{{/if}}
+sanhook --drive {{ drive }} {{ iscsi_root }} || goto fail
+{{/each}}
+sanboot --no-describe --drive 0x80 || goto fail
+{{/if}}
+:fail
+exit 1
+"#;
+
+/// The first problem of `doc` (whose templates are `templates`, by path) as the check words
+/// it, or the rendered config of node 0 when there is none.
+#[allow(clippy::unwrap_used, reason = "a test helper: the test fails")]
+fn check_with_templates(doc: &str, templates: &[(&str, &[u8])]) -> Result<String, String> {
+    use ipxegen_core::limits::SCRIPT_MAX;
+    use ipxegen_core::model::TemplateFile;
+    let site = Site::parse(doc.as_bytes())
+        .map_err(|e| Problem::in_document(doc.as_bytes(), e).to_string())?;
+    let mut refs: Vec<ipxegen_core::model::TemplateRef<'_>> = Vec::new();
+    for r in site.template_refs() {
+        if !refs.iter().any(|known| known.same_file(&r)) {
+            refs.push(r);
+        }
+    }
+    let files: Vec<TemplateFile<'_>> = refs
+        .iter()
+        .map(|r| {
+            let path = r.slot.path.to_string();
+            match templates.iter().find(|(p, _)| *p == path) {
+                Some((_, bytes)) => TemplateFile::load(*r, bytes),
+                None => TemplateFile::unreadable(*r, "no such test template"),
+            }
+        })
+        .collect();
+    let site = site.with_templates(&files);
+    let mut first = None;
+    let mut scratch = vec![0u8; SCRIPT_MAX];
+    let checked = site.check_with(
+        &mut ipxegen_core::site::RescanSeen::new(&site),
+        &mut scratch,
+        |event| {
+            if let (ipxegen_core::site::CheckEvent::Problem(p), None) = (event, &first) {
+                first = Some(p.to_string());
+            }
+        },
+    );
+    let Ok(site) = checked else {
+        return Err(first.unwrap_or_default());
+    };
+    let node = site.nodes().next().unwrap().unwrap();
+    let mut out = Vec::new();
+    ipxegen_core::ipxe::write_node_config(
+        site.config(),
+        &node,
+        &mut ipxegen_tests::VecWriter(&mut out),
+    )
+    .unwrap();
+    Ok(String::from_utf8(out).unwrap())
+}
+
+/// `doc` with `"ipxe_config_template": "every.ipxe"` for every node.
+fn naming_every_value(doc: &str) -> String {
+    doc.replacen('{', r#"{"ipxe_config_template": "every.ipxe", "#, 1)
+}
+
+#[test]
+fn a_value_refused_by_the_reader_is_refused_with_a_template_too() {
+    // Every node value of the cases above, through a template that writes every value:
+    // refused as without it, naming the same field (the template reads the same values).
+    for (member, field) in [
+        (r#""kernel_args": "console=ttyS0 ${evil}""#, "kernel_args"),
+        (r#""kernel_args": "quiet || reboot""#, "kernel_args"),
+        (
+            r#""kernel_args": "quiet\nchain http://evil/x""#,
+            "kernel_args",
+        ),
+        (r#""kernel_args": "quiet\u0000x""#, "kernel_args"),
+        (r##""kernel_args": "#rest""##, "kernel_args"),
+        (r#""kernel_args": "quiet\\""#, "kernel_args"),
+        (r#""kernel": "http://x/k ${y}""#, "kernel"),
+        (r#""ramdisk": "http://x/${y}""#, "ramdisk"),
+        (r#""id": "-rf""#, "id"),
+        (r#""id": "a;b""#, "id"),
+    ] {
+        let doc = naming_every_value(&site("", &node_with(member)));
+        let got = check_with_templates(&doc, &[("every.ipxe", EVERY_VALUE.as_bytes())]);
+        let message = got.expect_err(member);
+        assert!(
+            message.contains(&format!("nodes[0].{field}: ")),
+            "{member}: {message}"
+        );
+    }
+}
+
+#[test]
+fn accepted_values_reach_a_template_s_output_as_whole_arguments_and_lint_clean() {
+    let templates: &[(&str, &[u8])] = &[("every.ipxe", EVERY_VALUE.as_bytes())];
+    // An id that is a lint rule's name, arguments that look like options and operators, a
+    // quote written as a JSON escape, URLs with a query and percent escapes.
+    let deploy = naming_every_value(&site(
+        "",
+        r#"{"id": "https-url", "nics": ["52:54:00:12:34:56"], "mode": "deploy",
+            "kernel": "http://x/k%20a?b=c&d=e", "ramdisk": "https://x/r?v=%7B1%7D",
+            "kernel_args": "-- -x a=\"q\" ||x ;y x&&"}"#,
+    ));
+    let config = check_with_templates(&deploy, templates).unwrap();
+    assert!(
+        config.contains(
+            "kernel --timeout 60000 http://x/k%20a?b=c&d=e initrd=deploy_ramdisk BOOTIF=01-${netX/mac:hexhyp} -- -x a=\"q\" ||x ;y x&& || goto fail\n"
+        ),
+        "{config}"
+    );
+    assert!(
+        config.contains("# every value of node https-url\n"),
+        "{config}"
+    );
+    assert!(config.contains("initrd --name deploy_ramdisk https://x/r?v=%7B1%7D || goto fail\n"));
+    // CHAP values beginning with `-` and holding a quote, after a plain argument.
+    let iscsi = naming_every_value(&site(
+        "",
+        r#"{"id": "n1", "nics": ["52:54:00:12:34:56"], "mode": "iscsi", "initiator_iqn": "iqn.2010-04.org.example:i",
+            "iscsi": [{"server": "192.0.2.3", "iqn": "iqn.2010-04.org.example:x", "username": "-u", "password": "p\"w"}]}"#,
+    ));
+    let config = check_with_templates(&iscsi, templates).unwrap();
+    assert!(
+        config.contains("set username -u\nset password p\"w\nsanhook --drive 0x80 iscsi:192.0.2.3:::0:iqn.2010-04.org.example:x || goto fail\n"),
+        "{config}"
+    );
+}
+
+#[test]
+fn malformed_templates_are_refused_naming_file_line_and_column() {
+    let long = format!("#!ipxe\n{}", "#".repeat(ipxegen_core::limits::TEMPLATE_MAX));
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (
+            b"#!ipxe\necho {{ node_id\n".to_vec(),
+            r#""t.ipxe":2:6: `{{` is not closed by `}}` on its line"#,
+        ),
+        (
+            b"#!ipxe\necho {{ {{ node_id }} }}\n".to_vec(),
+            r#""t.ipxe":2:9: `{{` inside a tag: tags do not nest"#,
+        ),
+        (
+            b"#!ipxe\necho {{ nodeid }}\n".to_vec(),
+            r#""t.ipxe":2:6: unknown placeholder; did you mean `node_id`?"#,
+        ),
+        (
+            b"#!ipxe\n{{#if mode_deploy}}\necho x\n".to_vec(),
+            r#""t.ipxe":2:1: `{{#if}}` is not closed by `{{/if}}`"#,
+        ),
+        (
+            b"#!ipxe\necho x\n{{/each}}\n".to_vec(),
+            r#""t.ipxe":3:1: `{{/each}}` closes no `{{#each}}`"#,
+        ),
+        (
+            long.into_bytes(),
+            r#""t.ipxe":1:1: the template is longer than 16384 bytes"#,
+        ),
+        (
+            "#!ipxe\necho caf\u{e9}\n".as_bytes().to_vec(),
+            r#""t.ipxe":2:9: a byte that is not ASCII"#,
+        ),
+        (
+            b"#!ipxe\r\necho x\r\n".to_vec(),
+            r#""t.ipxe":1:7: a control character"#,
+        ),
+        (
+            b"#!ipxe\necho \x1b[2J {{ node_id }}\n".to_vec(),
+            r#""t.ipxe":2:6: a control character"#,
+        ),
+        (
+            b"#!ipxe\necho a\0b\n".to_vec(),
+            r#""t.ipxe":2:7: a control character"#,
+        ),
+        (
+            b"#!ipxe\necho ${{{ node_id }}}\n".to_vec(),
+            r#""t.ipxe":2:7: not a tag"#,
+        ),
+        (
+            b"#!ipxe\necho ${net{{ node_id }}/mac}\n".to_vec(),
+            r#""t.ipxe":2:11: `node_id` inside `${...}`"#,
+        ),
+        (
+            b"#!ipxe\n{{ chain_url }} || goto x\n".to_vec(),
+            r#""t.ipxe":2:1: `chain_url` in a command's name or a label"#,
+        ),
+        (
+            b"#!ipxe\n:{{ node_id }}\n".to_vec(),
+            r#""t.ipxe":2:2: `node_id` in a command's name or a label"#,
+        ),
+        (
+            b"#!ipxe\necho a || {{ node_id }}\n".to_vec(),
+            r#""t.ipxe":2:11: `node_id` in a command's name or a label"#,
+        ),
+        (
+            b"#!ipxe\nkernel {{ kernel_args }} {{ kernel_url }}\n".to_vec(),
+            r#""t.ipxe":2:8: `kernel_args` where iPXE may still read options"#,
+        ),
+        (
+            b"#!ipxe\nkernel {{ kernel_url }} a{{ kernel_args }}\n".to_vec(),
+            r#""t.ipxe":2:26: `kernel_args` holds whole arguments"#,
+        ),
+        (
+            b"#!ipxe\n# ipxegen-lint: allow {{ node_id }}\n".to_vec(),
+            r#""t.ipxe":2:23: `node_id` on an `# ipxegen-lint:` line"#,
+        ),
+        (
+            b"#!ipxe\necho {{ per_mac_dir }}\n".to_vec(),
+            r#""t.ipxe":2:6: `per_mac_dir` is not available in this script (only in the main script)"#,
+        ),
+    ];
+    let doc = site("", NODE).replacen('{', r#"{"ipxe_config_template": "t.ipxe", "#, 1);
+    for (template, want) in &cases {
+        let message = check_with_templates(&doc, &[("t.ipxe", template)]).unwrap_err();
+        assert!(
+            message.starts_with(&format!("ipxe_config_template: {want}")),
+            "{:?}:\n  got  {message}\n  want {want}",
+            String::from_utf8_lossy(template)
+        );
+    }
+}
