@@ -57,3 +57,40 @@ pub const GOLDEN_CASES: &[GoldenCase] = &[
     golden!("anaconda-stage2", "sites/modes.json", Render::Node("anaconda-stage2")),
     golden!("chain", "sites/modes.json", Render::Node("chain")),
 ];
+
+/// One case of a site whose scripts are written from templates: what a front end loads for
+/// it, what to render, and the exact bytes expected (a golden file of the built-in scripts:
+/// the templates of `examples/templates/` write them).
+pub struct TemplateCase {
+    /// Name of the case.
+    pub name: &'static str,
+    /// The site document.
+    pub site: &'static [u8],
+    /// The template files the site names: each path as the site writes it, and its bytes.
+    pub templates: &'static [(&'static str, &'static [u8])],
+    /// What to render.
+    pub render: Render,
+    /// The expected output.
+    pub expected: &'static [u8],
+    /// Path of the golden file, relative to `tests/golden/`.
+    pub path: &'static str,
+}
+
+/// Every template case.
+pub const TEMPLATE_CASES: &[TemplateCase] = &[TemplateCase {
+    name: "template-example-deploy",
+    site: include_bytes!("templates/site.json"),
+    templates: &[
+        (
+            "../../../examples/templates/main.ipxe",
+            include_bytes!("../../examples/templates/main.ipxe"),
+        ),
+        (
+            "../../../examples/templates/config.ipxe",
+            include_bytes!("../../examples/templates/config.ipxe"),
+        ),
+    ],
+    render: Render::Node("1be26c0b-03f2-4d2e-ae87-c02d7f33c123"),
+    expected: include_bytes!("ipxe/example-deploy.ipxe"),
+    path: "ipxe/example-deploy.ipxe",
+}];

@@ -7,7 +7,9 @@
 use ipxegen_core::limits::SCRIPT_MAX;
 use ipxegen_core::site::{CheckEvent, Problem, RescanSeen};
 use ipxegen_core::{Site, ipxe};
-use ipxegen_tests::{GOLDEN_CASES, Render, TemplateStore, VecWriter, workspace_dir};
+use ipxegen_tests::{
+    GOLDEN_CASES, Render, TEMPLATE_CASES, TemplateStore, VecWriter, golden_dir, workspace_dir,
+};
 use std::path::{Path, PathBuf};
 
 /// The directory of the templates the project ships.
@@ -55,10 +57,10 @@ fn problems(doc: &str, base: &Path) -> Vec<String> {
     found
 }
 
-/// The script `render` asks for, of `doc` checked with its templates.
-fn render(doc: &str, render: &Render) -> Vec<u8> {
+/// The script `render` asks for, of `doc` checked with its templates (relative to `base`).
+fn render(doc: &str, base: &Path, render: &Render) -> Vec<u8> {
     let site = Site::parse(doc.as_bytes()).unwrap();
-    let store = TemplateStore::read(&site, Path::new("/"));
+    let store = TemplateStore::read(&site, base);
     let files = store.files();
     let site = site.with_templates(&files);
     let mut scratch = vec![0u8; SCRIPT_MAX];
@@ -82,7 +84,7 @@ fn the_shipped_templates_render_every_golden_script_byte_for_byte() {
     let mut wrong = Vec::new();
     for case in GOLDEN_CASES {
         let doc = with_shipped_templates(case.site);
-        let got = render(&doc, &case.render);
+        let got = render(&doc, Path::new("/"), &case.render);
         if got != case.expected {
             wrong.push(format!(
                 "{} (tests/golden/{}):\n{}",
@@ -124,6 +126,20 @@ fn tempfile_dir() -> PathBuf {
     ));
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+#[test]
+fn template_cases_render_their_golden_files() {
+    // The cases the firmware tests run too, read here from disk beside their site.
+    for case in TEMPLATE_CASES {
+        let doc = std::str::from_utf8(case.site).unwrap();
+        let got = render(doc, &golden_dir().join("templates"), &case.render);
+        assert_eq!(got, case.expected, "{}", case.name);
+        for (path, bytes) in case.templates {
+            let on_disk = std::fs::read(golden_dir().join("templates").join(path)).unwrap();
+            assert_eq!(&on_disk, bytes, "{}: {path}", case.name);
+        }
+    }
 }
 
 #[test]
