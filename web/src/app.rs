@@ -5,7 +5,7 @@ use crate::base64url;
 use crate::components::site_form::FieldView;
 use crate::components::{
     DhcpTabs, Downloads, FilesToPlace, ImportPanel, LintList, NodeTable, Preview, SiteFormView,
-    TreeView,
+    TemplateTarget, TemplatesPanel, TreeView,
 };
 use crate::form::site_fields;
 use crate::state::{Action, Field, State, Target, archive};
@@ -18,6 +18,8 @@ use yew::prelude::*;
 
 /// The `localStorage` key holding the site document.
 pub const STORAGE_KEY: &str = "ipxegen.site";
+/// The `localStorage` key holding the templates' texts (a JSON object by path).
+pub const TEMPLATES_KEY: &str = "ipxegen.templates";
 /// The URL fragment prefix of a site carried in a link: `#site=<base64url of the JSON>`.
 pub const FRAGMENT_PREFIX: &str = "#site=";
 
@@ -47,14 +49,20 @@ fn initial_state() -> State {
             return state;
         }
     }
-    let stored = window
-        .local_storage()
-        .ok()
-        .flatten()
+    let storage = window.local_storage().ok().flatten();
+    let stored = storage
+        .as_ref()
         .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
-    stored
+    let mut state = stored
         .and_then(|text| State::from_document(&text).ok())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let templates = storage
+        .and_then(|s| s.get_item(TEMPLATES_KEY).ok().flatten())
+        .and_then(|text| serde_json::from_str::<BTreeMap<String, String>>(&text).ok());
+    if let Some(templates) = templates {
+        state = state.with_templates(templates);
+    }
+    state
 }
 
 /// Offers `bytes` as a download named `name` (Blob, object URL, a clicked `<a download>`).
@@ -145,6 +153,17 @@ pub fn App() -> Html {
             }
         });
     }
+    {
+        let templates = state.templates.clone();
+        use_effect_with(templates, |templates| {
+            if let (Some(storage), Ok(text)) = (
+                web_sys::window().and_then(|w| w.local_storage().ok().flatten()),
+                serde_json::to_string(templates),
+            ) {
+                let _ = storage.set_item(TEMPLATES_KEY, &text);
+            }
+        });
+    }
 
     let on_site_input = {
         let dispatch = dispatch.clone();
@@ -193,8 +212,9 @@ pub fn App() -> Html {
     };
     let on_tar = {
         let document = Rc::clone(&state.derived.document);
+        let templates = state.templates.clone();
         Callback::from(move |()| {
-            if let Ok(tar) = archive(&document) {
+            if let Ok(tar) = archive(&document, &templates) {
                 let _ = download("ipxegen-tree.tar", &tar, "application/x-tar");
             }
         })
@@ -248,6 +268,35 @@ pub fn App() -> Html {
     let on_csv = {
         let dispatch = dispatch.clone();
         Callback::from(move |text| dispatch.emit(Action::ImportCsv(text)))
+    };
+    let on_template_edit = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |(path, text): (String, String), ()| {
+            dispatch.emit(Action::SetTemplate(path, text));
+        })
+    };
+    let on_template_file = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |(target, e): (TemplateTarget, Event)| {
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                return;
+            };
+            let dispatch = dispatch.clone();
+            let name = file.name();
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+                if let Some(text) = text.ok().and_then(|t| t.as_string()) {
+                    dispatch.emit(match target {
+                        TemplateTarget::Path(path) => Action::SetTemplate(path, text),
+                        TemplateTarget::Field(field) => Action::LoadTemplate(field, name, text),
+                    });
+                }
+            });
+            input.set_value("");
+        })
     };
 
     let derived = &state.derived;
@@ -321,6 +370,11 @@ pub fn App() -> Html {
                 <div class="inputs">
                     <SiteFormView {fields} on_input={on_site_input} />
                     <NodeTable {rows} {on_add} {on_remove} {on_edit} />
+                    <TemplatesPanel
+                        entries={Rc::new(derived.templates.clone())}
+                        on_edit={on_template_edit}
+                        on_file={on_template_file}
+                    />
                     <ImportPanel status={import_status} {on_file} {on_csv} />
                 </div>
                 <div class="outputs">

@@ -6,18 +6,26 @@
 //! everything shown is computed by the core from that document: the tree, the selected
 //! entry's content and its lint findings, the DHCP config, the errors (mapped back to the
 //! form field they name), and on demand the tar ([`archive`]). The document is also what is
-//! exported, so an exported site gives exactly the tar that was downloaded.
+//! exported, so an exported site gives exactly the tar that was downloaded (with the same
+//! templates).
+//!
+//! Templates the site names (`ipxe_boot_script_template`, `ipxe_config_template`) are held
+//! by path, as pasted or loaded from a file; the core parses them, checks them with the site
+//! and writes every script they give, so the preview of each node's config is its templated
+//! one.
 
 use crate::csv::parse_csv;
 pub use crate::form::{Field, MODES, NodeForm, SiteForm};
 use ipxegen_core::archive::{LinkMode, ManifestSpool, write_tree_archive_spooled};
 use ipxegen_core::ipxe::lint::{LabelEntry, label_line_count, lint_script_with};
+use ipxegen_core::limits::SCRIPT_MAX;
+use ipxegen_core::model::{TemplateFile, TemplateRef};
 use ipxegen_core::servers::Format;
 use ipxegen_core::site::{CheckEvent, Holder, Problem, SeenFull, SeenValues, Unique};
 use ipxegen_core::tree::{EntryKind, Root, Script, Tree, write_script};
 use ipxegen_core::{CheckedSite, Error, ErrorKind, Site};
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -137,9 +145,23 @@ pub struct Finding {
     pub text: String,
 }
 
+/// A template file the site names, as the page holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateEntry {
+    /// Its path, as the site names it.
+    pub path: String,
+    /// Its text, when it was pasted or loaded.
+    pub text: Option<String>,
+}
+
+/// Why a template the site names is not in the page, as the check reports it.
+pub const TEMPLATE_NOT_GIVEN: &str = "not given: paste it, or load its file, under Templates";
+
 /// Everything the core made of the current document.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Derived {
+    /// The template files the site names, in the order it names them first.
+    pub templates: Vec<TemplateEntry>,
     /// The site document everything below was made from (and that export writes).
     pub document: Rc<str>,
     /// Every problem found, each with where it belongs. Empty when the site is valid.
@@ -159,6 +181,7 @@ pub struct Derived {
 impl Default for Derived {
     fn default() -> Self {
         Derived {
+            templates: Vec::new(),
             document: Rc::from(""),
             errors: Vec::new(),
             entries: Rc::default(),
@@ -175,6 +198,8 @@ impl Default for Derived {
 pub struct State {
     /// The site as typed.
     pub form: SiteForm,
+    /// Template texts by path (pasted, or loaded from a file).
+    pub templates: BTreeMap<String, String>,
     /// The entry the operator selected (kept across edits while it exists).
     pub selected: Selection,
     /// The DHCP tab shown.
@@ -197,6 +222,7 @@ impl State {
     pub fn from_form(form: SiteForm) -> Self {
         let mut state = State {
             form,
+            templates: BTreeMap::new(),
             selected: Selection::default(),
             dhcp_format: DhcpFormat::Dnsmasq,
             import: None,
@@ -214,6 +240,15 @@ impl State {
         SiteForm::from_document(text).map(State::from_form)
     }
 
+    /// The same state with these template texts (by path), e.g. from storage.
+    #[must_use]
+    pub fn with_templates(mut self, templates: BTreeMap<String, String>) -> Self {
+        self.templates = templates;
+        let previous = Rc::clone(&self.derived.entries);
+        self.derive(Some(&previous));
+        self
+    }
+
     /// The errors that belong to `target`.
     pub fn errors_at(&self, target: Target) -> impl Iterator<Item = &str> {
         self.derived
@@ -226,7 +261,7 @@ impl State {
     /// Recomputes [`Derived`] from the form; `previous` entries are reused when equal.
     fn derive(&mut self, previous: Option<&Rc<Vec<TreeEntry>>>) {
         let document: Rc<str> = Rc::from(self.form.to_document());
-        let mut derived = derive(&document, &self.selected, self.dhcp_format);
+        let mut derived = derive(&document, &self.templates, &self.selected, self.dhcp_format);
         if let Some(previous) = previous
             && **previous == *derived.entries
         {
@@ -257,6 +292,11 @@ pub enum Action {
     SelectDhcp(DhcpFormat),
     /// Start again from the example site.
     LoadExample,
+    /// The text of the template at this path (pasted, or a file's).
+    SetTemplate(String, String),
+    /// A template file loaded for this site field: the field names it (by the file's name)
+    /// and its text is the file's.
+    LoadTemplate(Field, String, String),
 }
 
 impl Reducible for State {
@@ -319,6 +359,16 @@ impl Reducible for State {
             Action::LoadExample => {
                 return Rc::new(State::default());
             }
+            Action::SetTemplate(path, text) => {
+                if state.templates.get(&path) == Some(&text) {
+                    return Rc::new(state);
+                }
+                state.templates.insert(path, text);
+            }
+            Action::LoadTemplate(field, name, text) => {
+                state.form.set(field, name.clone());
+                state.templates.insert(name, text);
+            }
         }
         state.derive(Some(&previous));
         Rc::new(state)
@@ -340,9 +390,40 @@ fn render(write: impl FnOnce(&mut Vec<u8>) -> Result<(), Error>) -> Result<Strin
     String::from_utf8(out).map_err(|_| Error::new(ErrorKind::Internal))
 }
 
-/// What the core makes of `document`, with `selected` shown in the preview (or the main
-/// script when there is no such entry) and `format` as the DHCP config.
-pub fn derive(document: &Rc<str>, selected: &Selection, format: DhcpFormat) -> Derived {
+/// The distinct template files `site` names, where it first names each.
+fn template_refs<'a>(site: &Site<'a>) -> Vec<TemplateRef<'a>> {
+    let mut refs: Vec<TemplateRef<'a>> = Vec::new();
+    for r in site.template_refs() {
+        if !refs.iter().any(|known| known.same_file(&r)) {
+            refs.push(r);
+        }
+    }
+    refs
+}
+
+/// The files of `refs` as the core loads them from `templates` (by path; one not given is
+/// reported as such by the check).
+fn template_files<'a>(
+    refs: &[TemplateRef<'a>],
+    templates: &'a BTreeMap<String, String>,
+) -> Vec<TemplateFile<'a>> {
+    refs.iter()
+        .map(|r| match templates.get(&r.slot.path.to_string()) {
+            Some(text) => TemplateFile::load(*r, text.as_bytes()),
+            None => TemplateFile::unreadable(*r, TEMPLATE_NOT_GIVEN),
+        })
+        .collect()
+}
+
+/// What the core makes of `document` (with the template texts `templates`), with `selected`
+/// shown in the preview (or the main script when there is no such entry) and `format` as the
+/// DHCP config.
+pub fn derive(
+    document: &Rc<str>,
+    templates: &BTreeMap<String, String>,
+    selected: &Selection,
+    format: DhcpFormat,
+) -> Derived {
     let mut derived = Derived {
         document: Rc::clone(document),
         dhcp: Err(String::new()),
@@ -360,6 +441,17 @@ pub fn derive(document: &Rc<str>, selected: &Selection, format: DhcpFormat) -> D
             return derived;
         }
     };
+    let refs = template_refs(&site);
+    derived.templates = refs
+        .iter()
+        .map(|r| {
+            let path = r.slot.path.to_string();
+            let text = templates.get(&path).cloned();
+            TemplateEntry { path, text }
+        })
+        .collect();
+    let files = template_files(&refs, templates);
+    let site = site.with_templates(&files);
     let checked = check(&site, &mut derived.errors);
     let Some(site) = checked else {
         let first = derived.errors.first().map_or("", |e| e.message.as_str());
@@ -453,7 +545,8 @@ impl<'a> SeenValues<'a> for Seen<'a> {
 /// in the form) as the core words it; gives the checked site when there was none.
 pub fn check<'a>(site: &Site<'a>, errors: &mut Vec<FieldError>) -> Option<CheckedSite<'a>> {
     let mut seen = Seen::default();
-    site.check(&mut seen, |event| {
+    let mut scratch = vec![0u8; SCRIPT_MAX];
+    site.check_with(&mut seen, &mut scratch, |event| {
         if let CheckEvent::Problem(problem) = event {
             errors.push(FieldError {
                 target: Target::of(&problem.error),
@@ -472,14 +565,19 @@ pub fn dhcp_config(site: &CheckedSite<'_>, format: DhcpFormat) -> Result<String,
     render(|out| format.write(site, out))
 }
 
-/// The tar of `document`'s HTTP root as `ipxegen archive` writes it (per-MAC entries as
-/// symbolic links): the same bytes for the same document.
+/// The tar of `document`'s HTTP root (its templates' texts `templates`) as `ipxegen
+/// archive` writes it (per-MAC entries as symbolic links): the same bytes for the same
+/// document and templates.
 ///
 /// # Errors
 /// The core's error for an invalid site.
-pub fn archive(document: &str) -> Result<Vec<u8>, Error> {
+pub fn archive(document: &str, templates: &BTreeMap<String, String>) -> Result<Vec<u8>, Error> {
     let site = Site::parse(document.as_bytes())?;
-    let site = site.checked(&mut Seen::default())?;
+    let refs = template_refs(&site);
+    let files = template_files(&refs, templates);
+    let site = site.with_templates(&files);
+    let mut scratch = vec![0u8; SCRIPT_MAX];
+    let site = site.checked_with(&mut Seen::default(), &mut scratch)?;
     let mut spool = MemorySpool(Vec::new());
     let mut out = Vec::new();
     write_tree_archive_spooled(&site, LinkMode::Symlink, &mut spool, &mut out)?;
@@ -797,7 +895,7 @@ mod tests {
             Action::EditNode(3, Field::Nics, "52:54:00:00:00:04".into()),
         );
         let document = state.derived.document.to_string();
-        let tar = archive(&document).unwrap();
+        let tar = archive(&document, &BTreeMap::new()).unwrap();
         // The CLI's `ipxegen archive` is this core call on the file's bytes.
         let site = Site::parse(document.as_bytes()).unwrap();
         let site = site
@@ -808,6 +906,122 @@ mod tests {
         assert_eq!(tar, expected);
         assert_eq!(tar.len() % 512, 0);
         assert!(tar.windows(21).any(|w| w == b"ipxegen-manifest.json"));
+    }
+
+    const CONFIG_TEMPLATE: &str = include_str!("../../examples/templates/config.ipxe");
+    const MAIN_TEMPLATE: &str = include_str!("../../examples/templates/main.ipxe");
+
+    #[test]
+    fn templates_given_in_the_page_write_the_previewed_scripts() {
+        // A template named but not given: the core says so at the site field.
+        let state = reduce(
+            State::default(),
+            Action::SetField(Field::IpxeConfigTemplate, "config.ipxe".into()),
+        );
+        assert_eq!(
+            state.derived.templates,
+            [TemplateEntry {
+                path: "config.ipxe".into(),
+                text: None
+            }]
+        );
+        assert_eq!(
+            state
+                .errors_at(Target::Site(Field::IpxeConfigTemplate))
+                .collect::<Vec<_>>(),
+            [format!(
+                "ipxe_config_template: \"config.ipxe\": cannot read the template file: {TEMPLATE_NOT_GIVEN}"
+            )]
+        );
+        // Given: every node's config is written from it (here, exactly the built-in one).
+        let state = reduce(
+            state,
+            Action::SetTemplate("config.ipxe".into(), CONFIG_TEMPLATE.into()),
+        );
+        assert!(
+            state.derived.errors.is_empty(),
+            "{:?}",
+            state.derived.errors
+        );
+        let state = reduce(
+            state,
+            Action::Select(Selection {
+                tftp: false,
+                path: "rack1-node03/config".into(),
+            }),
+        );
+        assert_eq!(
+            state.derived.content.as_deref(),
+            Some(include_str!(
+                "../../tests/golden/ipxe/example-ramdisk-urls.ipxe"
+            ))
+        );
+        // A file loaded for the main script names it and gives its text.
+        let state = reduce(
+            state,
+            Action::LoadTemplate(
+                Field::IpxeBootScriptTemplate,
+                "main.ipxe".into(),
+                MAIN_TEMPLATE.replace("Looking for", "Searching for"),
+            ),
+        );
+        assert_eq!(state.form.get(Field::IpxeBootScriptTemplate), "main.ipxe");
+        let state = reduce(
+            state,
+            Action::Select(Selection {
+                tftp: false,
+                path: "boot.ipxe".into(),
+            }),
+        );
+        let main = state.derived.content.as_deref().unwrap();
+        assert!(main.contains("echo Searching for a boot config"), "{main}");
+        assert!(
+            state.derived.findings.is_empty(),
+            "{:?}",
+            state.derived.findings
+        );
+        // The tar is the core's archive of the site with those templates.
+        let tar = archive(&state.derived.document, &state.templates).unwrap();
+        let needle = b"echo Searching for a boot config";
+        assert!(tar.windows(needle.len()).any(|w| w == needle));
+    }
+
+    #[test]
+    fn a_template_s_problem_names_its_line_and_column_at_the_site_field() {
+        let state = reduce(
+            State::default(),
+            Action::LoadTemplate(
+                Field::IpxeConfigTemplate,
+                "mine.ipxe".into(),
+                "#!ipxe\necho {{ node_id }}\nkernel {{ kernel_url }} {{ kernal_args }} || exit\n"
+                    .into(),
+            ),
+        );
+        assert_eq!(
+            state
+                .errors_at(Target::Site(Field::IpxeConfigTemplate))
+                .collect::<Vec<_>>(),
+            [
+                "ipxe_config_template: \"mine.ipxe\":3:25: unknown placeholder; did you mean `kernel_args`?"
+            ]
+        );
+        assert!(state.derived.entries.is_empty());
+        // Fixed, it is checked for every node: a local node has no kernel.
+        let state = reduce(
+            state,
+            Action::SetTemplate(
+                "mine.ipxe".into(),
+                "#!ipxe\necho {{ node_id }}\nkernel {{ kernel_url }} || exit\n".into(),
+            ),
+        );
+        assert_eq!(
+            state
+                .errors_at(Target::Site(Field::IpxeConfigTemplate))
+                .collect::<Vec<_>>(),
+            [
+                "node \"rack1-node02\": ipxe_config_template: \"mine.ipxe\":3:8: `kernel_url` has no value in mode local"
+            ]
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod lint_list;
 pub mod node_table;
 pub mod preview;
 pub mod site_form;
+pub mod templates_panel;
 pub mod tree_view;
 
 pub use dhcp_tabs::DhcpTabs;
@@ -19,4 +20,5 @@ pub use lint_list::LintList;
 pub use node_table::NodeTable;
 pub use preview::Preview;
 pub use site_form::SiteFormView;
+pub use templates_panel::{TemplateTarget, TemplatesPanel};
 pub use tree_view::TreeView;
