@@ -1,11 +1,15 @@
 //! Operator templates: the built-in scripts written as templates (`examples/templates/`)
-//! render every golden script byte for byte; what the check says about templates names the
-//! template file, line and column, the node and the field.
+//! render every golden script byte for byte; the README's table of placeholders is the
+//! core's; what the check says about templates names the template file, line and column,
+//! the node and the field.
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
+use ipxegen_core::ipxe::template::{Arguments, PLACEHOLDERS, Scripts};
 use ipxegen_core::limits::SCRIPT_MAX;
+use ipxegen_core::model::Mode;
 use ipxegen_core::site::{CheckEvent, Problem, RescanSeen};
+use ipxegen_core::template::Shape;
 use ipxegen_core::{Site, ipxe};
 use ipxegen_tests::{
     GOLDEN_CASES, Render, TEMPLATE_CASES, TemplateStore, VecWriter, golden_dir, workspace_dir,
@@ -95,6 +99,72 @@ fn the_shipped_templates_render_every_golden_script_byte_for_byte() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The README's table of placeholders, as the core's table gives it.
+fn placeholder_table() -> String {
+    let mut out = String::from("| placeholder | kind | script | modes | writes or tests |\n");
+    out.push_str("| --- | --- | --- | --- | --- |\n");
+    for info in &PLACEHOLDERS {
+        let kind = match info.shape {
+            Shape::Value if info.arguments == Arguments::Several => "value (arguments)",
+            Shape::Value => "value",
+            Shape::Flag => "condition",
+            Shape::List => "list",
+            Shape::Item(list) => match list.info().name {
+                "iscsi_targets" => "value of each `iscsi_targets`",
+                other => panic!("a list the README does not know: {other}"),
+            },
+        };
+        let script = match info.scripts {
+            Scripts::Main => "main",
+            Scripts::NodeConfig => "node",
+            Scripts::Both => "both",
+        };
+        let modes = if info.scripts == Scripts::Main {
+            "-".to_string()
+        } else if info.modes.is_all() {
+            "all".to_string()
+        } else {
+            Mode::ALL
+                .iter()
+                .filter(|m| info.modes.contains(**m))
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        out.push_str(&format!(
+            "| `{}` | {kind} | {script} | {modes} | {} |\n",
+            info.name,
+            info.text.replace('|', "\\|")
+        ));
+    }
+    out
+}
+
+/// README's table of placeholders follows this line (up to the next empty line).
+const TABLE_MARK: &str = "<!-- placeholders: generated from core/src/ipxe/template.rs -->\n";
+
+#[test]
+fn the_readme_lists_every_placeholder_as_the_core_does() {
+    let path = workspace_dir().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start = readme
+        .find(TABLE_MARK)
+        .expect("the README's placeholder table")
+        + TABLE_MARK.len();
+    let end = start + readme[start..].find("\n\n").unwrap_or(readme.len() - start) + 1;
+    let want = placeholder_table();
+    if ipxegen_tests::updating_goldens() {
+        let updated = format!("{}{want}{}", &readme[..start], &readme[end..]);
+        std::fs::write(&path, updated).unwrap();
+        return;
+    }
+    assert_eq!(
+        &readme[start..end],
+        want,
+        "README.md's placeholder table differs from the core's (UPDATE_GOLDENS=1 writes it); it should read:\n{want}"
+    );
 }
 
 /// A site whose node `n1` (mode deploy; `node_extra` added to it) is written from
