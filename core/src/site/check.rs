@@ -464,7 +464,7 @@ impl<'a> Site<'a> {
     /// # Errors
     /// The first problem's error.
     pub fn checked<S: SeenValues<'a>>(&self, seen: &mut S) -> Result<CheckedSite<'a>, Error> {
-        self.checked_with(seen, &mut [])
+        first_problem(|on| self.check_all::<false, S>(seen, &mut [], on))
     }
 
     /// [`Site::checked`] with `scratch` as the buffer each templated script is rendered into
@@ -477,29 +477,24 @@ impl<'a> Site<'a> {
         seen: &mut S,
         scratch: &mut [u8],
     ) -> Result<CheckedSite<'a>, Error> {
-        let mut first = None;
-        let checked = self.check_with(seen, scratch, |event| {
-            if let (CheckEvent::Problem(problem), None) = (event, &first) {
-                first = Some(problem.error);
-            }
-        });
-        checked.map_err(|_| first.unwrap_or(Error::new(ErrorKind::Internal)))
+        first_problem(|on| self.check_all::<true, S>(seen, scratch, on))
     }
 
     /// Checks the whole site (see the module docs), telling `on` every problem and every
     /// valid node as it goes; gives the site to walk again without validating when there
-    /// was no problem. A site that names templates needs [`Site::check_with`] (here, each
-    /// script a template writes is refused as longer than the check's buffer, which is
-    /// empty).
+    /// was no problem. This check reads no templates: a site that names one is refused
+    /// ([`ErrorKind::TemplateNotLoaded`] at each field naming one), and an image that checks
+    /// only this way links no template checks (nor the linter). [`Site::check_with`] checks
+    /// templates.
     ///
     /// # Errors
     /// [`Refused`], with how many problems were reported.
     pub fn check<S: SeenValues<'a>>(
         &self,
         seen: &mut S,
-        on: impl FnMut(CheckEvent<'_, 'a>),
+        mut on: impl FnMut(CheckEvent<'_, 'a>),
     ) -> Result<CheckedSite<'a>, Refused> {
-        self.check_with(seen, &mut [], on)
+        self.check_all::<false, S>(seen, &mut [], &mut on)
     }
 
     /// [`Site::check`], rendering each script a template writes into `scratch` to lint it:
@@ -515,6 +510,17 @@ impl<'a> Site<'a> {
         scratch: &mut [u8],
         mut on: impl FnMut(CheckEvent<'_, 'a>),
     ) -> Result<CheckedSite<'a>, Refused> {
+        self.check_all::<true, S>(seen, scratch, &mut on)
+    }
+
+    /// The check; with `TEMPLATES`, of the templates too (else a site naming one is refused
+    /// at each field that does).
+    fn check_all<const TEMPLATES: bool, S: SeenValues<'a>>(
+        &self,
+        seen: &mut S,
+        scratch: &mut [u8],
+        mut on: &mut dyn FnMut(CheckEvent<'_, 'a>),
+    ) -> Result<CheckedSite<'a>, Refused> {
         let mut problems = 0usize;
         let mut nodes = 0usize;
         let mut report = |p: Problem<'a>, on: &mut dyn FnMut(CheckEvent<'_, 'a>)| {
@@ -526,8 +532,13 @@ impl<'a> Site<'a> {
         let has_templates = !c.templates.is_empty()
             || c.boot_script_template.is_some()
             || c.config_template.is_some();
-        if has_templates {
+        if has_templates && TEMPLATES {
             check_site_templates(self, scratch, &mut |p| report(p, &mut on));
+        } else if has_templates {
+            for slot in [c.boot_script_template, c.config_template].iter().flatten() {
+                let problem = template_problem(slot, None, ErrorKind::TemplateNotLoaded);
+                report(problem, &mut on);
+            }
         }
         let mut all = self.nodes();
         while let Some((node, raw_id)) = all.next_with_raw_id() {
@@ -547,17 +558,28 @@ impl<'a> Site<'a> {
                         &mut on,
                     );
                     // The template files the site first names here have their problems too.
-                    if !self.config().templates.is_empty() {
+                    if TEMPLATES && !self.config().templates.is_empty() {
                         let at = u32::try_from(index).ok();
                         check_template_files(self, at, raw_id, &mut |p| report(p, &mut on));
                     }
                 }
                 Ok(node) => {
                     check_node(self, index, &node, seen, &mut |p| report(p, &mut on));
-                    if node.config_template.is_some() {
-                        check_node_template(self, index, &node, scratch, &mut |p| {
-                            report(p, &mut on);
-                        });
+                    match &node.config_template {
+                        Some(_) if TEMPLATES => {
+                            check_node_template(self, index, &node, scratch, &mut |p| {
+                                report(p, &mut on);
+                            });
+                        }
+                        Some(slot) if slot.field == Field::NodeIpxeConfigTemplate => {
+                            let at = u32::try_from(index).ok();
+                            let problem = Problem {
+                                node_id: Some(node.id.as_str()),
+                                ..template_problem(slot, at, ErrorKind::TemplateNotLoaded)
+                            };
+                            report(problem, &mut on);
+                        }
+                        _ => {}
                     }
                     on(CheckEvent::Node(index, &node));
                 }
@@ -571,6 +593,19 @@ impl<'a> Site<'a> {
             count: nodes,
         })
     }
+}
+
+/// The first problem `check` reports (telling it to its callback), as an error.
+fn first_problem<'a>(
+    check: impl FnOnce(&mut dyn FnMut(CheckEvent<'_, 'a>)) -> Result<CheckedSite<'a>, Refused>,
+) -> Result<CheckedSite<'a>, Error> {
+    let mut first = None;
+    let checked = check(&mut |event| {
+        if let (CheckEvent::Problem(problem), None) = (event, &first) {
+            first = Some(problem.error);
+        }
+    });
+    checked.map_err(|_| first.unwrap_or(Error::new(ErrorKind::Internal)))
 }
 
 /// The problem `kind` of the template `slot` names (`path` as the document writes it), at
