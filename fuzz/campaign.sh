@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 runs=${1:-10000000}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(site dhcp4 dhcp6 lint manifest)
+[ ${#targets[@]} -gt 0 ] || targets=(site dhcp4 dhcp6 lint manifest template)
 jobs=${JOBS:-$(nproc)}
 # No AddressSanitizer by default: the core forbids unsafe code, and without ASan a target runs
 # two to three times as many inputs per second (the CI smoke runs with it).

@@ -14,7 +14,7 @@ trap 'rm -rf "$work"' EXIT
 started=$(date +%s)
 cargo fuzz build
 echo "fuzz build took $(($(date +%s) - started)) s"
-for t in site dhcp4 dhcp6 lint manifest; do
+for t in site dhcp4 dhcp6 lint manifest template; do
     mkdir -p "$work/$t"
     if ! cargo fuzz run "$t" "$work/$t" "corpus/$t" -- -max_total_time="$seconds" >"$work/$t.log" 2>&1; then
         tail -n 60 "$work/$t.log"
