@@ -215,6 +215,9 @@ pub enum ErrorKind {
     /// A client the classic flow (`ipxe_enabled` false) has no loader for: it boots x86 BIOS
     /// PXE (arch 0, PXELINUX) and x64 UEFI PXE (arch 7 and 9, GRUB) over DHCPv4 only.
     NoClassicLoader,
+    /// A ProxyDHCP answer to x64 UEFI in the classic flow: GRUB 2.06 takes its TFTP server
+    /// from the answer that gave the address, which names none, and stops at its prompt.
+    GrubWithoutProxyDhcp,
     /// Writing the output failed (for a fixed buffer: it is too small).
     Write(embedded_io::ErrorKind),
     /// A generator invariant did not hold: a bug in ipxegen, never the input's fault.
@@ -641,6 +644,9 @@ impl fmt::Display for ErrorKind {
             }
             ErrorKind::NoClassicLoader => f.write_str(
                 "no PXELINUX or GRUB loader for this client: with ipxe_enabled false only x86 BIOS PXE (arch 0) and x64 UEFI PXE (arch 7, 9) over DHCPv4 boot",
+            ),
+            ErrorKind::GrubWithoutProxyDhcp => f.write_str(
+                "GRUB cannot boot through ProxyDHCP: it takes its TFTP server from the answer that gave the address (GRUB 2.06), so with ipxe_enabled false only x86 BIOS PXE (PXELINUX) is answered as a ProxyDHCP server; serve x64 UEFI from the DHCP server itself",
             ),
             ErrorKind::Write(embedded_io::ErrorKind::WriteZero) => {
                 f.write_str("output buffer too small")

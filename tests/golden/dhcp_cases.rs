@@ -108,8 +108,6 @@ pub const DHCP_CASES: &[DhcpCase] = &[
     classic_case!("ovmf-pxe-uefi-x64-discover"),
     classic_case!("ovmf-pxe-uefi-x64-request"),
     classic_case!(proxy "ipxe-bios-x86-discover", PROXY_SERVER),
-    classic_case!(proxy "ovmf-pxe-uefi-x64-discover", PROXY_SERVER),
-    classic_case!(proxy "ovmf-pxe-uefi-x64-request", PROXY_SERVER),
 ];
 
 /// Decodes hex text (whitespace ignored) into `out` with the core's decoder; returns the

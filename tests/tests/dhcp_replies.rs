@@ -781,6 +781,13 @@ fn the_classic_flow_refuses_what_it_has_no_loader_for() {
             );
         }
     }
+    // GRUB cannot boot through ProxyDHCP: x64 UEFI is refused as a ProxyDHCP answer.
+    for uefi in ["ovmf-pxe-uefi-x64-discover", "ovmf-pxe-uefi-x64-request"] {
+        let request = parse_request(&vector(uefi)).unwrap();
+        let e = build_proxy_reply(site.config(), &request, None).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::GrubWithoutProxyDhcp, "{uefi}");
+        assert!(build_reply(site.config(), &request).is_ok(), "{uefi}");
+    }
     for (vector_name, loader) in [
         ("ipxe-bios-x86-discover", "pxelinux.0"),
         ("ipxe-bios-x86-request", "pxelinux.0"),

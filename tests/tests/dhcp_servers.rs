@@ -910,6 +910,11 @@ fn a_classic_site_has_no_ipxe_stage_in_any_format() {
                 assert!(settings.contains(r#""opt_name":"67","opt_value":"pxelinux.0""#));
                 assert!(settings.contains(r#""opt_name":"67","opt_value":"grubnetx64.efi""#));
             }
+            Format::DnsmasqProxy => {
+                // GRUB cannot boot through ProxyDHCP: BIOS (PXELINUX) only.
+                assert!(settings.contains("pxe-service=0,"), "{format:?}");
+                assert!(!settings.contains("grubnetx64.efi"), "{format:?}");
+            }
             _ => {
                 assert!(settings.contains("pxelinux.0"), "{format:?}");
                 assert!(settings.contains("grubnetx64.efi"), "{format:?}");

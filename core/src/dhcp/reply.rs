@@ -227,7 +227,8 @@ fn classic_reply(site: &SiteConfig, request: &ClientRequest, mut reply: Reply) -
 /// ProxyDHCP answer is that the server sends it without IA_NA or IA_TA.
 ///
 /// # Errors
-/// Those of [`build_reply`]; [`ErrorKind::NoServerId`] naming the server id when `server_id`
+/// Those of [`build_reply`]; [`ErrorKind::GrubWithoutProxyDhcp`] for x64 UEFI in the classic
+/// flow ([`table::proxy_serves`]); [`ErrorKind::NoServerId`] naming the server id when `server_id`
 /// is `None` and the answer needs it: a DHCPv4 iPXE request on a site with no IPv4
 /// `tftp_server` (iPXE ignores a ProxyDHCP answer without a next server), or a DISCOVER from
 /// UEFI firmware PXE.
@@ -237,6 +238,9 @@ pub fn build_proxy_reply(
     server_id: Option<Ipv4Addr>,
 ) -> Result<Reply> {
     let mut reply = build_reply(site, request)?;
+    if reply.classic && reply.arch != Some(ClientArch::BIOS) {
+        return Err(Error::at(ErrorKind::GrubWithoutProxyDhcp, Field::Request));
+    }
     reply.proxy = Some(Proxy { server_id });
     if request.family == Family::V6 {
         return Ok(reply);

@@ -251,6 +251,20 @@ pub const fn rows_for(site: &SiteConfig, family: Family) -> &'static [Stage1] {
     }
 }
 
+/// The rows a ProxyDHCP server of the classic flow serves: BIOS only. GRUB 2.06 (Debian's
+/// `grubnetx64.efi`) takes its TFTP server from the DHCP answer that gave the address (the
+/// network's own server's, which names none when a ProxyDHCP server gives the boot
+/// information), so under OVMF it stops at its `grub>` prompt (seen in QEMU); PXELINUX boots.
+pub fn proxy_serves(site: &SiteConfig, row: &Stage1) -> bool {
+    site.ipxe_enabled || row.loader == LoaderKind::Bios
+}
+
+/// What a classic site's ProxyDHCP config says about x64 UEFI.
+pub const CLASSIC_PROXY_NOTE: &str = "\
+x64 UEFI (arch 7, 9) is not answered: GRUB takes its TFTP server from the DHCP answer
+that gave the address, which names none when a ProxyDHCP server gives the boot
+information, and stops at its prompt. Serve x64 UEFI from the DHCP server itself.";
+
 /// What the configs of a classic site say about the flow and what it does not serve.
 pub const CLASSIC_NOTE: &str = "\
 Classic flow (ipxe_enabled false): no iPXE stage. Every PXE client, a NIC's iPXE ROM

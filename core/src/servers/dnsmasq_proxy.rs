@@ -184,9 +184,11 @@ server must not give these clients a boot file or next server of its own.
 
 One pxe-service per architecture: the loader by TFTP from the TFTP server.";
 
-/// The file of a classic site (see [`table::CLASSIC_NOTE`]): one `pxe-service` per
-/// architecture of [`table::CLASSIC_V4`], with no `ipxe` tag (an iPXE ROM is the PXE
-/// firmware of its NIC here), and no `dhcp-boot` (there is no iPXE stage).
+/// The file of a classic site (see [`table::CLASSIC_NOTE`]): one `pxe-service` per BIOS
+/// architecture of [`table::CLASSIC_V4`] ([`table::proxy_serves`]: GRUB cannot boot through
+/// ProxyDHCP, which the file says), with no `ipxe` tag (an iPXE ROM is the PXE firmware of its
+/// NIC here: it runs dnsmasq's one-item PXE menu and boots PXELINUX), and no `dhcp-boot`
+/// (there is no iPXE stage).
 fn write_classic<W: Write>(config: &SiteConfig, out: &mut W) -> Result<()> {
     let server = table::tftp_server_v4(config)?;
     let mut o = Out::new(out);
@@ -199,7 +201,8 @@ fn write_classic<W: Write>(config: &SiteConfig, out: &mut W) -> Result<()> {
     o.line("")?;
     o.comment("--- PXE clients: the loader by TFTP from the TFTP server, by option 93")?;
     o.comment("(architectures as numbers: dnsmasq's names for 7 and 9 changed between versions)")?;
-    for row in table::rows_for(config, crate::dhcp::request::Family::V4) {
+    let rows = table::rows_for(config, crate::dhcp::request::Family::V4);
+    for row in rows.iter().filter(|row| table::proxy_serves(config, row)) {
         o.comment(row.what)?;
         let loader = proxy_loader_name(config, row)?;
         for arch in row.archs {
@@ -207,7 +210,8 @@ fn write_classic<W: Write>(config: &SiteConfig, out: &mut W) -> Result<()> {
             write_service(&mut o, row, *arch, loader, server)?;
         }
     }
-    Ok(())
+    o.line("")?;
+    o.comments(table::CLASSIC_PROXY_NOTE)
 }
 
 const PROMPT_NOTE: &str = "\
