@@ -101,12 +101,21 @@ pub fn render_golden<'a, W: embedded_io::Write>(
     out: &mut W,
 ) -> ipxegen_core::Result<()> {
     use ipxegen_core::tree::{Script, write_script};
-    match *render {
-        Render::Main => write_script(config, Script::Main, out),
-        Render::Node(id) => write_script(config, Script::Node(&node(id)?), out),
-        Render::PxelinuxDefault => write_script(config, Script::PxelinuxDefault, out),
-        Render::PxelinuxNode(id) => write_script(config, Script::PxelinuxNode(&node(id)?), out),
-        Render::GrubMain => write_script(config, Script::GrubMain, out),
-        Render::GrubNode(id) => write_script(config, Script::GrubNode(&node(id)?), out),
-    }
+    // One node, looked up once (one `Node` on the stack, whichever the case).
+    let id = match *render {
+        Render::Node(id) | Render::PxelinuxNode(id) | Render::GrubNode(id) => Some(id),
+        Render::Main | Render::PxelinuxDefault | Render::GrubMain => None,
+    };
+    let node = id.map(node).transpose()?;
+    let script = match (render, &node) {
+        (Render::Node(_), Some(node)) => Script::Node(node),
+        (Render::PxelinuxNode(_), Some(node)) => Script::PxelinuxNode(node),
+        (Render::GrubNode(_), Some(node)) => Script::GrubNode(node),
+        (Render::PxelinuxDefault, _) => Script::PxelinuxDefault,
+        (Render::GrubMain, _) => Script::GrubMain,
+        (Render::Main | Render::Node(_) | Render::PxelinuxNode(_) | Render::GrubNode(_), _) => {
+            Script::Main
+        }
+    };
+    write_script(config, script, out)
 }

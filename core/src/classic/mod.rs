@@ -250,9 +250,13 @@ pub(crate) fn check_command_line(len: usize) -> Result<()> {
 /// that only counts. The whole-site check calls it for every node of a site with
 /// `ipxe_enabled` false, so the rules are the writers' own.
 ///
+/// Out of line, so that its writers' frames are on the stack only when a classic site is
+/// checked.
+///
 /// # Errors
 /// The first error either writer gives (see [`write_pxelinux_node`], [`write_grub_node`]),
 /// naming the field.
+#[inline(never)]
 pub fn check_node(node: &Node<'_>) -> Result<()> {
     let mut sink = CountingWriter::default();
     write_pxelinux_node(node, &mut sink)?;

@@ -180,7 +180,8 @@ pub fn build_reply(site: &SiteConfig, request: &ClientRequest) -> Result<Reply> 
 
 /// The reply of the classic flow (see [`table`]): every DHCPv4 PXE client of a served
 /// architecture, iPXE included, is answered as firmware PXE with the site's PXELINUX or GRUB
-/// loader by TFTP.
+/// loader by TFTP. Out of line: its frame is on the stack only for a classic site.
+#[inline(never)]
 fn classic_reply(site: &SiteConfig, request: &ClientRequest, mut reply: Reply) -> Result<Reply> {
     let refused = Error::at(ErrorKind::NoClassicLoader, Field::Request);
     if request.family != Family::V4 || request.kind == ClientKind::UefiHttpBoot {

@@ -323,17 +323,18 @@ fn tftp_root_names<'a>(site: &Site<'a>) -> [(&'a str, Field); 5] {
     ]
 }
 
-/// The site's names in the root that holds its nodes' directories: the HTTP root's, or the
-/// TFTP root's in the classic flow.
-fn tree_names<'a>(site: &Site<'a>) -> impl Iterator<Item = (&'a str, Field)> {
-    let classic = !site.config().ipxe_enabled;
-    let http = (!classic)
-        .then(|| http_root_names(site))
-        .into_iter()
-        .flatten()
-        .flatten();
-    let tftp = classic.then(|| tftp_root_names(site)).into_iter().flatten();
-    http.chain(tftp)
+/// The site's name in the root that holds its nodes' directories (the HTTP root's, or the
+/// TFTP root's in the classic flow) that is `id`, with the field that names it. One list of
+/// names is on the stack at a time.
+fn tree_name_of<'a>(site: &Site<'a>, id: &str) -> Option<(&'a str, Field)> {
+    if site.config().ipxe_enabled {
+        http_root_names(site)
+            .into_iter()
+            .flatten()
+            .find(|(n, _)| *n == id)
+    } else {
+        tftp_root_names(site).into_iter().find(|(n, _)| *n == id)
+    }
 }
 
 /// Runs the site-level rules of the classic flow.
@@ -477,7 +478,7 @@ fn check_node<'a, S: SeenValues<'a>>(
         report,
         Error::at(ErrorKind::DuplicateId, Field::NodeId),
     );
-    if let Some((_, field)) = tree_names(site).find(|(n, _)| *n == id) {
+    if let Some((_, field)) = tree_name_of(site, id) {
         report(Problem {
             value: Some(id),
             ..problem(Error::at(
