@@ -31,7 +31,7 @@ use golden::GoldenStream;
 use ipxegen_core::dhcp::reply::{build_proxy_reply, build_reply};
 use ipxegen_core::dhcp::{report::write_reply_report, request::parse_request};
 use ipxegen_core::site::FixedSeen;
-use ipxegen_core::{CheckedSite, Result, Site, ipxe, model::Node};
+use ipxegen_core::{CheckedSite, Result, Site, model::Node};
 
 include!("../../tests/golden/cases.rs");
 include!("../../tests/golden/dhcp_cases.rs");
@@ -67,13 +67,7 @@ fn answer(case: &DhcpCase, request_buf: &mut [u8], out: &mut GoldenStream) -> Re
 fn render(case: &GoldenCase, out: &mut GoldenStream) -> Result<()> {
     let site = Site::parse(case.site)?;
     let site: CheckedSite<'_> = site.checked(&mut FixedSeen::<SEEN_MAX>::new())?;
-    match case.render {
-        Render::Main => ipxe::write_main_script(site.config(), out),
-        Render::Node(id) => {
-            let node = site.node_by_id(id)?;
-            ipxe::write_node_config(site.config(), &node, out)
-        }
-    }
+    render_golden(site.config(), |id| site.node_by_id(id), &case.render, out)
 }
 
 #[platform::entry]
