@@ -18,6 +18,14 @@ pub enum Render {
     GrubNode(&'static str),
 }
 
+impl Render {
+    /// Whether the output is an iPXE script (the main script or a node's iPXE config), not a
+    /// classic flow's PXELINUX or GRUB config.
+    pub const fn is_ipxe(&self) -> bool {
+        matches!(self, Render::Main | Render::Node(_))
+    }
+}
+
 /// One golden case.
 pub struct GoldenCase {
     /// Name, also the golden file's stem.
