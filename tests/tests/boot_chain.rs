@@ -1797,7 +1797,9 @@ fn without_the_ipxe_stage_the_boot_stops_at_the_second_dhcp() {
     let Some(run) = run(&case) else { return };
     let report = run.report();
     assert!(
-        matches!(run.watched.end, End::Stopped) && run.watched.errors_seen == 1,
+        // Stopped at "Nothing to boot": seen while the line was still being written, or as a
+        // whole line (then also counted as the expected error).
+        matches!(run.watched.end, End::Stopped),
         "iPXE did not give up with \"Nothing to boot\"{report}"
     );
     let expected = expected_sequence(&case);
