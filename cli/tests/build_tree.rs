@@ -365,6 +365,102 @@ fn loaders_are_copied_from_the_loader_directory() {
     assert_manifest_matches(&out_dir.join("http"));
 }
 
+/// A site with `ipxe_enabled` false is built into its TFTP root: PXELINUX's and GRUB's
+/// configs and per-MAC links, the node's files beside its configs, the loaders found in the
+/// `--loaders` directories in order (`grubnetx64.efi` as Debian names it,
+/// `grubnetx64.efi.signed`); the HTTP root holds the manifest alone. A second build changes
+/// nothing.
+#[test]
+fn a_classic_site_is_built_into_its_tftp_root() {
+    let t = Scratch::new("classic");
+    fs::write(t.path("vmlinuz"), b"kernel bytes").unwrap();
+    fs::write(t.path("initrd"), b"initrd bytes").unwrap();
+    for (dir, name, bytes) in [
+        ("pxelinux", "pxelinux.0", &b"pxelinux"[..]),
+        ("syslinux", "ldlinux.c32", b"ldlinux"),
+        ("grub", "grubnetx64.efi.signed", b"grub"),
+        // The first directory that holds a name gives it: not this one.
+        ("grub", "ldlinux.c32", b"a later ldlinux"),
+    ] {
+        fs::create_dir_all(t.path(dir)).unwrap();
+        fs::write(t.path(dir).join(name), bytes).unwrap();
+    }
+    let doc = format!(
+        r#"{{"schema": 1, "ipxe_enabled": false, "http_server": "192.0.2.10", "http_root": "{}",
+  "tftp_server": "192.0.2.10", "tftp_root": "{}", "nodes": [
+  {{"id": "n1", "nics": ["52:54:00:00:00:01", "52:54:00:00:00:02"], "mode": "ramdisk",
+    "kernel": "vmlinuz", "ramdisk": "initrd"}},
+  {{"id": "n2", "nics": ["52:54:00:00:00:03"], "mode": "local"}}
+]}}"#,
+        t.path("http").display(),
+        t.path("tftp").display()
+    );
+    fs::write(t.path("site.json"), doc).unwrap();
+    let build = || {
+        ipxegen(&[
+            "build",
+            t.path("site.json").to_str().unwrap(),
+            "--loaders",
+            t.path("pxelinux").to_str().unwrap(),
+            "--loaders",
+            t.path("syslinux").to_str().unwrap(),
+            "--loaders",
+            t.path("grub").to_str().unwrap(),
+        ])
+    };
+    let out = build();
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(!stdout.contains("warning"), "{stdout}");
+    let tftp = t.path("tftp");
+    for (link, target) in [
+        ("pxelinux.cfg/01-52-54-00-00-00-01", "../n1/config"),
+        ("pxelinux.cfg/01-52-54-00-00-00-02", "../n1/config"),
+        ("grub/grub.cfg-01-52-54-00-00-00-01", "../n1/grub.cfg"),
+        ("pxelinux.cfg/01-52-54-00-00-00-03", "../n2/config"),
+        ("grub/grub.cfg-01-52-54-00-00-00-03", "../n2/grub.cfg"),
+    ] {
+        assert_eq!(
+            fs::read_link(tftp.join(link)).unwrap(),
+            Path::new(target),
+            "{link}"
+        );
+    }
+    for (file, bytes) in [
+        ("n1/kernel", &b"kernel bytes"[..]),
+        ("n1/ramdisk", b"initrd bytes"),
+        ("pxelinux.0", b"pxelinux"),
+        ("ldlinux.c32", b"ldlinux"),
+        ("grubnetx64.efi", b"grub"),
+    ] {
+        assert_eq!(fs::read(tftp.join(file)).unwrap(), bytes, "{file}");
+    }
+    let config = fs::read_to_string(tftp.join("n1/config")).unwrap();
+    assert!(config.contains("  KERNEL n1/kernel\n"), "{config}");
+    assert!(
+        fs::read_to_string(tftp.join("grub/grub.cfg"))
+            .unwrap()
+            .contains("configfile")
+    );
+    assert!(
+        fs::read_to_string(tftp.join("pxelinux.cfg/default"))
+            .unwrap()
+            .contains("LOCALBOOT 0")
+    );
+    let http: Vec<_> = fs::read_dir(t.path("http"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(http, ["ipxegen-manifest.json"]);
+    let again = build();
+    let (stdout, _) = text(&again);
+    assert!(again.status.success());
+    assert!(
+        stdout.contains("0 created, 0 updated, 0 removed"),
+        "{stdout}"
+    );
+}
+
 /// Runs a build that must fail: exit code, a message containing each of `needles`, and the
 /// HTTP root exactly as before (or still absent).
 fn assert_refused(t: &Scratch, doc: &str, code: i32, needles: &[&str]) {

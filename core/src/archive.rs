@@ -1,7 +1,9 @@
 //! The boot tree of a site as one tar archive of its HTTP root: the main script, each node's
 //! config, the per-MAC entries (symbolic links, or copies), and the manifest last. Files that
 //! only the operator has (kernels, ramdisks, ISOs, loaders) are not in the archive: the
-//! manifest lists them with their `source` and no size, to be placed by hand.
+//! manifest lists them with their `source` and no size, to be placed by hand. A site with
+//! `ipxe_enabled` false has its configs in the TFTP root: its archive is of the TFTP root
+//! (PXELINUX's and GRUB's configs and per-MAC entries), with the manifest last.
 //!
 //! The same site gives the same bytes, on any target: the CLI's `ipxegen archive` and the web
 //! UI's download are this module.
@@ -19,6 +21,16 @@ use crate::site::CheckedSite;
 use crate::tar::{TarKind, TarWriter};
 use crate::tree::{EntryKind, Root, ScriptCache, Tree, write_script};
 use embedded_io::Write;
+
+/// The root an archive holds: the HTTP root, or the TFTP root in the classic flow, where the
+/// configs are.
+pub const fn archived_root(config: &crate::model::SiteConfig<'_>) -> Root {
+    if config.ipxe_enabled {
+        Root::Http
+    } else {
+        Root::Tftp
+    }
+}
 
 /// How per-MAC entries are stored.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -130,7 +142,7 @@ fn write_entries<W: Write, M: Write>(
         if let Some(item) = Item::of_entry(&entry, symlinks, rendered.map(|r| r.digest)) {
             manifest.item(&item)?;
         }
-        if entry.root != Root::Http {
+        if entry.root != archived_root(config) {
             continue;
         }
         match (entry.kind, rendered, entry.script()) {

@@ -4,6 +4,38 @@
 //! pattern here is ASCII, so every position found is a character boundary and `str::get`
 //! never fails; where it would, the empty string stands in.
 
+/// A number's decimal digits, written without `core::fmt`: the one place the core turns a
+/// number into digits for its writers.
+pub(crate) struct Decimal {
+    digits: [u8; 20],
+    start: usize,
+}
+
+impl Decimal {
+    /// The digits of `n` (no sign, no leading zeros; `0` for zero).
+    pub(crate) fn new(n: u64) -> Self {
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        let mut n = n;
+        loop {
+            i -= 1;
+            if let Some(d) = digits.get_mut(i) {
+                *d = b'0' + u8::try_from(n % 10).unwrap_or(0);
+            }
+            n /= 10;
+            if n == 0 || i == 0 {
+                break;
+            }
+        }
+        Decimal { digits, start: i }
+    }
+
+    /// The digits.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.digits.get(self.start..).unwrap_or_default()
+    }
+}
+
 /// Position of the first `b`.
 pub(crate) fn find(s: &str, b: u8) -> Option<usize> {
     s.as_bytes().iter().position(|c| *c == b)
@@ -90,6 +122,18 @@ pub(crate) fn trim_end(s: &str, b: u8) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimal_digits() {
+        for (n, want) in [
+            (0u64, &b"0"[..]),
+            (7, b"7"),
+            (60000, b"60000"),
+            (u64::MAX, b"18446744073709551615"),
+        ] {
+            assert_eq!(Decimal::new(n).as_bytes(), want);
+        }
+    }
 
     #[test]
     fn agrees_with_str() {

@@ -192,8 +192,43 @@ pub enum ErrorKind {
     /// A template the field names could not be read (the front end's reason is in the
     /// [`crate::site::Problem`]).
     TemplateUnreadable,
-    /// The field belongs to the classic TFTP flow (PXELINUX), which this site does not use.
+    /// A field of the classic TFTP flow (PXELINUX and GRUB) given in a site with
+    /// `ipxe_enabled` true.
     ClassicOnly,
+    /// A field of iPXE's own (its script names, timeouts, retries, fallback, ARM64 loader)
+    /// given in a site with `ipxe_enabled` false, which PXELINUX and GRUB boot.
+    IpxeOnly,
+    /// A field the classic flow needs (`tftp_server`, `tftp_root`) is missing from a site
+    /// with `ipxe_enabled` false.
+    NeededWithoutIpxe,
+    /// A boot mode only iPXE has (`iso`, `iscsi`, `chain`) in a site with `ipxe_enabled`
+    /// false.
+    ModeNeedsIpxe,
+    /// A kernel or ramdisk given as a URL in a site with `ipxe_enabled` false: PXELINUX and
+    /// GRUB load them from the TFTP root, where the tree places local files.
+    NeedsLocalFile,
+    /// A kernel argument holding `"` or `'`, which GRUB's `linux` command writes on the
+    /// kernel command line with a backslash before it (the character that is refused, and
+    /// where).
+    GrubQuote(At),
+    /// The kernel command line PXELINUX or GRUB would build for the node is longer than an x86
+    /// kernel takes (`COMMAND_LINE_SIZE` 2048 with its NUL); both cut it silently.
+    CommandLineTooLong {
+        /// The longest command line, in bytes.
+        max: u16,
+    },
+    /// A name the classic tree places in the TFTP root is also the name of another of its
+    /// entries there.
+    TftpNameTaken {
+        /// The field (or pseudo field) that names the other entry.
+        by: Field,
+    },
+    /// A client the classic flow (`ipxe_enabled` false) has no loader for: it boots x86 BIOS
+    /// PXE (arch 0, PXELINUX) and x64 UEFI PXE (arch 7 and 9, GRUB) over DHCPv4 only.
+    NoClassicLoader,
+    /// A ProxyDHCP answer to x64 UEFI in the classic flow: GRUB 2.06 takes its TFTP server
+    /// from the answer that gave the address, which names none, and stops at its prompt.
+    GrubWithoutProxyDhcp,
     /// Writing the output failed (for a fixed buffer: it is too small).
     Write(embedded_io::ErrorKind),
     /// A generator invariant did not hold: a bug in ipxegen, never the input's fault.
@@ -440,6 +475,7 @@ impl ErrorKind {
             ErrorKind::CharacterNotAllowed(at) => {
                 ErrorKind::CharacterNotAllowed(at.after(chars_before))
             }
+            ErrorKind::GrubQuote(at) => ErrorKind::GrubQuote(at.after(chars_before)),
             kind => kind,
         }
     }
@@ -570,7 +606,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::ReplacesSiteName { name } => write!(
                 f,
                 "the node's directory would replace the site's {}",
-                name.key()
+                reserved_name(name)
             ),
             ErrorKind::CheckCapacity { max } => write!(
                 f,
@@ -606,7 +642,37 @@ impl fmt::Display for ErrorKind {
             ),
             ErrorKind::TemplateUnreadable => f.write_str("cannot read the template file"),
             ErrorKind::ClassicOnly => f.write_str(
-                "applies only to the classic TFTP flow, where PXELINUX reads the node's config; this site boots through iPXE",
+                "applies only when ipxe_enabled is false (the classic TFTP flow, where PXELINUX and GRUB read the node's config); this site boots through iPXE",
+            ),
+            ErrorKind::IpxeOnly => f.write_str(
+                "applies only when ipxe_enabled is true (an iPXE setting; PXELINUX and GRUB boot this site)",
+            ),
+            ErrorKind::NeededWithoutIpxe => f.write_str(
+                "required when ipxe_enabled is false: PXELINUX and GRUB load everything from the TFTP server",
+            ),
+            ErrorKind::ModeNeedsIpxe => f.write_str(
+                "this mode needs iPXE (sanboot, sanhook or chain): set ipxe_enabled to true, or use deploy, ramdisk, anaconda or local",
+            ),
+            ErrorKind::NeedsLocalFile => f.write_str(
+                "is a URL, but PXELINUX and GRUB (ipxe_enabled false) load kernels and ramdisks from the TFTP root only: give a local file, which the tree places there",
+            ),
+            ErrorKind::GrubQuote(at) => write!(
+                f,
+                "contains {}, which GRUB's linux command passes to the kernel with a backslash before it (ipxe_enabled false: GRUB boots UEFI nodes)",
+                AtText(at)
+            ),
+            ErrorKind::CommandLineTooLong { max } => write!(
+                f,
+                "the kernel command line PXELINUX or GRUB builds for this node would be longer than the {max} bytes an x86 kernel takes, and both loaders cut it silently"
+            ),
+            ErrorKind::TftpNameTaken { by } => {
+                write!(f, "is also the name of {} in the TFTP root", site_name(by))
+            }
+            ErrorKind::NoClassicLoader => f.write_str(
+                "no PXELINUX or GRUB loader for this client: with ipxe_enabled false only x86 BIOS PXE (arch 0) and x64 UEFI PXE (arch 7, 9) over DHCPv4 boot",
+            ),
+            ErrorKind::GrubWithoutProxyDhcp => f.write_str(
+                "GRUB cannot boot through ProxyDHCP: it takes its TFTP server from the answer that gave the address (GRUB 2.06), so with ipxe_enabled false only x86 BIOS PXE (PXELINUX) is answered as a ProxyDHCP server; serve x64 UEFI from the DHCP server itself",
             ),
             ErrorKind::Write(embedded_io::ErrorKind::WriteZero) => {
                 f.write_str("output buffer too small")
@@ -617,10 +683,20 @@ impl fmt::Display for ErrorKind {
     }
 }
 
+/// What "the node's directory would replace the site's ..." calls a name.
+fn reserved_name(field: Field) -> &'static str {
+    match field {
+        Field::LdlinuxModule | Field::GrubDir => site_name(field),
+        other => other.key(),
+    }
+}
+
 /// What a message calls the entry a site name field names.
 fn site_name(field: Field) -> &'static str {
     match field {
         Field::Manifest => "the manifest",
+        Field::LdlinuxModule => "ldlinux.c32 (PXELINUX's module)",
+        Field::GrubDir => "grub (GRUB's directory)",
         other => other.key(),
     }
 }

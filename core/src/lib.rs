@@ -31,6 +31,7 @@
 
 pub mod archive;
 mod ascii;
+pub mod classic;
 pub mod dhcp;
 pub mod error;
 pub mod hex;

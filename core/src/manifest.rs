@@ -156,20 +156,8 @@ fn put<W: Write>(out: &mut W, bytes: &[u8]) -> Result<()> {
     crate::output::write_all(out, bytes)
 }
 
-fn write_u64<W: Write>(out: &mut W, mut n: u64) -> Result<()> {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        if let Some(d) = digits.get_mut(i) {
-            *d = b'0' + u8::try_from(n % 10).unwrap_or(0);
-        }
-        n /= 10;
-        if n == 0 || i == 0 {
-            break;
-        }
-    }
-    put(out, digits.get(i..).unwrap_or_default())
+fn write_u64<W: Write>(out: &mut W, n: u64) -> Result<()> {
+    put(out, crate::ascii::Decimal::new(n).as_bytes())
 }
 
 impl<'w, W: Write> ManifestWriter<'w, W> {

@@ -83,6 +83,19 @@ impl Modes {
     }
 }
 
+/// The boot flows that take a field: every site boots through iPXE (`ipxe_enabled`, the
+/// default) or through the classic TFTP flow (PXELINUX for BIOS, GRUB for UEFI); a few fields
+/// are iPXE's own and are refused, naming them, in a site that does not use iPXE.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flows {
+    /// Both flows.
+    Both,
+    /// Only the iPXE flow (`ipxe_enabled: true`).
+    Ipxe,
+    /// Only the classic TFTP flow (`ipxe_enabled: false`: PXELINUX and GRUB).
+    Classic,
+}
+
 /// One row of the schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldInfo {
@@ -98,6 +111,8 @@ pub struct FieldInfo {
     pub kind: Kind,
     /// The boot modes that take it (node fields; [`Modes::ALL`] for the others).
     pub modes: Modes,
+    /// The boot flows that take it.
+    pub flows: Flows,
     /// `true` when the web form has an input for it (the others are kept as imported).
     pub form: bool,
     /// For a number: the smallest and largest whole number it takes.
@@ -127,7 +142,7 @@ macro_rules! schema {
         }
         $(
             $scope:ident {
-                $( $field:ident = $key:literal, $label:literal, $kind:ident $(($min:expr, $max:expr))?, $modes:expr, $form:literal; )*
+                $( $field:ident = $key:literal, $label:literal, $kind:ident $(($min:expr, $max:expr))?, $modes:expr, $flows:ident, $form:literal; )*
             }
         )*
     ) => {
@@ -150,6 +165,7 @@ macro_rules! schema {
                 label: $label,
                 kind: Kind::$kind,
                 modes: $modes,
+                flows: Flows::$flows,
                 form: $form,
                 range: schema!(@range $( $min, $max )?),
             }, )* )*
@@ -204,65 +220,74 @@ schema! {
         SnameField = "sname field";
         /// The ProxyDHCP server's own address a front end gives (not part of the document).
         ServerId = "server id";
+        /// PXELINUX's library module `ldlinux.c32`, which the classic tree (`ipxe_enabled`
+        /// false) places beside `pxelinux.0` in the TFTP root: a name it reserves.
+        LdlinuxModule = "ldlinux.c32";
+        /// GRUB's directory `grub` in the TFTP root (the prefix Debian's `grubnetx64.efi`
+        /// reads its config from): a name the classic tree reserves.
+        GrubDir = "grub";
     }
     Site {
-        Schema = "schema", "Schema version", Number(SCHEMA_VERSION, SCHEMA_VERSION), Modes::ALL, false;
-        HttpServer = "http_server", "HTTP server", Text, Modes::ALL, true;
-        HttpRoot = "http_root", "HTTP root", Text, Modes::ALL, true;
-        IpxeBootScript = "ipxe_boot_script", "Main script name", Text, Modes::ALL, true;
-        TftpServer = "tftp_server", "TFTP server", Text, Modes::ALL, true;
-        TftpRoot = "tftp_root", "TFTP root", Text, Modes::ALL, true;
-        PxeBootfileName = "pxe_bootfile_name", "BIOS loader", Text, Modes::ALL, true;
-        UefiX64BootfileName = "uefi_x64_bootfile_name", "UEFI x64 loader", Text, Modes::ALL, true;
-        UefiArm64BootfileName = "uefi_arm64_bootfile_name", "UEFI ARM64 loader", Text, Modes::ALL, true;
-        PerMacDir = "per_mac_dir", "Per-MAC directory", Text, Modes::ALL, true;
-        TimeoutMs = "timeout_ms", "Timeout (ms)", Number(TIMEOUT_MIN_MS, TIMEOUT_MAX_MS), Modes::ALL, true;
-        Retries = "retries", "Retries", Number(0, RETRIES_RANGE_MAX), Modes::ALL, true;
-        OnRetriesExhausted = "on_retries_exhausted", "When retries run out", OnRetriesExhausted, Modes::ALL, true;
-        FallbackScript = "ipxe_fallback_script", "Fallback script", Text, Modes::ALL, true;
-        IpxeBootScriptTemplate = "ipxe_boot_script_template", "Main script template", Text, Modes::ALL, true;
-        IpxeConfigTemplate = "ipxe_config_template", "Node config template", Text, Modes::ALL, true;
-        PxeConfigTemplate = "pxe_config_template", "PXELINUX config template", Text, Modes::ALL, false;
-        KernelArgs = "kernel_args", "Kernel arguments (all nodes)", Text, Modes::ALL, true;
-        DeployKernel = "deploy_kernel", "Deploy kernel", Text, Modes::ALL, true;
-        DeployRamdisk = "deploy_ramdisk", "Deploy ramdisk", Text, Modes::ALL, true;
-        Nodes = "nodes", "Nodes", List, Modes::ALL, false;
+        Schema = "schema", "Schema version", Number(SCHEMA_VERSION, SCHEMA_VERSION), Modes::ALL, Both, false;
+        IpxeEnabled = "ipxe_enabled", "Boot through iPXE", Flag, Modes::ALL, Both, false;
+        HttpServer = "http_server", "HTTP server", Text, Modes::ALL, Both, true;
+        HttpRoot = "http_root", "HTTP root", Text, Modes::ALL, Both, true;
+        IpxeBootScript = "ipxe_boot_script", "Main script name", Text, Modes::ALL, Ipxe, true;
+        TftpServer = "tftp_server", "TFTP server", Text, Modes::ALL, Both, true;
+        TftpRoot = "tftp_root", "TFTP root", Text, Modes::ALL, Both, true;
+        PxeBootfileName = "pxe_bootfile_name", "BIOS loader", Text, Modes::ALL, Both, true;
+        UefiX64BootfileName = "uefi_x64_bootfile_name", "UEFI x64 loader", Text, Modes::ALL, Both, true;
+        UefiArm64BootfileName = "uefi_arm64_bootfile_name", "UEFI ARM64 loader", Text, Modes::ALL, Ipxe, true;
+        PerMacDir = "per_mac_dir", "Per-MAC directory", Text, Modes::ALL, Ipxe, true;
+        TimeoutMs = "timeout_ms", "Timeout (ms)", Number(TIMEOUT_MIN_MS, TIMEOUT_MAX_MS), Modes::ALL, Ipxe, true;
+        Retries = "retries", "Retries", Number(0, RETRIES_RANGE_MAX), Modes::ALL, Ipxe, true;
+        OnRetriesExhausted = "on_retries_exhausted", "When retries run out", OnRetriesExhausted, Modes::ALL, Ipxe, true;
+        FallbackScript = "ipxe_fallback_script", "Fallback script", Text, Modes::ALL, Ipxe, true;
+        IpxeBootScriptTemplate = "ipxe_boot_script_template", "Main script template", Text, Modes::ALL, Ipxe, true;
+        IpxeConfigTemplate = "ipxe_config_template", "Node config template", Text, Modes::ALL, Ipxe, true;
+        PxeConfigTemplate = "pxe_config_template", "PXELINUX config template", Text, Modes::ALL, Classic, true;
+        GrubConfigTemplate = "grub_config_template", "GRUB config template", Text, Modes::ALL, Classic, true;
+        KernelArgs = "kernel_args", "Kernel arguments (all nodes)", Text, Modes::ALL, Both, true;
+        DeployKernel = "deploy_kernel", "Deploy kernel", Text, Modes::ALL, Both, true;
+        DeployRamdisk = "deploy_ramdisk", "Deploy ramdisk", Text, Modes::ALL, Both, true;
+        Nodes = "nodes", "Nodes", List, Modes::ALL, Both, false;
     }
     Node {
-        NodeId = "id", "Id", Text, Modes::ALL, true;
-        Nics = "nics", "MACs", List, Modes::ALL, true;
-        Mode = "mode", "Mode", Mode, Modes::ALL, true;
-        Firmware = "firmware", "Firmware", Firmware, Modes::ALL, false;
-        Kernel = "kernel", "Kernel", Text, KERNEL_MODES, true;
-        Ramdisk = "ramdisk", "Ramdisk", Text, KERNEL_MODES, true;
-        Iso = "iso", "ISO", Text, Modes::of(&[Mode::Iso]), true;
-        ChainUrl = "url", "Chain URL", Text, Modes::of(&[Mode::Chain]), true;
-        Kickstart = "kickstart", "Kickstart", Text, Modes::of(&[Mode::Anaconda]), true;
-        Repo = "repo", "Repo", Text, Modes::of(&[Mode::Anaconda]), true;
-        Stage2 = "stage2", "Stage 2", Text, Modes::of(&[Mode::Anaconda]), false;
-        Iscsi = "iscsi", "iSCSI targets", List, Modes::of(&[Mode::Iscsi]), false;
-        InitiatorIqn = "initiator_iqn", "Initiator IQN", Text, Modes::of(&[Mode::Iscsi]), false;
-        Hostname = "hostname", "Host name", Text, Modes::ALL, false;
-        Ipv4 = "ipv4", "IPv4 address", Text, Modes::ALL, false;
-        Ipv6 = "ipv6", "IPv6 address", Text, Modes::ALL, false;
-        SystemUuid = "system_uuid", "System UUID", Text, Modes::ALL, false;
-        NodeKernelArgs = "kernel_args", "Kernel arguments", Text, KERNEL_MODES, true;
-        NodeTimeoutMs = "timeout_ms", "Timeout (ms)", Number(TIMEOUT_MIN_MS, TIMEOUT_MAX_MS), Modes::ALL, false;
-        NodeRetries = "retries", "Retries", Number(0, RETRIES_RANGE_MAX), Modes::ALL, false;
-        NodeIpxeConfigTemplate = "ipxe_config_template", "Config template", Text, Modes::ALL, false;
-        NodePxeConfigTemplate = "pxe_config_template", "PXELINUX config template", Text, Modes::ALL, false;
+        NodeId = "id", "Id", Text, Modes::ALL, Both, true;
+        Nics = "nics", "MACs", List, Modes::ALL, Both, true;
+        Mode = "mode", "Mode", Mode, Modes::ALL, Both, true;
+        Firmware = "firmware", "Firmware", Firmware, Modes::ALL, Both, false;
+        Kernel = "kernel", "Kernel", Text, KERNEL_MODES, Both, true;
+        Ramdisk = "ramdisk", "Ramdisk", Text, KERNEL_MODES, Both, true;
+        Iso = "iso", "ISO", Text, Modes::of(&[Mode::Iso]), Both, true;
+        ChainUrl = "url", "Chain URL", Text, Modes::of(&[Mode::Chain]), Both, true;
+        Kickstart = "kickstart", "Kickstart", Text, Modes::of(&[Mode::Anaconda]), Both, true;
+        Repo = "repo", "Repo", Text, Modes::of(&[Mode::Anaconda]), Both, true;
+        Stage2 = "stage2", "Stage 2", Text, Modes::of(&[Mode::Anaconda]), Both, false;
+        Iscsi = "iscsi", "iSCSI targets", List, Modes::of(&[Mode::Iscsi]), Both, false;
+        InitiatorIqn = "initiator_iqn", "Initiator IQN", Text, Modes::of(&[Mode::Iscsi]), Both, false;
+        Hostname = "hostname", "Host name", Text, Modes::ALL, Both, false;
+        Ipv4 = "ipv4", "IPv4 address", Text, Modes::ALL, Both, false;
+        Ipv6 = "ipv6", "IPv6 address", Text, Modes::ALL, Both, false;
+        SystemUuid = "system_uuid", "System UUID", Text, Modes::ALL, Both, false;
+        NodeKernelArgs = "kernel_args", "Kernel arguments", Text, KERNEL_MODES, Both, true;
+        NodeTimeoutMs = "timeout_ms", "Timeout (ms)", Number(TIMEOUT_MIN_MS, TIMEOUT_MAX_MS), Modes::ALL, Ipxe, false;
+        NodeRetries = "retries", "Retries", Number(0, RETRIES_RANGE_MAX), Modes::ALL, Ipxe, false;
+        NodeIpxeConfigTemplate = "ipxe_config_template", "Config template", Text, Modes::ALL, Ipxe, false;
+        NodePxeConfigTemplate = "pxe_config_template", "PXELINUX config template", Text, Modes::ALL, Classic, false;
+        NodeGrubConfigTemplate = "grub_config_template", "GRUB config template", Text, Modes::ALL, Classic, false;
     }
     Nic {
-        NicMac = "mac", "MAC", Text, Modes::ALL, false;
-        NicPxe = "pxe", "Network boot", Flag, Modes::ALL, false;
+        NicMac = "mac", "MAC", Text, Modes::ALL, Both, false;
+        NicPxe = "pxe", "Network boot", Flag, Modes::ALL, Both, false;
     }
     IscsiTarget {
-        IscsiServer = "server", "Target server", Text, Modes::ALL, false;
-        IscsiPort = "port", "Target port", Number(1, PORT_RANGE_MAX), Modes::ALL, false;
-        IscsiLun = "lun", "LUN", Number(0, 0x3fff), Modes::ALL, false;
-        IscsiIqn = "iqn", "Target IQN", Text, Modes::ALL, false;
-        IscsiUsername = "username", "CHAP user", Text, Modes::ALL, false;
-        IscsiPassword = "password", "CHAP secret", Text, Modes::ALL, false;
+        IscsiServer = "server", "Target server", Text, Modes::ALL, Both, false;
+        IscsiPort = "port", "Target port", Number(1, PORT_RANGE_MAX), Modes::ALL, Both, false;
+        IscsiLun = "lun", "LUN", Number(0, 0x3fff), Modes::ALL, Both, false;
+        IscsiIqn = "iqn", "Target IQN", Text, Modes::ALL, Both, false;
+        IscsiUsername = "username", "CHAP user", Text, Modes::ALL, Both, false;
+        IscsiPassword = "password", "CHAP secret", Text, Modes::ALL, Both, false;
     }
 }
 
@@ -315,6 +340,11 @@ impl Field {
     /// The boot modes that take this field ([`Modes::ALL`] unless it is mode-specific).
     pub fn modes(self) -> Modes {
         self.info().map_or(Modes::ALL, |info| info.modes)
+    }
+
+    /// The boot flows that take this field ([`Flows::Both`] unless it is one flow's own).
+    pub fn flows(self) -> Flows {
+        self.info().map_or(Flows::Both, |info| info.flows)
     }
 }
 

@@ -13,7 +13,17 @@
 //!
 //! A node's per-MAC entries come right after its config, so its config is rendered once for
 //! all of them: [`ScriptCache`] keeps the last one.
+//!
+//! A site with `ipxe_enabled` false (the classic flow, [`crate::classic`]) has its whole tree
+//! in the TFTP root, in this order: `pxelinux.cfg/`, `pxelinux.cfg/default`, `grub/`,
+//! `grub/grub.cfg`; for each node its directory, its PXELINUX config (`<id>/config`), the
+//! files to place beside it, one `pxelinux.cfg/01-<mac>` per network-boot NIC (a link to
+//! `../<id>/config`), its GRUB config (`<id>/grub.cfg`) and one `grub/grub.cfg-01-<mac>` per
+//! network-boot NIC (a link to `../<id>/grub.cfg`); finally the loaders `pxelinux.0`,
+//! `ldlinux.c32` and `grubnetx64.efi` (as the site names the first and the last). The HTTP
+//! root holds only the manifest.
 
+use crate::classic;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ipxe;
 use crate::limits::{NAME_MAX, NODE_ID_MAX};
@@ -25,6 +35,9 @@ use embedded_io::Write;
 
 /// Longest path of an entry (per-MAC dir, `/`, a node id or MAC, `/`, a name).
 pub const TREE_PATH_MAX: usize = NAME_MAX + NODE_ID_MAX + NAME_MAX + 2;
+
+// The classic tree's longest path, `grub/grub.cfg-01-<mac>`, fits.
+const _: () = assert!("grub/grub.cfg-01-".len() + 17 <= TREE_PATH_MAX);
 
 /// Which root an entry belongs in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +65,46 @@ pub enum Script<'e> {
     Main,
     /// A node's config.
     Node(&'e Node<'e>),
+    /// The classic flow's `pxelinux.cfg/default` (machines without a config).
+    PxelinuxDefault,
+    /// A node's PXELINUX config (classic flow).
+    PxelinuxNode(&'e Node<'e>),
+    /// The classic flow's `grub/grub.cfg` (what GRUB reads first).
+    GrubMain,
+    /// A node's GRUB config (classic flow).
+    GrubNode(&'e Node<'e>),
+}
+
+/// Which of the scripts a [`Script`] is, without its node: [`ScriptCache`] tells a node's two
+/// classic configs apart by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScriptKind {
+    /// [`Script::Main`].
+    Main,
+    /// [`Script::Node`].
+    Node,
+    /// [`Script::PxelinuxDefault`].
+    PxelinuxDefault,
+    /// [`Script::PxelinuxNode`].
+    PxelinuxNode,
+    /// [`Script::GrubMain`].
+    GrubMain,
+    /// [`Script::GrubNode`].
+    GrubNode,
+}
+
+impl Script<'_> {
+    /// Which script it is.
+    pub const fn kind(&self) -> ScriptKind {
+        match self {
+            Script::Main => ScriptKind::Main,
+            Script::Node(_) => ScriptKind::Node,
+            Script::PxelinuxDefault => ScriptKind::PxelinuxDefault,
+            Script::PxelinuxNode(_) => ScriptKind::PxelinuxNode,
+            Script::GrubMain => ScriptKind::GrubMain,
+            Script::GrubNode(_) => ScriptKind::GrubNode,
+        }
+    }
 }
 
 /// What an entry is.
@@ -61,8 +114,8 @@ pub enum EntryKind<'e> {
     Directory,
     /// A script written by the core (see [`write_script`]).
     Script(Script<'e>),
-    /// The per-MAC entry of a NIC: a relative link to `target` (`../<id>/config`), whose
-    /// content is the same as `script`.
+    /// The per-MAC entry of a NIC: a relative link to `target` (`../<id>/config`, or in the
+    /// classic flow also `../<id>/grub.cfg`), whose content is the same as `script`.
     PerMac {
         /// The link target, relative to the link's directory.
         target: &'e str,
@@ -74,7 +127,8 @@ pub enum EntryKind<'e> {
         /// Where it comes from.
         source: LocalPath<'e>,
     },
-    /// An iPXE loader (`undionly.kpxe`, `snponly.efi`, ...), copied from a loader directory.
+    /// A loader (iPXE's `undionly.kpxe`, `snponly.efi`, ...; in the classic flow
+    /// `pxelinux.0`, `ldlinux.c32`, `grubnetx64.efi`), copied from a loader directory.
     Loader {
         /// Its file name.
         name: Name<'e>,
@@ -131,6 +185,16 @@ enum At {
     NodeFile(u8),
     /// The node's NIC `n`, which network boots.
     PerMac(u8),
+    /// Classic flow: `grub/`.
+    GrubDir,
+    /// Classic flow: `grub/grub.cfg`.
+    GrubMain,
+    /// Classic flow: `pxelinux.cfg/default`.
+    PxelinuxDefault,
+    /// Classic flow: the node's GRUB config.
+    NodeGrubConfig,
+    /// Classic flow: the GRUB per-MAC entry of the node's NIC `n`, which network boots.
+    GrubPerMac(u8),
     /// Loader `n` of the HTTP root (the EFI loaders).
     HttpLoader(u8),
     /// Loader `n` of the TFTP root.
@@ -141,6 +205,8 @@ enum At {
 /// The tree of a checked site as a cursor over its entries, in order (see the module docs).
 pub struct Tree<'s, 'a> {
     config: &'s SiteConfig<'a>,
+    /// The classic flow (`ipxe_enabled` false).
+    classic: bool,
     nodes: Nodes<'a, 's>,
     at: At,
     node: Option<(usize, Node<'a>)>,
@@ -154,6 +220,7 @@ impl<'s, 'a> Tree<'s, 'a> {
     pub fn new(site: &'s CheckedSite<'a>) -> Self {
         Tree {
             config: site.config(),
+            classic: !site.config().ipxe_enabled,
             nodes: site.nodes(),
             at: At::Start,
             node: None,
@@ -181,16 +248,25 @@ impl<'s, 'a> Tree<'s, 'a> {
     /// Moves to the next entry that exists.
     fn advance(&mut self) -> Result<()> {
         loop {
+            let classic = self.classic;
+            let nics = self.nic_count();
             let next = match self.at {
+                At::Start if classic => At::PerMacDir,
                 At::Start => At::MainScript,
                 At::MainScript => At::PerMacDir,
-                At::PerMacDir => self.next_node()?,
+                At::PerMacDir if classic => At::PxelinuxDefault,
+                At::PxelinuxDefault => At::GrubDir,
+                At::GrubDir => At::GrubMain,
+                At::PerMacDir | At::GrubMain => self.next_node()?,
                 At::NodeDir => At::NodeConfig,
                 At::NodeConfig => At::NodeFile(0),
                 At::NodeFile(0) => At::NodeFile(1),
                 At::NodeFile(_) => At::PerMac(0),
-                At::PerMac(n) if usize::from(n) + 1 < self.nic_count() => At::PerMac(n + 1),
-                At::PerMac(_) => self.next_node()?,
+                At::PerMac(n) if usize::from(n) + 1 < nics => At::PerMac(n + 1),
+                At::PerMac(_) if classic => At::NodeGrubConfig,
+                At::NodeGrubConfig => At::GrubPerMac(0),
+                At::GrubPerMac(n) if usize::from(n) + 1 < nics => At::GrubPerMac(n + 1),
+                At::PerMac(_) | At::GrubPerMac(_) => self.next_node()?,
                 At::HttpLoader(0) => At::HttpLoader(1),
                 At::HttpLoader(_) if self.config.tftp_root.is_some() => At::TftpLoader(0),
                 At::TftpLoader(n) if n < 2 => At::TftpLoader(n + 1),
@@ -213,7 +289,11 @@ impl<'s, 'a> Tree<'s, 'a> {
             }
             None => {
                 self.node = None;
-                Ok(At::HttpLoader(0))
+                Ok(if self.classic {
+                    At::TftpLoader(0)
+                } else {
+                    At::HttpLoader(0)
+                })
             }
         }
     }
@@ -233,9 +313,27 @@ impl<'s, 'a> Tree<'s, 'a> {
             (At::PerMacDir, _, _) => set_path(&mut self.path, &[config.per_mac_dir.as_str()]),
             (At::NodeDir, _, Some(id)) => set_path(&mut self.path, &[id]),
             (At::NodeConfig, _, Some(id)) => {
-                set_path(&mut self.target, &["..", id, "config"])?;
-                set_path(&mut self.path, &[id, "config"])
+                let name = classic::NODE_PXELINUX_CONFIG.as_str();
+                set_path(&mut self.target, &["..", id, name])?;
+                set_path(&mut self.path, &[id, name])
             }
+            (At::NodeGrubConfig, _, Some(id)) => {
+                let name = classic::NODE_GRUB_CONFIG.as_str();
+                set_path(&mut self.target, &["..", id, name])?;
+                set_path(&mut self.path, &[id, name])
+            }
+            (At::PxelinuxDefault, _, _) => set_path(
+                &mut self.path,
+                &[
+                    config.per_mac_dir.as_str(),
+                    classic::PXELINUX_DEFAULT.as_str(),
+                ],
+            ),
+            (At::GrubDir, _, _) => set_path(&mut self.path, &[classic::GRUB_DIR.as_str()]),
+            (At::GrubMain, _, _) => set_path(
+                &mut self.path,
+                &[classic::GRUB_DIR.as_str(), classic::GRUB_MAIN.as_str()],
+            ),
             (At::NodeFile(n), Some(node), Some(id)) => {
                 match node.boot.images().get(usize::from(n)).copied().flatten() {
                     Some(image) if matches!(image.source, Source::File(_)) => {
@@ -245,9 +343,23 @@ impl<'s, 'a> Tree<'s, 'a> {
                 }
             }
             (At::PerMac(n), Some(node), _) => match node.nics.get(usize::from(n)) {
+                Some(nic) if nic.pxe && self.classic => {
+                    let name = classic::arp_mac(nic.mac);
+                    set_path(
+                        &mut self.path,
+                        &[config.per_mac_dir.as_str(), name.as_str()],
+                    )
+                }
                 Some(nic) if nic.pxe => {
                     let mac = nic.mac.hexhyp();
                     set_path(&mut self.path, &[config.per_mac_dir.as_str(), mac.as_str()])
+                }
+                _ => return Ok(false),
+            },
+            (At::GrubPerMac(n), Some(node), _) => match node.nics.get(usize::from(n)) {
+                Some(nic) if nic.pxe => {
+                    let name = classic::grub_per_mac(nic.mac);
+                    set_path(&mut self.path, &[classic::GRUB_DIR.as_str(), name.as_str()])
                 }
                 _ => return Ok(false),
             },
@@ -255,9 +367,16 @@ impl<'s, 'a> Tree<'s, 'a> {
                 Some(name) => set_path(&mut self.path, &[name.as_str()]),
                 None => return Ok(false),
             },
-            (At::NodeDir | At::NodeConfig | At::NodeFile(_) | At::PerMac(_), _, _) => {
-                Err(internal())
-            }
+            (
+                At::NodeDir
+                | At::NodeConfig
+                | At::NodeGrubConfig
+                | At::NodeFile(_)
+                | At::PerMac(_)
+                | At::GrubPerMac(_),
+                _,
+                _,
+            ) => Err(internal()),
         }?;
         Ok(true)
     }
@@ -265,6 +384,14 @@ impl<'s, 'a> Tree<'s, 'a> {
     /// The loader at `self.at`.
     fn loader(&self) -> Option<Name<'a>> {
         let c = self.config;
+        if self.classic {
+            return match self.at {
+                At::TftpLoader(0) => Some(c.pxe_bootfile),
+                At::TftpLoader(1) => Some(classic::LDLINUX),
+                At::TftpLoader(2) => Some(c.uefi_x64_bootfile),
+                _ => None,
+            };
+        }
         match self.at {
             At::HttpLoader(0) | At::TftpLoader(1) => Some(c.uefi_x64_bootfile),
             At::HttpLoader(1) | At::TftpLoader(2) => Some(c.uefi_arm64_bootfile),
@@ -277,12 +404,36 @@ impl<'s, 'a> Tree<'s, 'a> {
     fn entry(&self) -> Result<Entry<'_>> {
         let node = self.node.as_ref();
         let index = node.map(|(i, _)| *i);
-        let script = || node.map(|(_, n)| Script::Node(n)).ok_or_else(internal);
+        let classic = self.classic;
+        // The root of the node directories and the per-MAC entries.
+        let tree = if classic { Root::Tftp } else { Root::Http };
+        let script = || {
+            node.map(|(_, n)| {
+                if classic {
+                    Script::PxelinuxNode(n)
+                } else {
+                    Script::Node(n)
+                }
+            })
+            .ok_or_else(internal)
+        };
+        let grub = || node.map(|(_, n)| Script::GrubNode(n)).ok_or_else(internal);
         let (root, kind, index) = match self.at {
             At::MainScript => (Root::Http, EntryKind::Script(Script::Main), None),
-            At::PerMacDir => (Root::Http, EntryKind::Directory, None),
-            At::NodeDir => (Root::Http, EntryKind::Directory, index),
-            At::NodeConfig => (Root::Http, EntryKind::Script(script()?), index),
+            At::PerMacDir => (tree, EntryKind::Directory, None),
+            At::PxelinuxDefault => (Root::Tftp, EntryKind::Script(Script::PxelinuxDefault), None),
+            At::GrubDir => (Root::Tftp, EntryKind::Directory, None),
+            At::GrubMain => (Root::Tftp, EntryKind::Script(Script::GrubMain), None),
+            At::NodeDir => (tree, EntryKind::Directory, index),
+            At::NodeConfig => (tree, EntryKind::Script(script()?), index),
+            At::NodeGrubConfig => (Root::Tftp, EntryKind::Script(grub()?), index),
+            At::GrubPerMac(_) => {
+                let kind = EntryKind::PerMac {
+                    target: &self.target,
+                    script: grub()?,
+                };
+                (Root::Tftp, kind, index)
+            }
             At::NodeFile(n) => {
                 let source = node
                     .and_then(|(_, node)| node.boot.images().get(usize::from(n)).copied().flatten())
@@ -291,14 +442,14 @@ impl<'s, 'a> Tree<'s, 'a> {
                         Source::Url(_) => None,
                     })
                     .ok_or_else(internal)?;
-                (Root::Http, EntryKind::File { source }, index)
+                (tree, EntryKind::File { source }, index)
             }
             At::PerMac(_) => {
                 let kind = EntryKind::PerMac {
                     target: &self.target,
                     script: script()?,
                 };
-                (Root::Http, kind, index)
+                (tree, kind, index)
             }
             At::HttpLoader(_) | At::TftpLoader(_) => {
                 let name = self.loader().ok_or_else(internal)?;
@@ -320,6 +471,18 @@ impl<'s, 'a> Tree<'s, 'a> {
     }
 }
 
+/// The entries of `root` a build moves into place after all the others, in this order: what
+/// clients read first, once everything it points at is there (the HTTP root's per-MAC
+/// directory and main script; the classic flow's `pxelinux.cfg/` and `grub/`). `None`: no
+/// order (the TFTP root of an iPXE site holds only loaders).
+pub fn written_last<'a>(config: &SiteConfig<'a>, root: Root) -> Option<[&'a str; 2]> {
+    match (root, config.ipxe_enabled) {
+        (Root::Http, _) => Some([config.per_mac_dir.as_str(), config.boot_script.as_str()]),
+        (Root::Tftp, false) => Some([config.per_mac_dir.as_str(), classic::GRUB_DIR.as_str()]),
+        (Root::Tftp, true) => None,
+    }
+}
+
 fn internal() -> Error {
     Error::new(ErrorKind::Internal)
 }
@@ -336,6 +499,10 @@ pub fn write_script<W: Write>(
     match script {
         Script::Main => ipxe::write_main_script(config, out),
         Script::Node(node) => ipxe::write_node_config(config, node, out),
+        Script::PxelinuxDefault => classic::write_pxelinux_default(out),
+        Script::PxelinuxNode(node) => classic::write_pxelinux_node(node, out),
+        Script::GrubMain => classic::write_grub_main(out),
+        Script::GrubNode(node) => classic::write_grub_node(node, out),
     }
 }
 
@@ -349,15 +516,16 @@ pub struct Rendered<'b> {
     pub bytes: Option<&'b [u8]>,
 }
 
-/// Renders each script entry once: a node's per-MAC entries, which follow its config, reuse
-/// the config's bytes, size and hash. The one place that reuse is written. `B` is the buffer
+/// Renders each script entry once: a node's per-MAC entries, which follow its config (the
+/// config of their kind, in the classic flow), reuse the config's bytes, size and hash. The one place that reuse is written. `B` is the buffer
 /// a script is rendered into (a script that does not fit is rendered again to stream it);
 /// [`SCRIPT_MAX`](crate::limits::SCRIPT_MAX) bytes hold any script.
 pub struct ScriptCache<B> {
     buf: B,
     hash: bool,
-    /// The node (`None`: the main script) whose script the buffer holds, if any.
-    last: Option<Option<usize>>,
+    /// The node (`None`: a script of the site's) and the kind of the script the buffer
+    /// holds, if any.
+    last: Option<(Option<usize>, ScriptKind)>,
     len: Option<usize>,
     digest: Digested,
 }
@@ -392,9 +560,10 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> ScriptCache<B> {
         let Some(script) = entry.script() else {
             return Ok(None);
         };
-        let reuse = matches!(entry.kind, EntryKind::PerMac { .. }) && self.last == Some(entry.node);
+        let key = (entry.node, script.kind());
+        let reuse = matches!(entry.kind, EntryKind::PerMac { .. }) && self.last == Some(key);
         if !reuse {
-            self.last = Some(entry.node);
+            self.last = Some(key);
             let written = write_to_slice(self.buf.as_mut(), |w| write_script(config, script, w));
             let size;
             match written {

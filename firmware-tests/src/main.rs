@@ -34,7 +34,7 @@ use ipxegen_core::dhcp::reply::{build_proxy_reply, build_reply};
 use ipxegen_core::dhcp::{report::write_reply_report, request::parse_request};
 use ipxegen_core::model::{Node, TemplateFile};
 use ipxegen_core::site::FixedSeen;
-use ipxegen_core::{CheckedSite, Error, ErrorKind, Result, Site, ipxe};
+use ipxegen_core::{CheckedSite, Error, ErrorKind, Result, Site};
 
 include!("../../tests/golden/cases.rs");
 include!("../../tests/golden/dhcp_cases.rs");
@@ -80,13 +80,7 @@ fn answer(case: &DhcpCase, request_buf: &mut [u8], out: &mut GoldenStream) -> Re
 fn render(case: &GoldenCase, out: &mut GoldenStream) -> Result<()> {
     let site = Site::parse(case.site)?;
     let site: CheckedSite<'_> = site.checked(&mut FixedSeen::<SEEN_MAX>::new())?;
-    match case.render {
-        Render::Main => ipxe::write_main_script(site.config(), out),
-        Render::Node(id) => {
-            let node = site.node_by_id(id)?;
-            ipxe::write_node_config(site.config(), &node, out)
-        }
-    }
+    render_golden(site.config(), |id| site.node_by_id(id), &case.render, out)
 }
 
 /// Reads the site of `case`, loads the templates it names (from the bytes built into the
@@ -122,13 +116,7 @@ fn render_templated(case: &TemplateCase, scratch: &mut [u8], out: &mut GoldenStr
     let files = slots.map(|slot| slot.unwrap_or(first));
     let site = site.with_templates(files.get(..count).unwrap_or_default());
     let site = site.checked_with(&mut FixedSeen::<SEEN_MAX>::new(), scratch)?;
-    match case.render {
-        Render::Main => ipxe::write_main_script(site.config(), out),
-        Render::Node(id) => {
-            let node = site.node_by_id(id)?;
-            ipxe::write_node_config(site.config(), &node, out)
-        }
-    }
+    render_golden(site.config(), |id| site.node_by_id(id), &case.render, out)
 }
 
 #[platform::entry]

@@ -8,6 +8,22 @@ pub enum Render {
     Main,
     /// The config of the node with this id.
     Node(&'static str),
+    /// The classic flow's `pxelinux.cfg/default`.
+    PxelinuxDefault,
+    /// The PXELINUX config of the node with this id (classic flow).
+    PxelinuxNode(&'static str),
+    /// The classic flow's `grub/grub.cfg`.
+    GrubMain,
+    /// The GRUB config of the node with this id (classic flow).
+    GrubNode(&'static str),
+}
+
+impl Render {
+    /// Whether the output is an iPXE script (the main script or a node's iPXE config), not a
+    /// classic flow's PXELINUX or GRUB config.
+    pub const fn is_ipxe(&self) -> bool {
+        matches!(self, Render::Main | Render::Node(_))
+    }
 }
 
 /// One golden case.
@@ -36,6 +52,18 @@ macro_rules! golden {
     };
 }
 
+macro_rules! classic {
+    ($name:literal, $site:literal, $render:expr) => {
+        GoldenCase {
+            name: $name,
+            site: include_bytes!($site),
+            render: $render,
+            expected: include_bytes!(concat!("classic/", $name)),
+            path: concat!("classic/", $name),
+        }
+    };
+}
+
 /// Every golden case.
 pub const GOLDEN_CASES: &[GoldenCase] = &[
     golden!("main-default", "../../examples/site.json", Render::Main),
@@ -56,6 +84,18 @@ pub const GOLDEN_CASES: &[GoldenCase] = &[
     golden!("anaconda-repo", "sites/modes.json", Render::Node("anaconda-repo")),
     golden!("anaconda-stage2", "sites/modes.json", Render::Node("anaconda-stage2")),
     golden!("chain", "sites/modes.json", Render::Node("chain")),
+    classic!("default.pxelinux", "sites/classic.json", Render::PxelinuxDefault),
+    classic!("main.grub.cfg", "sites/classic.json", Render::GrubMain),
+    classic!("deploy.pxelinux", "sites/classic.json", Render::PxelinuxNode("1be26c0b-03f2-4d2e-ae87-c02d7f33c123")),
+    classic!("deploy.grub.cfg", "sites/classic.json", Render::GrubNode("1be26c0b-03f2-4d2e-ae87-c02d7f33c123")),
+    classic!("ramdisk.pxelinux", "sites/classic.json", Render::PxelinuxNode("ramdisk")),
+    classic!("ramdisk.grub.cfg", "sites/classic.json", Render::GrubNode("ramdisk")),
+    classic!("anaconda-repo.pxelinux", "sites/classic.json", Render::PxelinuxNode("anaconda-repo")),
+    classic!("anaconda-repo.grub.cfg", "sites/classic.json", Render::GrubNode("anaconda-repo")),
+    classic!("anaconda-stage2.pxelinux", "sites/classic.json", Render::PxelinuxNode("anaconda-stage2")),
+    classic!("anaconda-stage2.grub.cfg", "sites/classic.json", Render::GrubNode("anaconda-stage2")),
+    classic!("local.pxelinux", "sites/classic.json", Render::PxelinuxNode("local")),
+    classic!("local.grub.cfg", "sites/classic.json", Render::GrubNode("local")),
 ];
 
 /// One case of a site whose scripts are written from templates: what a front end loads for
@@ -94,3 +134,33 @@ pub const TEMPLATE_CASES: &[TemplateCase] = &[TemplateCase {
     expected: include_bytes!("ipxe/example-deploy.ipxe"),
     path: "ipxe/example-deploy.ipxe",
 }];
+
+/// Renders what `render` asks for from a site's settings and its nodes (`node` finds one by
+/// id) into `out`: the one mapping from a case to the core's writers, shared by the host and
+/// firmware harnesses.
+#[allow(unused_qualifications, reason = "included by crates that import different names")]
+pub fn render_golden<'a, W: embedded_io::Write>(
+    config: &ipxegen_core::model::SiteConfig<'a>,
+    node: impl Fn(&str) -> ipxegen_core::Result<ipxegen_core::model::Node<'a>>,
+    render: &Render,
+    out: &mut W,
+) -> ipxegen_core::Result<()> {
+    use ipxegen_core::tree::{Script, write_script};
+    // One node, looked up once (one `Node` on the stack, whichever the case).
+    let id = match *render {
+        Render::Node(id) | Render::PxelinuxNode(id) | Render::GrubNode(id) => Some(id),
+        Render::Main | Render::PxelinuxDefault | Render::GrubMain => None,
+    };
+    let node = id.map(node).transpose()?;
+    let script = match (render, &node) {
+        (Render::Node(_), Some(node)) => Script::Node(node),
+        (Render::PxelinuxNode(_), Some(node)) => Script::PxelinuxNode(node),
+        (Render::GrubNode(_), Some(node)) => Script::GrubNode(node),
+        (Render::PxelinuxDefault, _) => Script::PxelinuxDefault,
+        (Render::GrubMain, _) => Script::GrubMain,
+        (Render::Main | Render::Node(_) | Render::PxelinuxNode(_) | Render::GrubNode(_), _) => {
+            Script::Main
+        }
+    };
+    write_script(config, script, out)
+}

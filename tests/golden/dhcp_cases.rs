@@ -45,12 +45,41 @@ macro_rules! dhcp_case {
     };
 }
 
+/// A DHCP golden case answered by the classic site (`ipxe_enabled` false,
+/// `sites/dhcp-classic.json`): `classic-<vector>`, or `classic-proxy-<vector>` as a ProxyDHCP
+/// server.
+macro_rules! classic_case {
+    ($vector:literal) => {
+        DhcpCase {
+            name: concat!("classic-", $vector),
+            vector: $vector,
+            request_hex: include_str!(concat!("../vectors/dhcp/", $vector, ".hex")),
+            site: include_bytes!("sites/dhcp-classic.json"),
+            proxy: None,
+            expected: include_str!(concat!("dhcp-replies/classic-", $vector, ".txt")),
+        }
+    };
+    (proxy $vector:literal, $server_id:expr) => {
+        DhcpCase {
+            name: concat!("classic-proxy-", $vector),
+            vector: $vector,
+            request_hex: include_str!(concat!("../vectors/dhcp/", $vector, ".hex")),
+            site: include_bytes!("sites/dhcp-classic.json"),
+            proxy: Some(ipxegen_core::dhcp::reply::Proxy {
+                server_id: $server_id,
+            }),
+            expected: include_str!(concat!("dhcp-replies/classic-proxy-", $vector, ".txt")),
+        }
+    };
+}
+
 /// The ProxyDHCP server's address in the proxy cases (the example site's servers).
 const PROXY_SERVER: Option<core::net::Ipv4Addr> = Some(core::net::Ipv4Addr::new(192, 0, 2, 10));
 
 /// Every DHCP golden case: v4 requests answered by the example site (IPv4 TFTP server), v6
 /// requests by an IPv6 site; then ProxyDHCP answers to the same kinds of client (one of them
-/// without a server id: iPXE's next server is then the TFTP server alone).
+/// without a server id: iPXE's next server is then the TFTP server alone); then the classic
+/// flow's answers (PXELINUX and GRUB, an iPXE ROM answered as PXE firmware).
 pub const DHCP_CASES: &[DhcpCase] = &[
     dhcp_case!("ipxe-bios-x86-discover", "../../examples/site.json"),
     dhcp_case!("ipxe-bios-x86-request", "../../examples/site.json"),
@@ -74,6 +103,11 @@ pub const DHCP_CASES: &[DhcpCase] = &[
     dhcp_case!(proxy "aavmf-pxe-uefi-arm64-discover", "../../examples/site.json", PROXY_SERVER),
     dhcp_case!(proxy "ovmf-httpboot-uefi-x64-discover", "../../examples/site.json", PROXY_SERVER),
     dhcp_case!(proxy "ovmf-pxe-uefi-x64-dhcpv6-solicit", "sites/reply-v6.json", PROXY_SERVER),
+    classic_case!("ipxe-bios-x86-discover"),
+    classic_case!("ipxe-uefi-x64-discover"),
+    classic_case!("ovmf-pxe-uefi-x64-discover"),
+    classic_case!("ovmf-pxe-uefi-x64-request"),
+    classic_case!(proxy "ipxe-bios-x86-discover", PROXY_SERVER),
 ];
 
 /// Decodes hex text (whitespace ignored) into `out` with the core's decoder; returns the

@@ -16,19 +16,18 @@ pub use process::{ProcessGroup, output_within, output_within_from};
 pub use skip::{SKIP_MARKER, find_command, in_ci, missing_tool, ready_or_skip, require_tools};
 
 use ipxegen_core::model::{TemplateFile, TemplateRef};
-use ipxegen_core::{Result, Site, ipxe};
+use ipxegen_core::{Result, Site};
 
 /// Renders what `case` asks for into a `Vec`.
 pub fn render_case(case: &GoldenCase) -> Result<Vec<u8>> {
     let site = Site::parse(case.site)?;
     let mut out = Vec::new();
-    let mut sink = VecWriter(&mut out);
-    match case.render {
-        Render::Main => ipxe::write_main_script(site.config(), &mut sink)?,
-        Render::Node(id) => {
-            ipxe::write_node_config(site.config(), &site.node_by_id(id)?, &mut sink)?
-        }
-    }
+    render_golden(
+        site.config(),
+        |id| site.node_by_id(id),
+        &case.render,
+        &mut VecWriter(&mut out),
+    )?;
     Ok(out)
 }
 

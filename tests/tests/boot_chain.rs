@@ -22,6 +22,12 @@
 //! guest's NIC (QEMU's `filter-dump` capture, [`ipxegen_tests::pcap`]), the HTTP server's own
 //! log of responses, and the kernel command line the initrd printed.
 //!
+//! The classic flow (`ipxe_enabled` false, [`Case::classic`]) has no iPXE stage: the NIC's iPXE
+//! ROM (BIOS) runs Debian's `pxelinux.0` as a PXE boot program, OVMF's PXE (UEFI) runs Debian's
+//! `grubnetx64.efi`, both by TFTP, and they load the node's config, kernel and initrd by TFTP
+//! from the tree `ipxegen build` made with Debian's loaders (its default loader directories);
+//! nothing goes over HTTP.
+//!
 //! Firmware: legacy BIOS is SeaBIOS with the NIC's iPXE ROM (iPXE from the first DHCP); UEFI
 //! is OVMF with the NIC's option ROM disabled (`romfile=`), so that OVMF's own PXE or HTTP
 //! boot runs, not iPXE's UEFI driver; ARM64 is AAVMF, which is offered the ARM64 loader and
@@ -30,8 +36,8 @@
 //!
 //! Every process is bounded by `timeout -s KILL` and killed with its process group when the
 //! run ends; the namespace is deleted, also when the test fails. Needs root, iproute2, QEMU,
-//! OVMF, AAVMF, ipxe, ipxe-qemu, dnsmasq, isc-dhcp-server, kea, tftpd-hpa, radvd, jq and
-//! python3: a missing one fails the test under `CI=true` and skips it (`SKIPPED: ...`)
+//! OVMF, AAVMF, ipxe, ipxe-qemu, dnsmasq, isc-dhcp-server, kea, tftpd-hpa, radvd, jq,
+//! python3, and for the classic flow pxelinux, syslinux-common and grub-efi-amd64-signed: a missing one fails the test under `CI=true` and skips it (`SKIPPED: ...`)
 //! elsewhere. On failure the run's files are kept under `target/tmp/` and named.
 
 #![allow(
@@ -44,8 +50,8 @@
 use ipxegen_tests::netns::{SERVER_V4, SERVER_V6, TestNet};
 use ipxegen_tests::pcap::{Event, assert_in_order, numbered, read_capture};
 use ipxegen_tests::qemu::{
-    BUSYBOX, E2E_DIR, End, OVMF_CODE, OVMF_VARS, Watch, Watched, WorkDir, kernel, make_initrd,
-    watch_console,
+    BUSYBOX, E2E_DIR, End, ExpectedError, OVMF_CODE, OVMF_VARS, Watch, Watched, WorkDir, kernel,
+    make_initrd, watch_console,
 };
 use ipxegen_tests::{ProcessGroup, ipxegen_binary, workspace_dir};
 use std::fmt::Write as _;
@@ -74,6 +80,21 @@ const SYSTEM_UUID: &str = "0b9c4f5e-1d2a-4c3b-8e7f-123456789abc";
 const NODE: &str = "chain-node";
 
 const LOADERS: &str = "/usr/lib/ipxe";
+/// The classic flow's loaders as the tree names them, and the Debian file each comes from.
+const PXELINUX: &str = "pxelinux.0";
+const LDLINUX: &str = "ldlinux.c32";
+const GRUB: &str = "grubnetx64.efi";
+const CLASSIC_LOADER_FILES: [(&str, &str); 3] = [
+    ("/usr/lib/PXELINUX/pxelinux.0", "pxelinux"),
+    (
+        "/usr/lib/syslinux/modules/bios/ldlinux.c32",
+        "syslinux-common",
+    ),
+    (
+        "/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed",
+        "grub-efi-amd64-signed",
+    ),
+];
 const X64_LOADER: &str = "snponly.efi";
 const ARM64_LOADER: &str = "snponly-arm64.efi";
 const AAVMF_CODE: &str = "/usr/share/AAVMF/AAVMF_CODE.fd";
@@ -121,6 +142,9 @@ enum Mutation {
     /// script from both. It matters where an iPXE request also matches a stage-1 rule that
     /// takes precedence, and the loop shows once iPXE is not recognised.)
     NoNotIpxeGate,
+    /// The classic flow with the node's per-MAC entries removed from the tree: the machine is
+    /// one PXELINUX and GRUB have no config for.
+    NoPerMacEntry,
 }
 
 struct Case {
@@ -134,6 +158,8 @@ struct Case {
     /// network's own server, with no boot options), boot information from dnsmasq running
     /// ipxegen's `dnsmasq-proxy` config.
     proxy: bool,
+    /// The classic flow (`ipxe_enabled` false): PXELINUX (BIOS) or GRUB (UEFI) by TFTP.
+    classic: bool,
 }
 
 impl Case {
@@ -145,6 +171,15 @@ impl Case {
             firmware,
             mutation: Mutation::None,
             proxy: false,
+            classic: false,
+        }
+    }
+
+    /// A case of the classic flow: DHCPv4, `firmware` BIOS (PXELINUX) or UEFI PXE (GRUB).
+    const fn classic(name: &'static str, dhcp: Dhcp, firmware: Firmware) -> Case {
+        Case {
+            classic: true,
+            ..Case::new(name, dhcp, Ip::V4, firmware)
         }
     }
 
@@ -157,7 +192,7 @@ impl Case {
     }
 
     fn has_tftp(&self) -> bool {
-        !matches!(self.firmware, Firmware::UefiHttp | Firmware::Bios)
+        self.classic || !matches!(self.firmware, Firmware::UefiHttp | Firmware::Bios)
     }
 }
 
@@ -204,10 +239,12 @@ fn missing(case: &Case) -> Option<String> {
     if let Some(m) = ipxegen_tests::missing_tool(&tools) {
         return Some(m);
     }
-    let mut files = vec![
-        (BUSYBOX, "busybox-static"),
-        ("/usr/lib/ipxe/snponly.efi", "ipxe"),
-    ];
+    let mut files = vec![(BUSYBOX, "busybox-static")];
+    if case.classic {
+        files.extend(CLASSIC_LOADER_FILES);
+    } else {
+        files.push(("/usr/lib/ipxe/snponly.efi", "ipxe"));
+    }
     match case.firmware {
         Firmware::Bios => files.push((IPXE_ROM, "ipxe-qemu")),
         Firmware::UefiPxe | Firmware::UefiHttp => {
@@ -287,6 +324,13 @@ fn prepare_site(case: &Case, dir: &Path, kernel: &Path, ramdisk: &Path) -> PathB
         .replace("@OUT@", out.to_str().unwrap())
         .replace("@KERNEL@", kernel.to_str().unwrap())
         .replace("@RAMDISK@", ramdisk.to_str().unwrap());
+    if case.classic {
+        site = site.replacen(
+            "\"schema\": 1,",
+            "\"schema\": 1,\n  \"ipxe_enabled\": false,",
+            1,
+        );
+    }
     if case.firmware == Firmware::UefiHttp {
         // An HTTP-only site: no TFTP server exists.
         site = site
@@ -297,7 +341,17 @@ fn prepare_site(case: &Case, dir: &Path, kernel: &Path, ramdisk: &Path) -> PathB
     }
     let file = dir.join("site.json");
     std::fs::write(&file, site).unwrap();
-    build_tree(&file, &out);
+    // The classic flow's loaders come from Debian's directories, `build`'s default for it.
+    build_tree(&file, &out, (!case.classic).then_some(LOADERS));
+    if case.mutation == Mutation::NoPerMacEntry {
+        let mac = hexhyp(MAC);
+        for entry in [
+            format!("pxelinux.cfg/01-{mac}"),
+            format!("grub/grub.cfg-01-{mac}"),
+        ] {
+            std::fs::remove_file(out.join("tftp").join(entry)).unwrap();
+        }
+    }
     if case.firmware == Firmware::Arm64Pxe {
         // No ARM64 iPXE is packaged: `build` warned; the operator would place one by hand.
         std::fs::write(
@@ -309,16 +363,14 @@ fn prepare_site(case: &Case, dir: &Path, kernel: &Path, ramdisk: &Path) -> PathB
     file
 }
 
-fn build_tree(site: &Path, out: &Path) {
-    let result = Command::new(ipxegen_binary())
-        .arg("build")
-        .arg(site)
-        .arg("--out")
-        .arg(out)
-        .args(["--loaders", LOADERS])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+/// `ipxegen build SITE --out OUT [--loaders LOADERS]`.
+fn build_tree(site: &Path, out: &Path, loaders: Option<&str>) {
+    let mut command = Command::new(ipxegen_binary());
+    command.arg("build").arg(site).arg("--out").arg(out);
+    if let Some(loaders) = loaders {
+        command.args(["--loaders", loaders]);
+    }
+    let result = command.stdin(Stdio::null()).output().unwrap();
     assert!(
         result.status.success(),
         "ipxegen build failed: {}",
@@ -346,7 +398,8 @@ fn generate(site: &Path, format: &str) -> String {
 /// Applies a negative control's change to ipxegen's dnsmasq config; asserts it changed it.
 fn mutate_dnsmasq(config: &str, mutation: Mutation) -> String {
     let changed: String = match mutation {
-        Mutation::None => return config.to_owned(),
+        // A change to the tree, not to the config (see `prepare_site`).
+        Mutation::None | Mutation::NoPerMacEntry => return config.to_owned(),
         Mutation::NoIpxeStage => config
             .lines()
             .filter(|l| {
@@ -816,13 +869,26 @@ fn watch_of(case: &Case) -> Watch<'static> {
         (_, Mutation::NoIpxeStage) => (Some("Nothing to boot"), 1),
         // The placeholder loader was fetched; the firmware cannot start it.
         (Firmware::Arm64Pxe, _) => (Some("failed to load Boot"), 1),
+        // A machine without a config: the loader says so and hands back to the firmware.
+        (Firmware::Bios, Mutation::NoPerMacEntry) => (Some("ipxegen: no PXELINUX config"), 1),
+        (_, Mutation::NoPerMacEntry) => (Some("ipxegen: no GRUB config"), 1),
         // Run to the initrd's power-off.
         _ => (None, 1),
     };
+    // "Nothing to boot" is itself an iPXE error line (UEFI: ipxe.org/2d03e18e): expected, so
+    // that the stop on it does not depend on how the console's output is chunked.
+    const NOTHING_TO_BOOT: &[ExpectedError<'static>] = &[ExpectedError {
+        code: "2d03e18e",
+        line_contains: "Nothing to boot",
+    }];
     Watch {
         stop_at,
         stop_count,
-        expected_errors: &[],
+        expected_errors: if case.mutation == Mutation::NoIpxeStage {
+            NOTHING_TO_BOOT
+        } else {
+            &[]
+        },
         hard: HARD_TIMEOUT,
         stall: STALL_TIMEOUT,
     }
@@ -980,6 +1046,9 @@ fn expected_steps(case: &Case) -> Vec<Step> {
     };
     let fw = "firmware";
     let dhcp = "DHCP";
+    if case.classic {
+        return classic_steps(case);
+    }
     if case.proxy {
         return proxy_steps(case, loader_size);
     }
@@ -1250,6 +1319,120 @@ fn proxy_steps(case: &Case, loader_size: u64) -> Vec<Step> {
     seq
 }
 
+/// [`expected_steps`] of the classic flow: the firmware's DHCP (BIOS: the NIC's iPXE ROM, which
+/// is its PXE firmware) gets PXELINUX or GRUB, which read the node's config by its MAC, then
+/// the kernel and initrd, all by TFTP (PXELINUX asks for the config of the machine's UUID
+/// first, GRUB for its module lists; those requests fail and are not listed).
+fn classic_steps(case: &Case) -> Vec<Step> {
+    let bios = case.firmware == Firmware::Bios;
+    let (client, arch, loader) = if bios {
+        ("iPXE ROM", 0, PXELINUX)
+    } else {
+        ("firmware", 7, GRUB)
+    };
+    let asking = if bios { "ipxe" } else { "firmware" };
+    let ask = |m: &str| {
+        step(
+            client,
+            "DHCP",
+            format!("{m}, arch {arch} (PXEClient)"),
+            format!("dhcp4 {m} client={asking} arch={arch}"),
+        )
+    };
+    let reply = |m: &str| {
+        step(
+            "DHCP",
+            client,
+            format!("{m} {RESERVED_V4}, next-server {SERVER_V4}, file {loader}"),
+            format!("dhcp4 {m} siaddr={SERVER_V4} file={loader} yiaddr={RESERVED_V4}"),
+        )
+    };
+    let read = |who: &'static str, file: &str, what: &str| {
+        step(
+            who,
+            "TFTP",
+            format!("read {file}{what}"),
+            format!("tftp RRQ file={file} complete"),
+        )
+    };
+    let mut seq = if case.proxy {
+        // BIOS only (GRUB cannot boot through ProxyDHCP): dnsmasq's one-item PXE menu, which
+        // the ROM takes to port 4011.
+        vec![
+            step(
+                client,
+                "all",
+                format!("DISCOVER, arch {arch} (PXEClient)"),
+                format!("dhcp4 DISCOVER client={asking} arch={arch}"),
+            ),
+            step(
+                "proxy",
+                client,
+                "OFFER, no address, PXE menu of one item".into(),
+                "dhcp4 OFFER class=PXEClient no-lease option43".into(),
+            ),
+            step(
+                client,
+                "DHCP",
+                "REQUEST the address the DHCP server offered".into(),
+                format!("dhcp4 REQUEST client={asking} arch={arch}"),
+            ),
+            step(
+                "DHCP",
+                client,
+                "ACK, an address from its pool".into(),
+                "dhcp4 ACK lease".into(),
+            ),
+            step(
+                client,
+                "proxy",
+                "REQUEST to port 4011: the menu's item".into(),
+                format!("dhcp4 REQUEST client={asking} arch={arch} option43 port=4011"),
+            ),
+            step(
+                "proxy",
+                client,
+                format!("ACK from port 4011, next-server {SERVER_V4}, file {loader}"),
+                format!("dhcp4 ACK class=PXEClient siaddr={SERVER_V4} file={loader} port=4011"),
+            ),
+            read(client, loader, ""),
+        ]
+    } else {
+        vec![
+            ask("DISCOVER"),
+            reply("OFFER"),
+            ask("REQUEST"),
+            reply("ACK"),
+            read(client, loader, ""),
+        ]
+    };
+    let mac = hexhyp(MAC);
+    if bios {
+        seq.extend([
+            read("PXELINUX", LDLINUX, ""),
+            read(
+                "PXELINUX",
+                &format!("pxelinux.cfg/01-{mac}"),
+                " (the node's config, by MAC)",
+            ),
+            read("PXELINUX", &format!("{NODE}/deploy_kernel"), " (kernel)"),
+            read("PXELINUX", &format!("{NODE}/deploy_ramdisk"), " (initrd)"),
+        ]);
+    } else {
+        seq.extend([
+            read("GRUB", "/grub/grub.cfg", ""),
+            read(
+                "GRUB",
+                &format!("/grub/grub.cfg-01-{mac}"),
+                " (the node's config, by MAC)",
+            ),
+            read("GRUB", &format!("/{NODE}/deploy_kernel"), " (kernel)"),
+            read("GRUB", &format!("/{NODE}/deploy_ramdisk"), " (initrd)"),
+        ]);
+    }
+    seq
+}
+
 /// The capture's words of [`expected_steps`].
 fn expected_sequence(case: &Case) -> Vec<String> {
     expected_steps(case).into_iter().map(|s| s.words).collect()
@@ -1267,6 +1450,10 @@ fn assert_boots(case: &Case) {
     let expected = expected_sequence(case);
     let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
     assert_in_order(&run.events, &expected, &report);
+    if case.classic {
+        assert_classic_boot(case, &run, &report);
+        return;
+    }
 
     // The loader is fetched once, whole (firmware may first ask for its size and abort).
     let loader_fetches = run
@@ -1331,6 +1518,51 @@ fn assert_boots(case: &Case) {
     for arg in [bootif.as_str(), "ipxegen.node=chain-node", "console=ttyS0"] {
         assert!(
             cmdline.contains(&arg),
+            "kernel command line {cmdline:?} lacks {arg}{report}"
+        );
+    }
+}
+
+/// The rest of a classic boot: nothing over HTTP, each file of the boot fetched whole once,
+/// and the command line PXELINUX or GRUB gave the kernel: `BOOTIF` of the NIC it booted
+/// through, the node's arguments, and the loader's own `BOOT_IMAGE` (and, from PXELINUX,
+/// `initrd=`).
+fn assert_classic_boot(case: &Case, run: &Run, report: &str) {
+    assert!(
+        !run.events.iter().any(|e| matches!(e, Event::Http { .. })) && run.responses.is_empty(),
+        "the classic flow fetched something over HTTP{report}"
+    );
+    for file in ["deploy_kernel", "deploy_ramdisk"] {
+        let whole = run
+            .events
+            .iter()
+            .filter(|e| {
+                matches!(e, Event::Tftp { file: f, complete: true, error: None, .. }
+                    if f.trim_start_matches('/') == format!("{NODE}/{file}"))
+            })
+            .count();
+        assert_eq!(whole, 1, "{file} was not fetched once, whole{report}");
+    }
+    let cmdline = run.watched.console.cmdline().unwrap_or_default();
+    let bootif = format!("BOOTIF=01-{}", hexhyp(MAC));
+    let (image, initrd) = if case.firmware == Firmware::Bios {
+        (
+            format!("BOOT_IMAGE={NODE}/deploy_kernel"),
+            Some(format!("initrd={NODE}/deploy_ramdisk")),
+        )
+    } else {
+        (format!("BOOT_IMAGE=/{NODE}/deploy_kernel"), None)
+    };
+    let mut wanted = vec![
+        bootif,
+        image,
+        "ipxegen.node=chain-node".to_owned(),
+        "console=ttyS0".to_owned(),
+    ];
+    wanted.extend(initrd);
+    for arg in &wanted {
+        assert!(
+            cmdline.contains(&arg.as_str()),
             "kernel command line {cmdline:?} lacks {arg}{report}"
         );
     }
@@ -1479,6 +1711,62 @@ fn arm64_pxe_kea() {
     ));
 }
 
+// The classic flow (`ipxe_enabled` false): PXELINUX for BIOS, GRUB for UEFI, no iPXE stage.
+
+#[test]
+fn classic_bios_dnsmasq() {
+    assert_boots(&Case::classic(
+        "classic-bios-dnsmasq",
+        Dhcp::Dnsmasq,
+        Firmware::Bios,
+    ));
+}
+
+#[test]
+fn classic_bios_isc() {
+    assert_boots(&Case::classic(
+        "classic-bios-isc",
+        Dhcp::Isc,
+        Firmware::Bios,
+    ));
+}
+
+#[test]
+fn classic_bios_kea() {
+    assert_boots(&Case::classic(
+        "classic-bios-kea",
+        Dhcp::Kea,
+        Firmware::Bios,
+    ));
+}
+
+#[test]
+fn classic_uefi_dnsmasq() {
+    assert_boots(&Case::classic(
+        "classic-uefi-dnsmasq",
+        Dhcp::Dnsmasq,
+        Firmware::UefiPxe,
+    ));
+}
+
+#[test]
+fn classic_uefi_isc() {
+    assert_boots(&Case::classic(
+        "classic-uefi-isc",
+        Dhcp::Isc,
+        Firmware::UefiPxe,
+    ));
+}
+
+#[test]
+fn classic_uefi_kea() {
+    assert_boots(&Case::classic(
+        "classic-uefi-kea",
+        Dhcp::Kea,
+        Firmware::UefiPxe,
+    ));
+}
+
 // ------------------------------------------------------------------------------------------
 // Negative controls: each takes out one part of ipxegen's config, and the chain breaks where
 // that part is needed, which the assertions above would catch.
@@ -1509,8 +1797,10 @@ fn without_the_ipxe_stage_the_boot_stops_at_the_second_dhcp() {
     let Some(run) = run(&case) else { return };
     let report = run.report();
     assert!(
+        // Stopped at "Nothing to boot": seen while the line was still being written, or as a
+        // whole line (then also counted as the expected error).
         matches!(run.watched.end, End::Stopped),
-        "iPXE did not give up{report}"
+        "iPXE did not give up with \"Nothing to boot\"{report}"
     );
     let expected = expected_sequence(&case);
     let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
@@ -1558,16 +1848,61 @@ fn without_the_not_ipxe_gate_the_loader_is_chainloaded_in_a_loop() {
     );
 }
 
+/// The classic flow for a machine its tree has no config for: PXELINUX falls back to
+/// `pxelinux.cfg/default` and GRUB's `grub/grub.cfg` finds no per-MAC config; each says so,
+/// fetches no kernel, and hands back to the firmware (the local disk).
+#[test]
+fn classic_machines_without_a_config_are_told_so_and_boot_no_kernel() {
+    for firmware in [Firmware::Bios, Firmware::UefiPxe] {
+        let name = match firmware {
+            Firmware::Bios => "classic-bios-unknown",
+            _ => "classic-uefi-unknown",
+        };
+        let case = Case {
+            mutation: Mutation::NoPerMacEntry,
+            ..Case::classic(name, Dhcp::Dnsmasq, firmware)
+        };
+        let Some(run) = run(&case) else { return };
+        let report = run.report();
+        assert!(
+            matches!(run.watched.end, End::Stopped),
+            "the loader did not say it has no config{report}"
+        );
+        let mac = hexhyp(MAC);
+        let expected: Vec<String> = match firmware {
+            Firmware::Bios => vec![
+                format!("tftp RRQ file={PXELINUX} complete"),
+                format!("tftp RRQ file=pxelinux.cfg/01-{mac} incomplete"),
+                "tftp RRQ file=pxelinux.cfg/default complete".into(),
+            ],
+            _ => vec![
+                format!("tftp RRQ file={GRUB} complete"),
+                "tftp RRQ file=/grub/grub.cfg complete".into(),
+                format!("tftp RRQ file=/grub/grub.cfg-01-{mac} incomplete"),
+            ],
+        };
+        let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+        assert_in_order(&run.events, &expected, &report);
+        assert!(
+            !run.events
+                .iter()
+                .any(|e| matches!(e, Event::Tftp { file, .. } if file.contains(NODE))),
+            "a kernel or initrd was fetched{report}"
+        );
+    }
+}
+
 // ------------------------------------------------------------------------------------------
 // README's diagram of the flow: rendered from the steps the cases above assert.
 
-/// The flows README shows, with their titles: firmware, family, and whether through a
-/// ProxyDHCP server.
-const FLOWS: [(&str, Firmware, Ip, bool); 6] = [
+/// The flows README shows, with their titles: firmware, family, whether through a ProxyDHCP
+/// server, and whether the site is of the classic flow (`ipxe_enabled` false).
+const FLOWS: [(&str, Firmware, Ip, bool, bool); 9] = [
     (
         "Legacy BIOS: the NIC's iPXE ROM, so the first DHCP is already iPXE's",
         Firmware::Bios,
         Ip::V4,
+        false,
         false,
     ),
     (
@@ -1575,11 +1910,13 @@ const FLOWS: [(&str, Firmware, Ip, bool); 6] = [
         Firmware::UefiPxe,
         Ip::V4,
         false,
+        false,
     ),
     (
         "UEFI HTTP boot: no TFTP at all",
         Firmware::UefiHttp,
         Ip::V4,
+        false,
         false,
     ),
     (
@@ -1587,17 +1924,41 @@ const FLOWS: [(&str, Firmware, Ip, bool); 6] = [
         Firmware::UefiPxe,
         Ip::V6,
         false,
+        false,
     ),
     (
         "ProxyDHCP, UEFI firmware PXE (addresses from the network's own DHCP server)",
         Firmware::UefiPxe,
         Ip::V4,
         true,
+        false,
     ),
     (
         "ProxyDHCP, legacy BIOS (the NIC's iPXE ROM)",
         Firmware::Bios,
         Ip::V4,
+        true,
+        false,
+    ),
+    (
+        "Classic flow (ipxe_enabled false), legacy BIOS: the NIC's iPXE ROM runs PXELINUX",
+        Firmware::Bios,
+        Ip::V4,
+        false,
+        true,
+    ),
+    (
+        "Classic flow (ipxe_enabled false), UEFI firmware PXE: GRUB",
+        Firmware::UefiPxe,
+        Ip::V4,
+        false,
+        true,
+    ),
+    (
+        "Classic flow, ProxyDHCP, legacy BIOS (GRUB cannot boot through ProxyDHCP)",
+        Firmware::Bios,
+        Ip::V4,
+        true,
         true,
     ),
 ];
@@ -1605,13 +1966,14 @@ const FLOWS: [(&str, Firmware, Ip, bool); 6] = [
 /// The diagram: per flow a title, then one line per step (`from -> to  what`).
 fn flow_diagram() -> String {
     let mut out = String::new();
-    for (n, (title, firmware, ip, proxy)) in FLOWS.iter().enumerate() {
+    for (n, (title, firmware, ip, proxy, classic)) in FLOWS.iter().enumerate() {
         if n > 0 {
             out.push('\n');
         }
         let _ = writeln!(out, "{}. {title}", n + 1);
         let case = Case {
             proxy: *proxy,
+            classic: *classic,
             ..Case::new("diagram", Dhcp::Dnsmasq, *ip, *firmware)
         };
         for s in expected_steps(&case) {
@@ -1677,7 +2039,7 @@ fn a_thousand_reservations_boot_two_machines_each_to_its_own_config() {
         .unwrap();
     assert!(generated.status.success());
     std::fs::write(&site, generated.stdout).unwrap();
-    build_tree(&site, &out);
+    build_tree(&site, &out, Some(LOADERS));
     // The kernel and initrd every node boots, served as the operator's own files.
     let images = out.join("http/images");
     std::fs::create_dir_all(&images).unwrap();
@@ -1786,5 +2148,13 @@ fn proxy_dhcp_bios() {
     assert_boots(&Case {
         proxy: true,
         ..Case::new("proxy-bios", Dhcp::Dnsmasq, Ip::V4, Firmware::Bios)
+    });
+}
+
+#[test]
+fn classic_proxy_dhcp_bios() {
+    assert_boots(&Case {
+        proxy: true,
+        ..Case::classic("classic-proxy-bios", Dhcp::Dnsmasq, Firmware::Bios)
     });
 }

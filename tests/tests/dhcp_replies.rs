@@ -163,7 +163,10 @@ fn report(request: &ClientRequest, reply: &Reply) -> String {
 fn captured_requests_are_classified() {
     assert_eq!(
         EXPECTED.len(),
-        DHCP_CASES.iter().filter(|c| c.proxy.is_none()).count()
+        DHCP_CASES
+            .iter()
+            .filter(|c| c.proxy.is_none() && c.name == c.vector)
+            .count()
     );
     for expect in EXPECTED {
         let request = parse_request(&vector(expect.vector)).unwrap();
@@ -581,7 +584,16 @@ fn proxy_answers_carry_what_each_client_takes_as_proxydhcp() {
             None => None,
             other => panic!("{name}: 43 {other:?}"),
         };
-        match request.kind {
+        // The kind the reply answers: in the classic flow an iPXE ROM is answered as the PXE
+        // firmware of its NIC.
+        match reply.kind {
+            ClientKind::FirmwarePxe if reply.arch == Some(ClientArch::BIOS) => {
+                assert_eq!(class, b"PXEClient", "{name}");
+                // BIOS: 43.6 = 8, boot the file named here.
+                assert_eq!(pxe.as_deref(), Some(&[6, 1, 8, 255][..]), "{name}");
+                assert!(!reply.redirect_to_port_4011, "{name}");
+                assert_eq!(reply.siaddr, table_tftp(case), "{name}");
+            }
             ClientKind::FirmwarePxe => {
                 assert_eq!(class, b"PXEClient", "{name}");
                 // UEFI (all the captured firmware): no 43, so EDK2 keeps the answer.
@@ -740,4 +752,53 @@ fn a_uefi_proxy_offer_points_at_this_server_and_the_request_gets_the_loader() {
     assert!(!ack.redirect_to_port_4011);
     assert_eq!(ack.siaddr, Some(std::net::Ipv4Addr::new(192, 0, 2, 10)));
     assert_eq!(ack.file_field(), "snponly.efi");
+}
+
+/// The classic flow (`ipxe_enabled` false) answers DHCPv4 PXE clients of arch 0, 7 and 9, an
+/// iPXE ROM among them, and refuses the clients it has no loader for, naming the request.
+#[test]
+fn the_classic_flow_refuses_what_it_has_no_loader_for() {
+    let site = Site::parse(include_bytes!("../golden/sites/dhcp-classic.json")).unwrap();
+    for refused in [
+        "aavmf-pxe-uefi-arm64-discover",
+        "ovmf-httpboot-uefi-x64-discover",
+        "ovmf-pxe-uefi-x64-dhcpv6-solicit",
+        "ipxe-uefi-x64-dhcpv6-solicit",
+    ] {
+        let request = parse_request(&vector(refused)).unwrap();
+        for reply in [
+            build_reply(site.config(), &request),
+            build_proxy_reply(site.config(), &request, None),
+        ] {
+            let e = reply.unwrap_err();
+            assert_eq!(
+                (e.kind, e.field),
+                (
+                    ErrorKind::NoClassicLoader,
+                    Some(ipxegen_core::Field::Request)
+                ),
+                "{refused}"
+            );
+        }
+    }
+    // GRUB cannot boot through ProxyDHCP: x64 UEFI is refused as a ProxyDHCP answer.
+    for uefi in ["ovmf-pxe-uefi-x64-discover", "ovmf-pxe-uefi-x64-request"] {
+        let request = parse_request(&vector(uefi)).unwrap();
+        let e = build_proxy_reply(site.config(), &request, None).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::GrubWithoutProxyDhcp, "{uefi}");
+        assert!(build_reply(site.config(), &request).is_ok(), "{uefi}");
+    }
+    for (vector_name, loader) in [
+        ("ipxe-bios-x86-discover", "pxelinux.0"),
+        ("ipxe-bios-x86-request", "pxelinux.0"),
+        ("ipxe-uefi-x64-request", "grubnetx64.efi"),
+        ("ovmf-pxe-uefi-x64-request", "grubnetx64.efi"),
+    ] {
+        let request = parse_request(&vector(vector_name)).unwrap();
+        let reply = build_reply(site.config(), &request).unwrap();
+        assert_eq!(reply.bootfile, loader, "{vector_name}");
+        assert_eq!(reply.file_field(), loader, "{vector_name}");
+        assert_eq!(reply.kind, ClientKind::FirmwarePxe, "{vector_name}");
+        assert!(reply.classic && !reply.no_pxedhcp, "{vector_name}");
+    }
 }

@@ -69,6 +69,7 @@ const SITES: &[(&str, &[Format])] = &[
     ("ipv6-special", V6_FORMATS),
     ("ipv6-uuid", V6_FORMATS),
     ("http-only", &FORMATS),
+    ("classic", &FORMATS),
 ];
 
 fn site_doc(stem: &str) -> Vec<u8> {
@@ -683,7 +684,8 @@ fn dnsmasq_lines_fit_its_line_buffer() {
 #[test]
 fn dnsmasq_tags_ipxe_once_for_both_families() {
     for (stem, formats) in SITES {
-        if !formats.contains(&Format::Dnsmasq) {
+        // The classic flow has no iPXE stage: see below.
+        if !formats.contains(&Format::Dnsmasq) || *stem == "classic" {
             continue;
         }
         let text =
@@ -864,4 +866,86 @@ fn dnsmasq_proxy_rows_give_what_the_proxy_reply_builder_gives() {
         assert_eq!(reply.bootfile.as_str(), file.trim_matches('"'), "{stem}");
         assert_eq!(reply.siaddr.unwrap().to_string(), server, "{stem}");
     }
+}
+
+/// A site of the classic flow (`ipxe_enabled` false): no format has an iPXE stage or gate
+/// (no tag, class or branch for iPXE, no option 175, no script URL); every DHCPv4 format
+/// names both classic loaders with the TFTP server; the DHCPv6 ones set no boot option and
+/// keep the hosts; and every row gives the boot file the reply builder gives.
+#[test]
+fn a_classic_site_has_no_ipxe_stage_in_any_format() {
+    let doc = site_doc("classic");
+    for format in FORMATS {
+        let text = String::from_utf8(render_doc(&doc, format).unwrap()).unwrap();
+        let settings: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let settings = match format {
+            Format::Kea4 | Format::Kea6 | Format::Neutron => {
+                // JSON: leave the comment out.
+                let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+                let inner = v.get_mut("Dhcp4").or(None);
+                if let Some(inner) = inner {
+                    inner.as_object_mut().unwrap().remove("comment");
+                }
+                if let Some(inner) = v.get_mut("Dhcp6") {
+                    inner.as_object_mut().unwrap().remove("comment");
+                }
+                v.as_object_mut().unwrap().remove("comment");
+                v.to_string()
+            }
+            _ => settings,
+        };
+        for word in ["ipxe,", "ipxe'", "iPXE", "175", "boot.ipxe", "http://"] {
+            assert!(!settings.contains(word), "{format:?}: {word}\n{settings}");
+        }
+        match format {
+            Format::Isc6 | Format::Kea6 => {
+                assert!(!settings.contains("bootfile-url"), "{format:?}");
+                assert!(settings.contains("2001:db8::62"), "{format:?}: the host");
+            }
+            Format::Neutron => {
+                assert!(settings.contains(r#""opt_name":"67","opt_value":"pxelinux.0""#));
+                assert!(settings.contains(r#""opt_name":"67","opt_value":"grubnetx64.efi""#));
+            }
+            Format::DnsmasqProxy => {
+                // GRUB cannot boot through ProxyDHCP: BIOS (PXELINUX) only.
+                assert!(settings.contains("pxe-service=0,"), "{format:?}");
+                assert!(!settings.contains("grubnetx64.efi"), "{format:?}");
+            }
+            _ => {
+                assert!(settings.contains("pxelinux.0"), "{format:?}");
+                assert!(settings.contains("grubnetx64.efi"), "{format:?}");
+                assert!(settings.contains("192.0.2.10"), "{format:?}");
+            }
+        }
+    }
+    let site = Site::parse(&doc).unwrap();
+    let config = site.config();
+    assert!(table::rows_for(config, Family::V6).is_empty());
+    for row in table::rows_for(config, Family::V4) {
+        for arch in row.archs {
+            for kind in [ClientKind::FirmwarePxe, ClientKind::Ipxe] {
+                let reply = build_reply(config, &request(Family::V4, kind, Some(*arch))).unwrap();
+                assert_eq!(
+                    reply.bootfile.as_str(),
+                    table::tftp_loader_name(config, row.loader).unwrap(),
+                    "{}",
+                    row.name
+                );
+                assert_eq!(reply.siaddr, Some(std::net::Ipv4Addr::new(192, 0, 2, 10)));
+            }
+        }
+    }
+    assert_eq!(
+        config.loader(LoaderKind::Bios).as_str(),
+        "pxelinux.0",
+        "the classic flow's default BIOS loader"
+    );
+    assert_eq!(
+        config.loader(LoaderKind::UefiX64).as_str(),
+        "grubnetx64.efi"
+    );
 }

@@ -228,7 +228,16 @@ fn accepts_every_golden(test: &str, server: Server) {
 }
 
 fn refuses_a_broken_config(server: Server, binary: &Path) {
-    let valid = golden_files(server.suffix()).remove(0);
+    // The first golden of an iPXE site (the classic site's files have no iPXE lines).
+    let valid = golden_files(server.suffix())
+        .into_iter()
+        .find(|f| {
+            !f.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("classic.")
+        })
+        .unwrap();
     let text = std::fs::read_to_string(&valid).unwrap();
     let tmp = TempDir::new();
     let broken = tmp.0.join(valid.file_name().unwrap());

@@ -1,4 +1,5 @@
-//! Every golden case renders to exactly its golden file.
+//! Every golden case renders to exactly its golden file: iPXE scripts (`ipxe/`) and the classic
+//! flow's PXELINUX and GRUB configs (`classic/`).
 //!
 //! After an intended change, regenerate with `UPDATE_GOLDENS=1 cargo test -p ipxegen-tests
 //! --test golden_scripts` and review the diff.
@@ -19,9 +20,13 @@ fn goldens_match() {
 
 #[test]
 fn every_golden_file_is_a_case() {
-    let mut files: Vec<_> = std::fs::read_dir(golden_dir().join("ipxe"))
-        .unwrap()
-        .map(|e| format!("ipxe/{}", e.unwrap().file_name().to_string_lossy()))
+    let mut files: Vec<_> = ["ipxe", "classic"]
+        .into_iter()
+        .flat_map(|dir| {
+            std::fs::read_dir(golden_dir().join(dir))
+                .unwrap()
+                .map(move |e| format!("{dir}/{}", e.unwrap().file_name().to_string_lossy()))
+        })
         .collect();
     files.sort();
     let mut cases: Vec<_> = GOLDEN_CASES.iter().map(|c| c.path.to_string()).collect();

@@ -1,5 +1,14 @@
 //! Values iPXE would misread, malformed addresses and ids, oversize values: each is refused
-//! with the right error kind, naming the right field (and node).
+//! with the right error kind, naming the right field (and node). For a site of the classic
+//! flow (`ipxe_enabled` false), every value that reaches PXELINUX's or GRUB's config either is
+//! refused naming its field or reaches them as one unchanged argument.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers fail the test loudly"
+)]
 
 use ipxegen_core::error::At;
 use ipxegen_core::schema::Scope;
@@ -891,4 +900,322 @@ fn malformed_templates_are_refused_naming_file_line_and_column() {
             String::from_utf8_lossy(template)
         );
     }
+}
+
+/// A site of the classic flow (`ipxe_enabled` false) with `site_extra` members and one node.
+fn classic_site(site_extra: &str, node: &str) -> String {
+    format!(
+        r#"{{"schema": 1, "ipxe_enabled": false, "http_server": "192.0.2.1", "http_root": "/srv/http", "tftp_server": "192.0.2.1", "tftp_root": "/srv/tftp"{site_extra}, "nodes": [{node}]}}"#
+    )
+}
+
+/// What a classic site gives: the first problem the whole-site check finds, or the node's
+/// PXELINUX and GRUB configs.
+fn classic_outcome(doc: &str) -> Result<(String, String), ipxegen_core::Error> {
+    use ipxegen_core::site::FixedSeen;
+    use ipxegen_core::tree::{Script, write_script};
+    let site = Site::parse(doc.as_bytes())?;
+    let site = site.checked(&mut FixedSeen::<16>::new())?;
+    let node = site.nodes().next().unwrap()?;
+    let render = |script| {
+        let mut out = Vec::new();
+        write_script(
+            site.config(),
+            script,
+            &mut ipxegen_tests::VecWriter(&mut out),
+        )
+        .map(|()| String::from_utf8(out).unwrap())
+    };
+    Ok((
+        render(Script::PxelinuxNode(&node))?,
+        render(Script::GrubNode(&node))?,
+    ))
+}
+
+/// The text of `keyword`'s line in a PXELINUX config, as PXELINUX reads it (`fgets`, the
+/// first `\r` or `\n` ends the line, leading whitespace skipped, the keyword in any case).
+fn pxelinux_value<'c>(config: &'c str, keyword: &str) -> Option<&'c str> {
+    config.split('\n').find_map(|line| {
+        let line = line.split('\r').next().unwrap_or_default().trim_start();
+        let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
+        word.eq_ignore_ascii_case(keyword).then_some(rest)
+    })
+}
+
+/// The words of a GRUB command line as GRUB's lexer makes them (plain characters, `'...'`,
+/// `"..."` with `$name` left as written), or `None` for a line it would read otherwise (an
+/// operator, a comment, an unbalanced quote, an escape).
+fn grub_words(line: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut chars = line.chars().peekable();
+    loop {
+        while chars.peek() == Some(&' ') {
+            chars.next();
+        }
+        let Some(&first) = chars.peek() else {
+            return Some(words);
+        };
+        if first == '#' {
+            return None;
+        }
+        let mut word = String::new();
+        while let Some(&c) = chars.peek() {
+            match c {
+                ' ' => break,
+                '\'' | '"' => {
+                    chars.next();
+                    loop {
+                        match chars.next()? {
+                            q if q == c => break,
+                            '\\' if c == '"' => return None,
+                            other => word.push(other),
+                        }
+                    }
+                }
+                '{' | '}' | '|' | '&' | ';' | '<' | '>' | '\\' | '\t' | '\n' => return None,
+                other => {
+                    chars.next();
+                    word.push(other);
+                }
+            }
+        }
+        words.push(word);
+    }
+}
+
+/// The arguments after the kernel path on the GRUB config's `linux` line.
+fn grub_linux_args(config: &str) -> Vec<String> {
+    let line = config
+        .lines()
+        .find(|l| l.starts_with("linux "))
+        .unwrap_or_else(|| panic!("no linux line:\n{config}"));
+    let words = grub_words(line).unwrap_or_else(|| panic!("GRUB would misread {line:?}"));
+    words[2..].to_vec()
+}
+
+#[test]
+fn classic_configs_carry_each_value_unchanged_or_refuse_it() {
+    let anaconda = |kickstart: &str, repo: &str, member: &str| {
+        format!(
+            r#"{{"id": "n1", "nics": ["52:54:00:12:34:56"], "mode": "anaconda", "kernel": "/k", "ramdisk": "/r", "kickstart": "http://192.0.2.1/{kickstart}", "repo": "http://192.0.2.1/{repo}"{member}}}"#
+        )
+    };
+    let node = |member: &str| anaconda("ks.cfg", "os/", member);
+    // Values as JSON writes them, each in every field that reaches the configs. A value is
+    // refused naming the field it was given in, or both configs carry it as it is: one
+    // argument of the command line, on its own line.
+    let hostile = [
+        r"a'b",
+        r#"a\"b"#,
+        r"a;reboot",
+        r"a&&b",
+        r"a|b",
+        r"a<b>c",
+        r"{a}",
+        r"$x",
+        r"a#b",
+        r"#b",
+        r"in",
+        r"[[",
+        r"a\nLABEL x",
+        r"a\rb",
+        r"a\u0000b",
+        r"a\tb",
+        r"a\\b",
+        r"-x",
+        r"::x",
+        r"a,b",
+        r"é",
+    ];
+    let mut accepted = 0;
+    for value in hostile {
+        let cases = [
+            (
+                classic_site("", &node(&format!(r#", "kernel_args": "{value}""#))),
+                Field::NodeKernelArgs,
+                value.to_owned(),
+            ),
+            (
+                classic_site(&format!(r#", "kernel_args": "{value}""#), &node("")),
+                Field::KernelArgs,
+                value.to_owned(),
+            ),
+            (
+                classic_site("", &anaconda(value, "os/", "")),
+                Field::Kickstart,
+                format!("inst.ks=http://192.0.2.1/{value}"),
+            ),
+            (
+                classic_site("", &anaconda("ks.cfg", value, "")),
+                Field::Repo,
+                format!("inst.repo=http://192.0.2.1/{value}"),
+            ),
+        ];
+        for (doc, field, argument) in cases {
+            let argument: String = serde_json::from_str(&format!("\"{argument}\"")).unwrap();
+            match classic_outcome(&doc) {
+                Err(e) => assert_eq!(e.field, Some(field), "{value} in {field:?}: {e}"),
+                Ok((pxelinux, grub)) => {
+                    accepted += 1;
+                    let append = pxelinux_value(&pxelinux, "APPEND").unwrap();
+                    assert!(
+                        append.split(' ').any(|w| w == argument),
+                        "{value} in {field:?}: PXELINUX reads APPEND {append:?}"
+                    );
+                    assert_eq!(pxelinux.lines().count(), 9, "{pxelinux}");
+                    assert!(
+                        grub_linux_args(&grub).contains(&argument),
+                        "{value} in {field:?}: GRUB reads {grub}"
+                    );
+                    assert_eq!(grub.lines().count(), 11, "{grub}");
+                }
+            }
+        }
+    }
+    // Some of them reach the configs unchanged (`;`, `&&`, `|`, `#` inside a word, ...).
+    assert!(accepted >= 10, "{accepted}");
+}
+
+#[test]
+fn classic_refusals_name_field_and_node() {
+    let kernel_node = |member: &str| {
+        format!(
+            r#"{{"id": "n1", "nics": ["52:54:00:12:34:56"], "mode": "deploy", "kernel": "/k", "ramdisk": "/r"{member}}}"#
+        )
+    };
+    let cases: Vec<(&str, String, ErrorKind, Field, Option<u32>)> = vec![
+        (
+            "a quote GRUB would pass on with a backslash",
+            classic_site("", &kernel_node(r#", "kernel_args": "quiet x='a'""#)),
+            ErrorKind::GrubQuote(at('\'', 9)),
+            Field::NodeKernelArgs,
+            Some(0),
+        ),
+        (
+            "a double quote in the site's kernel args",
+            classic_site(r#", "kernel_args": "x=\"a b\"""#, &kernel_node("")),
+            ErrorKind::GrubQuote(at('"', 3)),
+            Field::KernelArgs,
+            None,
+        ),
+        (
+            "a kernel URL",
+            classic_site(
+                "",
+                &kernel_node("").replace(r#""/k""#, r#""http://192.0.2.1/k""#),
+            ),
+            ErrorKind::NeedsLocalFile,
+            Field::Kernel,
+            Some(0),
+        ),
+        (
+            "a deploy ramdisk URL for the site",
+            classic_site(
+                r#", "deploy_ramdisk": "tftp://192.0.2.1/r""#,
+                &kernel_node(""),
+            ),
+            ErrorKind::NeedsLocalFile,
+            Field::DeployRamdisk,
+            None,
+        ),
+        (
+            "iso needs iPXE",
+            classic_site(
+                "",
+                r#"{"id": "n1", "nics": ["52:54:00:12:34:56"], "mode": "iso", "iso": "/i.iso"}"#,
+            ),
+            ErrorKind::ModeNeedsIpxe,
+            Field::Mode,
+            Some(0),
+        ),
+        (
+            "chain needs iPXE",
+            classic_site(
+                "",
+                r#"{"id": "n1", "nics": ["52:54:00:12:34:56"], "mode": "chain", "url": "http://x/y"}"#,
+            ),
+            ErrorKind::ModeNeedsIpxe,
+            Field::Mode,
+            Some(0),
+        ),
+        (
+            "an iPXE timeout",
+            classic_site(r#", "timeout_ms": 5000"#, &kernel_node("")),
+            ErrorKind::IpxeOnly,
+            Field::TimeoutMs,
+            None,
+        ),
+        (
+            "a node's iPXE retries",
+            classic_site("", &kernel_node(r#", "retries": 1"#)),
+            ErrorKind::IpxeOnly,
+            Field::NodeRetries,
+            Some(0),
+        ),
+        (
+            "a per-MAC directory PXELINUX would not read",
+            classic_site(r#", "per_mac_dir": "cfg""#, &kernel_node("")),
+            ErrorKind::IpxeOnly,
+            Field::PerMacDir,
+            None,
+        ),
+        (
+            "no TFTP root",
+            classic_site("", &kernel_node("")).replace(r#", "tftp_root": "/srv/tftp""#, ""),
+            ErrorKind::NeededWithoutIpxe,
+            Field::TftpRoot,
+            None,
+        ),
+        (
+            "a node named like GRUB's directory",
+            classic_site(
+                "",
+                &kernel_node("").replace(r#""id": "n1""#, r#""id": "grub""#),
+            ),
+            ErrorKind::ReplacesSiteName {
+                name: Field::GrubDir,
+            },
+            Field::NodeId,
+            Some(0),
+        ),
+        (
+            "a loader named like PXELINUX's module",
+            classic_site(
+                r#", "uefi_x64_bootfile_name": "ldlinux.c32""#,
+                &kernel_node(""),
+            ),
+            ErrorKind::TftpNameTaken {
+                by: Field::LdlinuxModule,
+            },
+            Field::UefiX64BootfileName,
+            None,
+        ),
+        (
+            "a command line longer than the kernel takes",
+            classic_site(
+                "",
+                &format!(
+                    r#"{{"id": "n1", "nics": ["52:54:00:12:34:56"], "mode": "anaconda", "kernel": "/k", "ramdisk": "/r", "kickstart": "http://192.0.2.1/{}", "repo": "http://192.0.2.1/{}", "kernel_args": "{}"}}"#,
+                    "k".repeat(480),
+                    "r".repeat(480),
+                    "b".repeat(1000)
+                ),
+            ),
+            ErrorKind::CommandLineTooLong { max: 2047 },
+            Field::NodeKernelArgs,
+            Some(0),
+        ),
+    ];
+    for (what, doc, kind, field, node) in cases {
+        let e = classic_outcome(&doc).map(|_| ()).unwrap_err();
+        assert_eq!(
+            (e.kind, e.field, e.node),
+            (kind, Some(field), node),
+            "{what}: {e}"
+        );
+    }
+    // The same site with `ipxe_enabled` true takes what only the classic flow refuses.
+    let doc = classic_site("", &kernel_node(r#", "kernel_args": "quiet x='a'""#))
+        .replace(r#""ipxe_enabled": false"#, r#""ipxe_enabled": true"#);
+    assert!(first_error(&doc).is_none());
 }

@@ -76,7 +76,7 @@ fn the_checker_catches_field_defects() {
 
 #[test]
 fn golden_scripts_keep_the_rules() {
-    for case in GOLDEN_CASES {
+    for case in GOLDEN_CASES.iter().filter(|c| c.render.is_ipxe()) {
         let script = String::from_utf8(render_case(case).unwrap()).unwrap();
         assert_eq!(defects(&script), Vec::<String>::new(), "{}", case.name);
     }

@@ -12,7 +12,8 @@ use ipxegen_core::site::{CheckEvent, Problem, RescanSeen};
 use ipxegen_core::template::Shape;
 use ipxegen_core::{Site, ipxe};
 use ipxegen_tests::{
-    GOLDEN_CASES, Render, TEMPLATE_CASES, TemplateStore, VecWriter, golden_dir, workspace_dir,
+    GOLDEN_CASES, Render, TEMPLATE_CASES, TemplateStore, VecWriter, golden_dir, render_golden,
+    workspace_dir,
 };
 use std::path::{Path, PathBuf};
 
@@ -72,21 +73,23 @@ fn render(doc: &str, base: &Path, render: &Render) -> Vec<u8> {
         .checked_with(&mut RescanSeen::new(&site), &mut scratch)
         .unwrap_or_else(|e| panic!("{}", Problem::in_document(doc.as_bytes(), e)));
     let mut out = Vec::new();
-    let mut sink = VecWriter(&mut out);
-    match render {
-        Render::Main => ipxe::write_main_script(site.config(), &mut sink).unwrap(),
-        Render::Node(id) => {
-            let node = site.node_by_id(id).unwrap();
-            ipxe::write_node_config(site.config(), &node, &mut sink).unwrap();
-        }
-    }
+    render_golden(
+        site.config(),
+        |id| site.node_by_id(id),
+        render,
+        &mut VecWriter(&mut out),
+    )
+    .unwrap();
     out
 }
 
 #[test]
 fn the_shipped_templates_render_every_golden_script_byte_for_byte() {
     let mut wrong = Vec::new();
-    for case in GOLDEN_CASES {
+    for case in GOLDEN_CASES
+        .iter()
+        .filter(|c| matches!(c.render, Render::Main | Render::Node(_)))
+    {
         let doc = with_shipped_templates(case.site);
         let got = render(&doc, Path::new("/"), &case.render);
         if got != case.expected {
@@ -261,13 +264,13 @@ fn problems_name_the_template_file_line_and_column_the_node_and_the_field() {
             CLEAN,
             r#", "pxe_config_template": "x.cfg""#,
             "",
-            "pxe_config_template: applies only to the classic TFTP flow, where PXELINUX reads the node's config; this site boots through iPXE",
+            "pxe_config_template: applies only when ipxe_enabled is false (the classic TFTP flow, where PXELINUX and GRUB read the node's config); this site boots through iPXE",
         ),
         (
             CLEAN,
             "",
             r#", "pxe_config_template": "x.cfg""#,
-            r#"node "n1": nodes[0].pxe_config_template: applies only to the classic TFTP flow, where PXELINUX reads the node's config; this site boots through iPXE"#,
+            r#"node "n1": nodes[0].pxe_config_template: applies only when ipxe_enabled is false (the classic TFTP flow, where PXELINUX and GRUB read the node's config); this site boots through iPXE"#,
         ),
     ];
     for (template, extra, node_extra, want) in cases {

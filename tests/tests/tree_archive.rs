@@ -1,6 +1,6 @@
 //! The archive of a site's tree: read by GNU tar and Python's tarfile, byte-identical across
-//! runs, holding exactly the tree's HTTP entries and a manifest (golden file) that lists the
-//! files to place by hand.
+//! runs, holding exactly the tree's HTTP entries (the TFTP root's for a site of the classic
+//! flow) and a manifest (golden file) that lists the files to place by hand.
 
 #![allow(
     clippy::unwrap_used,
@@ -18,6 +18,8 @@ use ipxegen_tests::{VecWriter, check_golden, golden_dir, require_tools};
 use std::process::Command;
 
 const SITE: &[u8] = include_bytes!("../../examples/site.json");
+/// A site of the classic flow (`ipxe_enabled` false): PXELINUX and GRUB from the TFTP root.
+const CLASSIC: &[u8] = include_bytes!("../golden/sites/classic.json");
 
 fn archive(links: LinkMode) -> Vec<u8> {
     let site = Site::parse(SITE).unwrap();
@@ -31,7 +33,7 @@ fn archive(links: LinkMode) -> Vec<u8> {
 fn one_walk_with_a_spool_gives_the_same_bytes() {
     let modes = std::fs::read(golden_dir().join("sites/modes.json")).unwrap();
     let fallback = std::fs::read(golden_dir().join("sites/fallback.json")).unwrap();
-    for site_doc in [SITE, &modes, &fallback] {
+    for site_doc in [SITE, &modes, &fallback, CLASSIC] {
         let site = Site::parse(site_doc).unwrap();
         let site = site.checked(&mut RescanSeen::new(&site)).unwrap();
         for links in [LinkMode::Symlink, LinkMode::Copy] {
@@ -166,6 +168,80 @@ fn manifest_matches_golden() {
     if let Err(e) = check_golden(&path, &out) {
         panic!("{e}");
     }
+}
+
+#[test]
+fn classic_manifest_matches_golden() {
+    let site = Site::parse(CLASSIC).unwrap();
+    let site = site.checked(&mut RescanSeen::new(&site)).unwrap();
+    let mut out = Vec::new();
+    write_archive_manifest(&site, LinkMode::Symlink, &mut VecWriter(&mut out)).unwrap();
+    let path = golden_dir().join("tree/classic-manifest.json");
+    if let Err(e) = check_golden(&path, &out) {
+        panic!("{e}");
+    }
+    // The manifest reader takes it back.
+    assert!(ipxegen_core::manifest::read_manifest(&out, |_| {}).is_ok());
+}
+
+#[test]
+fn gnu_tar_lists_the_classic_tree() {
+    if !require_tools(
+        "tree_archive gnu_tar_lists_the_classic_tree",
+        &[("tar", "tar")],
+    ) {
+        return;
+    }
+    let site = Site::parse(CLASSIC).unwrap();
+    let site = site.checked(&mut RescanSeen::new(&site)).unwrap();
+    let mut tar = Vec::new();
+    write_tree_archive(&site, LinkMode::Symlink, &mut VecWriter(&mut tar)).unwrap();
+    let dir = std::env::temp_dir().join(format!("ipxegen-classic-tar-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("tree.tar");
+    std::fs::write(&file, tar).unwrap();
+    let out = Command::new("tar").arg("-tvf").arg(&file).output().unwrap();
+    assert!(out.status.success());
+    let listing = String::from_utf8(out.stdout).unwrap();
+    let names: Vec<&str> = listing
+        .lines()
+        .map(|l| l.split_whitespace().nth(5).unwrap())
+        .collect();
+    let id = "1be26c0b-03f2-4d2e-ae87-c02d7f33c123";
+    let mut want = vec![
+        "pxelinux.cfg/".to_owned(),
+        "pxelinux.cfg/default".to_owned(),
+        "grub/".to_owned(),
+        "grub/grub.cfg".to_owned(),
+        format!("{id}/"),
+        format!("{id}/config"),
+        "pxelinux.cfg/01-52-54-00-00-00-01".to_owned(),
+        "pxelinux.cfg/01-52-54-00-00-02-01".to_owned(),
+        format!("{id}/grub.cfg"),
+        "grub/grub.cfg-01-52-54-00-00-00-01".to_owned(),
+        "grub/grub.cfg-01-52-54-00-00-02-01".to_owned(),
+    ];
+    for (node, mac) in [
+        ("ramdisk", "02"),
+        ("anaconda-repo", "03"),
+        ("anaconda-stage2", "04"),
+        ("local", "05"),
+    ] {
+        want.push(format!("{node}/"));
+        want.push(format!("{node}/config"));
+        want.push(format!("pxelinux.cfg/01-52-54-00-00-00-{mac}"));
+        want.push(format!("{node}/grub.cfg"));
+        want.push(format!("grub/grub.cfg-01-52-54-00-00-00-{mac}"));
+    }
+    want.push("ipxegen-manifest.json".to_owned());
+    assert_eq!(names, want);
+    assert!(listing.contains(&format!(
+        "grub/grub.cfg-01-52-54-00-00-00-01 -> ../{id}/grub.cfg"
+    )));
+    assert!(listing.contains(&format!(
+        "pxelinux.cfg/01-52-54-00-00-00-01 -> ../{id}/config"
+    )));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

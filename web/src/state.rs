@@ -17,12 +17,13 @@
 use crate::csv::parse_csv;
 pub use crate::form::{Field, MODES, NodeForm, SiteForm};
 use ipxegen_core::archive::{LinkMode, ManifestSpool, write_tree_archive_spooled};
+use ipxegen_core::classic;
 use ipxegen_core::ipxe::lint::{LabelEntry, label_line_count, lint_script_with};
 use ipxegen_core::limits::SCRIPT_MAX;
 use ipxegen_core::model::{TemplateFile, TemplateRef};
 use ipxegen_core::servers::Format;
 use ipxegen_core::site::{CheckEvent, Holder, Problem, SeenFull, SeenValues, Unique};
-use ipxegen_core::tree::{EntryKind, Root, Script, Tree, write_script};
+use ipxegen_core::tree::{EntryKind, Root, Script, ScriptKind, Tree, write_script};
 use ipxegen_core::{CheckedSite, Error, ErrorKind, Site};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
@@ -480,10 +481,10 @@ pub fn derive(
             EntryKind::Loader { .. } => TreeKind::Loader,
         };
         if is_selected {
-            content =
-                Some(entry.script().and_then(|script| {
-                    render(|out| write_script(site.config(), script, out)).ok()
-                }));
+            content = Some(entry.script().and_then(|script| {
+                let text = render(|out| write_script(site.config(), script, out)).ok()?;
+                Some((text, is_ipxe(script.kind())))
+            }));
         }
         entries.push(TreeEntry {
             tftp,
@@ -494,16 +495,30 @@ pub fn derive(
     let (selection, content) = match content {
         Some(content) => (selected.clone(), content),
         None => {
-            // The selected entry is gone (or none was chosen): show the main script.
-            let main = Selection {
-                tftp: false,
-                path: site.config().boot_script.as_str().to_owned(),
+            // The selected entry is gone (or none was chosen): show the main script (in the
+            // classic flow, `pxelinux.cfg/default`).
+            let config = site.config();
+            let (main, script) = if config.ipxe_enabled {
+                let path = config.boot_script.as_str().to_owned();
+                (Selection { tftp: false, path }, Script::Main)
+            } else {
+                let path = format!(
+                    "{}/{}",
+                    config.per_mac_dir.as_str(),
+                    classic::PXELINUX_DEFAULT.as_str()
+                );
+                (Selection { tftp: true, path }, Script::PxelinuxDefault)
             };
-            let script = render(|out| write_script(site.config(), Script::Main, out));
-            (main, script.ok())
+            let text = render(|out| write_script(config, script, out));
+            (main, text.ok().map(|t| (t, is_ipxe(script.kind()))))
         }
     };
-    if let Some(script) = &content {
+    // Only iPXE scripts are linted (PXELINUX and GRUB configs are not iPXE).
+    let (content, lint) = match content {
+        Some((text, lint)) => (Some(text), lint),
+        None => (None, false),
+    };
+    if let Some(script) = content.as_ref().filter(|_| lint) {
         let mut label_table = vec![LabelEntry::EMPTY; label_line_count(script.as_bytes())];
         lint_script_with(script.as_bytes(), &mut label_table, |d| {
             derived.findings.push(Finding {
@@ -519,6 +534,11 @@ pub fn derive(
         .map(Rc::from)
         .map_err(|e| e.to_string());
     derived
+}
+
+/// `true` for the scripts iPXE reads (the others are PXELINUX and GRUB configs).
+fn is_ipxe(kind: ScriptKind) -> bool {
+    matches!(kind, ScriptKind::Main | ScriptKind::Node)
 }
 
 /// What the whole-site check has seen, in one hash map.
@@ -675,6 +695,33 @@ mod tests {
         );
         let golden = include_str!("../../tests/golden/ipxe/main-default.ipxe");
         assert_eq!(state.derived.content.as_deref(), Some(golden));
+    }
+
+    #[test]
+    fn a_classic_site_shows_its_tftp_root_and_the_pxelinux_default() {
+        let doc = include_str!("../../tests/golden/sites/classic.json");
+        let state = State::from_document(doc).unwrap();
+        assert!(
+            state.derived.errors.is_empty(),
+            "{:?}",
+            state.derived.errors
+        );
+        let selected = state.derived.selected.clone().unwrap();
+        assert!(selected.tftp);
+        assert_eq!(selected.path, "pxelinux.cfg/default");
+        let golden = include_str!("../../tests/golden/classic/default.pxelinux");
+        assert_eq!(state.derived.content.as_deref(), Some(golden));
+        // Not iPXE: nothing for the iPXE linter to say.
+        assert!(state.derived.findings.is_empty());
+        // Every entry is in the TFTP root.
+        assert!(paths(&state).is_empty());
+        assert!(
+            state
+                .derived
+                .entries
+                .iter()
+                .any(|e| e.tftp && e.path == "grub/grub.cfg-01-52-54-00-00-00-01")
+        );
     }
 
     #[test]

@@ -31,10 +31,14 @@ pub struct BuildArgs {
     /// How per-MAC entries and placed files are made.
     #[arg(long, value_enum, default_value_t = Links::Symlink)]
     links: Links,
-    /// Directory the iPXE loaders are copied from (Debian's `ipxe` package installs them
-    /// in /usr/lib/ipxe). A loader missing there is a warning, not an error.
-    #[arg(long, value_name = "DIR", default_value = "/usr/lib/ipxe")]
-    loaders: PathBuf,
+    /// Directory the loaders are copied from; give it more than once to search several, in
+    /// order: a loader NAME is the first DIR/NAME, or DIR/NAME.signed (Debian's name for its
+    /// signed EFI binaries), that exists. Default: /usr/lib/ipxe (Debian's `ipxe`); for a
+    /// site with `ipxe_enabled` false, /usr/lib/PXELINUX, /usr/lib/syslinux/modules/bios and
+    /// /usr/lib/grub/x86_64-efi-signed (Debian's `pxelinux`, `syslinux-common` and
+    /// `grub-efi-amd64-signed`). A loader missing there is a warning, not an error.
+    #[arg(long, value_name = "DIR")]
+    loaders: Vec<PathBuf>,
     /// Print what would be created, updated and removed, and change nothing.
     #[arg(long)]
     dry_run: bool,
@@ -113,6 +117,33 @@ fn roots(
     Ok((http_n, tftp_n))
 }
 
+/// Where Debian's `ipxe` package puts the iPXE loaders.
+pub const IPXE_LOADERS: &str = "/usr/lib/ipxe";
+
+/// Where Debian puts the classic flow's loaders: `pxelinux.0` (`pxelinux`), `ldlinux.c32`
+/// (`syslinux-common`), `grubnetx64.efi.signed` (`grub-efi-amd64-signed`).
+pub const CLASSIC_LOADERS: [&str; 3] = [
+    "/usr/lib/PXELINUX",
+    "/usr/lib/syslinux/modules/bios",
+    "/usr/lib/grub/x86_64-efi-signed",
+];
+
+/// The loader directories to search: `--loaders` (made absolute), else Debian's for the
+/// site's flow.
+fn loader_dirs(given: &[PathBuf], ipxe_enabled: bool) -> Vec<PathBuf> {
+    if !given.is_empty() {
+        return given
+            .iter()
+            .map(|dir| std::path::absolute(dir).unwrap_or_else(|_| dir.clone()))
+            .collect();
+    }
+    if ipxe_enabled {
+        vec![PathBuf::from(IPXE_LOADERS)]
+    } else {
+        CLASSIC_LOADERS.iter().map(PathBuf::from).collect()
+    }
+}
+
 fn progress_bar(nodes: usize, json: bool) -> ProgressBar {
     if json || nodes < PROGRESS_FROM_NODES || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
@@ -138,7 +169,7 @@ pub fn run(args: &BuildArgs) -> Result<(), Failure> {
     let site = check_site(&file, &site, Some(&mut sources), missing)
         .refuse_if_problems(&file, "; nothing was written")?;
     let (http_root, tftp_root) = roots(args, site.config(), &base, &file.name)?;
-    let loaders = std::path::absolute(&args.loaders).unwrap_or_else(|_| args.loaders.clone());
+    let loaders = loader_dirs(&args.loaders, site.config().ipxe_enabled);
     let opts = Options {
         http_root,
         tftp_root,
@@ -189,7 +220,7 @@ pub fn run(args: &BuildArgs) -> Result<(), Failure> {
         }
         write_json_summary(&mut out, &file, &opts, &summary)
     } else {
-        write_text_summary(&mut out, &file, &opts, &summary)
+        write_text_summary(&mut out, &file, &opts, &summary, site.config().ipxe_enabled)
     };
     printed
         .and_then(|()| out.flush())
@@ -207,6 +238,7 @@ fn write_text_summary(
     file: &SiteFile,
     opts: &Options,
     s: &Summary,
+    ipxe_enabled: bool,
 ) -> std::io::Result<()> {
     let into = match &opts.tftp_root {
         Some(t) => format!("{} and {}", opts.http_root.display(), t.display()),
@@ -225,9 +257,14 @@ fn write_text_summary(
         };
         let (root, path) = (item.first.0.as_str(), &item.first.1);
         if item.loader {
+            let packages = if ipxe_enabled {
+                "Debian's ipxe package installs the loaders"
+            } else {
+                "Debian's pxelinux, syslinux-common and grub-efi-amd64-signed packages install them"
+            };
             writeln!(
                 out,
-                "warning: loader {} not found ({}): place it by hand as {root} {path}{more} (Debian's ipxe package installs the loaders; or give --loaders DIR)",
+                "warning: loader {} not found ({}): place it by hand as {root} {path}{more} ({packages}; or give --loaders DIR)",
                 item.source.display(),
                 item.reason
             )?;

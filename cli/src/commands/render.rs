@@ -1,4 +1,5 @@
-//! `ipxegen render`: the main script, or one node's config, on standard output.
+//! `ipxegen render`: the main script, or one node's config, on standard output; for a site
+//! with `ipxe_enabled` false, the PXELINUX (or, with `--grub`, GRUB) config instead.
 
 use crate::commands::build::site_base;
 use crate::commands::write_stdout;
@@ -8,7 +9,8 @@ use crate::site_file::read_site;
 use crate::templates::Templates;
 use embedded_io_adapters::std::FromStd;
 use ipxegen_core::model::{MacAddr, Quoted};
-use ipxegen_core::{Error, ErrorKind, Site, ipxe};
+use ipxegen_core::tree::{Script, write_script};
+use ipxegen_core::{Error, ErrorKind, Site};
 use std::path::PathBuf;
 
 /// Arguments of `ipxegen render`.
@@ -23,6 +25,11 @@ pub struct RenderArgs {
     /// aa-bb-cc-dd-ee-ff).
     #[arg(long, value_name = "MAC")]
     mac: Option<String>,
+    /// For a site with `ipxe_enabled` false (PXELINUX and GRUB instead of iPXE): print the
+    /// GRUB config (grub/grub.cfg, or the node's grub.cfg) instead of the PXELINUX one
+    /// (pxelinux.cfg/default, or the node's config).
+    #[arg(long)]
+    grub: bool,
 }
 
 /// Checks the whole site as `check` does (the same problems, one line each; no node is
@@ -51,19 +58,34 @@ pub fn run(args: &RenderArgs) -> Result<(), Failure> {
         return Err(Failure::silent(EX_DATAERR));
     }
     let site = checked.refuse_if_problems(&file, "")?;
-    let mut out = FromStd::new(Vec::new());
-    match (&args.node, &args.mac) {
-        (Some(id), _) => {
-            let node = site.node_by_id(id).map_err(fail)?;
-            ipxe::write_node_config(site.config(), &node, &mut out).map_err(fail)?;
-        }
+    let config = site.config();
+    if args.grub && config.ipxe_enabled {
+        return Err(Failure::new(
+            EX_USAGE,
+            format!(
+                "--grub: {} boots through iPXE (ipxe_enabled is true): it has no GRUB configs",
+                file.name
+            ),
+        ));
+    }
+    let node = match (&args.node, &args.mac) {
+        (Some(id), _) => Some(site.node_by_id(id).map_err(fail)?),
         (None, Some(mac)) => {
             let mac = MacAddr::parse(mac)
                 .map_err(|kind| Failure::new(EX_USAGE, format!("--mac {}: {kind}", Quoted(mac))))?;
-            let node = site.node_by_mac(mac).map_err(fail)?;
-            ipxe::write_node_config(site.config(), &node, &mut out).map_err(fail)?;
+            Some(site.node_by_mac(mac).map_err(fail)?)
         }
-        (None, None) => ipxe::write_main_script(site.config(), &mut out).map_err(fail)?,
-    }
+        (None, None) => None,
+    };
+    let script = match (&node, config.ipxe_enabled, args.grub) {
+        (Some(node), true, _) => Script::Node(node),
+        (None, true, _) => Script::Main,
+        (Some(node), false, false) => Script::PxelinuxNode(node),
+        (None, false, false) => Script::PxelinuxDefault,
+        (Some(node), false, true) => Script::GrubNode(node),
+        (None, false, true) => Script::GrubMain,
+    };
+    let mut out = FromStd::new(Vec::new());
+    write_script(config, script, &mut out).map_err(fail)?;
     write_stdout(&out.into_inner())
 }

@@ -1,12 +1,13 @@
 //! The commit: only renames, dependencies first (node directories and files, then the
-//! per-MAC entries that point at them, then the main script), stale files removed, and the
-//! manifest renamed into place last.
+//! per-MAC entries that point at them, then the main script; in the classic flow's TFTP root
+//! `pxelinux.cfg/` and `grub/` last), stale files removed, and the manifest renamed into
+//! place last.
 
 use super::root::RootDir;
 use super::stage::Builder;
 use super::{BuildError, PARTIAL_MANIFEST};
 use ipxegen_core::manifest::MANIFEST_NAME;
-use ipxegen_core::tree::Root;
+use ipxegen_core::tree::{Root, written_last};
 use std::fs;
 use std::io;
 use std::path::Path;
@@ -67,16 +68,26 @@ impl Builder<'_, '_, '_> {
                 rootdir.what()
             ))
         };
-        if self.opts.sync
-            && let Some(lock) = &self.http.lock
-        {
-            rustix::fs::syncfs(lock).map_err(|e| failed(&self.http, e.into()))?;
+        if self.opts.sync {
+            // Both roots: the classic flow's tree is all in the TFTP root.
+            for rootdir in std::iter::once(&self.http).chain(self.tftp.as_ref()) {
+                if let Some(lock) = &rootdir.lock {
+                    rustix::fs::syncfs(lock).map_err(|e| failed(rootdir, e.into()))?;
+                }
+            }
         }
         if let Some(tftp) = &self.tftp {
-            move_children(&tftp.stage, &tftp.dir, &[], &[]).map_err(|e| failed(tftp, e))?;
+            let last = written_last(config, Root::Tftp);
+            move_children(
+                &tftp.stage,
+                &tftp.dir,
+                last.as_ref().map_or(&[], |l| l),
+                &[],
+            )
+            .map_err(|e| failed(tftp, e))?;
         }
         let http = &self.http;
-        let last = [config.per_mac_dir.as_str(), config.boot_script.as_str()];
+        let last = written_last(config, Root::Http).unwrap_or_default();
         move_children(
             &http.stage,
             &http.dir,

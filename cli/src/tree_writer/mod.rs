@@ -123,8 +123,9 @@ pub struct Options {
     pub tftp_root: Option<PathBuf>,
     /// How per-MAC entries and placed files are made.
     pub links: Links,
-    /// Where loaders are copied from.
-    pub loaders: PathBuf,
+    /// Where loaders are copied from: directories searched in order (see
+    /// `Builder::loader_source`).
+    pub loaders: Vec<PathBuf>,
     /// Only report what would change.
     pub dry_run: bool,
     /// Flush the staged files to disk (`syncfs`) before the first rename, so that a power

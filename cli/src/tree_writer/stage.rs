@@ -69,8 +69,11 @@ pub(super) struct Builder<'s, 'o, 'c> {
     pub(super) tftp: Option<RootDir>,
     /// Fingerprints of every path (directories too) this build makes.
     pub(super) made: HashSet<u64>,
-    per_mac: Dir,
-    node_dir: Dir,
+    /// The site's own directories met so far (the per-MAC directory; in the classic flow also
+    /// GRUB's), each with its root: the walk keeps adding entries to them.
+    site_dirs: Vec<(Root, Dir)>,
+    /// The directory of the node being visited, with its root.
+    node_dir: (Root, Dir),
     last_config: Option<LastConfig>,
     /// Renders each script once (a node's per-MAC entries reuse its config); `None` only
     /// while an entry holds it.
@@ -99,8 +102,8 @@ impl<'s, 'o, 'c> Builder<'s, 'o, 'c> {
                 .clone()
                 .map(|dir| RootDir::new(Root::Tftp, dir)),
             made: HashSet::new(),
-            per_mac: Dir::default(),
-            node_dir: Dir::default(),
+            site_dirs: Vec::new(),
+            node_dir: (Root::Http, Dir::default()),
             last_config: None,
             scripts: Some(ScriptCache::new(vec![0; SCRIPT_MAX], true)),
             existing: Vec::with_capacity(SCRIPT_MAX),
@@ -124,23 +127,20 @@ impl Builder<'_, '_, '_> {
 
     fn dir_of(&self, root: Root, path: &str) -> Option<&Dir> {
         let (parent, _) = path.rsplit_once('/')?;
-        if root != Root::Http {
-            return None;
-        }
-        [&self.per_mac, &self.node_dir]
-            .into_iter()
-            .find(|d| d.path == parent)
+        self.site_dirs
+            .iter()
+            .chain(std::iter::once(&self.node_dir))
+            .find(|(r, d)| *r == root && d.path == parent)
+            .map(|(_, d)| d)
     }
 
-    fn dir_of_mut(&mut self, path: &str) -> Option<&mut Dir> {
+    fn dir_of_mut(&mut self, root: Root, path: &str) -> Option<&mut Dir> {
         let (parent, _) = path.rsplit_once('/')?;
-        if self.per_mac.path == parent {
-            Some(&mut self.per_mac)
-        } else if self.node_dir.path == parent {
-            Some(&mut self.node_dir)
-        } else {
-            None
-        }
+        self.site_dirs
+            .iter_mut()
+            .chain(std::iter::once(&mut self.node_dir))
+            .find(|(r, d)| *r == root && d.path == parent)
+            .map(|(_, d)| d)
     }
 
     /// Whether the parent directory of `path` exists in the root.
@@ -161,7 +161,7 @@ impl Builder<'_, '_, '_> {
         node: Option<usize>,
     ) -> Result<PathBuf, BuildError> {
         let stage = self.root(root)?.stage.clone();
-        if let Some(dir) = self.dir_of_mut(path)
+        if let Some(dir) = self.dir_of_mut(root, path)
             && !dir.staged
         {
             let staged_dir = stage.join(&dir.path);
@@ -278,7 +278,7 @@ impl Builder<'_, '_, '_> {
                 self.place_file(entry, Path::new(&source.to_string()), false)
             }
             EntryKind::Loader { name } => {
-                let source = self.opts.loaders.join(name.as_str());
+                let source = self.loader_source(name.as_str());
                 self.place_file(entry, &source, true)
             }
         }
@@ -353,10 +353,10 @@ impl Builder<'_, '_, '_> {
             exists,
             staged: false,
         };
-        if entry.path == self.site.config().per_mac_dir.as_str() && entry.node.is_none() {
-            self.per_mac = dir;
+        if entry.node.is_none() {
+            self.site_dirs.push((entry.root, dir));
         } else {
-            self.node_dir = dir;
+            self.node_dir = (entry.root, dir);
         }
         // A directory the root lacks is made in the staging directory now, so that it
         // moves in whole (with its files) in one rename.
@@ -431,6 +431,23 @@ impl Builder<'_, '_, '_> {
                 Ok(action)
             }
         }
+    }
+
+    /// Where the loader `name` comes from: the first of `DIR/NAME` and `DIR/NAME.signed`
+    /// (Debian's name for its signed EFI binaries) that is a readable file, for each loader
+    /// directory in order; else the first directory's `DIR/NAME`, which the warning names.
+    fn loader_source(&mut self, name: &str) -> PathBuf {
+        let signed = format!("{name}.signed");
+        let mut first = None;
+        for dir in &self.opts.loaders {
+            for candidate in [dir.join(name), dir.join(&signed)] {
+                if matches!(self.sources.state(&candidate), SourceState::Ready(_)) {
+                    return candidate;
+                }
+                first.get_or_insert(candidate);
+            }
+        }
+        first.unwrap_or_else(|| PathBuf::from(name))
     }
 
     /// Places a local file (a kernel, ramdisk or ISO; or a loader).

@@ -8,6 +8,11 @@
 //! | UEFI HTTP boot (60 `HTTPClient...`, arch 15/16/19...) | 60 = `HTTPClient`, `file` and 67 = `<http_base>/<loader>` | 16 = 343 `HTTPClient`, 59 = `<http_base>/<loader>` |
 //! | firmware PXE (anything else) | `siaddr` = TFTP server, `file` and 67 = loader, 66 = TFTP server | 59 = `tftp://[server]/<loader>` |
 //!
+//! A site with `ipxe_enabled` false (the classic flow) has its own rows ([`table`]): every
+//! DHCPv4 PXE client of arch 0, 7 or 9, an iPXE ROM included, gets `pxelinux.0` or
+//! `grubnetx64.efi` with `siaddr` = the TFTP server; any other client (ARM64, UEFI HTTP boot,
+//! DHCPv6) is refused ([`ErrorKind::NoClassicLoader`]).
+//!
 //! On an HTTP-only site (no `tftp_server`) firmware PXE is refused, whatever its architecture
 //! ([`ErrorKind::HttpOnlySite`]): there is no TFTP server to point it at.
 //!
@@ -81,6 +86,9 @@ pub struct Reply {
     pub machine_id: Option<[u8; MACHINE_ID_LEN]>,
     /// `Some` for a ProxyDHCP answer ([`build_proxy_reply`]).
     pub proxy: Option<Proxy>,
+    /// `true` for an answer of the classic flow (`ipxe_enabled` false): a PXE client (an
+    /// iPXE ROM included) gets PXELINUX or GRUB, and there is no iPXE stage.
+    pub classic: bool,
     /// `true` for a ProxyDHCP offer to UEFI firmware PXE (the answer to its DISCOVER): it
     /// names no boot file (no `file`, 66 or 67) and gives the ProxyDHCP server's own address
     /// as `siaddr`, where the firmware asks again, on port 4011; the answer to that request
@@ -92,6 +100,7 @@ pub struct Reply {
 /// files it composes.
 ///
 /// # Errors
+/// In the classic flow, [`ErrorKind::NoClassicLoader`] for a client it does not serve.
 /// [`ErrorKind::UnsupportedArch`] when a stage-1 client's architecture has no loader;
 /// [`ErrorKind::HttpOnlySite`] / [`ErrorKind::WrongAddressFamily`] naming `tftp_server` when
 /// firmware PXE needs a TFTP server of the request's family and the site has none (HTTP
@@ -111,7 +120,11 @@ pub fn build_reply(site: &SiteConfig, request: &ClientRequest) -> Result<Reply> 
         machine_id: None,
         proxy: None,
         redirect_to_port_4011: false,
+        classic: false,
     };
+    if !site.ipxe_enabled {
+        return classic_reply(site, request, reply);
+    }
     let loader = || {
         let unsupported = Error::at(ErrorKind::UnsupportedArch, Field::Request);
         let arch = request.arch.ok_or(unsupported)?;
@@ -165,6 +178,34 @@ pub fn build_reply(site: &SiteConfig, request: &ClientRequest) -> Result<Reply> 
     Ok(reply)
 }
 
+/// The reply of the classic flow (see [`table`]): every DHCPv4 PXE client of a served
+/// architecture, iPXE included, is answered as firmware PXE with the site's PXELINUX or GRUB
+/// loader by TFTP. Out of line: its frame is on the stack only for a classic site.
+#[inline(never)]
+fn classic_reply(site: &SiteConfig, request: &ClientRequest, mut reply: Reply) -> Result<Reply> {
+    let refused = Error::at(ErrorKind::NoClassicLoader, Field::Request);
+    if request.family != Family::V4 || request.kind == ClientKind::UefiHttpBoot {
+        return Err(refused);
+    }
+    let arch = request.arch.ok_or(refused)?;
+    let loader = table::loader_of(site, Family::V4, arch).ok_or(refused)?;
+    let addr = table::tftp_server_v4(site)?;
+    let mut text = heapless::String::new();
+    write!(text, "{}", ShowV4(addr)).map_err(|_| Error::new(ErrorKind::Internal))?;
+    let name = table::tftp_loader_name(site, loader)?;
+    reply.bootfile.clear();
+    reply
+        .bootfile
+        .push_str(name)
+        .map_err(|_| Error::new(ErrorKind::Internal))?;
+    reply.kind = ClientKind::FirmwarePxe;
+    reply.classic = true;
+    reply.arch = Some(arch);
+    reply.siaddr = Some(addr);
+    reply.tftp_server_name = Some(text);
+    Ok(reply)
+}
+
 /// Builds the ProxyDHCP answer `site` gives to `request`: the boot file of [`build_reply`]
 /// with no address, marked as [`table`]'s ProxyDHCP table says. For DHCPv4:
 ///
@@ -187,7 +228,8 @@ pub fn build_reply(site: &SiteConfig, request: &ClientRequest) -> Result<Reply> 
 /// ProxyDHCP answer is that the server sends it without IA_NA or IA_TA.
 ///
 /// # Errors
-/// Those of [`build_reply`]; [`ErrorKind::NoServerId`] naming the server id when `server_id`
+/// Those of [`build_reply`]; [`ErrorKind::GrubWithoutProxyDhcp`] for x64 UEFI in the classic
+/// flow ([`table::proxy_serves`]); [`ErrorKind::NoServerId`] naming the server id when `server_id`
 /// is `None` and the answer needs it: a DHCPv4 iPXE request on a site with no IPv4
 /// `tftp_server` (iPXE ignores a ProxyDHCP answer without a next server), or a DISCOVER from
 /// UEFI firmware PXE.
@@ -197,12 +239,16 @@ pub fn build_proxy_reply(
     server_id: Option<Ipv4Addr>,
 ) -> Result<Reply> {
     let mut reply = build_reply(site, request)?;
+    if reply.classic && reply.arch != Some(ClientArch::BIOS) {
+        return Err(Error::at(ErrorKind::GrubWithoutProxyDhcp, Field::Request));
+    }
     reply.proxy = Some(Proxy { server_id });
     if request.family == Family::V6 {
         return Ok(reply);
     }
     reply.machine_id = request.machine_id;
-    match request.kind {
+    // The kind the reply answers (in the classic flow an iPXE ROM is answered as firmware).
+    match reply.kind {
         ClientKind::Ipxe => {
             let next = table::proxy_next_server(site, server_id).ok_or(no_server_id())?;
             reply.siaddr = Some(next);
@@ -308,6 +354,9 @@ impl Reply {
     /// Writes a readable account of the reply, one line per item.
     pub fn write_text<W: core::fmt::Write>(&self, out: &mut W) -> core::fmt::Result {
         let who = match self.kind {
+            _ if self.classic => {
+                "PXE (classic flow, ipxe_enabled false): PXELINUX or GRUB over TFTP, no iPXE stage"
+            }
             ClientKind::Ipxe => "iPXE (stage 2): the main script",
             ClientKind::FirmwarePxe => "firmware PXE (stage 1): an iPXE loader over TFTP",
             ClientKind::UefiHttpBoot => "UEFI HTTP boot (stage 1): an iPXE loader over HTTP",

@@ -33,6 +33,17 @@
 //!   server's own address as `siaddr`; the answer to the REQUEST names the loader and the
 //!   TFTP server. dnsmasq answers UEFI the same way.
 //!
+//! A site with `ipxe_enabled` false (the classic flow, [`crate::classic`]) has no iPXE stage
+//! and its own rows ([`CLASSIC_V4`]): x86 BIOS PXE (arch 0) gets PXELINUX, x64 UEFI PXE
+//! (arch 7 and 9) gets GRUB, by TFTP from `tftp_server`, with no "never iPXE" gate: a NIC's
+//! iPXE ROM is that NIC's PXE firmware, and it runs `pxelinux.0` as any PXE ROM does
+//! (PXELINUX and GRUB reuse the firmware's DHCP answer and ask no second time, so nothing
+//! loops). Not served, and said so in every config ([`CLASSIC_NOTE`]); the reply builder
+//! refuses them ([`ErrorKind::NoClassicLoader`]): ARM64 UEFI (arch 11: no ARM64 PXELINUX,
+//! and this tree places no ARM64 GRUB), UEFI HTTP boot (arch 16, 19: GRUB would read its
+//! config over HTTP, where the classic tree has none), and DHCPv6 (PXELINUX has no IPv6;
+//! GRUB's IPv6 boot is not what this flow serves). The DHCPv6 configs keep the hosts.
+//!
 //! An HTTP-only site (no `tftp_server`) has no firmware PXE row: its configs leave it out and
 //! say so ([`HTTP_ONLY_NOTE`]), and the reply builder refuses such a client
 //! ([`ErrorKind::HttpOnlySite`]).
@@ -202,6 +213,26 @@ pub const STAGE1_V6: [Stage1; 4] = [
     },
 ];
 
+/// The rows of the classic flow (`ipxe_enabled` false), DHCPv4 only: the site's
+/// `pxe_bootfile_name` (`pxelinux.0`) and `uefi_x64_bootfile_name` (`grubnetx64.efi`) by
+/// TFTP, for every PXE client, iPXE ROMs included (see the module docs).
+pub const CLASSIC_V4: [Stage1; 2] = [
+    Stage1 {
+        name: "pxelinux-bios",
+        what: "x86 BIOS PXE (arch 0): PXELINUX",
+        archs: &[ClientArch::BIOS],
+        loader: LoaderKind::Bios,
+        fetch: Fetch::Tftp,
+    },
+    Stage1 {
+        name: "grub-efi-x64",
+        what: "x64 UEFI PXE (arch 7, and 9 as RFC 4578 first numbered it): GRUB",
+        archs: &[ClientArch::UEFI_X64, ClientArch::UEFI_X64_ALT],
+        loader: LoaderKind::UefiX64,
+        fetch: Fetch::Tftp,
+    },
+];
+
 /// The stage-1 rows of a protocol.
 pub const fn stage1_rows(family: Family) -> &'static [Stage1] {
     match family {
@@ -210,10 +241,50 @@ pub const fn stage1_rows(family: Family) -> &'static [Stage1] {
     }
 }
 
+/// The rows `site` serves over `family`: [`stage1_rows`], or in the classic flow
+/// [`CLASSIC_V4`] (and none over DHCPv6).
+pub const fn rows_for(site: &SiteConfig, family: Family) -> &'static [Stage1] {
+    match (site.ipxe_enabled, family) {
+        (true, family) => stage1_rows(family),
+        (false, Family::V4) => &CLASSIC_V4,
+        (false, Family::V6) => &[],
+    }
+}
+
+/// The rows a ProxyDHCP server of the classic flow serves: BIOS only. GRUB 2.06 (Debian's
+/// `grubnetx64.efi`) takes its TFTP server from the DHCP answer that gave the address (the
+/// network's own server's, which names none when a ProxyDHCP server gives the boot
+/// information), so under OVMF it stops at its `grub>` prompt (seen in QEMU); PXELINUX boots.
+pub fn proxy_serves(site: &SiteConfig, row: &Stage1) -> bool {
+    site.ipxe_enabled || row.loader == LoaderKind::Bios
+}
+
+/// What a classic site's ProxyDHCP config says about x64 UEFI.
+pub const CLASSIC_PROXY_NOTE: &str = "\
+x64 UEFI (arch 7, 9) is not answered: GRUB takes its TFTP server from the DHCP answer
+that gave the address, which names none when a ProxyDHCP server gives the boot
+information, and stops at its prompt. Serve x64 UEFI from the DHCP server itself.";
+
+/// What the configs of a classic site say about the flow and what it does not serve.
+pub const CLASSIC_NOTE: &str = "\
+Classic flow (ipxe_enabled false): no iPXE stage. Every PXE client, a NIC's iPXE ROM
+included, gets its loader by TFTP from the TFTP server: x86 BIOS (arch 0) PXELINUX,
+x64 UEFI (arch 7, 9) GRUB; they read their configs from there. Not served: ARM64 UEFI
+(arch 11), UEFI HTTP boot (arch 16, 19) and DHCPv6 boot, which need iPXE.";
+
 /// The loader an architecture gets over `family`: the loader of the first stage-1 row that
 /// lists it. The one place the architecture-to-loader decision is made.
 pub fn loader_for(family: Family, arch: ClientArch) -> Option<LoaderKind> {
     stage1_rows(family)
+        .iter()
+        .find(|row| row.archs.contains(&arch))
+        .map(|row| row.loader)
+}
+
+/// The loader an architecture gets from `site` over `family`: [`loader_for`], or in the
+/// classic flow the loader of the [`CLASSIC_V4`] row that lists it.
+pub fn loader_of(site: &SiteConfig, family: Family, arch: ClientArch) -> Option<LoaderKind> {
+    rows_for(site, family)
         .iter()
         .find(|row| row.archs.contains(&arch))
         .map(|row| row.loader)

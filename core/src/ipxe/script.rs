@@ -431,20 +431,7 @@ impl<W: Write> Line<'_, W> {
     }
 
     fn put_decimal(&mut self, n: u32) {
-        let mut digits = [0u8; 10];
-        let mut i = digits.len();
-        let mut n = n;
-        loop {
-            i -= 1;
-            if let Some(d) = digits.get_mut(i) {
-                *d = b'0' + u8::try_from(n % 10).unwrap_or(0);
-            }
-            n /= 10;
-            if n == 0 || i == 0 {
-                break;
-            }
-        }
-        self.put(digits.get(i..).unwrap_or_default());
+        self.put(crate::ascii::Decimal::new(u64::from(n)).as_bytes());
     }
 
     /// Appends a BIOS drive number in hex (`0x80`).

@@ -32,6 +32,10 @@ pub enum ScriptRef<'a> {
 /// The validated site settings, borrowed from the site document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SiteConfig<'a> {
+    /// `true` (the default) when nodes boot through iPXE (`ipxe_enabled`); `false` for the
+    /// classic TFTP flow: PXELINUX for BIOS, GRUB for UEFI, no iPXE stage (see
+    /// [`crate::classic`]).
+    pub ipxe_enabled: bool,
     /// Base URL of the HTTP root (`http_server`).
     pub http_base: HttpBase<'a>,
     /// The directory the HTTP server serves (`http_root`).
@@ -42,9 +46,11 @@ pub struct SiteConfig<'a> {
     pub tftp_server: Option<Host<'a>>,
     /// The directory the TFTP server serves (`tftp_root`).
     pub tftp_root: Option<LocalPath<'a>>,
-    /// BIOS loader (`pxe_bootfile_name`, default `undionly.kpxe`).
+    /// BIOS loader (`pxe_bootfile_name`, default `undionly.kpxe`; `pxelinux.0` when
+    /// `ipxe_enabled` is false).
     pub pxe_bootfile: Name<'a>,
-    /// UEFI x64 loader (`uefi_x64_bootfile_name`, default `snponly.efi`).
+    /// UEFI x64 loader (`uefi_x64_bootfile_name`, default `snponly.efi`; `grubnetx64.efi`
+    /// when `ipxe_enabled` is false).
     pub uefi_x64_bootfile: Name<'a>,
     /// UEFI ARM64 loader (`uefi_arm64_bootfile_name`, default `snponly-arm64.efi`).
     pub uefi_arm64_bootfile: Name<'a>,

@@ -17,10 +17,20 @@
 //!   (no finding of [`crate::ipxe::lint`], after the rules the script itself allows), at
 //!   most as long as the check's buffer ([`Site::check_with`]).
 //!
+//! A site with `ipxe_enabled` false (the classic flow, [`crate::classic`]) has its tree in the
+//! TFTP root: there its names (`pxe_bootfile_name`, `ldlinux.c32`,
+//! `uefi_x64_bootfile_name`, `pxelinux.cfg`, `grub`) must differ and no node id may be one of
+//! them; each node's PXELINUX and GRUB configs must be writable
+//! ([`crate::classic::check_node`]: no `iso`, `iscsi` or `chain` mode, no kernel or ramdisk
+//! given as a URL, nothing GRUB would change, a command line the kernel takes), and the site's
+//! own `kernel_args`, `deploy_kernel` and `deploy_ramdisk` likewise, reported once; its
+//! `tftp_server` must be an IPv4 address (the flow is DHCPv4 only).
+//!
 //! Finding shared values needs memory: the check keeps what it has seen behind
 //! [`SeenValues`], so each front end chooses how (a hash map on a host, [`FixedSeen`] on a
 //! small device, or [`RescanSeen`], which keeps nothing and reads the earlier nodes again).
 
+use crate::classic;
 use crate::error::{Error, ErrorKind, Field};
 use crate::ipxe::lint::lint_script;
 use crate::ipxe::template as ipxe_template;
@@ -28,9 +38,10 @@ use crate::json;
 use crate::limits::{NICS_MAX, TEMPLATE_FILES_MAX};
 use crate::manifest::MANIFEST_NAME;
 use crate::model::{
-    JsonStr, Loaded, MacAddr, Node, Quoted, ScriptRef, SystemUuid, TemplateFile, TemplateSlot,
+    Host, JsonStr, Loaded, MacAddr, Node, Quoted, ScriptRef, SystemUuid, TemplateFile, TemplateSlot,
 };
 use crate::output::write_to_slice;
+use crate::schema::Scope;
 use crate::site::{CheckedSite, Site};
 use crate::template::{TemplateError, TemplateErrorKind};
 use core::fmt;
@@ -252,6 +263,7 @@ impl fmt::Display for Problem<'_> {
         match (self.error.kind, self.value) {
             (
                 ErrorKind::NameTaken { .. }
+                | ErrorKind::TftpNameTaken { .. }
                 | ErrorKind::LoaderNameTaken
                 | ErrorKind::RootsOverlap { .. },
                 Some(value),
@@ -324,8 +336,69 @@ fn http_root_names<'a>(site: &Site<'a>) -> [Option<(&'a str, Field)>; 6] {
     ]
 }
 
+/// The names the classic tree places in the TFTP root, with the field (or pseudo field) that
+/// names each; the fixed ones first, so a clash is reported at the field set by hand.
+fn tftp_root_names<'a>(site: &Site<'a>) -> [(&'a str, Field); 5] {
+    let c = site.config();
+    [
+        (classic::LDLINUX.as_str(), Field::LdlinuxModule),
+        (classic::PXELINUX_DIR.as_str(), Field::PerMacDir),
+        (classic::GRUB_DIR.as_str(), Field::GrubDir),
+        (c.pxe_bootfile.as_str(), Field::PxeBootfileName),
+        (c.uefi_x64_bootfile.as_str(), Field::UefiX64BootfileName),
+    ]
+}
+
+/// The site's name in the root that holds its nodes' directories (the HTTP root's, or the
+/// TFTP root's in the classic flow) that is `id`, with the field that names it. One list of
+/// names is on the stack at a time.
+fn tree_name_of<'a>(site: &Site<'a>, id: &str) -> Option<(&'a str, Field)> {
+    if site.config().ipxe_enabled {
+        http_root_names(site)
+            .into_iter()
+            .flatten()
+            .find(|(n, _)| *n == id)
+    } else {
+        tftp_root_names(site).into_iter().find(|(n, _)| *n == id)
+    }
+}
+
+/// Runs the site-level rules of the classic flow.
+fn check_classic_site<'a>(site: &Site<'a>, report: &mut dyn FnMut(Problem<'a>)) {
+    let names = tftp_root_names(site);
+    for (i, (name, field)) in names.iter().enumerate() {
+        let earlier = names.iter().take(i).find(|(n, _)| n == name);
+        if let Some((_, other)) = earlier {
+            report(Problem {
+                value: Some(name),
+                ..Problem::of(Error::at(ErrorKind::TftpNameTaken { by: *other }, *field))
+            });
+        }
+    }
+    for error in classic::site_problems(site.config()).into_iter().flatten() {
+        report(Problem::of(error));
+    }
+    // The classic flow is DHCPv4: `siaddr` is an IPv4 address.
+    if !matches!(site.config().tftp_server, Some(Host::V4(_))) {
+        report(Problem::of(Error::at(
+            ErrorKind::WrongAddressFamily,
+            Field::TftpServer,
+        )));
+    }
+}
+
 /// Runs the site-level rules.
 fn check_names<'a>(site: &Site<'a>, report: &mut dyn FnMut(Problem<'a>)) {
+    if !site.config().ipxe_enabled {
+        check_classic_site(site, report);
+        let c = site.config();
+        if let Some(tftp_root) = c.tftp_root
+            && paths_overlap(tftp_root.text(), c.http_root.text())
+        {
+            report(roots_overlap(tftp_root.text().raw()));
+        }
+        return;
+    }
     let names = http_root_names(site);
     for (i, (name, field)) in names
         .iter()
@@ -344,15 +417,7 @@ fn check_names<'a>(site: &Site<'a>, report: &mut dyn FnMut(Problem<'a>)) {
     if let Some(tftp_root) = c.tftp_root
         && paths_overlap(tftp_root.text(), c.http_root.text())
     {
-        report(Problem {
-            value: Some(tftp_root.text().raw()),
-            ..Problem::of(Error::at(
-                ErrorKind::RootsOverlap {
-                    other: Field::HttpRoot,
-                },
-                Field::TftpRoot,
-            ))
-        });
+        report(roots_overlap(tftp_root.text().raw()));
     }
     if c.tftp_root.is_some()
         && (c.pxe_bootfile == c.uefi_x64_bootfile || c.pxe_bootfile == c.uefi_arm64_bootfile)
@@ -364,6 +429,19 @@ fn check_names<'a>(site: &Site<'a>, report: &mut dyn FnMut(Problem<'a>)) {
                 Field::PxeBootfileName,
             ))
         });
+    }
+}
+
+/// The problem of a `tftp_root` that is, holds or is inside `http_root`.
+fn roots_overlap(tftp_root: &str) -> Problem<'_> {
+    Problem {
+        value: Some(tftp_root),
+        ..Problem::of(Error::at(
+            ErrorKind::RootsOverlap {
+                other: Field::HttpRoot,
+            },
+            Field::TftpRoot,
+        ))
     }
 }
 
@@ -426,11 +504,7 @@ fn check_node<'a, S: SeenValues<'a>>(
         report,
         Error::at(ErrorKind::DuplicateId, Field::NodeId),
     );
-    if let Some((_, field)) = http_root_names(site)
-        .into_iter()
-        .flatten()
-        .find(|(n, _)| *n == id)
-    {
+    if let Some((_, field)) = tree_name_of(site, id) {
         report(Problem {
             value: Some(id),
             ..problem(Error::at(
@@ -454,6 +528,13 @@ fn check_node<'a, S: SeenValues<'a>>(
     if let Some(uuid) = node.system_uuid {
         let e = Error::at(ErrorKind::DuplicateSystemUuid, Field::SystemUuid);
         first_holder(Unique::SystemUuid(uuid), report, e);
+    }
+    if !site.config().ipxe_enabled
+        && let Err(error) = classic::check_node(node)
+        // A site field's problem is reported once, by the site-level rules.
+        && error.field.is_none_or(|field| field.scope() != Scope::Site)
+    {
+        report(problem(error));
     }
 }
 

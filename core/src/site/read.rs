@@ -21,7 +21,7 @@ use crate::model::{
     Node, NodeArgs, NodeId, OnRetriesExhausted, Position, ScriptRef, SiteConfig, Source,
     SystemUuid, TemplateSlot, Url, check_literal,
 };
-use crate::schema::{Scope, fields_of, scope_len};
+use crate::schema::{Flows, Scope, fields_of, scope_len};
 use core::net::{Ipv4Addr, Ipv6Addr};
 
 /// How much a read checks.
@@ -142,6 +142,23 @@ impl<'a, const N: usize> Slots<'a, N> {
             Some(v) => Err(Error::at(kind, field).at_offset(v.offset())),
             None => Ok(()),
         }
+    }
+
+    /// Fails if a field of one flow's own was given in a site of the other: one of iPXE's
+    /// ([`Flows::Ipxe`]) in a site that does not boot through iPXE, one of the classic flow's
+    /// ([`Flows::Classic`]) in a site that does.
+    fn refuse_other_flow(&self, ipxe_enabled: bool) -> Result<()> {
+        let (other, kind) = if ipxe_enabled {
+            (Flows::Classic, ErrorKind::ClassicOnly)
+        } else {
+            (Flows::Ipxe, ErrorKind::IpxeOnly)
+        };
+        for info in fields_of(self.scope) {
+            if info.flows == other {
+                self.refuse_as(info.field, kind)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -357,6 +374,10 @@ const PXE_BOOTFILE: Name<'static> = Name::fixed("undionly.kpxe");
 const UEFI_X64_BOOTFILE: Name<'static> = Name::fixed("snponly.efi");
 const UEFI_ARM64_BOOTFILE: Name<'static> = Name::fixed("snponly-arm64.efi");
 const PER_MAC_DIR: Name<'static> = Name::fixed("pxelinux.cfg");
+/// The BIOS loader of the classic flow (`ipxe_enabled` false): Debian's `pxelinux`.
+const PXELINUX_BOOTFILE: Name<'static> = Name::fixed("pxelinux.0");
+/// The UEFI x64 loader of the classic flow: Debian's signed network GRUB.
+const GRUB_X64_BOOTFILE: Name<'static> = Name::fixed("grubnetx64.efi");
 
 /// The schema version this build reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -385,8 +406,23 @@ pub(crate) fn read_config<'a>(
         }
         Err(e) => return Err(e),
     }
+    let ipxe_enabled =
+        optional(s.get(Field::IpxeEnabled), |v| r.flag(v, Field::IpxeEnabled))?.unwrap_or(true);
     let http_server = s.required(Field::HttpServer, at)?;
     let http_root = s.required(Field::HttpRoot, at)?;
+    s.refuse_other_flow(ipxe_enabled)?;
+    if !ipxe_enabled {
+        for field in [Field::TftpServer, Field::TftpRoot] {
+            if s.get(field).is_none() {
+                return Err(Error::at(ErrorKind::NeededWithoutIpxe, field).at_offset(at));
+            }
+        }
+    }
+    let (bios_loader, x64_loader) = if ipxe_enabled {
+        (PXE_BOOTFILE, UEFI_X64_BOOTFILE)
+    } else {
+        (PXELINUX_BOOTFILE, GRUB_X64_BOOTFILE)
+    };
     let nodes = s.get(Field::Nodes);
     if let Some(nodes) = &nodes {
         nodes.elements().map_err(located(Field::Nodes, nodes))?;
@@ -402,8 +438,8 @@ pub(crate) fn read_config<'a>(
     let on_retries_exhausted = optional(s.get(Field::OnRetriesExhausted), |v| {
         r.word(v, Field::OnRetriesExhausted, OnRetriesExhausted::from_word)
     })?;
-    s.refuse_as(Field::PxeConfigTemplate, ErrorKind::ClassicOnly)?;
     let config = SiteConfig {
+        ipxe_enabled,
         http_base: r.validated(&http_server, Field::HttpServer, HttpBase::read)?,
         http_root: r.local_path(&http_root, Field::HttpRoot)?,
         boot_script: optional(s.get(Field::IpxeBootScript), |v| {
@@ -417,11 +453,11 @@ pub(crate) fn read_config<'a>(
         pxe_bootfile: optional(s.get(Field::PxeBootfileName), |v| {
             r.name(v, Field::PxeBootfileName)
         })?
-        .unwrap_or(PXE_BOOTFILE),
+        .unwrap_or(bios_loader),
         uefi_x64_bootfile: optional(s.get(Field::UefiX64BootfileName), |v| {
             r.name(v, Field::UefiX64BootfileName)
         })?
-        .unwrap_or(UEFI_X64_BOOTFILE),
+        .unwrap_or(x64_loader),
         uefi_arm64_bootfile: optional(s.get(Field::UefiArm64BootfileName), |v| {
             r.name(v, Field::UefiArm64BootfileName)
         })?
@@ -752,7 +788,7 @@ pub(crate) fn read_node<'a>(
                 s.refuse(info.field)?;
             }
         }
-        s.refuse_as(Field::NodePxeConfigTemplate, ErrorKind::ClassicOnly)?;
+        s.refuse_other_flow(config.ipxe_enabled)?;
     }
     let firmware = optional(s.get(Field::Firmware), |v| {
         r.word(v, Field::Firmware, Firmware::from_word)
