@@ -27,7 +27,7 @@ for f in tests/lint/*.ipxe tests/golden/ipxe/*.ipxe; do
     cp "$f" "$out/lint/$(echo "$f" | tr / _)"
 done
 cp tests/golden/tree/*manifest*.json "$out/manifest/"
-for f in examples/templates/*.ipxe cli/tests/cmd/templates/*.ipxe; do
+for f in examples/templates/* cli/tests/cmd/templates/*; do
     cp "$f" "$out/template/$(echo "$f" | tr / _)"
 done
 for t in site dhcp4 dhcp6 lint manifest template; do

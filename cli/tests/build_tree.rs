@@ -793,3 +793,58 @@ fn build_and_archive_write_the_scripts_a_site_s_templates_give() {
     let needle = b"echo node b from its own template";
     assert!(bytes.windows(needle.len()).any(|w| w == needle));
 }
+
+/// A classic site's `pxe_config_template` and `grub_config_template` (the site's, and a
+/// node's own) write the configs `build` places in the TFTP root.
+#[test]
+fn build_writes_the_classic_configs_a_site_s_templates_give() {
+    let s = Scratch::new("classic-templates");
+    fs::create_dir_all(s.path("site")).unwrap();
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/templates");
+    for name in ["config.pxelinux", "config.grub.cfg"] {
+        fs::copy(templates.join(name), s.path("site").join(name)).unwrap();
+    }
+    fs::write(
+        s.path("site/own.grub.cfg"),
+        "echo 'node {{ node_id }} from its own template'\nexit\n",
+    )
+    .unwrap();
+    let doc = format!(
+        r#"{{"schema": 1, "ipxe_enabled": false, "http_server": "192.0.2.10", "http_root": "{}",
+  "tftp_server": "192.0.2.10", "tftp_root": "{}",
+  "pxe_config_template": "config.pxelinux", "grub_config_template": "config.grub.cfg",
+  "nodes": [
+  {{"id": "a", "nics": ["52:54:00:00:00:01"], "mode": "local"}},
+  {{"id": "b", "nics": ["52:54:00:00:00:02"], "mode": "local", "grub_config_template": "own.grub.cfg"}}
+]}}"#,
+        s.path("http").display(),
+        s.path("tftp").display()
+    );
+    let site_file = s.path("site/site.json");
+    fs::write(&site_file, doc).unwrap();
+    let out = ipxegen(&["build", &site_file.display().to_string(), "--no-sync"]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/golden/classic");
+    let tftp = s.path("tftp");
+    for (file, golden_file) in [
+        ("a/config", "local.pxelinux"),
+        ("a/grub.cfg", "local.grub.cfg"),
+    ] {
+        assert_eq!(
+            fs::read_to_string(tftp.join(file)).unwrap(),
+            fs::read_to_string(golden.join(golden_file))
+                .unwrap()
+                .replace("node local", "node a"),
+            "{file}"
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(tftp.join("b/grub.cfg")).unwrap(),
+        "echo 'node b from its own template'\nexit\n"
+    );
+    assert!(
+        fs::read_to_string(tftp.join("b/config"))
+            .unwrap()
+            .contains("  LOCALBOOT 0\n")
+    );
+}

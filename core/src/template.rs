@@ -99,6 +99,8 @@ pub trait Format: Copy + fmt::Debug + PartialEq + Eq + 'static {
 pub enum FormatId {
     /// iPXE scripts ([`crate::ipxe::template`]).
     Ipxe,
+    /// PXELINUX and GRUB configs ([`crate::classic::template`]).
+    Classic,
     /// The engine's own tests.
     #[cfg(test)]
     Test,
@@ -122,6 +124,7 @@ impl Name {
     pub fn as_str(self) -> &'static str {
         match self.format {
             FormatId::Ipxe => crate::ipxe::template::name_text(self.index),
+            FormatId::Classic => crate::classic::template::name_text(self.index),
             #[cfg(test)]
             FormatId::Test => tests::name_text(self.index),
         }
@@ -131,6 +134,7 @@ impl Name {
     pub fn scripts(self) -> &'static str {
         match self.format {
             FormatId::Ipxe => crate::ipxe::template::name_scripts(self.index),
+            FormatId::Classic => crate::classic::template::name_loaders(self.index),
             #[cfg(test)]
             FormatId::Test => "configs",
         }
@@ -235,6 +239,26 @@ pub enum TemplateErrorKind {
     InLintPragma {
         /// The name.
         name: Name,
+    },
+    /// A value of whole arguments inside quotes, where GRUB would take its own quotes
+    /// literally.
+    InQuotes {
+        /// The name.
+        name: Name,
+    },
+    /// GRUB's `bootif`, which reads `$m1` to `$m6`, without the line that sets them before
+    /// it.
+    BootifUnset {
+        /// The name.
+        name: Name,
+    },
+    /// A line of what the template renders that is longer than a loader takes without
+    /// cutting the kernel command line it builds from it.
+    LineTooLong {
+        /// The rendered script's line (from 1, saturating).
+        line: u16,
+        /// The longest line, in bytes.
+        max: u16,
     },
     /// A value the node's boot mode does not have.
     NotForMode {
@@ -355,10 +379,20 @@ impl fmt::Display for TemplateErrorKind {
             TemplateErrorKind::MisplacedElse => f.write_str(
                 "`{{else}}` outside `{{#if}}`, or a second one in the same `{{#if}}`",
             ),
+            TemplateErrorKind::InExpansion { name } if name.format == FormatId::Classic => write!(
+                f,
+                "`{name}` inside `${{...}}` or after `$`: GRUB would expand its value as part of a variable's name"
+            ),
             TemplateErrorKind::InExpansion { name } => write!(
                 f,
                 "`{name}` inside `${{...}}`: iPXE would expand its value as the name of a setting"
             ),
+            TemplateErrorKind::CommandPosition { name } if name.format == FormatId::Classic => {
+                write!(
+                    f,
+                    "`{name}` in a command's name (GRUB) or a keyword (PXELINUX): the loader would run its value"
+                )
+            }
             TemplateErrorKind::CommandPosition { name } => write!(
                 f,
                 "`{name}` in a command's name or a label: iPXE would run (or jump to) its value"
@@ -374,6 +408,19 @@ impl fmt::Display for TemplateErrorKind {
             TemplateErrorKind::InLintPragma { name } => write!(
                 f,
                 "`{name}` on an `# ipxegen-lint:` line, where a value could turn a lint rule off"
+            ),
+            TemplateErrorKind::InQuotes { name } => write!(
+                f,
+                "`{name}` inside quotes: its value is whole words GRUB quotes itself; write it outside quotes, between spaces"
+            ),
+            TemplateErrorKind::BootifUnset { name } => write!(
+                f,
+                "`{name}` reads $m1 to $m6, which no line before it sets: copy the `regexp` line of examples/templates/config.grub.cfg above it ({})",
+                crate::classic::grub::SPLIT_BOOT_MAC
+            ),
+            TemplateErrorKind::LineTooLong { line, max } => write!(
+                f,
+                "renders its line {line} longer than {max} bytes here: PXELINUX and GRUB would cut the kernel command line built from it without a word"
             ),
             TemplateErrorKind::NotForMode { name, mode } => write!(
                 f,

@@ -24,6 +24,7 @@
 //! root holds only the manifest.
 
 use crate::classic;
+use crate::classic::template::Loader;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ipxe;
 use crate::limits::{NAME_MAX, NODE_ID_MAX};
@@ -487,10 +488,11 @@ fn internal() -> Error {
     Error::new(ErrorKind::Internal)
 }
 
-/// Writes the content of a script entry.
+/// Writes the content of a script entry (a node's from its template when it names one).
 ///
 /// # Errors
-/// A write error.
+/// A write error; for a templated script, what its template's renderer gives (nothing for
+/// a checked site).
 pub fn write_script<W: Write>(
     config: &SiteConfig<'_>,
     script: Script<'_>,
@@ -500,9 +502,11 @@ pub fn write_script<W: Write>(
         Script::Main => ipxe::write_main_script(config, out),
         Script::Node(node) => ipxe::write_node_config(config, node, out),
         Script::PxelinuxDefault => classic::write_pxelinux_default(out),
-        Script::PxelinuxNode(node) => classic::write_pxelinux_node(node, out),
+        Script::PxelinuxNode(node) => {
+            classic::write_node_config(config, node, Loader::Pxelinux, out)
+        }
         Script::GrubMain => classic::write_grub_main(out),
-        Script::GrubNode(node) => classic::write_grub_node(node, out),
+        Script::GrubNode(node) => classic::write_node_config(config, node, Loader::Grub, out),
     }
 }
 

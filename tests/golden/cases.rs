@@ -117,23 +117,42 @@ pub struct TemplateCase {
 }
 
 /// Every template case.
-pub const TEMPLATE_CASES: &[TemplateCase] = &[TemplateCase {
-    name: "template-example-deploy",
-    site: include_bytes!("templates/site.json"),
-    templates: &[
-        (
-            "../../../examples/templates/main.ipxe",
-            include_bytes!("../../examples/templates/main.ipxe"),
-        ),
-        (
-            "../../../examples/templates/config.ipxe",
-            include_bytes!("../../examples/templates/config.ipxe"),
-        ),
-    ],
-    render: Render::Node("1be26c0b-03f2-4d2e-ae87-c02d7f33c123"),
-    expected: include_bytes!("ipxe/example-deploy.ipxe"),
-    path: "ipxe/example-deploy.ipxe",
-}];
+pub const TEMPLATE_CASES: &[TemplateCase] = &[
+    TemplateCase {
+        name: "template-example-deploy",
+        site: include_bytes!("templates/site.json"),
+        templates: &[
+            (
+                "../../../examples/templates/main.ipxe",
+                include_bytes!("../../examples/templates/main.ipxe"),
+            ),
+            (
+                "../../../examples/templates/config.ipxe",
+                include_bytes!("../../examples/templates/config.ipxe"),
+            ),
+        ],
+        render: Render::Node("1be26c0b-03f2-4d2e-ae87-c02d7f33c123"),
+        expected: include_bytes!("ipxe/example-deploy.ipxe"),
+        path: "ipxe/example-deploy.ipxe",
+    },
+    TemplateCase {
+        name: "template-classic-deploy-grub",
+        site: include_bytes!("templates/classic-site.json"),
+        templates: &[
+            (
+                "../../../examples/templates/config.pxelinux",
+                include_bytes!("../../examples/templates/config.pxelinux"),
+            ),
+            (
+                "../../../examples/templates/config.grub.cfg",
+                include_bytes!("../../examples/templates/config.grub.cfg"),
+            ),
+        ],
+        render: Render::GrubNode("1be26c0b-03f2-4d2e-ae87-c02d7f33c123"),
+        expected: include_bytes!("classic/deploy.grub.cfg"),
+        path: "classic/deploy.grub.cfg",
+    },
+];
 
 /// Renders what `render` asks for from a site's settings and its nodes (`node` finds one by
 /// id) into `out`: the one mapping from a case to the core's writers, shared by the host and

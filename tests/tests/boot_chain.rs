@@ -160,6 +160,9 @@ struct Case {
     proxy: bool,
     /// The classic flow (`ipxe_enabled` false): PXELINUX (BIOS) or GRUB (UEFI) by TFTP.
     classic: bool,
+    /// The classic flow's configs written from operator templates ([`operator_templates`]):
+    /// the shipped ones, each adding an argument of its own ([`TEMPLATE_ARGUMENT`]).
+    templates: bool,
 }
 
 impl Case {
@@ -172,6 +175,7 @@ impl Case {
             mutation: Mutation::None,
             proxy: false,
             classic: false,
+            templates: false,
         }
     }
 
@@ -338,6 +342,10 @@ fn prepare_site(case: &Case, dir: &Path, kernel: &Path, ramdisk: &Path) -> PathB
             .filter(|l| !l.contains("\"tftp_"))
             .collect::<Vec<_>>()
             .join("\n");
+    }
+    if case.templates {
+        let fields = operator_templates(dir);
+        site = site.replacen("\"schema\": 1,", &format!("\"schema\": 1,\n  {fields},"), 1);
     }
     let file = dir.join("site.json");
     std::fs::write(&file, site).unwrap();
@@ -1523,6 +1531,37 @@ fn assert_boots(case: &Case) {
     }
 }
 
+/// The kernel argument the operator templates of the classic cases add.
+const TEMPLATE_ARGUMENT: &str = "ipxegen.template=operator";
+
+/// Writes into `dir` the shipped classic templates (`examples/templates/`), each changed as
+/// an operator would: one more kernel argument, [`TEMPLATE_ARGUMENT`]. Gives the site's
+/// members that name them.
+fn operator_templates(dir: &Path) -> String {
+    let shipped = workspace_dir().join("examples/templates");
+    let read = |name: &str| std::fs::read_to_string(shipped.join(name)).unwrap();
+    let pxelinux = read("config.pxelinux").replace(
+        "  APPEND {{ arguments }}\n",
+        &format!("  APPEND {{{{ arguments }}}} {TEMPLATE_ARGUMENT}\n"),
+    );
+    let grub = read("config.grub.cfg").replace(
+        "{{#if arguments}} {{ arguments }}{{/if}}\n",
+        &format!("{{{{#if arguments}}}} {{{{ arguments }}}}{{{{/if}}}} '{TEMPLATE_ARGUMENT}'\n"),
+    );
+    for (name, text) in [
+        ("operator.pxelinux", &pxelinux),
+        ("operator.grub.cfg", &grub),
+    ] {
+        assert!(
+            text.contains(TEMPLATE_ARGUMENT),
+            "{name}: the shipped template changed"
+        );
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    r#""pxe_config_template": "operator.pxelinux", "grub_config_template": "operator.grub.cfg""#
+        .to_owned()
+}
+
 /// The rest of a classic boot: nothing over HTTP, each file of the boot fetched whole once,
 /// and the command line PXELINUX or GRUB gave the kernel: `BOOTIF` of the NIC it booted
 /// through, the node's arguments, and the loader's own `BOOT_IMAGE` (and, from PXELINUX,
@@ -1560,6 +1599,9 @@ fn assert_classic_boot(case: &Case, run: &Run, report: &str) {
         "console=ttyS0".to_owned(),
     ];
     wanted.extend(initrd);
+    if case.templates {
+        wanted.push(TEMPLATE_ARGUMENT.to_owned());
+    }
     for arg in &wanted {
         assert!(
             cmdline.contains(&arg.as_str()),
@@ -1765,6 +1807,25 @@ fn classic_uefi_kea() {
         Dhcp::Kea,
         Firmware::UefiPxe,
     ));
+}
+
+// The classic flow's configs from operator templates: PXELINUX and GRUB read what the
+// templates wrote, and boot with the argument the operator added.
+
+#[test]
+fn classic_bios_operator_templates() {
+    assert_boots(&Case {
+        templates: true,
+        ..Case::classic("classic-bios-templates", Dhcp::Dnsmasq, Firmware::Bios)
+    });
+}
+
+#[test]
+fn classic_uefi_operator_templates() {
+    assert_boots(&Case {
+        templates: true,
+        ..Case::classic("classic-uefi-templates", Dhcp::Dnsmasq, Firmware::UefiPxe)
+    });
 }
 
 // ------------------------------------------------------------------------------------------

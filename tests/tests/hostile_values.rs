@@ -912,10 +912,51 @@ fn classic_site(site_extra: &str, node: &str) -> String {
 /// What a classic site gives: the first problem the whole-site check finds, or the node's
 /// PXELINUX and GRUB configs.
 fn classic_outcome(doc: &str) -> Result<(String, String), ipxegen_core::Error> {
+    classic_outcome_with(doc, &[])
+}
+
+/// The shipped classic templates (`examples/templates/`), by the paths
+/// [`with_classic_templates`] names them.
+fn shipped_classic_templates() -> Vec<(&'static str, Vec<u8>)> {
+    let dir = ipxegen_tests::workspace_dir().join("examples/templates");
+    ["config.pxelinux", "config.grub.cfg"]
+        .into_iter()
+        .map(|name| (name, std::fs::read(dir.join(name)).unwrap()))
+        .collect()
+}
+
+/// `doc` (a classic site) naming the shipped templates for every node's two configs.
+fn with_classic_templates(doc: &str) -> String {
+    doc.replacen(
+        '{',
+        r#"{"pxe_config_template": "config.pxelinux", "grub_config_template": "config.grub.cfg", "#,
+        1,
+    )
+}
+
+/// [`classic_outcome`] of `doc` with the template files `templates` (path, bytes) loaded.
+fn classic_outcome_with(
+    doc: &str,
+    templates: &[(&str, Vec<u8>)],
+) -> Result<(String, String), ipxegen_core::Error> {
+    use ipxegen_core::model::TemplateFile;
     use ipxegen_core::site::FixedSeen;
     use ipxegen_core::tree::{Script, write_script};
     let site = Site::parse(doc.as_bytes())?;
-    let site = site.checked(&mut FixedSeen::<16>::new())?;
+    let refs: Vec<_> = site.template_refs().collect();
+    let files: Vec<TemplateFile<'_>> = refs
+        .iter()
+        .map(|r| {
+            let path = r.slot.path.to_string();
+            match templates.iter().find(|(p, _)| *p == path) {
+                Some((_, bytes)) => TemplateFile::load(*r, bytes),
+                None => TemplateFile::unreadable(*r, "no such test template"),
+            }
+        })
+        .collect();
+    let site = site.with_templates(&files);
+    let mut scratch = vec![0u8; ipxegen_core::limits::SCRIPT_MAX];
+    let site = site.checked_with(&mut FixedSeen::<16>::new(), &mut scratch)?;
     let node = site.nodes().next().unwrap()?;
     let render = |script| {
         let mut out = Vec::new();
@@ -1001,6 +1042,7 @@ fn classic_configs_carry_each_value_unchanged_or_refuse_it() {
         )
     };
     let node = |member: &str| anaconda("ks.cfg", "os/", member);
+    let shipped = shipped_classic_templates();
     // Values as JSON writes them, each in every field that reaches the configs. A value is
     // refused naming the field it was given in, or both configs carry it as it is: one
     // argument of the command line, on its own line.
@@ -1053,7 +1095,18 @@ fn classic_configs_carry_each_value_unchanged_or_refuse_it() {
         ];
         for (doc, field, argument) in cases {
             let argument: String = serde_json::from_str(&format!("\"{argument}\"")).unwrap();
-            match classic_outcome(&doc) {
+            // Through the shipped templates, the same: refused at the same field, or the
+            // same configs byte for byte.
+            let templated = classic_outcome_with(&with_classic_templates(&doc), &shipped);
+            let plain = classic_outcome(&doc);
+            match (&plain, &templated) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{value} in {field:?}"),
+                (Err(a), Err(b)) => assert_eq!(a.field, b.field, "{value} in {field:?}: {b}"),
+                _ => {
+                    panic!("{value} in {field:?}: {plain:?} without templates, {templated:?} with")
+                }
+            }
+            match plain {
                 Err(e) => assert_eq!(e.field, Some(field), "{value} in {field:?}: {e}"),
                 Ok((pxelinux, grub)) => {
                     accepted += 1;
@@ -1218,4 +1271,112 @@ fn classic_refusals_name_field_and_node() {
     let doc = classic_site("", &kernel_node(r#", "kernel_args": "quiet x='a'""#))
         .replace(r#""ipxe_enabled": false"#, r#""ipxe_enabled": true"#);
     assert!(first_error(&doc).is_none());
+}
+
+/// The first problem the whole-site check reports for `doc` with the template files
+/// `templates` (path, bytes) loaded, as every front end words it.
+fn first_template_problem(doc: &str, templates: &[(&str, Vec<u8>)]) -> String {
+    let borrowed: Vec<(&str, &[u8])> = templates.iter().map(|(p, b)| (*p, b.as_slice())).collect();
+    check_with_templates(doc, &borrowed).unwrap_err()
+}
+
+#[test]
+fn malformed_classic_templates_are_refused_naming_file_line_and_column() {
+    let split = "regexp --set=1:m1 --set=2:m2 --set=3:m3 --set=4:m4 --set=5:m5 --set=6:m6 '^(..):(..):(..):(..):(..):(..)$' \"$net_default_mac\"";
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "p.cfg",
+            "{{ kernel }}\n".into(),
+            r#"pxe_config_template: "p.cfg":1:1: `kernel` in a command's name (GRUB) or a keyword (PXELINUX)"#,
+        ),
+        (
+            "p.cfg",
+            "  APPEND x{{ arguments }}\n".into(),
+            r#"pxe_config_template: "p.cfg":1:11: `arguments` holds whole arguments"#,
+        ),
+        (
+            "p.cfg",
+            "SAY {{ bootif }}\n".into(),
+            r#"pxe_config_template: "p.cfg":1:5: `bootif` is not available in this script (only in GRUB configs)"#,
+        ),
+        (
+            "p.cfg",
+            "SAY {{ kernal }}\n".into(),
+            r#"pxe_config_template: "p.cfg":1:5: unknown placeholder; did you mean `kernel`?"#,
+        ),
+        (
+            "p.cfg",
+            "SAY {{#if mode_local}}\n".into(),
+            r#"pxe_config_template: "p.cfg":1:5: `{{#if}}` is not closed"#,
+        ),
+        (
+            "p.cfg",
+            "SAY a\r\n".into(),
+            r#"pxe_config_template: "p.cfg":1:6: a control character"#,
+        ),
+        (
+            "p.cfg",
+            "SAY {{ iso_url }}\n".into(),
+            r#"pxe_config_template: "p.cfg":1:5: unknown placeholder"#,
+        ),
+        (
+            "g.cfg",
+            "echo x; {{ kernel }}\n".into(),
+            r#"grub_config_template: "g.cfg":1:9: `kernel` in a command's name"#,
+        ),
+        (
+            "g.cfg",
+            "echo ${x{{ node_id }}}\n".into(),
+            r#"grub_config_template: "g.cfg":1:9: `node_id` inside `${...}` or after `$`"#,
+        ),
+        (
+            "g.cfg",
+            "linux {{ kernel }} '{{ arguments }}'\n".into(),
+            r#"grub_config_template: "g.cfg":1:21: `arguments` inside quotes"#,
+        ),
+        (
+            "g.cfg",
+            "linux {{ kernel }} {{ bootif }}\n".into(),
+            r#"grub_config_template: "g.cfg":1:20: `bootif` reads $m1 to $m6"#,
+        ),
+        (
+            "g.cfg",
+            format!("{split}\nlinux {{{{ kernel }}}} {{{{ bootif }}}}x\n"),
+            r#"grub_config_template: "g.cfg":2:20: `bootif` holds whole arguments"#,
+        ),
+        (
+            "g.cfg",
+            "linux {{ kernel }}\n".into(),
+            r#"node "n1": grub_config_template: "g.cfg":1:7: `kernel` has no value in mode local"#,
+        ),
+        (
+            "g.cfg",
+            format!("echo {}\n", "a".repeat(1900)),
+            r#"node "n1": grub_config_template: "g.cfg":1:1: renders its line 1 longer than 1836 bytes"#,
+        ),
+    ];
+    let local = r#"{"id": "n1", "nics": ["52:54:00:12:34:56"], "mode": "local"}"#;
+    for (file, template, want) in &cases {
+        let field = if *file == "p.cfg" {
+            "pxe_config_template"
+        } else {
+            "grub_config_template"
+        };
+        let doc = classic_site(&format!(r#", "{field}": "{file}""#), local);
+        let templates = vec![(*file, template.clone().into_bytes())];
+        let message = first_template_problem(&doc, &templates);
+        assert!(
+            message.starts_with(want),
+            "{template:?}:\n  got  {message}\n  want {want}"
+        );
+    }
+    // A classic template in a site that boots through iPXE is refused at its field.
+    let doc = classic_site(r#", "pxe_config_template": "p.cfg""#, local)
+        .replace(r#""ipxe_enabled": false"#, r#""ipxe_enabled": true"#);
+    let e = first_error(&doc).unwrap();
+    assert_eq!(e.field, Some(Field::PxeConfigTemplate));
+    assert_eq!(e.kind, ErrorKind::ClassicOnly);
+    // And an iPXE template in a classic site.
+    let doc = classic_site(r#", "ipxe_config_template": "c.ipxe""#, local);
+    assert_eq!(first_error(&doc).unwrap().kind, ErrorKind::IpxeOnly);
 }

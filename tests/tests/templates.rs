@@ -12,8 +12,8 @@ use ipxegen_core::site::{CheckEvent, Problem, RescanSeen};
 use ipxegen_core::template::Shape;
 use ipxegen_core::{Site, ipxe};
 use ipxegen_tests::{
-    GOLDEN_CASES, Render, TEMPLATE_CASES, TemplateStore, VecWriter, golden_dir, render_golden,
-    workspace_dir,
+    GOLDEN_CASES, GoldenCase, Render, TEMPLATE_CASES, TemplateStore, VecWriter, golden_dir,
+    render_golden, workspace_dir,
 };
 use std::path::{Path, PathBuf};
 
@@ -29,17 +29,28 @@ fn with_fields(doc: &[u8], fields: &str) -> String {
     format!("{}{{{fields}, {}", &doc[..open], &doc[open + 1..])
 }
 
-/// `doc` naming the shipped templates for its main script and every node's config.
+/// `doc` naming the shipped templates for every script a template may write: the main
+/// script and every node's config, or in the classic flow every node's PXELINUX and GRUB
+/// configs.
 fn with_shipped_templates(doc: &[u8]) -> String {
     let dir = templates_dir();
-    with_fields(
-        doc,
-        &format!(
+    let classic = std::str::from_utf8(doc)
+        .unwrap()
+        .contains(r#""ipxe_enabled": false"#);
+    let fields = if classic {
+        format!(
+            r#""pxe_config_template": "{}", "grub_config_template": "{}""#,
+            dir.join("config.pxelinux").display(),
+            dir.join("config.grub.cfg").display()
+        )
+    } else {
+        format!(
             r#""ipxe_boot_script_template": "{}", "ipxe_config_template": "{}""#,
             dir.join("main.ipxe").display(),
             dir.join("config.ipxe").display()
-        ),
-    )
+        )
+    };
+    with_fields(doc, &fields)
 }
 
 /// Every problem the whole-site check reports for `doc` (templates read relative to
@@ -86,10 +97,13 @@ fn render(doc: &str, base: &Path, render: &Render) -> Vec<u8> {
 #[test]
 fn the_shipped_templates_render_every_golden_script_byte_for_byte() {
     let mut wrong = Vec::new();
-    for case in GOLDEN_CASES
-        .iter()
-        .filter(|c| matches!(c.render, Render::Main | Render::Node(_)))
-    {
+    // Every golden but the classic flow's two fixed files (`pxelinux.cfg/default` and
+    // `grub/grub.cfg`), which no template writes.
+    let templated =
+        |c: &&GoldenCase| !matches!(c.render, Render::PxelinuxDefault | Render::GrubMain);
+    let mut count = 0;
+    for case in GOLDEN_CASES.iter().filter(templated) {
+        count += 1;
         let doc = with_shipped_templates(case.site);
         let got = render(&doc, Path::new("/"), &case.render);
         if got != case.expected {
@@ -102,6 +116,7 @@ fn the_shipped_templates_render_every_golden_script_byte_for_byte() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert_eq!(count, GOLDEN_CASES.len() - 2);
 }
 
 /// The README's table of placeholders, as the core's table gives it.
@@ -145,19 +160,59 @@ fn placeholder_table() -> String {
     out
 }
 
+/// README's table of the classic flow's placeholders, as the core's table gives it.
+fn classic_placeholder_table() -> String {
+    use ipxegen_core::classic::template::{Loaders, PLACEHOLDERS as CLASSIC, Words};
+    let mut out = String::from("| placeholder | kind | configs | modes | writes or tests |\n");
+    out.push_str("| --- | --- | --- | --- | --- |\n");
+    for info in &CLASSIC {
+        let kind = match (info.shape, info.words) {
+            (Shape::Value, Words::Several) => "value (words)",
+            (Shape::Value, _) => "value",
+            (Shape::Flag, _) => "condition",
+            (other, _) => panic!("a shape the README does not know: {other:?}"),
+        };
+        let configs = match info.loaders {
+            Loaders::Both => "both",
+            Loaders::Grub => "GRUB",
+        };
+        let modes = Mode::ALL
+            .iter()
+            .filter(|m| info.modes.contains(**m))
+            .map(|m| m.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push_str(&format!(
+            "| `{}` | {kind} | {configs} | {modes} | {} |\n",
+            info.name,
+            info.text.replace('|', "\\|")
+        ));
+    }
+    out
+}
+
 /// README's table of placeholders follows this line (up to the next empty line).
 const TABLE_MARK: &str = "<!-- placeholders: generated from core/src/ipxe/template.rs -->\n";
 
+/// README's table of the classic flow's placeholders follows this line.
+const CLASSIC_TABLE_MARK: &str =
+    "<!-- classic placeholders: generated from core/src/classic/template.rs -->\n";
+
 #[test]
 fn the_readme_lists_every_placeholder_as_the_core_does() {
+    check_readme_table(TABLE_MARK, &placeholder_table());
+    check_readme_table(CLASSIC_TABLE_MARK, &classic_placeholder_table());
+}
+
+/// Checks (or with UPDATE_GOLDENS=1 writes) the README's table after `mark`.
+fn check_readme_table(mark: &str, want: &str) {
     let path = workspace_dir().join("README.md");
     let readme = std::fs::read_to_string(&path).unwrap();
     let start = readme
-        .find(TABLE_MARK)
-        .expect("the README's placeholder table")
-        + TABLE_MARK.len();
+        .find(mark)
+        .unwrap_or_else(|| panic!("README.md has no {mark:?}"))
+        + mark.len();
     let end = start + readme[start..].find("\n\n").unwrap_or(readme.len() - start) + 1;
-    let want = placeholder_table();
     if ipxegen_tests::updating_goldens() {
         let updated = format!("{}{want}{}", &readme[..start], &readme[end..]);
         std::fs::write(&path, updated).unwrap();
@@ -166,7 +221,7 @@ fn the_readme_lists_every_placeholder_as_the_core_does() {
     assert_eq!(
         &readme[start..end],
         want,
-        "README.md's placeholder table differs from the core's (UPDATE_GOLDENS=1 writes it); it should read:\n{want}"
+        "README.md's placeholder table after {mark:?} differs from the core's (UPDATE_GOLDENS=1 writes it); it should read:\n{want}"
     );
 }
 

@@ -372,6 +372,7 @@ pub fn App() -> Html {
                     <NodeTable {rows} {on_add} {on_remove} {on_edit} />
                     <TemplatesPanel
                         entries={Rc::new(derived.templates.clone())}
+                        ipxe_enabled={derived.ipxe_enabled}
                         on_edit={on_template_edit}
                         on_file={on_template_file}
                     />

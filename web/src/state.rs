@@ -163,6 +163,8 @@ pub const TEMPLATE_NOT_GIVEN: &str = "not given: paste it, or load its file, und
 pub struct Derived {
     /// The template files the site names, in the order it names them first.
     pub templates: Vec<TemplateEntry>,
+    /// The site boots through iPXE (`ipxe_enabled`; also while it cannot be read).
+    pub ipxe_enabled: bool,
     /// The site document everything below was made from (and that export writes).
     pub document: Rc<str>,
     /// Every problem found, each with where it belongs. Empty when the site is valid.
@@ -183,6 +185,7 @@ impl Default for Derived {
     fn default() -> Self {
         Derived {
             templates: Vec::new(),
+            ipxe_enabled: true,
             document: Rc::from(""),
             errors: Vec::new(),
             entries: Rc::default(),
@@ -442,6 +445,7 @@ pub fn derive(
             return derived;
         }
     };
+    derived.ipxe_enabled = site.config().ipxe_enabled;
     let refs = template_refs(&site);
     derived.templates = refs
         .iter()
@@ -1031,6 +1035,57 @@ mod tests {
         let tar = archive(&state.derived.document, &state.templates).unwrap();
         let needle = b"echo Searching for a boot config";
         assert!(tar.windows(needle.len()).any(|w| w == needle));
+    }
+
+    #[test]
+    fn a_classic_site_previews_each_node_s_configs_from_its_templates() {
+        let site = include_str!("../../tests/golden/sites/classic.json");
+        let state = reduce(State::default(), Action::ImportSiteJson(site.into()));
+        assert!(!state.derived.ipxe_enabled);
+        let state = reduce(
+            state,
+            Action::LoadTemplate(
+                Field::GrubConfigTemplate,
+                "serial.grub.cfg".into(),
+                "serial --unit=0 --speed=115200\n{{#if mode_local}}\nexit\n{{else}}\nlinux {{ kernel }}{{#if arguments}} {{ arguments }}{{/if}}\ninitrd {{ initrd }}\nboot\n{{/if}}\n".into(),
+            ),
+        );
+        assert!(
+            state.derived.errors.is_empty(),
+            "{:?}",
+            state.derived.errors
+        );
+        let state = reduce(
+            state,
+            Action::Select(Selection {
+                tftp: true,
+                path: "ramdisk/grub.cfg".into(),
+            }),
+        );
+        assert_eq!(
+            state.derived.content.as_deref(),
+            Some(
+                "serial --unit=0 --speed=115200\nlinux /ramdisk/kernel 'root=/dev/ram0' 'console=ttyS0,115200n8' 'quiet'\ninitrd /ramdisk/ramdisk\nboot\n"
+            )
+        );
+        // Not linted as iPXE.
+        assert!(state.derived.findings.is_empty());
+        // A placeholder GRUB would misread is refused at the site's field.
+        let state = reduce(
+            state,
+            Action::SetTemplate(
+                "serial.grub.cfg".into(),
+                "linux {{ kernel }} '{{ arguments }}'\n".into(),
+            ),
+        );
+        assert_eq!(
+            state
+                .errors_at(Target::Site(Field::GrubConfigTemplate))
+                .collect::<Vec<_>>(),
+            [
+                "grub_config_template: \"serial.grub.cfg\":1:21: `arguments` inside quotes: its value is whole words GRUB quotes itself; write it outside quotes, between spaces"
+            ]
+        );
     }
 
     #[test]

@@ -299,6 +299,41 @@ impl<'w, W: Write> GrubWriter<'w, W> {
 /// [`GrubWriter::split_boot_mac`] sets.
 pub const BOOTIF: Expansion = expansion!("BOOTIF=01-$m1-$m2-$m3-$m4-$m5-$m6");
 
+/// The line [`GrubWriter::split_boot_mac`] writes (without its line feed): what a template
+/// must have before `{{ bootif }}` (a test checks that the writer writes this).
+pub const SPLIT_BOOT_MAC: &str = "regexp --set=1:m1 --set=2:m2 --set=3:m3 --set=4:m4 --set=5:m5 --set=6:m6 '^(..):(..):(..):(..):(..):(..)$' \"$net_default_mac\"";
+
+/// A value a template writes into a GRUB config ([`crate::classic::template`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum GrubValue<'n, 'a> {
+    /// `/<id>/<name>`: a file of the node's directory in the TFTP root.
+    NodeFile(NodeId<'a>, ImageName),
+    /// [`BOOTIF`], in double quotes.
+    Bootif,
+    /// The mode's arguments, then the site's and the node's kernel arguments, each in single
+    /// quotes, separated by single spaces.
+    Arguments(&'n [Option<ModeArg<'a>>; 2], &'n Node<'a>),
+}
+
+/// Writes `value` as the GRUB writer writes it on a command line, with the same checks,
+/// without the space before it.
+///
+/// # Errors
+/// A value GRUB would change (naming its field), or a write error.
+pub(crate) fn write_value<W: Write>(out: &mut W, value: GrubValue<'_, '_>) -> Result<()> {
+    let mut out = crate::classic::AfterSpace::new(out);
+    let line = Line {
+        out: &mut out,
+        error: None,
+    };
+    let line = match value {
+        GrubValue::NodeFile(id, name) => line.node_file(id, name),
+        GrubValue::Bootif => line.expansion(BOOTIF),
+        GrubValue::Arguments(mode_args, node) => line.arguments(mode_args, node),
+    };
+    line.error.map_or(Ok(()), Err)
+}
+
 /// The per-MAC config of the NIC GRUB booted through, in its prefix (`grub/` on the TFTP
 /// server).
 pub const PER_MAC_CONFIG: Expansion = expansion!("$prefix/grub.cfg-01-$m1-$m2-$m3-$m4-$m5-$m6");
@@ -589,6 +624,22 @@ const fn mode_text(node: &Node<'_>) -> Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_split_line_is_what_the_writer_writes() {
+        let mut buf = [0u8; 256];
+        let len =
+            crate::output::write_to_slice(&mut buf, |out| GrubWriter::new(out).split_boot_mac())
+                .unwrap();
+        assert_eq!(&buf[..len], format_line(SPLIT_BOOT_MAC).as_bytes());
+    }
+
+    fn format_line(line: &str) -> heapless::String<256> {
+        let mut s = heapless::String::new();
+        s.push_str(line).unwrap();
+        s.push('\n').unwrap();
+        s
+    }
 
     #[test]
     fn word_rules() {

@@ -50,6 +50,7 @@
 
 pub mod grub;
 pub mod pxelinux;
+pub mod template;
 
 use crate::error::{Error, ErrorKind, Field, Result};
 use crate::model::{
@@ -246,6 +247,33 @@ pub(crate) fn check_command_line(len: usize) -> Result<()> {
     Ok(())
 }
 
+/// Writes the config `loader` reads for `node`: from the node's template for it when it names
+/// one ([`Node::config_template`] for PXELINUX, [`Node::grub_config_template`] for GRUB),
+/// else the built-in config.
+///
+/// # Errors
+/// As [`write_pxelinux_node`] and [`write_grub_node`]; for a templated node, what
+/// [`SiteConfig::classic_template`] and [`template::write_node_config`] give (none for a
+/// checked site).
+pub fn write_node_config<W: embedded_io::Write>(
+    site: &SiteConfig<'_>,
+    node: &Node<'_>,
+    loader: template::Loader,
+    out: &mut W,
+) -> Result<()> {
+    let slot = match loader {
+        template::Loader::Pxelinux => &node.config_template,
+        template::Loader::Grub => &node.grub_config_template,
+    };
+    match slot {
+        Some(slot) => template::write_node_config(site.classic_template(slot)?, node, out),
+        None => match loader {
+            template::Loader::Pxelinux => write_pxelinux_node(node, out),
+            template::Loader::Grub => write_grub_node(node, out),
+        },
+    }
+}
+
 /// Checks that both of `node`'s classic configs can be written: renders them into a sink
 /// that only counts. The whole-site check calls it for every node of a site with
 /// `ipxe_enabled` false, so the rules are the writers' own.
@@ -276,6 +304,48 @@ pub fn site_problems(config: &SiteConfig<'_>) -> [Option<Error>; 3] {
         url(config.deploy_kernel, Field::DeployKernel),
         url(config.deploy_ramdisk, Field::DeployRamdisk),
     ]
+}
+
+/// A writer that drops the space a writer's argument begins with: a template writes the
+/// space (or whatever stands before the value) itself.
+pub(crate) struct AfterSpace<'w, W: embedded_io::Write> {
+    out: &'w mut W,
+    started: bool,
+}
+
+impl<'w, W: embedded_io::Write> AfterSpace<'w, W> {
+    pub(crate) fn new(out: &'w mut W) -> Self {
+        AfterSpace {
+            out,
+            started: false,
+        }
+    }
+}
+
+impl<W: embedded_io::Write> embedded_io::ErrorType for AfterSpace<'_, W> {
+    type Error = embedded_io::ErrorKind;
+}
+
+impl<W: embedded_io::Write> embedded_io::Write for AfterSpace<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> core::result::Result<usize, Self::Error> {
+        let mut rest = buf;
+        if !self.started && !buf.is_empty() {
+            self.started = true;
+            // Every value the writers write begins with its space.
+            rest = buf
+                .strip_prefix(b" ")
+                .ok_or(embedded_io::ErrorKind::InvalidData)?;
+        }
+        crate::output::write_all(&mut *self.out, rest).map_err(|e| match e.kind {
+            ErrorKind::Write(kind) => kind,
+            _ => embedded_io::ErrorKind::Other,
+        })?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> core::result::Result<(), Self::Error> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]

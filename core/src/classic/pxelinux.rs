@@ -256,6 +256,35 @@ impl<W: Write> Line<'_, W> {
     }
 }
 
+/// A value a template writes into a PXELINUX config ([`crate::classic::template`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum PxelinuxValue<'n, 'a> {
+    /// `<id>/<name>`: a file of the node's directory, relative to `pxelinux.0`'s.
+    NodeFile(NodeId<'a>, ImageName),
+    /// The mode's arguments, then the site's and the node's kernel arguments, separated by
+    /// single spaces.
+    Arguments(&'n [Option<ModeArg<'a>>; 2], &'n Node<'a>),
+}
+
+/// Writes `value` as the PXELINUX writer writes it on a line, with the same checks, without
+/// the space before it.
+///
+/// # Errors
+/// A value PXELINUX would misread (naming its field), or a write error.
+pub(crate) fn write_value<W: Write>(out: &mut W, value: PxelinuxValue<'_, '_>) -> Result<()> {
+    let mut out = crate::classic::AfterSpace::new(out);
+    let line = Line {
+        out: &mut out,
+        error: None,
+        len: 0,
+    };
+    let line = match value {
+        PxelinuxValue::NodeFile(id, name) => line.node_file(id, name),
+        PxelinuxValue::Arguments(mode_args, node) => line.arguments(mode_args, node),
+    };
+    line.error.map_or(Ok(()), Err)
+}
+
 /// Writes `pxelinux.cfg/default`, the config of a machine that has none of its own: it says
 /// so and boots from the local disk (`LOCALBOOT 0`: the BIOS boots its next device).
 ///

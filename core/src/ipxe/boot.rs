@@ -25,7 +25,7 @@ use embedded_io::Write;
 /// give (none for a checked site).
 pub fn write_main_script<W: Write>(site: &SiteConfig<'_>, out: &mut W) -> Result<()> {
     if let Some(slot) = &site.boot_script_template {
-        let template = site.template(slot)?;
+        let template = site.ipxe_template(slot)?;
         return crate::ipxe::template::write_main_script(template, site, out);
     }
     let dir = site.per_mac_dir;

@@ -49,7 +49,7 @@ pub fn write_node_config<W: Write>(
     out: &mut W,
 ) -> Result<()> {
     if let Some(slot) = &node.config_template {
-        let template = site.template(slot)?;
+        let template = site.ipxe_template(slot)?;
         return crate::ipxe::template::write_node_config(template, site, node, out);
     }
     let mut s = ScriptWriter::new(out);

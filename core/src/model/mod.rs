@@ -77,7 +77,7 @@ pub use node::{
     Node, Source,
 };
 pub use site::{OnRetriesExhausted, ScriptRef, SiteConfig};
-pub use template::{Loaded, TemplateFile, TemplateRef, TemplateSlot};
+pub use template::{AnyTemplate, Loaded, TemplateFile, TemplateRef, TemplateSlot, Writes};
 pub use text::{
     JsonStr, KernelArgs, LocalPath, Name, NodeArgs, Piece, Position, Quoted, check_literal,
 };

@@ -252,9 +252,13 @@ pub struct Node<'a> {
     pub timeout_ms: u32,
     /// Retries after the first attempt (the site's unless the node sets one).
     pub retries: u8,
-    /// The template its config is written from (`ipxe_config_template`: the node's own,
-    /// else the site's), if any; else the built-in config.
+    /// The template its config is written from (the node's own, else the site's), if any;
+    /// else the built-in config: `ipxe_config_template`, or in the classic flow
+    /// `pxe_config_template` (its PXELINUX config).
     pub config_template: Option<TemplateSlot<'a>>,
+    /// In the classic flow, the template its GRUB config is written from
+    /// (`grub_config_template`: the node's own, else the site's), if any.
+    pub grub_config_template: Option<TemplateSlot<'a>>,
 }
 
 impl Node<'_> {

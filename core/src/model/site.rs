@@ -1,9 +1,11 @@
 //! The site-wide settings (everything in the site document except `nodes`).
 
+use crate::classic::template::Classic;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ipxe::template::Ipxe;
 use crate::model::{
-    Host, HttpBase, KernelArgs, Loaded, LocalPath, Name, Source, TemplateFile, TemplateSlot, Url,
+    AnyTemplate, Host, HttpBase, KernelArgs, Loaded, LocalPath, Name, Source, TemplateFile,
+    TemplateSlot, Url,
 };
 use crate::template::Template;
 
@@ -72,9 +74,13 @@ pub struct SiteConfig<'a> {
     pub deploy_ramdisk: Option<Source<'a>>,
     /// The template of the main script (`ipxe_boot_script_template`), if any.
     pub boot_script_template: Option<TemplateSlot<'a>>,
-    /// The template of every node's config (`ipxe_config_template`), unless a node names
-    /// its own.
+    /// The template of every node's config, unless a node names its own: its iPXE config
+    /// (`ipxe_config_template`), or in the classic flow its PXELINUX config
+    /// (`pxe_config_template`).
     pub config_template: Option<TemplateSlot<'a>>,
+    /// In the classic flow, the template of every node's GRUB config
+    /// (`grub_config_template`), unless a node names its own.
+    pub grub_config_template: Option<TemplateSlot<'a>>,
     /// The template files a front end loaded for the site ([`crate::Site::with_templates`]);
     /// none until then.
     pub templates: &'a [TemplateFile<'a>],
@@ -87,7 +93,7 @@ impl<'a> SiteConfig<'a> {
     /// At `slot`'s field: [`ErrorKind::TemplateNotLoaded`] when no file was loaded for it,
     /// [`ErrorKind::Template`] or [`ErrorKind::TemplateUnreadable`] when the file is not a
     /// valid template (the whole-site check reports these; a checked site has none).
-    pub fn template(&self, slot: &TemplateSlot<'_>) -> Result<&Template<'a, Ipxe>> {
+    pub fn template(&self, slot: &TemplateSlot<'_>) -> Result<&AnyTemplate<'a>> {
         let fail = |kind| Error::at(kind, slot.field);
         let file = self
             .templates
@@ -98,6 +104,28 @@ impl<'a> SiteConfig<'a> {
             Loaded::Template(template) => Ok(template),
             Loaded::Invalid(e) => Err(fail(ErrorKind::Template(*e))),
             Loaded::Unreadable(_) => Err(fail(ErrorKind::TemplateUnreadable)),
+        }
+    }
+
+    /// The iPXE template `slot` names (see [`SiteConfig::template`]).
+    ///
+    /// # Errors
+    /// As [`SiteConfig::template`]; [`ErrorKind::Internal`] for a classic template.
+    pub fn ipxe_template(&self, slot: &TemplateSlot<'_>) -> Result<&Template<'a, Ipxe>> {
+        match self.template(slot)? {
+            AnyTemplate::Ipxe(template) => Ok(template),
+            AnyTemplate::Classic(_) => Err(Error::at(ErrorKind::Internal, slot.field)),
+        }
+    }
+
+    /// The PXELINUX or GRUB template `slot` names (see [`SiteConfig::template`]).
+    ///
+    /// # Errors
+    /// As [`SiteConfig::template`]; [`ErrorKind::Internal`] for an iPXE template.
+    pub fn classic_template(&self, slot: &TemplateSlot<'_>) -> Result<&Template<'a, Classic>> {
+        match self.template(slot)? {
+            AnyTemplate::Classic(template) => Ok(template),
+            AnyTemplate::Ipxe(_) => Err(Error::at(ErrorKind::Internal, slot.field)),
         }
     }
 }

@@ -1,5 +1,6 @@
-//! The templates a site names (`ipxe_boot_script_template`, `ipxe_config_template`), and the
-//! template files a front end loaded for them.
+//! The templates a site names (`ipxe_boot_script_template`, `ipxe_config_template`; in the
+//! classic flow `pxe_config_template`, `grub_config_template`), and the template files a
+//! front end loaded for them.
 //!
 //! A front end asks the site which files it names ([`crate::Site::template_refs`]), reads
 //! each (a relative path is relative to the site file) and hands its bytes to
@@ -9,10 +10,29 @@
 //! where the site first names it, and renders and lints every script a template writes.
 //! Nothing here allocates: the files are the front end's, and the site borrows them.
 
+use crate::classic::template::{Classic, Loader};
 use crate::error::Field;
 use crate::ipxe::template::{Ipxe, Script};
 use crate::model::LocalPath;
 use crate::template::{Template, TemplateError};
+
+/// What a template writes: the format it is parsed in, and the script of that format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Writes {
+    /// An iPXE script.
+    Ipxe(Script),
+    /// A PXELINUX or GRUB config.
+    Classic(Loader),
+}
+
+/// A parsed template, of whichever format its field writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnyTemplate<'a> {
+    /// An iPXE script's.
+    Ipxe(Template<'a, Ipxe>),
+    /// A PXELINUX or GRUB config's.
+    Classic(Template<'a, Classic>),
+}
 
 /// A template a field of the site (or of a node) names: its path as the document writes it,
 /// and where.
@@ -33,11 +53,18 @@ impl TemplateSlot<'_> {
         self.path.text().chars().eq(other.path.text().chars())
     }
 
-    /// The field's script: the main script, or a node's config.
-    pub fn script(&self) -> Script {
+    /// What the field's template writes: the main script, a node's iPXE config, or its
+    /// PXELINUX or GRUB config.
+    pub fn script(&self) -> Writes {
         match self.field {
-            Field::IpxeBootScriptTemplate => Script::Main,
-            _ => Script::NodeConfig,
+            Field::IpxeBootScriptTemplate => Writes::Ipxe(Script::Main),
+            Field::PxeConfigTemplate | Field::NodePxeConfigTemplate => {
+                Writes::Classic(Loader::Pxelinux)
+            }
+            Field::GrubConfigTemplate | Field::NodeGrubConfigTemplate => {
+                Writes::Classic(Loader::Grub)
+            }
+            _ => Writes::Ipxe(Script::NodeConfig),
         }
     }
 }
@@ -62,7 +89,7 @@ impl TemplateRef<'_> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Loaded<'a> {
     /// Parsed and valid.
-    Template(Template<'a, Ipxe>),
+    Template(AnyTemplate<'a>),
     /// Read, but not a valid template.
     Invalid(TemplateError),
     /// Not read, for the front end's reason (`No such file or directory`).
@@ -80,7 +107,11 @@ impl<'a> TemplateFile<'a> {
     /// The file `reference` names, whose bytes are `bytes`: parsed here, once, for the
     /// script its field writes.
     pub fn load(reference: TemplateRef<'a>, bytes: &'a [u8]) -> Self {
-        let loaded = match Template::parse(bytes, reference.slot.script()) {
+        let parsed = match reference.slot.script() {
+            Writes::Ipxe(script) => Template::parse(bytes, script).map(AnyTemplate::Ipxe),
+            Writes::Classic(loader) => Template::parse(bytes, loader).map(AnyTemplate::Classic),
+        };
+        let loaded = match parsed {
             Ok(template) => Loaded::Template(template),
             Err(e) => Loaded::Invalid(e),
         };
@@ -106,7 +137,7 @@ impl<'a> TemplateFile<'a> {
     }
 
     /// The template, if it is a valid one.
-    pub fn template(&self) -> Option<&Template<'a, Ipxe>> {
+    pub fn template(&self) -> Option<&AnyTemplate<'a>> {
         match &self.loaded {
             Loaded::Template(t) => Some(t),
             Loaded::Invalid(_) | Loaded::Unreadable(_) => None,

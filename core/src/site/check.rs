@@ -38,7 +38,8 @@ use crate::json;
 use crate::limits::{NICS_MAX, TEMPLATE_FILES_MAX};
 use crate::manifest::MANIFEST_NAME;
 use crate::model::{
-    Host, JsonStr, Loaded, MacAddr, Node, Quoted, ScriptRef, SystemUuid, TemplateFile, TemplateSlot,
+    AnyTemplate, Host, JsonStr, Loaded, MacAddr, Node, Quoted, ScriptRef, SystemUuid, TemplateFile,
+    TemplateSlot,
 };
 use crate::output::write_to_slice;
 use crate::schema::Scope;
@@ -610,13 +611,16 @@ impl<'a> Site<'a> {
         };
         check_names(self, &mut |p| report(p, &mut on));
         let c = self.config();
-        let has_templates = !c.templates.is_empty()
-            || c.boot_script_template.is_some()
-            || c.config_template.is_some();
+        let site_slots = [
+            c.boot_script_template,
+            c.config_template,
+            c.grub_config_template,
+        ];
+        let has_templates = !c.templates.is_empty() || site_slots.iter().any(Option::is_some);
         if has_templates && TEMPLATES {
             check_site_templates(self, scratch, &mut |p| report(p, &mut on));
         } else if has_templates {
-            for slot in [c.boot_script_template, c.config_template].iter().flatten() {
+            for slot in site_slots.iter().flatten() {
                 let problem = template_problem(slot, None, ErrorKind::TemplateNotLoaded);
                 report(problem, &mut on);
             }
@@ -646,13 +650,13 @@ impl<'a> Site<'a> {
                 }
                 Ok(node) => {
                     check_node(self, index, &node, seen, &mut |p| report(p, &mut on));
-                    match &node.config_template {
-                        Some(_) if TEMPLATES => {
-                            check_node_template(self, index, &node, scratch, &mut |p| {
-                                report(p, &mut on);
-                            });
-                        }
-                        Some(slot) if slot.field == Field::NodeIpxeConfigTemplate => {
+                    let slots = [node.config_template, node.grub_config_template];
+                    if TEMPLATES && slots.iter().any(Option::is_some) {
+                        check_node_template(self, index, &node, scratch, &mut |p| {
+                            report(p, &mut on);
+                        });
+                    } else {
+                        for slot in slots.iter().flatten().filter(|s| is_node_own(s.field)) {
                             let at = u32::try_from(index).ok();
                             let problem = Problem {
                                 node_id: Some(node.id.as_str()),
@@ -660,7 +664,6 @@ impl<'a> Site<'a> {
                             };
                             report(problem, &mut on);
                         }
-                        _ => {}
                     }
                     on(CheckEvent::Node(index, &node));
                 }
@@ -754,7 +757,12 @@ fn check_site_templates<'a>(
     let c = site.config();
     let files: &'a [TemplateFile<'a>] = c.templates;
     check_template_files(site, None, None, report);
-    for slot in [c.boot_script_template, c.config_template].iter().flatten() {
+    let slots = [
+        c.boot_script_template,
+        c.config_template,
+        c.grub_config_template,
+    ];
+    for slot in slots.iter().flatten() {
         if !files.iter().any(|file| file.is_for(slot)) {
             report(template_problem(slot, None, ErrorKind::TemplateNotLoaded));
         }
@@ -762,7 +770,7 @@ fn check_site_templates<'a>(
     let Some(slot) = &c.boot_script_template else {
         return;
     };
-    let Some(template) = loaded_template(files, slot) else {
+    let Some(AnyTemplate::Ipxe(template)) = loaded_template(files, slot) else {
         return;
     };
     let rendered = write_to_slice(scratch, |out| {
@@ -778,23 +786,35 @@ fn check_site_templates<'a>(
 fn loaded_template<'f, 'a>(
     files: &'f [TemplateFile<'a>],
     slot: &TemplateSlot<'_>,
-) -> Option<&'f crate::template::Template<'a, ipxe_template::Ipxe>> {
+) -> Option<&'f AnyTemplate<'a>> {
     files.iter().find(|file| file.is_for(slot))?.template()
 }
 
-/// Reports what is wrong with a script a template rendered into `scratch` (`rendered`: its
-/// length, or the render's error): a value missing, a script longer than the buffer, each
-/// lint finding (at the place of the template that writes it, `source_of` finds it).
-fn check_rendered<'a>(
+/// `true` for a node's own template field (not the site's, which a node falls back to).
+fn is_node_own(field: Field) -> bool {
+    matches!(
+        field,
+        Field::NodeIpxeConfigTemplate
+            | Field::NodePxeConfigTemplate
+            | Field::NodeGrubConfigTemplate
+    )
+}
+
+/// The script a template rendered into `scratch` (`rendered`: its length, or the render's
+/// error), or `None` after reporting why there is none: a value missing, a script longer
+/// than the buffer, a value the writer refused.
+fn rendered_script<'s, 'a>(
     rendered: crate::Result<usize>,
-    scratch: &[u8],
+    scratch: &'s [u8],
     report: &mut dyn FnMut(Problem<'a>),
     problem: &dyn Fn(ErrorKind) -> Problem<'a>,
-    source_of: impl Fn(u16, u16) -> crate::Result<(u16, u16)>,
-) {
+) -> Option<&'s [u8]> {
     let len = match rendered {
         Ok(len) => len,
-        Err(e) if matches!(e.kind, ErrorKind::Template(_)) => return report(problem(e.kind)),
+        Err(e) if matches!(e.kind, ErrorKind::Template(_)) => {
+            report(problem(e.kind));
+            return None;
+        }
         Err(e) if e.kind == ErrorKind::Write(embedded_io::ErrorKind::WriteZero) => {
             let max = u16::try_from(scratch.len()).unwrap_or(u16::MAX);
             let at = TemplateError {
@@ -802,11 +822,30 @@ fn check_rendered<'a>(
                 line: 1,
                 column: 1,
             };
-            return report(problem(ErrorKind::Template(at)));
+            report(problem(ErrorKind::Template(at)));
+            return None;
         }
-        Err(e) => return report(problem(e.kind)),
+        Err(e) => {
+            report(problem(e.kind));
+            return None;
+        }
     };
-    let script = scratch.get(..len).unwrap_or_default();
+    scratch.get(..len)
+}
+
+/// Reports what is wrong with a script a template rendered into `scratch` (see
+/// [`rendered_script`]), and each lint finding (at the place of the template that writes
+/// it, `source_of` finds it).
+fn check_rendered<'a>(
+    rendered: crate::Result<usize>,
+    scratch: &[u8],
+    report: &mut dyn FnMut(Problem<'a>),
+    problem: &dyn Fn(ErrorKind) -> Problem<'a>,
+    source_of: impl Fn(u16, u16) -> crate::Result<(u16, u16)>,
+) {
+    let Some(script) = rendered_script(rendered, scratch, report, problem) else {
+        return;
+    };
     lint_script(script, |d| {
         let saturate = |n: u32| u16::try_from(n).unwrap_or(u16::MAX);
         let (line, column) = (saturate(d.line), saturate(d.column));
@@ -839,35 +878,57 @@ fn check_node_template<'a>(
     scratch: &mut [u8],
     report: &mut dyn FnMut(Problem<'a>),
 ) {
-    let Some(slot) = &node.config_template else {
-        return;
-    };
-    if slot.field == Field::NodeIpxeConfigTemplate {
-        let at = u32::try_from(index).ok();
+    let slots = [node.config_template, node.grub_config_template];
+    let at = u32::try_from(index).ok();
+    if slots.iter().flatten().any(|slot| is_node_own(slot.field)) {
         check_template_files(site, at, Some(node.id.as_str()), report);
     }
     let c = site.config();
-    let own = slot.field == Field::NodeIpxeConfigTemplate;
-    let in_node = if own { u32::try_from(index).ok() } else { None };
-    let problem = |kind| Problem {
-        node_id: Some(node.id.as_str()),
-        ..template_problem(slot, in_node, kind)
-    };
     let files: &'a [TemplateFile<'a>] = c.templates;
-    if !files.iter().any(|file| file.is_for(slot)) {
-        // The site's own field was reported once already.
-        if own {
-            report(problem(ErrorKind::TemplateNotLoaded));
+    for slot in slots.iter().flatten() {
+        let own = is_node_own(slot.field);
+        let problem = |kind| Problem {
+            node_id: Some(node.id.as_str()),
+            ..template_problem(slot, if own { at } else { None }, kind)
+        };
+        if !files.iter().any(|file| file.is_for(slot)) {
+            // The site's own field was reported once already.
+            if own {
+                report(problem(ErrorKind::TemplateNotLoaded));
+            }
+            continue;
         }
-        return;
+        match loaded_template(files, slot) {
+            Some(AnyTemplate::Ipxe(template)) => {
+                let rendered = write_to_slice(scratch, |out| {
+                    ipxe_template::write_node_config(template, c, node, out)
+                });
+                check_rendered(rendered, scratch, report, &problem, |line, column| {
+                    ipxe_template::node_source_of(template, c, node, line, column)
+                });
+            }
+            Some(AnyTemplate::Classic(template)) => {
+                let rendered = write_to_slice(scratch, |out| {
+                    classic::template::write_node_config(template, node, out)
+                });
+                let Some(config) = rendered_script(rendered, scratch, report, &problem) else {
+                    continue;
+                };
+                if let Some(line) = classic::template::long_line(config) {
+                    let saturate = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+                    let kind = TemplateErrorKind::LineTooLong {
+                        line: saturate(line),
+                        max: saturate(classic::template::LINE_MAX),
+                    };
+                    let at = TemplateError {
+                        kind,
+                        line: 1,
+                        column: 1,
+                    };
+                    report(problem(ErrorKind::Template(at)));
+                }
+            }
+            None => {}
+        }
     }
-    let Some(template) = loaded_template(files, slot) else {
-        return;
-    };
-    let rendered = write_to_slice(scratch, |out| {
-        ipxe_template::write_node_config(template, c, node, out)
-    });
-    check_rendered(rendered, scratch, report, &problem, |line, column| {
-        ipxe_template::node_source_of(template, c, node, line, column)
-    });
 }

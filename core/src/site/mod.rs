@@ -52,8 +52,9 @@ impl<'a> Site<'a> {
     }
 
     /// The template files the site names, for a front end to load: the site's fields
-    /// (`ipxe_boot_script_template`, `ipxe_config_template`), then each node's own
-    /// `ipxe_config_template`, in document order. A file named several times is given each
+    /// (`ipxe_boot_script_template`, `ipxe_config_template`; in the classic flow
+    /// `pxe_config_template`, `grub_config_template`), then each node's own, in document
+    /// order. A file named several times is given each
     /// time (the first is where a problem of the file is reported; see
     /// [`TemplateRef::same_file`]). A node's path that is not a valid path is left out: the
     /// check reports it.
@@ -63,6 +64,7 @@ impl<'a> Site<'a> {
             site_fields: 0,
             nodes: self.nodes.and_then(|v| v.elements().ok()),
             index: 0,
+            pending: None,
         }
     }
 
@@ -106,6 +108,9 @@ impl<'a> Site<'a> {
     }
 }
 
+// Always inlined: a caller's frame holds the one `Node` it returns, not a second frame with
+// copies of it (1 KB on the Cortex-M0, on the deepest path of a render).
+#[inline(always)]
 fn find<'a>(
     nodes: impl Iterator<Item = Result<Node<'a>>>,
     wanted: impl Fn(&Node<'a>) -> bool,
@@ -152,6 +157,7 @@ impl<'a> CheckedSite<'a> {
     ///
     /// # Errors
     /// [`ErrorKind::NodeNotFound`].
+    #[inline(always)]
     pub fn node_by_id(&self, id: &str) -> Result<Node<'a>> {
         find(self.nodes(), |node| node.id.as_str() == id)
     }
@@ -174,16 +180,22 @@ pub struct TemplateRefs<'a, 's> {
     site_fields: u8,
     nodes: Option<Items<'a>>,
     index: usize,
+    /// A node's second template (its GRUB config's), to give next.
+    pending: Option<TemplateRef<'a>>,
 }
 
 impl<'a> Iterator for TemplateRefs<'a, '_> {
     type Item = TemplateRef<'a>;
 
     fn next(&mut self) -> Option<TemplateRef<'a>> {
-        while self.site_fields < 2 {
+        if let Some(pending) = self.pending.take() {
+            return Some(pending);
+        }
+        while self.site_fields < 3 {
             let slot = match self.site_fields {
                 0 => self.config.boot_script_template,
-                _ => self.config.config_template,
+                1 => self.config.config_template,
+                _ => self.config.grub_config_template,
             };
             self.site_fields += 1;
             if let Some(slot) = slot {
@@ -196,20 +208,32 @@ impl<'a> Iterator for TemplateRefs<'a, '_> {
             let index = self.index;
             self.index += 1;
             let Ok(node) = node else { continue };
-            if let Some(slot) = node_template_slot(&node) {
-                return Some(TemplateRef {
-                    slot,
-                    node: u32::try_from(index).ok(),
-                });
+            let at = u32::try_from(index).ok();
+            let reference =
+                |field| node_template_slot(&node, field).map(|slot| TemplateRef { slot, node: at });
+            let (config, grub) = if self.config.ipxe_enabled {
+                (reference(Field::NodeIpxeConfigTemplate), None)
+            } else {
+                (
+                    reference(Field::NodePxeConfigTemplate),
+                    reference(Field::NodeGrubConfigTemplate),
+                )
+            };
+            match (config, grub) {
+                (Some(first), second) => {
+                    self.pending = second;
+                    return Some(first);
+                }
+                (None, Some(only)) => return Some(only),
+                (None, None) => {}
             }
         }
     }
 }
 
-/// A node object's own `ipxe_config_template`, if it is a valid path (read as written: the
+/// A node object's own template field `field`, if it is a valid path (read as written: the
 /// node itself is checked later).
-fn node_template_slot<'a>(node: &Value<'a>) -> Option<TemplateSlot<'a>> {
-    let field = Field::NodeIpxeConfigTemplate;
+fn node_template_slot<'a>(node: &Value<'a>, field: Field) -> Option<TemplateSlot<'a>> {
     let value = node
         .members()
         .ok()?
@@ -272,6 +296,8 @@ impl<'a> Nodes<'a, '_> {
 impl<'a> Iterator for Nodes<'a, '_> {
     type Item = Result<Node<'a>>;
 
+    // Always inlined, as `find`: no frame of its own holding a copy of the node.
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         self.next_with_raw_id().map(|(node, _)| node)
     }

@@ -485,8 +485,16 @@ pub(crate) fn read_config<'a>(
         boot_script_template: optional(s.get(Field::IpxeBootScriptTemplate), |v| {
             r.template(v, Field::IpxeBootScriptTemplate)
         })?,
-        config_template: optional(s.get(Field::IpxeConfigTemplate), |v| {
-            r.template(v, Field::IpxeConfigTemplate)
+        config_template: {
+            let field = if ipxe_enabled {
+                Field::IpxeConfigTemplate
+            } else {
+                Field::PxeConfigTemplate
+            };
+            optional(s.get(field), |v| r.template(v, field))?
+        },
+        grub_config_template: optional(s.get(Field::GrubConfigTemplate), |v| {
+            r.template(v, Field::GrubConfigTemplate)
         })?,
         templates: &[],
     };
@@ -846,10 +854,18 @@ pub(crate) fn read_node<'a>(
             r.retries(v, Field::NodeRetries)
         })?
         .unwrap_or(config.retries),
-        config_template: optional(s.get(Field::NodeIpxeConfigTemplate), |v| {
-            r.template(v, Field::NodeIpxeConfigTemplate)
+        config_template: {
+            let field = if config.ipxe_enabled {
+                Field::NodeIpxeConfigTemplate
+            } else {
+                Field::NodePxeConfigTemplate
+            };
+            optional(s.get(field), |v| r.template(v, field))?.or(config.config_template)
+        },
+        grub_config_template: optional(s.get(Field::NodeGrubConfigTemplate), |v| {
+            r.template(v, Field::NodeGrubConfigTemplate)
         })?
-        .or(config.config_template),
+        .or(config.grub_config_template),
     };
     Ok((node, end))
 }

@@ -19,6 +19,8 @@ pub enum TemplateTarget {
 pub struct TemplatesPanelProps {
     /// The template files the site names.
     pub entries: Rc<Vec<TemplateEntry>>,
+    /// The site boots through iPXE (else the classic flow: PXELINUX and GRUB templates).
+    pub ipxe_enabled: bool,
     /// A template's text was edited: its path and new text.
     pub on_edit: Callback<(String, String)>,
     /// A file was chosen for a template.
@@ -27,7 +29,9 @@ pub struct TemplatesPanelProps {
 
 /// `#templates`: for each template the site names, `textarea#template-N` (its text) and
 /// `input#template-file-N` (load it from a file); `#template-load-main` and
-/// `#template-load-config` load a file as the site's main script or node config template.
+/// `#template-load-config` load a file as the site's main script or node config template (in
+/// the classic flow `#template-load-pxelinux` and `#template-load-grub`, as its PXELINUX or
+/// GRUB config template).
 #[component]
 pub fn TemplatesPanel(props: &TemplatesPanelProps) -> Html {
     let load = |id: &'static str, label: &'static str, field: Field| {
@@ -37,20 +41,30 @@ pub fn TemplatesPanel(props: &TemplatesPanelProps) -> Html {
         html! {
             <div class="field">
                 <label for={id}>{ label }</label>
-                <input id={id} type="file" accept=".ipxe,text/plain" {onchange} />
+                <input id={id} type="file" accept=".ipxe,.cfg,.pxelinux,text/plain" {onchange} />
             </div>
         }
     };
     html! {
         <section id="templates" aria-labelledby="templates-heading">
             <h2 id="templates-heading">{ "Templates" }</h2>
-            <p class="hint">
-                { "The site's ipxe_boot_script_template and ipxe_config_template (and a node's own ipxe_config_template) name iPXE templates: text with {{ name }} placeholders and {{#if name}} and {{#each iscsi_targets}} sections. Paste each below or load its file: the tree's scripts are written from them, and every node's config previews its own." }
-            </p>
-            <div class="grid">
-                { load("template-load-main", "Load a main script template", Field::IpxeBootScriptTemplate) }
-                { load("template-load-config", "Load a node config template", Field::IpxeConfigTemplate) }
-            </div>
+            if props.ipxe_enabled {
+                <p class="hint">
+                    { "The site's ipxe_boot_script_template and ipxe_config_template (and a node's own ipxe_config_template) name iPXE templates: text with {{ name }} placeholders and {{#if name}} and {{#each iscsi_targets}} sections. Paste each below or load its file: the tree's scripts are written from them, and every node's config previews its own." }
+                </p>
+                <div class="grid">
+                    { load("template-load-main", "Load a main script template", Field::IpxeBootScriptTemplate) }
+                    { load("template-load-config", "Load a node config template", Field::IpxeConfigTemplate) }
+                </div>
+            } else {
+                <p class="hint">
+                    { "The site's pxe_config_template and grub_config_template (and a node's own) name templates of each node's PXELINUX and GRUB configs: text with {{ name }} placeholders and {{#if name}} sections. Paste each below or load its file: the TFTP tree's configs are written from them, and every node's configs preview their own." }
+                </p>
+                <div class="grid">
+                    { load("template-load-pxelinux", "Load a PXELINUX config template", Field::PxeConfigTemplate) }
+                    { load("template-load-grub", "Load a GRUB config template", Field::GrubConfigTemplate) }
+                </div>
+            }
             { for props.entries.iter().enumerate().map(|(i, entry)| {
                 let area = format!("template-{i}");
                 let file = format!("template-file-{i}");
@@ -72,7 +86,7 @@ pub fn TemplatesPanel(props: &TemplatesPanelProps) -> Html {
                         <textarea id={area} rows="8" spellcheck="false"
                             value={entry.text.clone().unwrap_or_default()} {oninput} />
                         <label for={file.clone()} class="hint">{ "Load this template's file" }</label>
-                        <input id={file} type="file" accept=".ipxe,text/plain" {onchange} />
+                        <input id={file} type="file" accept=".ipxe,.cfg,.pxelinux,text/plain" {onchange} />
                         if entry.text.is_none() {
                             <p class="error" role="alert">{ "Not given yet: paste it or load its file." }</p>
                         }
