@@ -7,6 +7,7 @@
 mod commands;
 mod failure;
 mod input;
+mod publish;
 mod seen;
 mod site_check;
 mod site_file;
@@ -79,6 +80,23 @@ enum Command {
         after_help = "Examples:\n  ipxegen build --out /tmp/example-tree\n  ipxegen build site.json --dry-run\n  ipxegen build site.json --links copy --json"
     )]
     Build(commands::build::BuildArgs),
+    /// Publish the boot tree's HTTP root to OpenStack Swift or an S3 object store.
+    ///
+    /// Uploads the same files `build` writes to the HTTP root (per-MAC entries as copies of
+    /// their node's config), only those not already right (by size and MD5, or the SHA-256
+    /// each upload stores as metadata), in order: node configs and files, then per-MAC
+    /// entries, then the main script; then deletes what the previous publish made and this
+    /// one does not, and writes the manifest last. A rerun after a failure or a kill
+    /// finishes the job. `http_server` must be the container's public URL (or a CDN's in
+    /// front of it); the container must be readable by iPXE (Swift: X-Container-Read
+    /// .r:*).
+    #[command(after_help = "Examples:
+  ipxegen publish site.json --to swift://boot
+  ipxegen publish site.json --to s3://boot/site-a --endpoint http://192.0.2.10:8080 --dry-run
+  ipxegen publish site.json --to swift://boot --json
+
+Exit codes also: 69 the store is unreachable, keeps failing, or has no such container; 77 the credentials are refused.")]
+    Publish(publish::PublishArgs),
     /// Write the boot tree's HTTP root as a tar archive (the same bytes on every run).
     #[command(
         after_help = "Examples:\n  ipxegen archive -o tree.tar\n  ipxegen archive site.json -o - | tar -t"
@@ -105,6 +123,7 @@ fn main() -> ExitCode {
         Command::Dhcp(args) => commands::dhcp::run(&args),
         Command::Build(args) => commands::build::run(&args),
         Command::Archive(args) => commands::archive::run(&args),
+        Command::Publish(args) => publish::run(&args),
         Command::Check(args) => commands::check::run(&args),
         Command::Init(args) => commands::init::run(&args),
     };

@@ -93,6 +93,25 @@ impl Sources {
     }
 }
 
+impl Sources {
+    /// Where the loader `name` comes from: the first of `DIR/NAME` and `DIR/NAME.signed`
+    /// (Debian's name for its signed EFI binaries) that is a readable file, for each of
+    /// `dirs` in order; else the first directory's `DIR/NAME`, which a warning names.
+    pub fn find_loader(&mut self, dirs: &[PathBuf], name: &str) -> PathBuf {
+        let signed = format!("{name}.signed");
+        let mut first = None;
+        for dir in dirs {
+            for candidate in [dir.join(name), dir.join(&signed)] {
+                if matches!(self.state(&candidate), SourceState::Ready(_)) {
+                    return candidate;
+                }
+                first.get_or_insert(candidate);
+            }
+        }
+        first.unwrap_or_else(|| PathBuf::from(name))
+    }
+}
+
 /// Opens `path` for reading without blocking, and only if it is a regular file.
 ///
 /// The open is non-blocking, so a FIFO with no writer (or a device that waits) is refused at

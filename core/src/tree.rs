@@ -484,6 +484,33 @@ pub fn written_last<'a>(config: &SiteConfig<'a>, root: Root) -> Option<[&'a str;
     }
 }
 
+/// When a front end that publishes the HTTP root to an object store (where there is no
+/// rename) makes an entry visible: every phase's objects are in place before the next
+/// phase's first is written, so no client can fetch a script that names an object not there
+/// yet. Ordered: [`PublishPhase::Content`] first, [`PublishPhase::Main`] last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PublishPhase {
+    /// Node configs, the files placed beside them, loaders: what the per-MAC entries and the
+    /// main script lead to.
+    Content,
+    /// The per-MAC entries, which the main script chains.
+    PerMac,
+    /// The main script, which every client fetches first.
+    Main,
+}
+
+/// The phase in which `entry` is published (see [`PublishPhase`]); `None` for a directory
+/// (an object store has none) and for an entry of the TFTP root (served by TFTP, not from the
+/// object store). The manifest is not an entry: it is published after everything else.
+pub fn publish_phase(entry: &Entry<'_>) -> Option<PublishPhase> {
+    match (entry.root, entry.kind) {
+        (Root::Tftp, _) | (_, EntryKind::Directory) => None,
+        (Root::Http, EntryKind::PerMac { .. }) => Some(PublishPhase::PerMac),
+        (Root::Http, EntryKind::Script(Script::Main)) => Some(PublishPhase::Main),
+        (Root::Http, _) => Some(PublishPhase::Content),
+    }
+}
+
 fn internal() -> Error {
     Error::new(ErrorKind::Internal)
 }

@@ -10,6 +10,7 @@ pub mod pcap;
 mod process;
 pub mod qemu;
 mod skip;
+pub mod swift;
 
 pub use golden::{check_golden, updating_goldens};
 pub use process::{ProcessGroup, output_within, output_within_from};

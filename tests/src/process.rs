@@ -96,6 +96,22 @@ impl ProcessGroup {
         }
     }
 
+    /// The leader's exit status if it has exited (the rest of the group is then killed), else
+    /// `None`; never waits, never kills a running leader.
+    ///
+    /// # Panics
+    /// When the leader cannot be waited for.
+    #[allow(clippy::expect_used, reason = "a test helper: the test fails")]
+    pub fn exited(&mut self) -> Option<ExitStatus> {
+        if self.status.is_none()
+            && let Some(status) = self.child.try_wait().expect("cannot wait for the process")
+        {
+            self.status = Some(status);
+            self.kill_group();
+        }
+        self.status
+    }
+
     /// Waits, without a bound, for the leader to exit by itself (the caller bounds the run
     /// another way, as by `timeout`), then kills what is left of the group.
     ///

@@ -130,7 +130,7 @@ pub const CLASSIC_LOADERS: [&str; 3] = [
 
 /// The loader directories to search: `--loaders` (made absolute), else Debian's for the
 /// site's flow.
-fn loader_dirs(given: &[PathBuf], ipxe_enabled: bool) -> Vec<PathBuf> {
+pub fn loader_dirs(given: &[PathBuf], ipxe_enabled: bool) -> Vec<PathBuf> {
     if !given.is_empty() {
         return given
             .iter()
@@ -144,7 +144,7 @@ fn loader_dirs(given: &[PathBuf], ipxe_enabled: bool) -> Vec<PathBuf> {
     }
 }
 
-fn progress_bar(nodes: usize, json: bool) -> ProgressBar {
+pub fn progress_bar(nodes: usize, json: bool) -> ProgressBar {
     if json || nodes < PROGRESS_FROM_NODES || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

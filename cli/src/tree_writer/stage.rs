@@ -437,17 +437,7 @@ impl Builder<'_, '_, '_> {
     /// (Debian's name for its signed EFI binaries) that is a readable file, for each loader
     /// directory in order; else the first directory's `DIR/NAME`, which the warning names.
     fn loader_source(&mut self, name: &str) -> PathBuf {
-        let signed = format!("{name}.signed");
-        let mut first = None;
-        for dir in &self.opts.loaders {
-            for candidate in [dir.join(name), dir.join(&signed)] {
-                if matches!(self.sources.state(&candidate), SourceState::Ready(_)) {
-                    return candidate;
-                }
-                first.get_or_insert(candidate);
-            }
-        }
-        first.unwrap_or_else(|| PathBuf::from(name))
+        self.sources.find_loader(&self.opts.loaders, name)
     }
 
     /// Places a local file (a kernel, ramdisk or ISO; or a loader).
