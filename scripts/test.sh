@@ -75,10 +75,11 @@ fi
 
 # The benchmarks on small sites: they still run, and the archive still holds the same tree as
 # the Jinja2 reference (bench/archive.sh compares them entry by entry). No figure is checked.
-if need "benchmarks run" python3 /usr/bin/time jq ip qemu-system-x86_64 socat cpio; then
+if need "benchmarks run" python3 /usr/bin/time jq ip qemu-system-x86_64 socat cpio swift-proxy-server memcached; then
     stage "benchmarks run" bash -c 'RUNS=1 bash bench/archive.sh 300 && RUNS=1 bash bench/tree.sh 300 &&
         RUNS=1 bash bench/dhcp_servers.sh 10 &&
-        python3 bench/http_vs_tftp.py --pad-mib 0 --latency-us 0'
+        python3 bench/http_vs_tftp.py --pad-mib 0 --latency-us 0 &&
+        bash bench/publish_swift.sh 20'
 fi
 
 # Processes this run started that are still alive (servers, QEMU, socat, browsers, ...): each

@@ -35,23 +35,25 @@ pub struct Swift {
     /// Its configuration and data (kept on failure).
     pub dir: WorkDir,
     /// The proxy's port (the account server is `port + 1`, container `+ 2`, object `+ 3`,
-    /// memcached `+ 4`).
+    /// memcached `+ 4`, the Keystone proxy `+ 5`, Keystone `+ 6`).
     pub port: u16,
+    /// Started with Keystone ([`Swift::start_with_keystone`]).
+    pub keystone: bool,
     servers: Vec<(&'static str, ProcessGroup)>,
 }
 
-/// A base port with it and the next four free on 127.0.0.1.
+/// A base port with it and the next six free on 127.0.0.1.
 #[allow(clippy::panic, reason = "a test helper: the test fails")]
 fn free_ports() -> u16 {
     let seed = u16::try_from(std::process::id() % 20_000).unwrap_or(0);
     for step in 0..2000u16 {
         let base = 20_000 + (seed.wrapping_add(step.wrapping_mul(7)) % 40_000);
-        let all_free = (0..5).all(|i| TcpListener::bind(("127.0.0.1", base + i)).is_ok());
+        let all_free = (0..7).all(|i| TcpListener::bind(("127.0.0.1", base + i)).is_ok());
         if all_free {
             return base;
         }
     }
-    panic!("no five free ports on 127.0.0.1");
+    panic!("no seven free ports on 127.0.0.1");
 }
 
 impl Swift {
@@ -66,14 +68,32 @@ impl Swift {
         reason = "a test helper: the test fails"
     )]
     pub fn start(case: &str) -> Swift {
+        Swift::start_as(case, false)
+    }
+
+    /// [`Swift::start`], with a Keystone (`tests/swift/keystone.sh`) and a second proxy that
+    /// authenticates with it ([`Swift::keystone_port`], [`Swift::keystone_env`]).
+    pub fn start_with_keystone(case: &str) -> Swift {
+        Swift::start_as(case, true)
+    }
+
+    #[allow(
+        clippy::panic,
+        clippy::unwrap_used,
+        reason = "a test helper: the test fails"
+    )]
+    fn start_as(case: &str, keystone: bool) -> Swift {
         let dir = WorkDir::new("swift", case);
         let port = free_ports();
-        let setup = Command::new("bash")
+        let mut setup = Command::new("bash");
+        setup
             .arg(crate::workspace_dir().join("tests/swift/setup.sh"))
             .arg(&dir.0)
-            .arg(port.to_string())
-            .output()
-            .unwrap();
+            .arg(port.to_string());
+        if keystone {
+            setup.args(["0", &(port + 6).to_string()]);
+        }
+        let setup = setup.output().unwrap();
         assert!(
             setup.status.success(),
             "tests/swift/setup.sh failed: {}",
@@ -82,8 +102,12 @@ impl Swift {
         let mut swift = Swift {
             dir,
             port,
+            keystone,
             servers: Vec::new(),
         };
+        if keystone {
+            swift.start_keystone();
+        }
         let mut memcached = bounded(LIMIT_S, "memcached");
         memcached.args([
             "-l",
@@ -109,12 +133,28 @@ impl Swift {
         swift.wait_listening(port + 4);
         swift.start_server("proxy");
         swift.wait_ready();
+        if keystone {
+            swift.start_server("proxy-keystone");
+            swift.wait_listening(port + 5);
+            let catalog = Command::new("bash")
+                .arg(crate::workspace_dir().join("tests/swift/keystone.sh"))
+                .args(["catalog", &(port + 6).to_string(), &(port + 5).to_string()])
+                .output()
+                .unwrap();
+            assert!(
+                catalog.status.success(),
+                "keystone.sh catalog failed: {}",
+                String::from_utf8_lossy(&catalog.stderr)
+            );
+        }
         swift
     }
 
-    /// Starts server `name` (`account`, `container`, `object`, `proxy`).
+    /// Starts server `name` (`account`, `container`, `object`, `proxy`, `proxy-keystone`:
+    /// the program before the `-`, the config `<name>-server.conf`).
     pub fn start_server(&mut self, name: &'static str) {
-        let mut command = bounded(LIMIT_S, &format!("swift-{name}-server"));
+        let program = name.split('-').next().unwrap_or(name);
+        let mut command = bounded(LIMIT_S, &format!("swift-{program}-server"));
         command.arg(self.dir.0.join(format!("{name}-server.conf")));
         command.env(MARKER, self.marker(name));
         let log = std::fs::File::create(self.dir.0.join(format!("{name}.log")));
@@ -132,6 +172,69 @@ impl Swift {
         }
         command.stdin(Stdio::null());
         self.servers.push((name, ProcessGroup::spawn(command)));
+    }
+
+    /// Sets up and starts Keystone on `port + 6`.
+    #[allow(clippy::unwrap_used, reason = "a test helper: the test fails")]
+    fn start_keystone(&mut self) {
+        let dir = self.dir.0.join("keystone");
+        let kport = self.port + 6;
+        let setup = Command::new("bash")
+            .arg(crate::workspace_dir().join("tests/swift/keystone.sh"))
+            .arg("setup")
+            .arg(&dir)
+            .arg(kport.to_string())
+            .output()
+            .unwrap();
+        assert!(
+            setup.status.success(),
+            "keystone.sh setup failed: {}",
+            String::from_utf8_lossy(&setup.stderr)
+        );
+        let mut command = bounded(LIMIT_S, "keystone-wsgi-public");
+        command
+            .args(["--host", "127.0.0.1", "--port", &kport.to_string()])
+            .env("OS_KEYSTONE_CONFIG_FILES", dir.join("keystone.conf"))
+            .env(MARKER, self.marker("keystone"))
+            .stdin(Stdio::null());
+        match std::fs::File::create(self.dir.0.join("keystone.log")) {
+            Ok(log) => {
+                let err = log
+                    .try_clone()
+                    .map(Stdio::from)
+                    .unwrap_or_else(|_| Stdio::null());
+                command.stdout(Stdio::from(log)).stderr(err);
+            }
+            Err(_) => {
+                command.stdout(Stdio::null()).stderr(Stdio::null());
+            }
+        }
+        self.servers
+            .push(("keystone", ProcessGroup::spawn(command)));
+        self.wait_listening(kport);
+    }
+
+    /// Keystone's port.
+    pub fn keystone_port(&self) -> u16 {
+        self.port + 6
+    }
+
+    /// The environment of Keystone v3 password auth as user admin of project admin, as
+    /// `ipxegen publish` and `swift` read it.
+    pub fn keystone_env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            (
+                "OS_AUTH_URL",
+                format!("http://127.0.0.1:{}/v3", self.keystone_port()),
+            ),
+            ("OS_USERNAME", "admin".to_owned()),
+            ("OS_PASSWORD", "secret".to_owned()),
+            ("OS_PROJECT_NAME", "admin".to_owned()),
+            ("OS_USER_DOMAIN_NAME", "Default".to_owned()),
+            ("OS_PROJECT_DOMAIN_NAME", "Default".to_owned()),
+            ("OS_REGION_NAME", "RegionOne".to_owned()),
+            ("OS_IDENTITY_API_VERSION", "3".to_owned()),
+        ]
     }
 
     /// Kills server `name`.

@@ -7,10 +7,18 @@
 # each server itself, bounded in time, and kills it after. `workers = 0`: each server is one
 # process (no forked workers that could outlive it).
 #
-#   bash tests/swift/setup.sh DIR BASE
+#   bash tests/swift/setup.sh DIR BASE [WORKERS [KEYSTONE_PORT]]
+#
+# WORKERS (default 0: one process per server, as the tests want) forks that many workers per
+# server, for the benchmark. With KEYSTONE_PORT, a second proxy (proxy-keystone-server.conf,
+# port BASE+5) authenticates with the Keystone there (tests/swift/keystone.sh: user admin,
+# password secret, project admin) through keystonemiddleware's auth_token and Swift's
+# keystoneauth.
 set -euo pipefail
 dir=$1
 base=$2
+workers=${3:-0}
+keystone=${4:-}
 mkdir -p "$dir/srv/d1" "$dir/run" "$dir/cache"
 cd "$dir"
 cat > swift.conf <<CONF
@@ -33,7 +41,7 @@ for ring in account:1 container:2 object:3; do
 [DEFAULT]
 bind_ip = 127.0.0.1
 bind_port = $port
-workers = 0
+workers = $workers
 user = $(id -un)
 swift_dir = $dir
 devices = $dir/srv
@@ -53,7 +61,7 @@ cat > proxy-server.conf <<CONF
 [DEFAULT]
 bind_ip = 127.0.0.1
 bind_port = $base
-workers = 0
+workers = $workers
 user = $(id -un)
 swift_dir = $dir
 log_name = proxy-server
@@ -111,3 +119,27 @@ use = egg:swift#dlo
 [filter:symlink]
 use = egg:swift#symlink
 CONF
+if [ -n "$keystone" ]; then
+    sed -e "s/^bind_port = $base\$/bind_port = $((base + 5))/" \
+        -e 's/^pipeline = .*/pipeline = catch_errors gatekeeper proxy-logging cache listing_formats bulk tempurl authtoken keystoneauth copy slo dlo symlink proxy-logging proxy-server/' \
+        proxy-server.conf > proxy-keystone-server.conf
+    cat >> proxy-keystone-server.conf <<CONF
+
+[filter:authtoken]
+paste.filter_factory = keystonemiddleware.auth_token:filter_factory
+www_authenticate_uri = http://127.0.0.1:$keystone/v3
+auth_url = http://127.0.0.1:$keystone/v3
+auth_type = password
+project_domain_name = Default
+user_domain_name = Default
+project_name = admin
+username = admin
+password = secret
+delay_auth_decision = True
+memcached_servers = 127.0.0.1:$((base + 4))
+
+[filter:keystoneauth]
+use = egg:swift#keystoneauth
+operator_roles = admin
+CONF
+fi

@@ -46,9 +46,12 @@ fn publish(site: &Path, args: &[&str], env: &[(&'static str, String)]) -> Output
         .arg("publish")
         .arg(site)
         .args(args)
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        // Only the credentials the test gives.
         .env_remove("OS_AUTH_URL")
         .env_remove("OS_STORAGE_URL")
+        .env_remove("OS_CLOUD")
+        .env_remove("ST_AUTH")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdin(Stdio::null());
     command.output().unwrap()
 }
@@ -781,4 +784,109 @@ fn the_s3_path_is_incremental_and_removes_only_its_own_objects() {
         .map(|b| format!("{b:02x}"))
         .collect();
     assert_eq!(initrd, [("site/node-00000/ramdisk".to_owned(), want)]);
+}
+
+#[test]
+fn keystone_v3_auth_from_the_environment_and_from_clouds_yaml() {
+    let test = "publish_swift keystone_v3_auth_from_the_environment_and_from_clouds_yaml";
+    let _one = serial();
+    if !available(test)
+        || !require_tools(
+            test,
+            &[
+                ("keystone-wsgi-public", "python3-keystone"),
+                ("keystone-manage", "python3-keystone"),
+            ],
+        )
+    {
+        return;
+    }
+    let swift = Swift::start_with_keystone("keystone");
+    let work = WorkDir::new("publish", "keystone");
+    let loaders = no_loaders(&work.0);
+    let env = swift.keystone_env();
+    let site = many_node_site(
+        &work.0,
+        5,
+        &format!("http://{SERVER_ADDR}/v1/AUTH_project/boot"),
+        "",
+    );
+    // No container yet: Keystone's token and catalog got publish as far as the container.
+    let out = publish(
+        &site,
+        &["--to", "swift://boot", "--loaders", &loaders],
+        &env,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(69), "{stderr}");
+    assert!(
+        stderr.contains("container \"boot\" does not exist"),
+        "{stderr}"
+    );
+    let mut post = bounded(120, "swift");
+    post.args(["post", "-r", ".r:*", "boot"])
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdin(Stdio::null());
+    let posted = post.output().unwrap();
+    assert!(
+        posted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&posted.stderr)
+    );
+    let first = summary(&publish(
+        &site,
+        &["--to", "swift://boot", "--json", "--loaders", &loaders],
+        &env,
+    ));
+    assert_eq!(count(&first, "uploaded"), 22, "{first}");
+    let public = first["public_url"].as_str().unwrap().to_owned();
+    assert!(
+        public.starts_with(&format!("http://127.0.0.1:{}/v1/AUTH_", swift.port + 5)),
+        "the catalog's object-store endpoint: {public}"
+    );
+    // The same cloud from clouds.yaml: nothing to upload.
+    let clouds = work.0.join("clouds.yaml");
+    std::fs::write(
+        &clouds,
+        format!(
+            "clouds:\n  lab:\n    auth:\n      auth_url: http://127.0.0.1:{}\n      username: admin\n      password: secret\n      project_name: admin\n      user_domain_name: Default\n      project_domain_name: Default\n    region_name: RegionOne\n",
+            swift.keystone_port()
+        ),
+    )
+    .unwrap();
+    let yaml_env = vec![
+        ("OS_CLOUD", "lab".to_owned()),
+        ("OS_CLIENT_CONFIG_FILE", clouds.display().to_string()),
+    ];
+    let again = summary(&publish(
+        &site,
+        &["--to", "swift://boot", "--json", "--loaders", &loaders],
+        &yaml_env,
+    ));
+    assert_eq!(
+        (count(&again, "uploaded"), count(&again, "unchanged")),
+        (0, 22),
+        "{again}"
+    );
+    // What anyone reads over plain HTTP is what was published.
+    let main = ureq::get(&format!("{public}boot.ipxe"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    assert!(main.starts_with("#!ipxe"), "{main}");
+    // A wrong password is refused.
+    let mut wrong = env.clone();
+    wrong[2].1 = "wrong".to_owned();
+    let out = publish(
+        &site,
+        &["--to", "swift://boot", "--loaders", &loaders],
+        &wrong,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(77),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -147,7 +147,8 @@ pub enum SwiftAuth {
 }
 
 impl SwiftAuth {
-    /// The credentials the environment gives, as the `swift` client reads them:
+    /// The credentials the environment gives, as the `swift` client reads them: with
+    /// `OS_CLOUD`, that cloud of `clouds.yaml` ([`SwiftAuth::from_clouds_yaml`]); else
     /// `OS_STORAGE_URL` + `OS_AUTH_TOKEN`; else `ST_AUTH` + `ST_USER` + `ST_KEY` (v1); else
     /// `OS_AUTH_URL` + `OS_USERNAME` + `OS_PASSWORD`: v1 when the URL ends in `/auth/v1.0`
     /// (or `/auth/v1`), else Keystone v3 with `OS_PROJECT_NAME` (or `OS_TENANT_NAME`),
@@ -156,6 +157,9 @@ impl SwiftAuth {
     /// # Errors
     /// Which variables are missing.
     pub fn from_env(env: &Env) -> Result<SwiftAuth, String> {
+        if let Some(cloud) = env.get("OS_CLOUD") {
+            return SwiftAuth::from_clouds_yaml(env, cloud);
+        }
         if let (Some(storage_url), Some(token)) =
             (env.get("OS_STORAGE_URL"), env.get("OS_AUTH_TOKEN"))
         {
@@ -211,6 +215,83 @@ impl SwiftAuth {
                 .to_owned(),
             region: env.get("OS_REGION_NAME").map(str::to_owned),
             interface: env.get("OS_INTERFACE").unwrap_or("public").to_owned(),
+        })
+    }
+}
+
+impl SwiftAuth {
+    /// The credentials of `cloud` in the first `clouds.yaml` found, where the OpenStack
+    /// clients look: `OS_CLIENT_CONFIG_FILE`, `./clouds.yaml`,
+    /// `$XDG_CONFIG_HOME/openstack/clouds.yaml` (or `~/.config/openstack/clouds.yaml`),
+    /// `/etc/openstack/clouds.yaml`. Its `auth` (`auth_url`, `username`, `password`,
+    /// `project_name`, `user_domain_name`, `project_domain_name`, or `domain_name` for both),
+    /// `region_name` and `interface`; `auth_type` `v1password` for Swift's v1 auth, else
+    /// Keystone v3 password auth.
+    ///
+    /// # Errors
+    /// No file, no such cloud, or a value missing (naming the file).
+    pub fn from_clouds_yaml(env: &Env, cloud: &str) -> Result<SwiftAuth, String> {
+        let home = env.get("HOME").unwrap_or("");
+        let config_home = env
+            .get("XDG_CONFIG_HOME")
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("{home}/.config"));
+        let candidates = [
+            env.get("OS_CLIENT_CONFIG_FILE").map(str::to_owned),
+            Some("clouds.yaml".to_owned()),
+            Some(format!("{config_home}/openstack/clouds.yaml")),
+            Some("/etc/openstack/clouds.yaml".to_owned()),
+        ];
+        let Some((path, text)) = candidates
+            .into_iter()
+            .flatten()
+            .find_map(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t)))
+        else {
+            return Err(format!(
+                "OS_CLOUD={cloud}: no clouds.yaml (looked at OS_CLIENT_CONFIG_FILE, ./clouds.yaml, {config_home}/openstack/clouds.yaml, /etc/openstack/clouds.yaml)"
+            ));
+        };
+        let docs = yaml_rust2::YamlLoader::load_from_str(&text)
+            .map_err(|e| format!("{path}: not YAML: {e}"))?;
+        let entry = docs.first().map(|d| &d["clouds"][cloud]);
+        let Some(entry) = entry.filter(|e| !e.is_badvalue()) else {
+            return Err(format!("{path}: no cloud {cloud:?} under `clouds`"));
+        };
+        let auth = &entry["auth"];
+        let text_of = |v: &yaml_rust2::Yaml| v.as_str().map(str::to_owned);
+        let need = |key: &str| {
+            text_of(&auth[key])
+                .ok_or_else(|| format!("{path}: clouds.{cloud}.auth.{key} is not given"))
+        };
+        let url = need("auth_url")?;
+        let user = need("username")?;
+        let password = need("password")?;
+        if entry["auth_type"].as_str() == Some("v1password") {
+            return Ok(SwiftAuth::V1 {
+                url,
+                user,
+                key: password,
+            });
+        }
+        let domain = text_of(&auth["domain_name"]);
+        let trimmed = url.trim_end_matches('/');
+        Ok(SwiftAuth::Keystone {
+            url: if trimmed.ends_with("/v3") {
+                trimmed.to_owned()
+            } else {
+                format!("{trimmed}/v3")
+            },
+            user,
+            password,
+            project: need("project_name")?,
+            user_domain: text_of(&auth["user_domain_name"])
+                .or_else(|| domain.clone())
+                .unwrap_or_else(|| "Default".to_owned()),
+            project_domain: text_of(&auth["project_domain_name"])
+                .or(domain)
+                .unwrap_or_else(|| "Default".to_owned()),
+            region: text_of(&entry["region_name"]),
+            interface: text_of(&entry["interface"]).unwrap_or_else(|| "public".to_owned()),
         })
     }
 }
@@ -387,6 +468,48 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(SwiftAuth::from_env(&env(&[])).is_err());
+    }
+
+    #[test]
+    fn a_cloud_of_clouds_yaml() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("clouds.yaml");
+        std::fs::write(
+            &file,
+            "clouds:\n  lab:\n    auth:\n      auth_url: http://192.0.2.5:5000\n      username: ops\n      password: pw\n      project_name: boot\n      domain_name: Lab\n    region_name: r1\n  old:\n    auth_type: v1password\n    auth:\n      auth_url: http://192.0.2.5/auth/v1.0\n      username: a:u\n      password: k\n",
+        )
+        .unwrap();
+        let e = env(&[
+            ("OS_CLIENT_CONFIG_FILE", file.to_str().unwrap()),
+            ("OS_CLOUD", "lab"),
+        ]);
+        assert_eq!(
+            SwiftAuth::from_env(&e).unwrap(),
+            SwiftAuth::Keystone {
+                url: "http://192.0.2.5:5000/v3".into(),
+                user: "ops".into(),
+                password: "pw".into(),
+                project: "boot".into(),
+                user_domain: "Lab".into(),
+                project_domain: "Lab".into(),
+                region: Some("r1".into()),
+                interface: "public".into(),
+            }
+        );
+        let e = env(&[
+            ("OS_CLIENT_CONFIG_FILE", file.to_str().unwrap()),
+            ("OS_CLOUD", "old"),
+        ]);
+        assert!(matches!(SwiftAuth::from_env(&e), Ok(SwiftAuth::V1 { .. })));
+        let e = env(&[
+            ("OS_CLIENT_CONFIG_FILE", file.to_str().unwrap()),
+            ("OS_CLOUD", "none"),
+        ]);
+        assert!(
+            SwiftAuth::from_env(&e)
+                .unwrap_err()
+                .contains("no cloud \"none\"")
+        );
     }
 
     #[test]
