@@ -75,6 +75,9 @@ pipeline = catch_errors gatekeeper proxy-logging cache listing_formats bulk temp
 use = egg:swift#proxy
 account_autocreate = true
 allow_account_management = true
+# A server that failed is tried again after 1 s (default 60 s), so that one a test restarts
+# serves again at once.
+error_suppression_interval = 1
 
 [filter:tempauth]
 use = egg:swift#tempauth
