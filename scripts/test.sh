@@ -82,6 +82,19 @@ if need "benchmarks run" python3 /usr/bin/time jq ip qemu-system-x86_64 socat cp
         bash bench/publish_swift.sh 20'
 fi
 
+# The Debian package: built, installed with apt-get, checked, removed (needs root).
+if need "debian package" cargo-deb apt-get man dpkg-deb; then
+    if [ "$(id -u)" -eq 0 ]; then
+        stage "debian package" bash packaging/install-test.sh
+    elif [ "${CI:-}" = "true" ]; then
+        echo "=== debian package: FAILED: installing the package needs root"
+        failed_stages+=("debian package")
+    else
+        echo "=== debian package: SKIPPED: installing the package needs root"
+        skipped_stages+=("debian package")
+    fi
+fi
+
 # Processes this run started that are still alive (servers, QEMU, socat, browsers, ...): each
 # carries IPXEGEN_TEST_RUN=<this run> in its environment, also once orphaned or in a group or
 # session of its own, so nothing else on the machine matches. This script and what it runs

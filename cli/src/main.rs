@@ -25,7 +25,7 @@ use std::process::ExitCode;
 /// With no SITE, commands use the example site built into this binary (the same file as
 /// examples/site.json in the source tree).
 #[derive(Parser)]
-#[command(name = "ipxegen", version, propagate_version = true, after_help = EXIT_CODES)]
+#[command(name = "ipxegen", version = env!("IPXEGEN_VERSION"), propagate_version = true, after_help = EXIT_CODES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -106,6 +106,14 @@ Exit codes also: 69 the store is unreachable, keeps failing, or has no such cont
     Check(commands::check::CheckArgs),
     /// Write a starter site document to edit.
     Init(commands::init::InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  ipxegen completions bash > ~/.local/share/bash-completion/completions/ipxegen\n  ipxegen completions zsh > ~/.zfunc/_ipxegen"
+    )]
+    Completions(commands::completions::CompletionsArgs),
+    /// Write the man pages (ipxegen.1, ipxegen-SUBCOMMAND.1) into a directory.
+    #[command(hide = true)]
+    Manpages(commands::completions::ManpagesArgs),
 }
 
 fn main() -> ExitCode {
@@ -126,6 +134,8 @@ fn main() -> ExitCode {
         Command::Publish(args) => publish::run(&args),
         Command::Check(args) => commands::check::run(&args),
         Command::Init(args) => commands::init::run(&args),
+        Command::Completions(args) => commands::completions::completions::<Cli>(&args),
+        Command::Manpages(args) => commands::completions::manpages::<Cli>(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,6 +3,7 @@
 pub mod archive;
 pub mod build;
 pub mod check;
+pub mod completions;
 pub mod dhcp;
 pub mod dhcp_config;
 pub mod dhcp_reply;
