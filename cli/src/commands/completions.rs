@@ -43,8 +43,9 @@ pub fn manpages<C: CommandFactory>(args: &ManpagesArgs) -> Result<(), Failure> {
     let command = C::command();
     let write = |name: &str, page: clap::Command| -> Result<(), Failure> {
         let mut text = Vec::new();
-        clap_mangen::Man::new(page.bin_name(name.replace('-', " ")))
-            .title(name.to_ascii_uppercase())
+        // NAME reads `ipxegen-build`, the page's own name; SYNOPSIS `ipxegen build`.
+        let page = page.name(name.to_owned()).bin_name(name.replace('-', " "));
+        clap_mangen::Man::new(page)
             .render(&mut text)
             .map_err(fail)?;
         std::fs::write(args.out.join(format!("{name}.1")), text).map_err(fail)
