@@ -94,6 +94,39 @@ pub trait Format: Copy + fmt::Debug + PartialEq + Eq + 'static {
     ) -> Result<(), (usize, TemplateErrorKind)>;
 }
 
+/// How many edits a template's name may be from a known one to be suggested.
+const NEAREST_MAX_EDITS: usize = 2;
+
+/// The row of a format's table (`rows`, in order) nearest to `name`, when it is close enough
+/// to be a misspelling of it: as for a site's keys, fewer edits than half the longer name.
+/// `parameterized(row)` is `true` when `name` is an instance of a parameterized row
+/// (`mode_<mode>`), which then matches with no edit.
+pub(crate) fn nearest_row<'r>(
+    format: FormatId,
+    rows: impl Iterator<Item = &'r str>,
+    name: &[u8],
+    parameterized: impl Fn(&str) -> bool,
+) -> Option<Name> {
+    let mut best: Option<(usize, usize, usize)> = None;
+    for (row, text) in rows.enumerate() {
+        let distance = if parameterized(text) {
+            Some(0)
+        } else {
+            crate::schema::edit_distance(name, text.as_bytes(), NEAREST_MAX_EDITS)
+        };
+        if let Some(d) = distance
+            && best.is_none_or(|(b, _, _)| d < b)
+        {
+            best = Some((d, row, text.len()));
+        }
+    }
+    let (d, row, len) = best?;
+    if d > 0 && d.saturating_mul(2) >= name.len().max(len) {
+        return None;
+    }
+    Some(Name::new(format, u8::try_from(row).ok()?))
+}
+
 /// The formats templates are written in: what a [`Name`] belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FormatId {

@@ -157,20 +157,7 @@ impl Swift {
         let mut command = bounded(LIMIT_S, &format!("swift-{program}-server"));
         command.arg(self.dir.0.join(format!("{name}-server.conf")));
         command.env(MARKER, self.marker(name));
-        let log = std::fs::File::create(self.dir.0.join(format!("{name}.log")));
-        match log {
-            Ok(log) => {
-                let err = log
-                    .try_clone()
-                    .map(Stdio::from)
-                    .unwrap_or_else(|_| Stdio::null());
-                command.stdout(Stdio::from(log)).stderr(err);
-            }
-            Err(_) => {
-                command.stdout(Stdio::null()).stderr(Stdio::null());
-            }
-        }
-        command.stdin(Stdio::null());
+        self.log_to(&mut command, name);
         self.servers.push((name, ProcessGroup::spawn(command)));
     }
 
@@ -197,18 +184,7 @@ impl Swift {
             .env("OS_KEYSTONE_CONFIG_FILES", dir.join("keystone.conf"))
             .env(MARKER, self.marker("keystone"))
             .stdin(Stdio::null());
-        match std::fs::File::create(self.dir.0.join("keystone.log")) {
-            Ok(log) => {
-                let err = log
-                    .try_clone()
-                    .map(Stdio::from)
-                    .unwrap_or_else(|_| Stdio::null());
-                command.stdout(Stdio::from(log)).stderr(err);
-            }
-            Err(_) => {
-                command.stdout(Stdio::null()).stderr(Stdio::null());
-            }
-        }
+        self.log_to(&mut command, "keystone");
         self.servers
             .push(("keystone", ProcessGroup::spawn(command)));
         self.wait_listening(kport);
@@ -235,6 +211,24 @@ impl Swift {
             ("OS_REGION_NAME", "RegionOne".to_owned()),
             ("OS_IDENTITY_API_VERSION", "3".to_owned()),
         ]
+    }
+
+    /// Sends `command`'s output to `<name>.log` in the Swift's directory (kept on failure),
+    /// and gives it no input.
+    fn log_to(&self, command: &mut Command, name: &str) {
+        command.stdin(Stdio::null());
+        match std::fs::File::create(self.dir.0.join(format!("{name}.log"))) {
+            Ok(log) => {
+                let err = log
+                    .try_clone()
+                    .map(Stdio::from)
+                    .unwrap_or_else(|_| Stdio::null());
+                command.stdout(Stdio::from(log)).stderr(err);
+            }
+            Err(_) => {
+                command.stdout(Stdio::null()).stderr(Stdio::null());
+            }
+        }
     }
 
     /// Kills server `name`.

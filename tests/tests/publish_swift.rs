@@ -112,6 +112,34 @@ fn many_node_site(dir: &Path, nodes: usize, http_server: &str, extra_args: &str)
     file
 }
 
+/// What each test starts with: its turn, a Swift of its own with the public container
+/// `boot`, a work directory, and an empty loader directory (the tests publish no iPXE
+/// binaries).
+struct Case {
+    _one: std::sync::MutexGuard<'static, ()>,
+    swift: Swift,
+    work: WorkDir,
+    loaders: String,
+}
+
+/// The [`Case`] of `test`, named `case`; `None` when it is skipped.
+fn case(test: &str, case: &str) -> Option<Case> {
+    let one = serial();
+    if !available(test) {
+        return None;
+    }
+    let swift = Swift::start(case);
+    let work = WorkDir::new("publish", case);
+    let loaders = no_loaders(&work.0);
+    swift.public_container("boot");
+    Some(Case {
+        _one: one,
+        swift,
+        work,
+        loaders,
+    })
+}
+
 /// An empty directory of loaders (the tests publish no iPXE binaries).
 fn no_loaders(dir: &Path) -> String {
     let loaders = dir.join("loaders");
@@ -123,14 +151,15 @@ fn no_loaders(dir: &Path) -> String {
 fn a_second_publish_uploads_nothing_and_a_change_uploads_only_what_changed() {
     let test =
         "publish_swift a_second_publish_uploads_nothing_and_a_change_uploads_only_what_changed";
-    let _one = serial();
-    if !available(test) {
+    let Some(Case {
+        _one,
+        swift,
+        work,
+        loaders,
+    }) = case(test, "repeat")
+    else {
         return;
-    }
-    let swift = Swift::start("repeat");
-    let work = WorkDir::new("publish", "repeat");
-    let loaders = no_loaders(&work.0);
-    swift.public_container("boot");
+    };
     swift.public_container("clean");
     let http = format!("http://{SERVER_ADDR}/v1/AUTH_test/boot");
     let site = many_node_site(&work.0, 30, &http, "");
@@ -203,14 +232,15 @@ fn a_second_publish_uploads_nothing_and_a_change_uploads_only_what_changed() {
 #[test]
 fn a_publish_killed_mid_way_then_run_again_equals_a_clean_publish() {
     let test = "publish_swift a_publish_killed_mid_way_then_run_again_equals_a_clean_publish";
-    let _one = serial();
-    if !available(test) {
+    let Some(Case {
+        _one,
+        swift,
+        work,
+        loaders,
+    }) = case(test, "kill")
+    else {
         return;
-    }
-    let swift = Swift::start("kill");
-    let work = WorkDir::new("publish", "kill");
-    let loaders = no_loaders(&work.0);
-    swift.public_container("boot");
+    };
     swift.public_container("clean");
     let http = format!("http://{SERVER_ADDR}/v1/AUTH_test/boot");
     let old = many_node_site(&work.0, 2000, &http, "");
@@ -297,14 +327,15 @@ fn a_publish_killed_mid_way_then_run_again_equals_a_clean_publish() {
 #[test]
 fn no_reader_sees_part_of_an_object() {
     let test = "publish_swift no_reader_sees_part_of_an_object";
-    let _one = serial();
-    if !available(test) {
+    let Some(Case {
+        _one,
+        swift,
+        work,
+        loaders,
+    }) = case(test, "atomic")
+    else {
         return;
-    }
-    let swift = Swift::start("atomic");
-    let work = WorkDir::new("publish", "atomic");
-    let loaders = no_loaders(&work.0);
-    swift.public_container("boot");
+    };
     let http = format!("http://{SERVER_ADDR}/v1/AUTH_test/boot");
     let site = work.0.join("site.json");
     std::fs::write(
@@ -431,14 +462,15 @@ fn no_reader_sees_part_of_an_object() {
 #[test]
 fn a_failing_object_server_ends_in_a_clear_error_with_the_old_main_script_in_place() {
     let test = "publish_swift a_failing_object_server_ends_in_a_clear_error_with_the_old_main_script_in_place";
-    let _one = serial();
-    if !available(test) {
+    let Some(Case {
+        _one,
+        mut swift,
+        work,
+        loaders,
+    }) = case(test, "stop")
+    else {
         return;
-    }
-    let mut swift = Swift::start("stop");
-    let work = WorkDir::new("publish", "stop");
-    let loaders = no_loaders(&work.0);
-    swift.public_container("boot");
+    };
     let http = format!("http://{SERVER_ADDR}/v1/AUTH_test/boot");
     let site = many_node_site(&work.0, 1000, &http, "");
     let env = swift.swift_env();
@@ -534,14 +566,15 @@ fn a_failing_object_server_ends_in_a_clear_error_with_the_old_main_script_in_pla
 #[test]
 fn refused_credentials_and_a_missing_container_are_clear_errors() {
     let test = "publish_swift refused_credentials_and_a_missing_container_are_clear_errors";
-    let _one = serial();
-    if !available(test) {
+    let Some(Case {
+        _one,
+        swift,
+        work,
+        loaders,
+    }) = case(test, "refused")
+    else {
         return;
-    }
-    let swift = Swift::start("refused");
-    let work = WorkDir::new("publish", "refused");
-    let loaders = no_loaders(&work.0);
-    swift.public_container("boot");
+    };
     let site = many_node_site(
         &work.0,
         2,
@@ -733,14 +766,15 @@ fn ipxe_boots_from_what_publish_put_in_swift_over_s3api() {
 #[test]
 fn the_s3_path_is_incremental_and_removes_only_its_own_objects() {
     let test = "publish_swift the_s3_path_is_incremental_and_removes_only_its_own_objects";
-    let _one = serial();
-    if !available(test) {
+    let Some(Case {
+        _one,
+        swift,
+        work,
+        loaders,
+    }) = case(test, "s3")
+    else {
         return;
-    }
-    let swift = Swift::start("s3");
-    let work = WorkDir::new("publish", "s3");
-    let loaders = no_loaders(&work.0);
-    swift.public_container("boot");
+    };
     // An object of the operator's, under the same prefix: never touched.
     let theirs = work.0.join("notes.txt");
     std::fs::write(&theirs, b"the operator's").unwrap();

@@ -49,7 +49,6 @@ use plan::{Planned, manifest_entries, manifest_upload};
 use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use store::{Listed, Retry, Store, StoreError, Upload};
@@ -215,31 +214,11 @@ fn in_parallel<T: Sync>(
     jobs: usize,
     each: impl Fn(&T) -> Result<(), StoreError> + Sync,
 ) -> Result<(), StoreError> {
-    let next = AtomicUsize::new(0);
-    let failure: Mutex<Option<StoreError>> = Mutex::new(None);
-    std::thread::scope(|scope| {
-        for _ in 0..jobs.clamp(1, items.len().max(1)) {
-            scope.spawn(|| {
-                loop {
-                    if failure.lock().map(|f| f.is_some()).unwrap_or(true) {
-                        return;
-                    }
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = items.get(i) else { return };
-                    if let Err(e) = each(item) {
-                        if let Ok(mut f) = failure.lock() {
-                            f.get_or_insert(e);
-                        }
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    match failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        Some(e) => Err(e),
+    store::in_parallel(items.len(), jobs, |i| match items.get(i) {
+        Some(item) => each(item),
         None => Ok(()),
-    }
+    })
+    .map(drop)
 }
 
 /// Publishes the tree; see the command's help.

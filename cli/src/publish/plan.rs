@@ -77,6 +77,24 @@ fn digest_file(path: &Path) -> std::io::Result<Digests> {
     })
 }
 
+/// The digests of the file at `path` (for the tree entry `entry`), read once per file.
+///
+/// # Errors
+/// The file cannot be read, naming the entry and the file.
+fn cached_digest(
+    files: &mut HashMap<PathBuf, Digests>,
+    path: &Path,
+    entry: &str,
+) -> Result<Digests, String> {
+    if let Some(d) = files.get(path) {
+        return Ok(*d);
+    }
+    let d = digest_file(path)
+        .map_err(|e| format!("{entry}: cannot read {}: {}", path.display(), reason(&e)))?;
+    files.insert(path.to_path_buf(), d);
+    Ok(d)
+}
+
 /// Plans the publish of `site`'s HTTP root under `key_of` (a tree path's object key),
 /// with loaders from `loaders`.
 ///
@@ -136,21 +154,7 @@ pub fn plan(
             },
             EntryKind::File { source } => {
                 let path = sources.resolve(Path::new(&source.to_string()));
-                let d = match files.get(&path) {
-                    Some(d) => *d,
-                    None => {
-                        let d = digest_file(&path).map_err(|e| {
-                            format!(
-                                "{}: cannot read {}: {}",
-                                entry.path,
-                                path.display(),
-                                reason(&e)
-                            )
-                        })?;
-                        files.insert(path.clone(), d);
-                        d
-                    }
-                };
+                let d = cached_digest(&mut files, &path, entry.path)?;
                 (Body::File { path }, d, "application/octet-stream")
             }
             EntryKind::Loader { name } => {
@@ -159,21 +163,7 @@ pub fn plan(
                     missing_loaders.push((entry.path.to_owned(), path, why.clone()));
                     continue;
                 }
-                let d = match files.get(&path) {
-                    Some(d) => *d,
-                    None => {
-                        let d = digest_file(&path).map_err(|e| {
-                            format!(
-                                "{}: cannot read {}: {}",
-                                entry.path,
-                                path.display(),
-                                reason(&e)
-                            )
-                        })?;
-                        files.insert(path.clone(), d);
-                        d
-                    }
-                };
+                let d = cached_digest(&mut files, &path, entry.path)?;
                 (Body::File { path }, d, "application/octet-stream")
             }
         };

@@ -1,16 +1,16 @@
 //! The S3 API: requests signed with AWS Signature V4 by `rusty-s3` (presigned URLs, the
 //! headers they sign sent alongside), sent with `ureq`; multipart uploads for big files.
 
-use super::store::{Attempt, Listed, Retry, Store, StoreError, Upload, classify, with_retries};
+use super::store::{
+    Attempt, Listed, Retry, Store, StoreError, Upload, classify, classify_or, in_parallel,
+    part_range, read_body, with_retries,
+};
 use super::target::S3Auth;
 use rusty_s3::actions::{
     AbortMultipartUpload, CompleteMultipartUpload, CreateMultipartUpload, DeleteObject, GetObject,
     HeadBucket, HeadObject, ListObjectsV2, PutObject, UploadPart,
 };
 use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
-use std::io::Read;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// How long a signed request stays valid.
@@ -129,10 +129,13 @@ impl S3Store {
         let what = format!("HEAD bucket {:?}", self.bucket.name());
         let action = signed(HeadBucket::new(&self.bucket, Some(&self.credentials)), &[]);
         let exists = with_retries(self.retry, &what, || {
-            match request(&self.agent, "HEAD", &action).call() {
-                Err(ureq::Error::Status(404, _)) => Attempt::Done(false),
-                r => classify(&what, r, &[200], |_| Ok(true)),
-            }
+            classify_or(
+                &what,
+                request(&self.agent, "HEAD", &action).call(),
+                &[200],
+                false,
+                |_| Ok(true),
+            )
         })?;
         if exists {
             Ok(())
@@ -199,40 +202,6 @@ impl S3Store {
                     .map_err(|e| format!("unreadable answer: {e}"))
             })
         })?;
-        let next = AtomicUsize::new(0);
-        let etags: Mutex<Vec<Option<String>>> = Mutex::new(vec![None; count_usize]);
-        let failure: Mutex<Option<StoreError>> = Mutex::new(None);
-        std::thread::scope(|scope| {
-            for _ in 0..jobs.clamp(1, count_usize.max(1)) {
-                scope.spawn(|| {
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= count_usize || failure.lock().map(|f| f.is_some()).unwrap_or(true) {
-                            return;
-                        }
-                        let index = u64::try_from(i).unwrap_or(u64::MAX);
-                        let offset = index.saturating_mul(part);
-                        let len = part.min(upload.size.saturating_sub(offset));
-                        let number = u16::try_from(i + 1).unwrap_or(u16::MAX);
-                        match self.put_part(upload, &upload_id, number, offset, len) {
-                            Ok(etag) => {
-                                if let Ok(mut e) = etags.lock()
-                                    && let Some(slot) = e.get_mut(i)
-                                {
-                                    *slot = Some(etag);
-                                }
-                            }
-                            Err(e) => {
-                                if let Ok(mut f) = failure.lock() {
-                                    f.get_or_insert(e);
-                                }
-                                return;
-                            }
-                        }
-                    }
-                });
-            }
-        });
         let abort = |e: StoreError| {
             let action = signed(
                 AbortMultipartUpload::new(
@@ -246,15 +215,12 @@ impl S3Store {
             let _ = request(&self.agent, "DELETE", &action).call();
             e
         };
-        if let Some(e) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
-            return Err(abort(e));
-        }
-        let etags: Vec<String> = etags
-            .into_inner()
-            .unwrap_or_else(|p| p.into_inner())
-            .into_iter()
-            .map(Option::unwrap_or_default)
-            .collect();
+        let etags = in_parallel(count_usize, jobs, |i| {
+            let (offset, len) = part_range(i, part, upload.size);
+            let number = u16::try_from(i + 1).unwrap_or(u16::MAX);
+            self.put_part(upload, &upload_id, number, offset, len)
+        })
+        .map_err(abort)?;
         let what = format!("complete the multipart upload of {:?}", upload.key);
         let complete = CompleteMultipartUpload::new(
             &self.bucket,
@@ -378,18 +344,13 @@ impl Store for S3Store {
             &[],
         );
         with_retries(self.retry, &what, || {
-            match request(&self.agent, "GET", &action).call() {
-                Err(ureq::Error::Status(404, _)) => Attempt::Done(None),
-                r => classify(&what, r, &[200], |response| {
-                    let mut bytes = Vec::new();
-                    response
-                        .into_reader()
-                        .take(64 << 20)
-                        .read_to_end(&mut bytes)
-                        .map_err(|e| e.to_string())?;
-                    Ok(Some(bytes))
-                }),
-            }
+            classify_or(
+                &what,
+                request(&self.agent, "GET", &action).call(),
+                &[200],
+                None,
+                |response| read_body(response).map(Some),
+            )
         })
     }
 
@@ -400,14 +361,17 @@ impl Store for S3Store {
             &[],
         );
         with_retries(self.retry, &what, || {
-            match request(&self.agent, "HEAD", &action).call() {
-                Err(ureq::Error::Status(404, _)) => Attempt::Done(None),
-                r => classify(&what, r, &[200], |response| {
+            classify_or(
+                &what,
+                request(&self.agent, "HEAD", &action).call(),
+                &[200],
+                None,
+                |response| {
                     Ok(response
                         .header("x-amz-meta-sha256")
                         .map(str::to_ascii_lowercase))
-                }),
-            }
+                },
+            )
         })
     }
 
@@ -426,10 +390,13 @@ impl Store for S3Store {
             &[],
         );
         with_retries(self.retry, &what, || {
-            match request(&self.agent, "DELETE", &action).call() {
-                Err(ureq::Error::Status(404, _)) => Attempt::Done(()),
-                r => classify(&what, r, &[200, 204], |_| Ok(())),
-            }
+            classify_or(
+                &what,
+                request(&self.agent, "DELETE", &action).call(),
+                &[200, 204],
+                (),
+                |_| Ok(()),
+            )
         })
     }
 

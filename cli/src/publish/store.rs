@@ -236,6 +236,97 @@ pub fn classify<T>(
     }
 }
 
+/// [`classify`], where HTTP 404 (the object or container is not there) is done as `missing`.
+pub fn classify_or<T>(
+    what: &str,
+    result: Result<ureq::Response, ureq::Error>,
+    ok: &[u16],
+    missing: T,
+    done: impl FnOnce(ureq::Response) -> Result<T, String>,
+) -> Attempt<T> {
+    match result {
+        Err(ureq::Error::Status(404, _)) => Attempt::Done(missing),
+        result => classify(what, result, ok, done),
+    }
+}
+
+/// Most bytes of an object `publish` reads back (a manifest).
+const READ_MAX: u64 = 64 << 20;
+
+/// The body of `response`, at most [`READ_MAX`] bytes.
+///
+/// # Errors
+/// The body cannot be read.
+pub fn read_body(response: ureq::Response) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    response
+        .into_reader()
+        .take(READ_MAX)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
+/// Runs `each(i)` for every `i` in `0..count`, `jobs` threads at a time, and gives the
+/// results in index order; stops handing out indexes at the first failure.
+///
+/// # Errors
+/// The first failure.
+pub fn in_parallel<T: Send>(
+    count: usize,
+    jobs: usize,
+    each: impl Fn(usize) -> Result<T, StoreError> + Sync,
+) -> Result<Vec<T>, StoreError> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<T>>> = Mutex::new((0..count).map(|_| None).collect());
+    let failure: Mutex<Option<StoreError>> = Mutex::new(None);
+    let failed = || failure.lock().map(|f| f.is_some()).unwrap_or(true);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.clamp(1, count.max(1)) {
+            scope.spawn(|| {
+                while !failed() {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= count {
+                        return;
+                    }
+                    match each(i) {
+                        Ok(v) => {
+                            if let Ok(mut r) = results.lock()
+                                && let Some(slot) = r.get_mut(i)
+                            {
+                                *slot = Some(v);
+                            }
+                        }
+                        Err(e) => {
+                            if let Ok(mut f) = failure.lock() {
+                                f.get_or_insert(e);
+                            }
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    if let Some(e) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e);
+    }
+    results
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner())
+        .into_iter()
+        .collect::<Option<Vec<T>>>()
+        .ok_or_else(|| StoreError::new("an upload thread ended without a result"))
+}
+
+/// The `(offset, length)` of part `i` of `size` bytes cut in parts of `part` bytes.
+pub fn part_range(i: usize, part: u64, size: u64) -> (u64, u64) {
+    let offset = u64::try_from(i).unwrap_or(u64::MAX).saturating_mul(part);
+    (offset, part.min(size.saturating_sub(offset)))
+}
+
 /// Lower-case hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;

@@ -4,12 +4,12 @@
 //! covers them).
 
 use super::store::{
-    Attempt, Listed, Retry, Store, StoreError, Upload, classify, encode_path, hex, with_retries,
+    Attempt, Listed, Retry, Store, StoreError, Upload, classify, classify_or, encode_path, hex,
+    in_parallel, part_range, read_body, with_retries,
 };
 use super::target::SwiftAuth;
 use md5::{Digest as _, Md5};
 use std::io::Read;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Where a large object's segments go: `.ipxegen-segments/<key>/<sha256>/<n>`.
@@ -103,10 +103,7 @@ impl SwiftStore {
                 .head(&format!("{url}/{}", encode_path(&self.container)))
                 .set("X-Auth-Token", token)
                 .call();
-            match r {
-                Err(ureq::Error::Status(404, _)) => Attempt::Done(false),
-                r => classify(&what, r, &[200, 204], |_| Ok(true)),
-            }
+            classify_or(&what, r, &[200, 204], false, |_| Ok(true))
         })?;
         if exists {
             Ok(())
@@ -146,54 +143,21 @@ impl SwiftStore {
         let count = upload.size.div_ceil(size);
         let count_usize = usize::try_from(count).unwrap_or(usize::MAX);
         let base = format!("{SEGMENTS}{}/{}", upload.key, upload.sha256);
-        let next = AtomicUsize::new(0);
-        let etags: Mutex<Vec<Option<String>>> = Mutex::new(vec![None; count_usize]);
-        let failure: Mutex<Option<StoreError>> = Mutex::new(None);
-        std::thread::scope(|scope| {
-            for _ in 0..jobs.clamp(1, count_usize.max(1)) {
-                scope.spawn(|| {
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= count_usize || failure.lock().map(|f| f.is_some()).unwrap_or(true) {
-                            return;
-                        }
-                        let index = u64::try_from(i).unwrap_or(u64::MAX);
-                        let offset = index.saturating_mul(size);
-                        let len = size.min(upload.size.saturating_sub(offset));
-                        let key = format!("{base}/{i:08}");
-                        match self.put_segment(upload, &key, offset, len) {
-                            Ok(etag) => {
-                                if let Ok(mut e) = etags.lock()
-                                    && let Some(slot) = e.get_mut(i)
-                                {
-                                    *slot = Some(etag);
-                                }
-                            }
-                            Err(e) => {
-                                if let Ok(mut f) = failure.lock() {
-                                    f.get_or_insert(e);
-                                }
-                                return;
-                            }
-                        }
-                    }
-                });
-            }
-        });
-        if let Some(e) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
-            return Err(e);
-        }
-        let etags = etags.into_inner().unwrap_or_else(|p| p.into_inner());
-        let mut manifest = Vec::with_capacity(etags.len());
-        for (i, etag) in etags.into_iter().enumerate() {
-            let index = u64::try_from(i).unwrap_or(u64::MAX);
-            let offset = index.saturating_mul(size);
-            manifest.push(serde_json::json!({
-                "path": format!("/{}/{base}/{i:08}", self.container),
-                "etag": etag,
-                "size_bytes": size.min(upload.size.saturating_sub(offset)),
-            }));
-        }
+        let etags = in_parallel(count_usize, jobs, |i| {
+            let (offset, len) = part_range(i, size, upload.size);
+            self.put_segment(upload, &format!("{base}/{i:08}"), offset, len)
+        })?;
+        let manifest: Vec<serde_json::Value> = etags
+            .into_iter()
+            .enumerate()
+            .map(|(i, etag)| {
+                serde_json::json!({
+                    "path": format!("/{}/{base}/{i:08}", self.container),
+                    "etag": etag,
+                    "size_bytes": part_range(i, size, upload.size).1,
+                })
+            })
+            .collect();
         let body = serde_json::to_vec(&manifest).unwrap_or_default();
         let what = format!("PUT {:?} (SLO manifest of {count} segments)", upload.key);
         self.request(&what, |url, token| {
@@ -340,18 +304,9 @@ impl Store for SwiftStore {
                 .get(&self.object_url(url, key))
                 .set("X-Auth-Token", token)
                 .call();
-            match r {
-                Err(ureq::Error::Status(404, _)) => Attempt::Done(None),
-                r => classify(&what, r, &[200], |response| {
-                    let mut bytes = Vec::new();
-                    response
-                        .into_reader()
-                        .take(64 << 20)
-                        .read_to_end(&mut bytes)
-                        .map_err(|e| e.to_string())?;
-                    Ok(Some(bytes))
-                }),
-            }
+            classify_or(&what, r, &[200], None, |response| {
+                read_body(response).map(Some)
+            })
         })
     }
 
@@ -363,14 +318,11 @@ impl Store for SwiftStore {
                 .head(&self.object_url(url, key))
                 .set("X-Auth-Token", token)
                 .call();
-            match r {
-                Err(ureq::Error::Status(404, _)) => Attempt::Done(None),
-                r => classify(&what, r, &[200], |response| {
-                    Ok(response
-                        .header("X-Object-Meta-Sha256")
-                        .map(str::to_ascii_lowercase))
-                }),
-            }
+            classify_or(&what, r, &[200], None, |response| {
+                Ok(response
+                    .header("X-Object-Meta-Sha256")
+                    .map(str::to_ascii_lowercase))
+            })
         })
     }
 
@@ -390,10 +342,7 @@ impl Store for SwiftStore {
                 target.push_str("?multipart-manifest=delete");
             }
             let r = self.agent.delete(&target).set("X-Auth-Token", token).call();
-            match r {
-                Err(ureq::Error::Status(404, _)) => Attempt::Done(()),
-                r => classify(&what, r, &[200, 204], |_| Ok(())),
-            }
+            classify_or(&what, r, &[200, 204], (), |_| Ok(()))
         })
     }
 

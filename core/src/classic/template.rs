@@ -35,9 +35,9 @@ use crate::classic::{BOOTIF_LEN, COMMAND_LINE_MAX, ClassicBoot, classic_boot};
 use crate::error::Result;
 use crate::model::{ImageName, Mode, Node};
 use crate::output::write_all;
-use crate::schema::{Modes, edit_distance};
+use crate::schema::Modes;
 use crate::template::{
-    Format, FormatId, Name, RenderError, Renderer, Shape, Template, TemplateErrorKind,
+    Format, FormatId, Name, RenderError, Renderer, Shape, Template, TemplateErrorKind, nearest_row,
 };
 use embedded_io::Write;
 
@@ -263,9 +263,6 @@ pub(crate) fn name_loaders(index: u8) -> &'static str {
         .map_or("", |info| info.loaders.as_str())
 }
 
-/// How many edits a name may be from a known one to be suggested.
-const NEAREST_MAX_EDITS: usize = 2;
-
 impl Format for Classic {
     type Placeholder = Placeholder;
     type Script = Loader;
@@ -288,23 +285,10 @@ impl Format for Classic {
     }
 
     fn nearest(name: &[u8]) -> Option<Name> {
-        if name.starts_with(b"mode_") {
-            return Some(Placeholder::ModeIs(Mode::Deploy).template_name());
-        }
-        let mut best: Option<(usize, usize)> = None;
-        for (row, info) in PLACEHOLDERS.iter().enumerate() {
-            if let Some(d) = edit_distance(name, info.name.as_bytes(), NEAREST_MAX_EDITS)
-                && best.is_none_or(|(b, _)| d < b)
-            {
-                best = Some((d, row));
-            }
-        }
-        let (d, row) = best?;
-        let longer = name.len().max(PLACEHOLDERS.get(row)?.name.len());
-        if d > 0 && d.saturating_mul(2) >= longer {
-            return None;
-        }
-        Some(Name::new(FormatId::Classic, u8::try_from(row).ok()?))
+        let rows = PLACEHOLDERS.iter().map(|info| info.name);
+        nearest_row(FormatId::Classic, rows, name, |row| {
+            row == "mode_<mode>" && name.starts_with(b"mode_")
+        })
     }
 
     fn scan_text(

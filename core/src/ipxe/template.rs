@@ -38,9 +38,9 @@ use crate::model::{
     Boot, Firmware, Image, InstallSource, IscsiTarget, Mode, Node, OnRetriesExhausted, Scheme,
     ScriptRef, SiteConfig, Source,
 };
-use crate::schema::{Modes, edit_distance};
+use crate::schema::Modes;
 use crate::template::{
-    Format, FormatId, Name, RenderError, Renderer, Shape, Template, TemplateErrorKind,
+    Format, FormatId, Name, RenderError, Renderer, Shape, Template, TemplateErrorKind, nearest_row,
 };
 use embedded_io::Write;
 
@@ -283,9 +283,6 @@ pub(crate) fn name_scripts(index: u8) -> &'static str {
         .map_or("", |info| info.scripts.as_str())
 }
 
-/// How many edits a name may be from a known one to be suggested.
-const NEAREST_MAX_EDITS: usize = 2;
-
 impl Format for Ipxe {
     type Placeholder = Placeholder;
     type Script = Script;
@@ -308,25 +305,10 @@ impl Format for Ipxe {
     }
 
     fn nearest(name: &[u8]) -> Option<Name> {
-        let mut best: Option<(usize, usize)> = None;
-        for (row, info) in PLACEHOLDERS.iter().enumerate() {
-            let distance = match parameter(name, info.name) {
-                Some(_) if info.name.as_bytes().contains(&b'<') => Some(0),
-                _ => edit_distance(name, info.name.as_bytes(), NEAREST_MAX_EDITS),
-            };
-            if let Some(d) = distance
-                && best.is_none_or(|(b, _)| d < b)
-            {
-                best = Some((d, row));
-            }
-        }
-        // As for a site's keys: fewer edits than half the longer name.
-        let (d, row) = best?;
-        let longer = name.len().max(PLACEHOLDERS.get(row)?.name.len());
-        if d > 0 && d.saturating_mul(2) >= longer {
-            return None;
-        }
-        Some(Name::new(FormatId::Ipxe, u8::try_from(row).ok()?))
+        let rows = PLACEHOLDERS.iter().map(|info| info.name);
+        nearest_row(FormatId::Ipxe, rows, name, |row| {
+            row.contains('<') && parameter(name, row).is_some()
+        })
     }
 
     fn scan_text(
