@@ -225,13 +225,38 @@ impl Console {
         self.logical.iter().position(|l| l.contains(needle))
     }
 
-    /// What the initrd's `/init` printed as `/proc/cmdline`.
+    /// What the initrd's `/init` printed as `/proc/cmdline`: up to a kernel message the
+    /// serial console may have written into the same line (`[    2.391794] tsc: ...`, when
+    /// the kernel logs while `/init` prints).
     pub fn cmdline(&self) -> Option<Vec<&str>> {
         self.lines.iter().find_map(|l| {
             l.split_once("CMDLINE: ")
-                .map(|(_, args)| args.split_whitespace().collect())
+                .map(|(_, args)| args.get(..kernel_message_at(args)).unwrap_or(args))
+                .map(|args| args.split_whitespace().collect())
         })
     }
+}
+
+/// Where a kernel log message's timestamp (`[`, spaces, digits, `.`, six digits, `]`)
+/// starts in `text`, or its length when there is none.
+fn kernel_message_at(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let stamp = |from: usize| -> bool {
+        let rest = bytes.get(from + 1..).unwrap_or_default();
+        let spaces = rest.iter().take_while(|&&b| b == b' ').count();
+        let rest = rest.get(spaces..).unwrap_or_default();
+        let whole = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        let rest = rest.get(whole..).unwrap_or_default();
+        whole > 0
+            && rest.first() == Some(&b'.')
+            && rest
+                .get(1..7)
+                .is_some_and(|f| f.iter().all(u8::is_ascii_digit))
+            && rest.get(7) == Some(&b']')
+    };
+    (0..bytes.len())
+        .find(|&i| bytes.get(i) == Some(&b'[') && stamp(i))
+        .unwrap_or(text.len())
 }
 
 /// The iPXE error code in `line` (`ipxe.org/` and 8 hex digits), ignoring the statistics
@@ -368,5 +393,21 @@ pub fn watch_console(qemu: &mut crate::ProcessGroup, watch: &Watch<'_>) -> Watch
         elapsed,
         console,
         errors_seen,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kernel_message_in_the_command_line_is_cut_off() {
+        let line = "ipxegen.node=chain-node[    2.391794] tsc: Refined TSC";
+        assert_eq!(
+            line.get(..kernel_message_at(line)),
+            Some("ipxegen.node=chain-node")
+        );
+        assert_eq!(kernel_message_at("a=[1] b"), "a=[1] b".len());
+        assert_eq!(kernel_message_at("x [12.123456]"), 2);
     }
 }
