@@ -19,11 +19,12 @@ skipped_stages=()
 stage() {
     local name=$1
     shift
+    local started=$SECONDS
     echo "=== $name"
     if "$@" 2>&1 | tee -a "$log"; then
-        echo "=== $name: ok"
+        echo "=== $name: ok ($((SECONDS - started)) s)"
     else
-        echo "=== $name: FAILED"
+        echo "=== $name: FAILED ($((SECONDS - started)) s)"
         failed_stages+=("$name")
     fi
 }
