@@ -29,6 +29,46 @@ stage() {
     fi
 }
 
+# Stages started with `in_background` run beside the ones that follow; `join_background`
+# waits for them, then prints each one's output (kept in a file meanwhile, so it is not mixed
+# into the others') and counts it like a stage of its own.
+background_names=()
+background_pids=()
+background_outputs=()
+in_background() {
+    local name=$1 out
+    shift
+    out=$(mktemp)
+    echo "=== $name: started in the background (its output follows when it ends)"
+    (
+        started=$SECONDS
+        "$@" >"$out" 2>&1
+        echo "$? $((SECONDS - started))" >"$out.status"
+    ) &
+    background_names+=("$name")
+    background_pids+=($!)
+    background_outputs+=("$out")
+}
+join_background() {
+    local i name out status seconds
+    for i in "${!background_pids[@]}"; do
+        wait "${background_pids[$i]}"
+        name=${background_names[$i]}
+        out=${background_outputs[$i]}
+        echo "=== $name"
+        tee -a "$log" <"$out"
+        read -r status seconds <"$out.status" || status=1
+        if [ "$status" = 0 ]; then
+            echo "=== $name: ok ($seconds s, in the background)"
+        else
+            echo "=== $name: FAILED ($seconds s, in the background)"
+            failed_stages+=("$name")
+        fi
+        rm -f "$out" "$out.status"
+    done
+    background_pids=()
+}
+
 need() {
     local name=$1
     shift
@@ -48,6 +88,12 @@ need() {
 
 stage "cargo fmt" cargo fmt --all -- --check
 stage "cargo clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
+# The object-storage suite (a real Swift, and QEMU) is the longest: it runs in the background,
+# beside the stages up to the benchmarks (which start a Swift of their own). Its test target is
+# left out of plain `cargo test` (tests/Cargo.toml), so the host tests do not run it twice.
+stage "build the tests" bash -c 'cargo test --workspace --locked --no-run &&
+    cargo test -p ipxegen-tests --locked --test publish_swift --no-run'
+in_background "object storage tests (Swift)" cargo test -p ipxegen-tests --locked --test publish_swift
 stage "host tests" cargo test --workspace --locked --no-fail-fast
 for target in thumbv6m-none-eabi thumbv7em-none-eabihf riscv32imac-unknown-none-elf wasm32-unknown-unknown; do
     stage "core for $target" cargo build --locked -p ipxegen-core --target "$target"
@@ -73,6 +119,8 @@ fi
 if need "web end to end" chromium node wasm-bindgen; then
     stage "web end to end" bash tests/e2e/web/run.sh
 fi
+
+join_background
 
 # The benchmarks on small sites: they still run, and the archive still holds the same tree as
 # the Jinja2 reference (bench/archive.sh compares them entry by entry). No figure is checked.
