@@ -87,7 +87,9 @@ need() {
 }
 
 stage "cargo fmt" cargo fmt --all -- --check
-stage "cargo clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
+# `--test '*'` adds the test targets plain `cargo test` leaves out (test = false).
+stage "cargo clippy" bash -c "cargo clippy --workspace --all-targets --locked -- -D warnings &&
+    cargo clippy -p ipxegen-tests --test '*' --locked -- -D warnings"
 # The object-storage suite (a real Swift, and QEMU) is the longest: it runs in the background,
 # beside the stages up to the benchmarks (which start a Swift of their own). Its test target is
 # left out of plain `cargo test` (tests/Cargo.toml), so the host tests do not run it twice.
