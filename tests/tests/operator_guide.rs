@@ -10,9 +10,10 @@
 //!   sessions would.
 //! - `text output`: what the `sh` block before it prints (standard output and error, in
 //!   order); it must be exactly that.
-//! - `text node-console`: here the node (MAC 52:54:00:00:01:01, SeaBIOS with the NIC's
-//!   iPXE ROM from `ipxe-qemu`, on the network's bridge) is powered on. It must boot to the
-//!   test initrd, whose command line must be the block's `CMDLINE:` line.
+//! - `text node-console FIRMWARE MAC`: here a node with that MAC is powered on, on the
+//!   network's bridge: `bios` is SeaBIOS running the NIC's iPXE ROM (`ipxe-qemu`), `uefi` is
+//!   OVMF's own PXE over IPv4 (the NIC's ROM off), which fetches the iPXE loader by TFTP. It must
+//!   boot to the test initrd, whose kernel command line must be the block's `CMDLINE:` line.
 //! - Any other block is text for the reader and is not run; the guide says so where it is a
 //!   command.
 //!
@@ -51,8 +52,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use ipxegen_tests::netns::TestNet;
-use ipxegen_tests::qemu::{End, Watch, WorkDir, kernel, make_initrd, watch_console};
-use ipxegen_tests::{ProcessGroup, require_tools};
+use ipxegen_tests::qemu::{
+    End, OVMF_CODE, OVMF_VARS, Watch, WorkDir, kernel, make_initrd, watch_console,
+};
+use ipxegen_tests::{ProcessGroup, missing_tool, ready_or_skip};
 
 /// The guide, relative to the workspace.
 const GUIDE: &str = "docs/operator-guide.md";
@@ -60,8 +63,8 @@ const GUIDE: &str = "docs/operator-guide.md";
 const LIMIT_S: u32 = 360;
 /// The longest one block may take.
 const BLOCK_LIMIT: Duration = Duration::from_secs(90);
-/// The node the guide boots.
-const NODE_MAC: &str = "52:54:00:00:01:01";
+/// How many nodes the guide may boot (one tap each).
+const NODES: usize = 2;
 /// What the guide runs, and the Debian packages they come from.
 const TOOLS: &[(&str, &str)] = &[
     ("apt-get", "apt"),
@@ -245,22 +248,55 @@ impl Drop for Root {
     }
 }
 
-/// Boots the node in `ns` and checks its console shows the kernel command line `expected`
+/// A node a `text node-console` block powers on.
+struct Node<'a> {
+    /// `bios` or `uefi`.
+    firmware: &'a str,
+    mac: &'a str,
+    /// Its tap on the bridge.
+    tap: usize,
+}
+
+/// Boots `node` in `ns` and checks its console shows the kernel command line `expected`
 /// (the words after `CMDLINE: `).
-fn boot_node(ns: &str, work: &Path, expected: &str, line: usize) {
+fn boot_node(ns: &str, work: &Path, node: &Node<'_>, expected: &str, line: usize) {
+    let tag = format!("node-{}", node.mac.replace(':', "-"));
     let mut qemu = TestNet::command(ns, 150, "qemu-system-x86_64");
-    qemu.args(["-m", "512", "-nographic", "-no-reboot", "-boot", "n"])
-        .args([
-            "-netdev",
-            "tap,id=n0,ifname=tap0,script=no,downscript=no,vnet_hdr=off",
-        ])
+    qemu.args(["-m", "512", "-nographic", "-no-reboot"]);
+    let rom = match node.firmware {
+        "bios" => {
+            qemu.args(["-boot", "n"]);
+            ""
+        }
+        "uefi" => {
+            let vars = work.join(format!("{tag}-vars.fd"));
+            std::fs::copy(OVMF_VARS, &vars).unwrap();
+            qemu.arg("-drive")
+                .arg(format!("if=pflash,format=raw,readonly=on,file={OVMF_CODE}"))
+                .arg("-drive")
+                .arg(format!("if=pflash,format=raw,file={}", vars.display()));
+            // PXE over IPv4 only: OVMF would go on to IPv6 and HTTP boot.
+            for off in ["IPv6PXESupport", "HTTPSupport"] {
+                qemu.arg("-fw_cfg")
+                    .arg(format!("name=opt/org.tianocore/{off},string=n"));
+            }
+            ",romfile="
+        }
+        other => panic!("{GUIDE}:{line}: no such firmware: {other}"),
+    };
+    qemu.arg("-netdev")
+        .arg(format!(
+            "tap,id=n0,ifname=tap{},script=no,downscript=no,vnet_hdr=off",
+            node.tap
+        ))
         .arg("-device")
         .arg(format!(
-            "virtio-net-pci,netdev=n0,mac={NODE_MAC},bootindex=1"
+            "virtio-net-pci,netdev=n0,mac={},bootindex=1{rom}",
+            node.mac
         ))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(work.join("qemu.stderr")).unwrap());
+        .stderr(std::fs::File::create(work.join(format!("{tag}-qemu.stderr"))).unwrap());
     let mut group = ProcessGroup::spawn(qemu);
     let watched = watch_console(
         &mut group,
@@ -272,9 +308,15 @@ fn boot_node(ns: &str, work: &Path, expected: &str, line: usize) {
             stall: Duration::from_secs(60),
         },
     );
-    std::fs::write(work.join("node-console.log"), &watched.console.raw).unwrap();
+    std::fs::write(
+        work.join(format!("{tag}-console.log")),
+        &watched.console.raw,
+    )
+    .unwrap();
     println!(
-        "{GUIDE}:{line}: the node ended {:?} after {:.1} s",
+        "{GUIDE}:{line}: the {} node {} ended {:?} after {:.1} s",
+        node.firmware,
+        node.mac,
         watched.end,
         watched.elapsed.as_secs_f64()
     );
@@ -295,7 +337,11 @@ fn boot_node(ns: &str, work: &Path, expected: &str, line: usize) {
 #[test]
 #[ignore = "needs the built Debian package and root: packaging/install-test.sh runs it"]
 fn the_operator_guide_runs_as_written() {
-    if !require_tools("the_operator_guide_runs_as_written", TOOLS) {
+    let missing = missing_tool(TOOLS).or_else(|| {
+        (!Path::new(OVMF_CODE).is_file())
+            .then(|| format!("{OVMF_CODE} is not installed (Debian package ovmf)"))
+    });
+    if !ready_or_skip("the_operator_guide_runs_as_written", missing) {
         return;
     }
     let started = Instant::now();
@@ -310,13 +356,13 @@ fn the_operator_guide_runs_as_written() {
         blocks.iter().filter(|b| b.info == "sh").count() >= 10,
         "{GUIDE} has hardly any sh blocks: {blocks:?}"
     );
-    assert_eq!(
-        blocks
-            .iter()
-            .filter(|b| b.info == "text node-console")
-            .count(),
-        1,
-        "{GUIDE} must power the node on once (one `text node-console` block)"
+    let boots = blocks
+        .iter()
+        .filter(|b| b.info.starts_with("text node-console"))
+        .count();
+    assert!(
+        (1..=NODES).contains(&boots),
+        "{GUIDE} must power on 1 to {NODES} nodes (`text node-console` blocks), not {boots}"
     );
 
     let work = WorkDir::new("guide", "operator");
@@ -331,7 +377,8 @@ fn the_operator_guide_runs_as_written() {
     std::fs::copy(kernel().unwrap(), images.join("vmlinuz")).unwrap();
     make_initrd(&images.join("initrd.img")).unwrap();
 
-    let net = TestNet::new("guide", 1);
+    let net = TestNet::new("guide", NODES);
+    let mut taps = 0..NODES;
     let root = Root::start(&net.ns, &dir, &images);
     let mut last_output: Option<(usize, String)> = None;
     let mut ran = 0;
@@ -375,13 +422,25 @@ fn the_operator_guide_runs_as_written() {
                     block.line
                 );
             }
-            "text node-console" => {
+            info if info.starts_with("text node-console") => {
+                let words: Vec<&str> = info.split_whitespace().collect();
+                let [_, _, firmware, mac] = words[..] else {
+                    panic!(
+                        "{GUIDE}:{}: not `text node-console FIRMWARE MAC`",
+                        block.line
+                    );
+                };
+                let node = Node {
+                    firmware,
+                    mac,
+                    tap: taps.next().unwrap(),
+                };
                 let expected = block
                     .text
                     .lines()
                     .find_map(|l| l.strip_prefix("CMDLINE: "))
                     .unwrap_or_else(|| panic!("{GUIDE}:{}: no CMDLINE: line", block.line));
-                boot_node(&net.ns, &dir, expected, block.line);
+                boot_node(&net.ns, &dir, &node, expected, block.line);
             }
             _ => {}
         }
@@ -394,7 +453,7 @@ fn the_operator_guide_runs_as_written() {
     drop(root);
     drop(net);
     println!(
-        "{GUIDE}: {ran} blocks ran, the node booted, in {:.1} s",
+        "{GUIDE}: {ran} blocks ran, {boots} nodes booted, in {:.1} s",
         started.elapsed().as_secs_f64()
     );
 }
