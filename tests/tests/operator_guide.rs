@@ -457,3 +457,44 @@ fn the_operator_guide_runs_as_written() {
         started.elapsed().as_secs_f64()
     );
 }
+
+/// The guide's blocks as the test reads them, checked by every `cargo test` (the run itself
+/// needs root and the package): each `text output` block follows an `sh` block, each
+/// `text node-console` names its firmware and MAC and has a `CMDLINE:` line, and the only
+/// IPv4 addresses are documentation ones (192.0.2.0/24) and the netmask.
+#[test]
+fn the_guide_is_well_formed() {
+    let guide = std::fs::read_to_string(workspace().join(GUIDE)).unwrap();
+    let blocks = blocks(&guide);
+    let mut previous: Option<&Block> = None;
+    for block in &blocks {
+        let at = block.line;
+        if block.info == "text output" {
+            assert!(
+                previous.is_some_and(|p| p.info == "sh"),
+                "{GUIDE}:{at}: a `text output` block must follow an `sh` block"
+            );
+        }
+        if let Some(rest) = block.info.strip_prefix("text node-console") {
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            assert!(
+                matches!(words[..], ["bios" | "uefi", mac] if mac.len() == 17 && mac.split(':').count() == 6),
+                "{GUIDE}:{at}: not `text node-console bios|uefi MAC`"
+            );
+            assert!(
+                block.text.lines().any(|l| l.starts_with("CMDLINE: ")),
+                "{GUIDE}:{at}: no `CMDLINE: ` line"
+            );
+        }
+        previous = Some(block);
+    }
+    let addresses = guide
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter(|w| w.split('.').count() == 4 && w.split('.').all(|p| p.parse::<u8>().is_ok()));
+    for address in addresses {
+        assert!(
+            address.starts_with("192.0.2.") || address == "255.255.255.0",
+            "{GUIDE}: {address} is not a documentation address (192.0.2.0/24)"
+        );
+    }
+}
