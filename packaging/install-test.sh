@@ -4,10 +4,17 @@
 # `ipxegen --version`, `ipxegen build --out DIR` of the built-in example, the man page of
 # `build` (`man -w`), and that the bash completion completes subcommands and options
 # (bash runs the installed completion function as bash-completion would).
+#
+# First the operator guide runs as written (tests/tests/operator_guide.rs): its install step
+# installs this package with apt-get, in a temporary root of its own, and it ends booting a
+# node in QEMU against the servers it set up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deb=$(bash packaging/deb.sh)
 echo "package: $deb ($(stat -c %s "$deb") bytes)"
+guide=ok
+IPXEGEN_GUIDE_DEB="$PWD/$deb" cargo test -q --locked -p ipxegen-tests --test operator_guide -- --ignored ||
+    guide=failed
 work=$(mktemp -d)
 cleanup() {
     apt-get remove -y -qq ipxegen >/dev/null 2>&1 || true
@@ -37,4 +44,5 @@ for f in /usr/share/zsh/vendor-completions/_ipxegen /usr/share/fish/vendor_compl
     /usr/share/doc/ipxegen/examples/site.json /usr/share/doc/ipxegen/examples/templates/config.ipxe; do
     [ -s "$f" ] || fail "$f is not installed"
 done
+[ "$guide" = ok ] || fail "the operator guide (docs/operator-guide.md) did not run as written"
 echo "install test: ok"

@@ -133,7 +133,8 @@ if need "benchmarks run" python3 /usr/bin/time jq ip qemu-system-x86_64 socat cp
         bash bench/publish_swift.sh 20'
 fi
 
-# The Debian package: built, installed with apt-get, checked, removed (needs root).
+# The Debian package: built, installed with apt-get, checked, removed; and the operator guide
+# run as written, from that package's install to a node booting in QEMU (needs root).
 if need "debian package" cargo-deb apt-get man dpkg-deb; then
     if [ "$(id -u)" -eq 0 ]; then
         stage "debian package" bash packaging/install-test.sh
