@@ -29,6 +29,7 @@ use crate::model::{
     Boot, Firmware, Image, InstallSource, IscsiTarget, Node, OnRetriesExhausted, Scheme,
     SiteConfig, Source, Url,
 };
+use crate::output::DynWriter;
 use crate::{comment, expansion, label, words};
 use embedded_io::Write;
 
@@ -47,6 +48,15 @@ pub fn write_node_config<W: Write>(
     site: &SiteConfig<'_>,
     node: &Node<'_>,
     out: &mut W,
+) -> Result<()> {
+    write_node_config_dyn(site, node, &mut DynWriter::new(out))
+}
+
+/// The body of [`write_node_config`], for the one writer type it is compiled for.
+fn write_node_config_dyn(
+    site: &SiteConfig<'_>,
+    node: &Node<'_>,
+    out: &mut DynWriter<'_>,
 ) -> Result<()> {
     if let Some(slot) = &node.config_template {
         let template = site.ipxe_template(slot)?;
