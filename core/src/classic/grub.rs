@@ -549,7 +549,7 @@ pub fn write_grub_node<W: Write>(node: &Node<'_>, out: &mut W) -> Result<()> {
 }
 
 /// The body of [`write_grub_node`], for the one writer type it is compiled for.
-fn write_grub_node_dyn(node: &Node<'_>, out: &mut DynWriter<'_>) -> Result<()> {
+pub(crate) fn write_grub_node_dyn(node: &Node<'_>, out: &mut DynWriter<'_>) -> Result<()> {
     let boot = classic_boot(node)?;
     if let ClassicBoot::Kernel {
         kernel,

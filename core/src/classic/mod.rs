@@ -277,10 +277,10 @@ fn write_node_config_dyn(
         template::Loader::Grub => &node.grub_config_template,
     };
     match slot {
-        Some(slot) => template::write_node_config(site.classic_template(slot)?, node, out),
+        Some(slot) => template::write_node_config_dyn(site.classic_template(slot)?, node, out),
         None => match loader {
-            template::Loader::Pxelinux => write_pxelinux_node(node, out),
-            template::Loader::Grub => write_grub_node(node, out),
+            template::Loader::Pxelinux => pxelinux::write_pxelinux_node_dyn(node, out),
+            template::Loader::Grub => grub::write_grub_node_dyn(node, out),
         },
     }
 }

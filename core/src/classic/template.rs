@@ -559,7 +559,7 @@ pub fn write_node_config<W: Write>(
 }
 
 /// The body of [`write_node_config`], for the one writer type it is compiled for.
-fn write_node_config_dyn(
+pub(crate) fn write_node_config_dyn(
     template: &Template<'_, Classic>,
     node: &Node<'_>,
     out: &mut DynWriter<'_>,

@@ -32,7 +32,7 @@ pub fn write_main_script<W: Write>(site: &SiteConfig<'_>, out: &mut W) -> Result
 fn write_main_script_dyn(site: &SiteConfig<'_>, out: &mut DynWriter<'_>) -> Result<()> {
     if let Some(slot) = &site.boot_script_template {
         let template = site.ipxe_template(slot)?;
-        return crate::ipxe::template::write_main_script(template, site, out);
+        return crate::ipxe::template::write_main_script_dyn(template, site, out);
     }
     let dir = site.per_mac_dir;
     let mut s = ScriptWriter::new(out);

@@ -60,7 +60,7 @@ fn write_node_config_dyn(
 ) -> Result<()> {
     if let Some(slot) = &node.config_template {
         let template = site.ipxe_template(slot)?;
-        return crate::ipxe::template::write_node_config(template, site, node, out);
+        return crate::ipxe::template::write_node_config_dyn(template, site, node, out);
     }
     let mut s = ScriptWriter::new(out);
     s.header()?;

@@ -559,7 +559,7 @@ pub fn write_main_script<W: Write>(
 }
 
 /// The body of [`write_main_script`], for the one writer type it is compiled for.
-fn write_main_script_dyn(
+pub(crate) fn write_main_script_dyn(
     template: &Template<'_, Ipxe>,
     site: &SiteConfig<'_>,
     out: &mut DynWriter<'_>,
@@ -584,7 +584,7 @@ pub fn write_node_config<W: Write>(
 }
 
 /// The body of [`write_node_config`], for the one writer type it is compiled for.
-fn write_node_config_dyn(
+pub(crate) fn write_node_config_dyn(
     template: &Template<'_, Ipxe>,
     site: &SiteConfig<'_>,
     node: &Node<'_>,
