@@ -108,3 +108,53 @@ pub fn output_len(render: impl FnOnce(&mut CountingWriter) -> Result<()>) -> Res
     render(&mut counter)?;
     Ok(counter.count)
 }
+
+/// Any [`Write`], behind a `&mut dyn`: the one writer type the generators' bodies are compiled
+/// for. Each public generator (`write_main_script`, `write_node_config`, ...) is generic over
+/// its writer only in a thin wrapper that puts the writer in a `DynWriter` and calls the body,
+/// so a program that writes to several writer types (a buffer, a counter, a hasher, a tar
+/// stream) holds one copy of each body instead of one per writer type.
+///
+/// Its error is the inner writer's [`embedded_io::ErrorKind`]: all that a core [`Error`]
+/// keeps of a write error ([`Error::write`]), so nothing is lost.
+pub struct DynWriter<'w> {
+    inner: &'w mut dyn KindWrite,
+}
+
+impl<'w> DynWriter<'w> {
+    /// Wraps `inner`.
+    pub fn new<W: Write>(inner: &'w mut W) -> Self {
+        DynWriter { inner }
+    }
+}
+
+impl ErrorType for DynWriter<'_> {
+    type Error = embedded_io::ErrorKind;
+}
+
+impl Write for DynWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> core::result::Result<usize, Self::Error> {
+        self.inner.write_kind(buf)
+    }
+
+    fn flush(&mut self) -> core::result::Result<(), Self::Error> {
+        self.inner.flush_kind()
+    }
+}
+
+/// [`Write`] with the error reduced to its kind: object safe, unlike [`Write`], whose error
+/// is an associated type.
+trait KindWrite {
+    fn write_kind(&mut self, buf: &[u8]) -> core::result::Result<usize, embedded_io::ErrorKind>;
+    fn flush_kind(&mut self) -> core::result::Result<(), embedded_io::ErrorKind>;
+}
+
+impl<W: Write> KindWrite for W {
+    fn write_kind(&mut self, buf: &[u8]) -> core::result::Result<usize, embedded_io::ErrorKind> {
+        self.write(buf).map_err(|e| embedded_io::Error::kind(&e))
+    }
+
+    fn flush_kind(&mut self) -> core::result::Result<(), embedded_io::ErrorKind> {
+        self.flush().map_err(|e| embedded_io::Error::kind(&e))
+    }
+}

@@ -1,5 +1,12 @@
 //! Entry point of the browser app: renders [`ipxegen_web::App`] into the page body.
 
+/// The allocator of the page: talc, which grows the wasm memory as it needs, in place of std's
+/// dlmalloc (the same job in fewer bytes: see web/README.md, Budgets). Its constructor only
+/// builds on single-threaded wasm, which this target is.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 fn main() {
     #[cfg(target_arch = "wasm32")]
     yew::Renderer::<ipxegen_web::App>::new().render();

@@ -57,6 +57,7 @@ use crate::model::{
     Boot, Image, ImageName, InstallSource, MacAddr, Name, Node, SiteConfig, Source, Url,
 };
 use crate::output::CountingWriter;
+use crate::output::DynWriter;
 
 pub use grub::{write_grub_main, write_grub_node};
 pub use pxelinux::{write_pxelinux_default, write_pxelinux_node};
@@ -261,15 +262,25 @@ pub fn write_node_config<W: embedded_io::Write>(
     loader: template::Loader,
     out: &mut W,
 ) -> Result<()> {
+    write_node_config_dyn(site, node, loader, &mut DynWriter::new(out))
+}
+
+/// The body of [`write_node_config`], for the one writer type it is compiled for.
+fn write_node_config_dyn(
+    site: &SiteConfig<'_>,
+    node: &Node<'_>,
+    loader: template::Loader,
+    out: &mut DynWriter<'_>,
+) -> Result<()> {
     let slot = match loader {
         template::Loader::Pxelinux => &node.config_template,
         template::Loader::Grub => &node.grub_config_template,
     };
     match slot {
-        Some(slot) => template::write_node_config(site.classic_template(slot)?, node, out),
+        Some(slot) => template::write_node_config_dyn(site.classic_template(slot)?, node, out),
         None => match loader {
-            template::Loader::Pxelinux => write_pxelinux_node(node, out),
-            template::Loader::Grub => write_grub_node(node, out),
+            template::Loader::Pxelinux => pxelinux::write_pxelinux_node_dyn(node, out),
+            template::Loader::Grub => grub::write_grub_node_dyn(node, out),
         },
     }
 }

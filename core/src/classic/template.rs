@@ -34,6 +34,7 @@ use crate::classic::pxelinux::{self, PxelinuxValue};
 use crate::classic::{BOOTIF_LEN, COMMAND_LINE_MAX, ClassicBoot, classic_boot};
 use crate::error::Result;
 use crate::model::{ImageName, Mode, Node};
+use crate::output::DynWriter;
 use crate::output::write_all;
 use crate::schema::Modes;
 use crate::template::{
@@ -553,6 +554,15 @@ pub fn write_node_config<W: Write>(
     template: &Template<'_, Classic>,
     node: &Node<'_>,
     out: &mut W,
+) -> Result<()> {
+    write_node_config_dyn(template, node, &mut DynWriter::new(out))
+}
+
+/// The body of [`write_node_config`], for the one writer type it is compiled for.
+pub(crate) fn write_node_config_dyn(
+    template: &Template<'_, Classic>,
+    node: &Node<'_>,
+    out: &mut DynWriter<'_>,
 ) -> Result<()> {
     let boot = classic_boot(node)?;
     let mut renderer = NodeRenderer {

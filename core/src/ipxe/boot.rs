@@ -13,6 +13,7 @@ use crate::error::Result;
 use crate::ipxe::script::ScriptWriter;
 use crate::limits::NO_CONFIG_REBOOT_MS;
 use crate::model::{Scheme, ScriptRef, SiteConfig};
+use crate::output::DynWriter;
 use crate::{comment, expansion, label, words};
 use embedded_io::Write;
 
@@ -24,9 +25,14 @@ use embedded_io::Write;
 /// script, what [`SiteConfig::template`] and [`crate::ipxe::template::write_main_script`]
 /// give (none for a checked site).
 pub fn write_main_script<W: Write>(site: &SiteConfig<'_>, out: &mut W) -> Result<()> {
+    write_main_script_dyn(site, &mut DynWriter::new(out))
+}
+
+/// The body of [`write_main_script`], for the one writer type it is compiled for.
+fn write_main_script_dyn(site: &SiteConfig<'_>, out: &mut DynWriter<'_>) -> Result<()> {
     if let Some(slot) = &site.boot_script_template {
         let template = site.ipxe_template(slot)?;
-        return crate::ipxe::template::write_main_script(template, site, out);
+        return crate::ipxe::template::write_main_script_dyn(template, site, out);
     }
     let dir = site.per_mac_dir;
     let mut s = ScriptWriter::new(out);

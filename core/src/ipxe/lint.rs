@@ -814,9 +814,9 @@ fn allowed_rules(script: &[u8]) -> [Option<Rule>; 8] {
 /// script allows with [`ALLOW_PRAGMA`]. Keeps up to 64 label lines in a table of its own:
 /// a script with more takes time quadratic in its length; give a table of
 /// [`label_line_count`] entries to [`lint_script_with`] for O(n log n).
-pub fn lint_script(script: &[u8], report: impl FnMut(Diagnostic)) {
+pub fn lint_script(script: &[u8], mut report: impl FnMut(Diagnostic)) {
     let table = &mut [LabelEntry::EMPTY; OWN_TABLE_ENTRIES];
-    lint_allowing(script, table, sort_small, report);
+    lint_allowing(script, table, sort_small, &mut report);
 }
 
 /// [`lint_script`] with `label_table` as the table of label lines (its entries are
@@ -826,21 +826,21 @@ pub fn lint_script(script: &[u8], report: impl FnMut(Diagnostic)) {
 pub fn lint_script_with(
     script: &[u8],
     label_table: &mut [LabelEntry],
-    report: impl FnMut(Diagnostic),
+    mut report: impl FnMut(Diagnostic),
 ) {
-    lint_allowing(script, label_table, sort_large, report);
+    lint_allowing(script, label_table, sort_large, &mut report);
 }
 
 /// Lints `script` with `label_table` sorted by `sort`, reporting what the script does not
-/// allow.
+/// allow. `report` is a `dyn`: the linter is compiled once, whatever the callers' closures.
 fn lint_allowing(
     script: &[u8],
     label_table: &mut [LabelEntry],
     sort: SortLabels,
-    mut report: impl FnMut(Diagnostic),
+    report: &mut dyn FnMut(Diagnostic),
 ) {
     let allowed = allowed_rules(script);
-    lint_all(script, label_table, sort, |d| {
+    lint_all(script, label_table, sort, &mut |d| {
         if !allowed.contains(&Some(d.rule)) {
             report(d);
         }
@@ -851,7 +851,7 @@ fn lint_all(
     script: &[u8],
     label_table: &mut [LabelEntry],
     sort: SortLabels,
-    mut report: impl FnMut(Diagnostic),
+    report: &mut dyn FnMut(Diagnostic),
 ) {
     let at = |line: u32, column: usize, rule: Rule| Diagnostic {
         line,

@@ -29,6 +29,7 @@ use crate::model::{
     Boot, Firmware, Image, InstallSource, IscsiTarget, Node, OnRetriesExhausted, Scheme,
     SiteConfig, Source, Url,
 };
+use crate::output::DynWriter;
 use crate::{comment, expansion, label, words};
 use embedded_io::Write;
 
@@ -48,9 +49,18 @@ pub fn write_node_config<W: Write>(
     node: &Node<'_>,
     out: &mut W,
 ) -> Result<()> {
+    write_node_config_dyn(site, node, &mut DynWriter::new(out))
+}
+
+/// The body of [`write_node_config`], for the one writer type it is compiled for.
+fn write_node_config_dyn(
+    site: &SiteConfig<'_>,
+    node: &Node<'_>,
+    out: &mut DynWriter<'_>,
+) -> Result<()> {
     if let Some(slot) = &node.config_template {
         let template = site.ipxe_template(slot)?;
-        return crate::ipxe::template::write_node_config(template, site, node, out);
+        return crate::ipxe::template::write_node_config_dyn(template, site, node, out);
     }
     let mut s = ScriptWriter::new(out);
     s.header()?;

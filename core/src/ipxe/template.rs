@@ -38,6 +38,7 @@ use crate::model::{
     Boot, Firmware, Image, InstallSource, IscsiTarget, Mode, Node, OnRetriesExhausted, Scheme,
     ScriptRef, SiteConfig, Source,
 };
+use crate::output::DynWriter;
 use crate::schema::Modes;
 use crate::template::{
     Format, FormatId, Name, RenderError, Renderer, Shape, Template, TemplateErrorKind, nearest_row,
@@ -554,6 +555,15 @@ pub fn write_main_script<W: Write>(
     site: &SiteConfig<'_>,
     out: &mut W,
 ) -> Result<()> {
+    write_main_script_dyn(template, site, &mut DynWriter::new(out))
+}
+
+/// The body of [`write_main_script`], for the one writer type it is compiled for.
+pub(crate) fn write_main_script_dyn(
+    template: &Template<'_, Ipxe>,
+    site: &SiteConfig<'_>,
+    out: &mut DynWriter<'_>,
+) -> Result<()> {
     let mut renderer = MainRenderer { site, out };
     template.render(&mut renderer)
 }
@@ -569,6 +579,16 @@ pub fn write_node_config<W: Write>(
     site: &SiteConfig<'_>,
     node: &Node<'_>,
     out: &mut W,
+) -> Result<()> {
+    write_node_config_dyn(template, site, node, &mut DynWriter::new(out))
+}
+
+/// The body of [`write_node_config`], for the one writer type it is compiled for.
+pub(crate) fn write_node_config_dyn(
+    template: &Template<'_, Ipxe>,
+    site: &SiteConfig<'_>,
+    node: &Node<'_>,
+    out: &mut DynWriter<'_>,
 ) -> Result<()> {
     let mut renderer = NodeRenderer {
         site,
