@@ -2,13 +2,14 @@
 //! browser can (storage, the URL fragment, downloads, the clipboard, timing).
 
 use crate::base64url;
+use crate::components::field::focus;
 use crate::components::site_form::FieldView;
 use crate::components::{
     DhcpTabs, Downloads, FilesToPlace, ImportPanel, LintList, NodeTable, Preview, SiteFormView,
     TemplateTarget, TemplatesPanel, TreeView,
 };
-use crate::form::site_fields;
-use crate::state::{Action, Field, State, Target, archive};
+use crate::form::{in_flow, ipxe_flow, site_fields};
+use crate::state::{Action, Field, IscsiEdit, State, Target, archive};
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -187,6 +188,12 @@ pub fn App() -> Html {
             dispatch.emit(Action::EditNode(i, field, value));
         })
     };
+    let on_iscsi = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |(i, edit): (usize, IscsiEdit), ()| {
+            dispatch.emit(Action::Iscsi(i, edit));
+        })
+    };
     let on_select = {
         let dispatch = dispatch.clone();
         use_callback((), move |selection, ()| {
@@ -300,31 +307,58 @@ pub fn App() -> Html {
     };
 
     let derived = &state.derived;
+    let ipxe = ipxe_flow(&state.form);
     let fields: Vec<FieldView> = site_fields()
-        .map(|info| {
-            let field = info.field;
-            let errors: Vec<&str> = state.errors_at(Target::Site(field)).collect();
-            FieldView {
-                field,
-                value: AttrValue::from(state.form.get(field).to_owned()),
-                error: (!errors.is_empty()).then(|| AttrValue::from(errors.join("; "))),
-            }
+        .filter(|info| in_flow(info.field, ipxe) || !state.form.get(info.field).is_empty())
+        .map(|info| FieldView {
+            info,
+            value: AttrValue::from(state.form.get(info.field).to_owned()),
+            errors: state
+                .errors_at(Target::Site(info.field))
+                .map(|e| AttrValue::from(e.to_owned()))
+                .collect(),
         })
         .collect();
-    let mut node_errors: BTreeMap<usize, Vec<(Option<Field>, AttrValue)>> = BTreeMap::new();
+    let mut node_errors: BTreeMap<usize, Vec<(Target, AttrValue)>> = BTreeMap::new();
     let mut general: Vec<AttrValue> = Vec::new();
     for error in &derived.errors {
         let message = AttrValue::from(error.message.clone());
-        match error.target {
-            Target::Node(i, field) => node_errors
+        match error.target.node() {
+            Some(i) => node_errors
                 .entry(i)
                 .or_default()
-                .push((Some(field), message)),
-            Target::NodeRow(i) => node_errors.entry(i).or_default().push((None, message)),
-            Target::Document => general.push(message),
-            Target::Site(_) => {}
+                .push((error.target, message)),
+            None if error.target == Target::Document => general.push(message),
+            None => {}
         }
     }
+    let left_out = derived
+        .left_out
+        .iter()
+        .map(|&i| {
+            let id = state.form.nodes.get(i).map_or("", |n| n.get(Field::NodeId));
+            let first = node_errors
+                .get(&i)
+                .and_then(|errors| errors.first())
+                .map_or(Target::NodeRow(i), |(target, _)| *target);
+            (
+                AttrValue::from(format!("node {} ({id})", i + 1)),
+                AttrValue::from(first.element_id()),
+            )
+        })
+        .collect::<Vec<_>>();
+    let blocked = derived.entries.is_empty() && !derived.errors.is_empty();
+    let problems = derived
+        .errors
+        .iter()
+        .map(|error| {
+            let id = error.target.element_id();
+            let onclick = Callback::from(move |_: MouseEvent| focus(&id));
+            html! {
+                <li><button type="button" class="problem" {onclick}>{ error.message.clone() }</button></li>
+            }
+        })
+        .collect::<Html>();
     let no_errors = Rc::new(Vec::new());
     let rows = state
         .form
@@ -366,10 +400,17 @@ pub fn App() -> Html {
                     { for general.into_iter().map(|e| html! { <p>{ e }</p> }) }
                 </div>
             }
+            if !derived.errors.is_empty() {
+                <section id="problems" aria-labelledby="problems-heading">
+                    <h2 id="problems-heading">{ format!("Problems ({})", derived.errors.len()) }</h2>
+                    <p class="hint">{ "Activate a problem to go to its field." }</p>
+                    <ul>{ problems }</ul>
+                </section>
+            }
             <div class="layout">
                 <div class="inputs">
                     <SiteFormView {fields} on_input={on_site_input} />
-                    <NodeTable {rows} {on_add} {on_remove} {on_edit} />
+                    <NodeTable {rows} {ipxe} {on_add} {on_remove} {on_edit} {on_iscsi} />
                     <TemplatesPanel
                         entries={Rc::new(derived.templates.clone())}
                         ipxe_enabled={derived.ipxe_enabled}
@@ -382,6 +423,8 @@ pub fn App() -> Html {
                     <TreeView
                         entries={Rc::clone(&derived.entries)}
                         selected={derived.selected.clone()}
+                        {left_out}
+                        {blocked}
                         {on_select}
                     />
                     <div class="preview-pane">
@@ -393,7 +436,7 @@ pub fn App() -> Html {
                         <LintList has_script={derived.content.is_some()} {findings} />
                     </div>
                     <Downloads
-                        valid={derived.errors.is_empty()}
+                        problems={derived.errors.len()}
                         {on_tar}
                         {on_site}
                         {on_link}

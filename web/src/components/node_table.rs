@@ -1,28 +1,36 @@
-//! The node table: one row per node, edited inline.
+//! The nodes: one group of editors per node, made from the schema's node rows, with its
+//! NICs' network boot flags and its list of iSCSI targets.
 
-use crate::form::{label, used_by};
-use crate::state::{Field, MODES, NodeForm};
+use super::field::{alert, editor};
+use crate::form::{fields, in_flow, label, mac_tokens, node_fields, used_by, with_pxe};
+use crate::state::{Field, IscsiEdit, NodeForm, Target};
+use ipxegen_core::schema::Scope;
+use std::collections::BTreeSet;
 use std::rc::Rc;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// A row's errors: each with its field (`None` for the row as a whole).
-pub type RowErrors = Rc<Vec<(Option<Field>, AttrValue)>>;
+/// A node's errors, each with where it belongs.
+pub type RowErrors = Rc<Vec<(Target, AttrValue)>>;
 
 /// Properties of [`NodeTable`].
 #[derive(Clone, Debug, PartialEq, Properties)]
 pub struct NodeTableProps {
-    /// The nodes, each with the errors of its row (field, or `None` for the row).
+    /// The nodes, each with its errors.
     pub rows: Vec<(Rc<NodeForm>, RowErrors)>,
+    /// The site boots through iPXE (which decides the fields of one flow shown).
+    pub ipxe: bool,
     /// Append a node.
     pub on_add: Callback<()>,
     /// Remove node `i`.
     pub on_remove: Callback<usize>,
     /// Node `i`'s field changed.
     pub on_edit: Callback<(usize, Field, String)>,
+    /// A change to node `i`'s iSCSI targets.
+    pub on_iscsi: Callback<(usize, IscsiEdit)>,
 }
 
-/// The table (scrolls sideways in a narrow window) and the add button.
+/// Every node, and the add button.
 #[component]
 pub fn NodeTable(props: &NodeTableProps) -> Html {
     let on_add = props.on_add.reform(|_: MouseEvent| ());
@@ -30,33 +38,21 @@ pub fn NodeTable(props: &NodeTableProps) -> Html {
         <section aria-labelledby="nodes-heading">
             <h2 id="nodes-heading">{ "Nodes" }</h2>
             <p class="hint">
-                { "MACs: separated by commas or spaces; a ! before a MAC marks a NIC that must not network boot." }
+                { "MACs: separated by commas or spaces; a ! before a MAC (or its Network boot box unticked) marks a NIC that must not network boot." }
             </p>
-            <div class="scroll">
-                <table id="nodes">
-                    <thead><tr>
-                        <th scope="col">{ "Id" }</th>
-                        <th scope="col">{ "MACs" }</th>
-                        <th scope="col">{ "Mode" }</th>
-                        <th scope="col">{ "Kernel" }</th>
-                        <th scope="col">{ "Ramdisk" }</th>
-                        <th scope="col">{ "Kernel arguments" }</th>
-                        <th scope="col">{ "Mode fields" }</th>
-                        <th scope="col"><span class="visually-hidden">{ "Remove" }</span></th>
-                    </tr></thead>
-                    <tbody>
-                        { for props.rows.iter().enumerate().map(|(index, (node, errors))| html! {
-                            <NodeRow
-                                key={index}
-                                {index}
-                                node={Rc::clone(node)}
-                                errors={Rc::clone(errors)}
-                                on_remove={props.on_remove.clone()}
-                                on_edit={props.on_edit.clone()}
-                            />
-                        }) }
-                    </tbody>
-                </table>
+            <div id="nodes">
+                { for props.rows.iter().enumerate().map(|(index, (node, errors))| html! {
+                    <NodeRow
+                        key={index}
+                        {index}
+                        node={Rc::clone(node)}
+                        errors={Rc::clone(errors)}
+                        ipxe={props.ipxe}
+                        on_remove={props.on_remove.clone()}
+                        on_edit={props.on_edit.clone()}
+                        on_iscsi={props.on_iscsi.clone()}
+                    />
+                }) }
             </div>
             <button id="add-node" type="button" onclick={on_add}>{ "Add node" }</button>
         </section>
@@ -72,132 +68,154 @@ pub struct NodeRowProps {
     pub node: Rc<NodeForm>,
     /// Its errors.
     pub errors: RowErrors,
+    /// The site boots through iPXE.
+    pub ipxe: bool,
     /// Remove node `i`.
     pub on_remove: Callback<usize>,
     /// Node `i`'s field changed.
     pub on_edit: Callback<(usize, Field, String)>,
+    /// A change to node `i`'s iSCSI targets.
+    pub on_iscsi: Callback<(usize, IscsiEdit)>,
 }
 
-/// One row. Re-rendered only when its node or errors change.
+/// One node (`fieldset.node-row#node-{i}`): the editors its mode and the site's flow take,
+/// and every other one that holds a value. Re-rendered only when its props change.
 #[component]
 pub fn NodeRow(props: &NodeRowProps) -> Html {
+    let shown_secrets = use_state(BTreeSet::<usize>::new);
     let index = props.index;
     let node = &props.node;
-    let mode = node.get(Field::Mode).to_owned();
-    let input = |field: Field| -> Html {
-        let id = format!("node-{index}-{}", field.key());
-        let error_id = format!("{id}-error");
-        let errors: Vec<&AttrValue> = props
+    let mode = node.get(Field::Mode);
+    let errors_at = |target: Target| -> Vec<&AttrValue> {
+        props
             .errors
             .iter()
-            .filter(|(f, _)| *f == Some(field))
+            .filter(|(t, _)| *t == target)
             .map(|(_, e)| e)
-            .collect();
-        let on_edit = props.on_edit.clone();
-        let oninput = Callback::from(move |e: InputEvent| {
-            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
-                on_edit.emit((index, field, input.value()));
-            }
-        });
-        html! {
-            <div class="cell">
-                <label class="visually-hidden" for={id.clone()}>
-                    { format!("Node {} {}", index + 1, label(field)) }
-                </label>
-                <input
-                    id={id}
-                    name={field.key()}
-                    type="text"
-                    value={node.get(field).to_owned()}
-                    {oninput}
-                    autocomplete="off"
-                    spellcheck="false"
-                    aria-invalid={if errors.is_empty() { "false" } else { "true" }}
-                    aria-describedby={(!errors.is_empty()).then(|| error_id.clone())}
-                />
-                if !errors.is_empty() {
-                    <p id={error_id} class="field-error" role="alert">
-                        { for errors.iter().map(|e| html! { <span>{ (*e).clone() }</span> }) }
-                    </p>
-                }
-            </div>
-        }
+            .collect()
     };
-    let mode_select = {
-        let id = format!("node-{index}-mode");
-        let error_id = format!("{id}-error");
-        let errors: Vec<&AttrValue> = props
-            .errors
-            .iter()
-            .filter(|(f, _)| *f == Some(Field::Mode))
-            .map(|(_, e)| e)
-            .collect();
+    let shown = |field: Field| used_by(field, mode) && in_flow(field, props.ipxe);
+    let number = index + 1;
+    let node_editor = |info: &'static crate::form::FieldInfo| -> Html {
+        let field = info.field;
         let on_edit = props.on_edit.clone();
-        let onchange = Callback::from(move |e: Event| {
-            if let Some(select) = e.target_dyn_into::<HtmlSelectElement>() {
-                on_edit.emit((index, Field::Mode, select.value()));
-            }
-        });
-        let known = MODES.contains(&mode.as_str());
+        let on_input = Callback::from(move |v| on_edit.emit((index, field, v)));
+        let target = Target::Node(index, field);
+        editor(
+            info,
+            target.element_id(),
+            info.label.into(),
+            node.get(field),
+            &errors_at(target),
+            on_input,
+            false,
+        )
+    };
+    let pxe_flags = {
+        let macs = node.get(Field::Nics).to_owned();
         html! {
-            <div class="cell">
-                <label class="visually-hidden" for={id.clone()}>
-                    { format!("Node {} mode", index + 1) }
-                </label>
-                <select
-                    id={id}
-                    name="mode"
-                    {onchange}
-                    aria-describedby={(!errors.is_empty()).then(|| error_id.clone())}
-                >
-                    if !known {
-                        <option value={mode.clone()} selected=true>{ mode.clone() }</option>
+            <div class="flags">
+                { for mac_tokens(&macs).enumerate().map(|(j, (mac, pxe))| {
+                    let id = format!("node-{index}-nics-{j}-pxe");
+                    let on_edit = props.on_edit.clone();
+                    let macs = macs.clone();
+                    let onchange = Callback::from(move |e: Event| {
+                        let on = e.target_dyn_into::<HtmlInputElement>().is_some_and(|i| i.checked());
+                        on_edit.emit((index, Field::Nics, with_pxe(&macs, j, on)));
+                    });
+                    html! {
+                        <div class="field flag">
+                            <label for={id.clone()}>{ format!("{} ({mac})", label(Field::NicPxe)) }</label>
+                            <input {id} type="checkbox" name="pxe" checked={pxe} {onchange} />
+                        </div>
                     }
-                    { for MODES.iter().map(|m| html! {
-                        <option value={*m} selected={*m == mode}>{ *m }</option>
-                    }) }
-                </select>
-                if !errors.is_empty() {
-                    <p id={error_id} class="field-error" role="alert">
-                        { for errors.iter().map(|e| html! { <span>{ (*e).clone() }</span> }) }
-                    </p>
-                }
+                }) }
             </div>
         }
     };
-    let extra_fields = [Field::Iso, Field::ChainUrl, Field::Kickstart, Field::Repo];
+    let iscsi = if shown(Field::Iscsi) || !node.iscsi.is_empty() {
+        let edit = |edit: IscsiEdit| {
+            let on_iscsi = props.on_iscsi.clone();
+            let edit = edit.clone();
+            Callback::from(move |_: MouseEvent| on_iscsi.emit((index, edit.clone())))
+        };
+        let list_target = Target::Node(index, Field::Iscsi);
+        let list_id = list_target.element_id();
+        html! {
+            <fieldset class="iscsi">
+                <legend>{ label(Field::Iscsi) }</legend>
+                { for node.iscsi.iter().enumerate().map(|(j, target)| {
+                    let secret_shown = shown_secrets.contains(&j);
+                    let toggle = {
+                        let shown_secrets = shown_secrets.clone();
+                        Callback::from(move |_: MouseEvent| {
+                            let mut set = (*shown_secrets).clone();
+                            if !set.remove(&j) {
+                                set.insert(j);
+                            }
+                            shown_secrets.set(set);
+                        })
+                    };
+                    let password_id = Target::Item(index, j, Field::IscsiPassword).element_id();
+                    html! {
+                        <div class="iscsi-target" role="group" aria-label={format!("iSCSI target {}", j + 1)}>
+                            <div class="grid">
+                                { for fields(Scope::IscsiTarget).map(|info| {
+                                    let field = info.field;
+                                    let on_iscsi = props.on_iscsi.clone();
+                                    let on_input = Callback::from(move |v| on_iscsi.emit((index, IscsiEdit::Set(j, field, v))));
+                                    let item = Target::Item(index, j, field);
+                                    let secret = field == Field::IscsiPassword && !secret_shown;
+                                    editor(info, item.element_id(), format!("{} (target {})", info.label, j + 1), target.get(field), &errors_at(item), on_input, secret)
+                                }) }
+                            </div>
+                            <div class="buttons">
+                                <button type="button" class="toggle-secret" aria-controls={password_id}
+                                    aria-pressed={if secret_shown { "true" } else { "false" }} onclick={toggle}>
+                                    { format!("Show CHAP secret (target {})", j + 1) }
+                                </button>
+                                <button type="button" class="move-up" disabled={j == 0} onclick={edit(IscsiEdit::MoveUp(j))}>
+                                    { format!("Move target {} up", j + 1) }
+                                </button>
+                                <button type="button" class="remove-target" onclick={edit(IscsiEdit::Remove(j))}>
+                                    { format!("Remove target {}", j + 1) }
+                                </button>
+                            </div>
+                        </div>
+                    }
+                }) }
+                <button id={list_id.clone()} type="button" class="add-target" onclick={edit(IscsiEdit::Add)}
+                    aria-describedby={(!errors_at(list_target).is_empty()).then(|| format!("{list_id}-error"))}>
+                    { "Add iSCSI target" }
+                </button>
+                { alert(&list_id, &errors_at(list_target)) }
+            </fieldset>
+        }
+    } else {
+        html! {}
+    };
     let on_remove = {
         let on_remove = props.on_remove.clone();
         Callback::from(move |_: MouseEvent| on_remove.emit(index))
     };
-    let row_errors: Vec<&AttrValue> = props
-        .errors
-        .iter()
-        .filter(|(f, _)| f.is_none())
-        .map(|(_, e)| e)
-        .collect();
+    let group = Target::NodeRow(index).element_id();
+    let invalid = !props.errors.is_empty();
     html! {
-        <tr class="node-row">
-            <td>{ input(Field::NodeId) }</td>
-            <td>{ input(Field::Nics) }</td>
-            <td>{ mode_select }</td>
-            <td>{ input(Field::Kernel) }</td>
-            <td>{ input(Field::Ramdisk) }</td>
-            <td>{ input(Field::NodeKernelArgs) }</td>
-            <td>
-                { for extra_fields.into_iter()
-                    .filter(|f| used_by(*f, &mode) || !node.get(*f).is_empty())
-                    .map(|f| html! { <div class="labelled">{ input(f) }</div> }) }
-                if !row_errors.is_empty() {
-                    <p class="field-error" role="alert">
-                        { for row_errors.iter().map(|e| html! { <span>{ (*e).clone() }</span> }) }
-                    </p>
-                }
-            </td>
-            <td>
-                <button type="button" class="remove-node" onclick={on_remove}
-                    aria-label={format!("Remove node {}", index + 1)}>{ "Remove" }</button>
-            </td>
-        </tr>
+        <fieldset id={group.clone()} tabindex="-1" class={classes!("node-row", invalid.then_some("invalid"))}>
+            <legend>{ format!("Node {number}: {}", node.get(Field::NodeId)) }
+                if invalid { <span class="bad">{ " (has errors)" }</span> }
+            </legend>
+            <div class="grid">
+                { for node_fields()
+                    .filter(|info| shown(info.field) || !node.get(info.field).is_empty())
+                    .map(node_editor) }
+            </div>
+            { pxe_flags }
+            { iscsi }
+            { alert(&group, &errors_at(Target::NodeRow(index))) }
+            <button type="button" class="remove-node" onclick={on_remove}>
+                { format!("Remove node {number}") }
+            </button>
+        </fieldset>
     }
 }
