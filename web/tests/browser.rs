@@ -126,12 +126,9 @@ async fn bad_server_shows_an_alert_bound_to_the_field() {
 #[wasm_bindgen_test]
 async fn add_a_node_and_see_its_per_mac_entry() {
     let (handle, root) = mount().await;
-    let rows = document()
-        .query_selector_all("tr.node-row")
-        .unwrap()
-        .length();
+    let rows = document().query_selector_all(".node-row").unwrap().length();
     click("#add-node").await;
-    let rows_after = document().query_selector_all("tr.node-row").unwrap();
+    let rows_after = document().query_selector_all(".node-row").unwrap();
     assert_eq!(rows_after.length(), rows + 1);
     let row: Element = rows_after.item(rows).unwrap().dyn_into().unwrap();
     let macs = row.query_selector("input[name=\"nics\"]").unwrap().unwrap();
@@ -152,7 +149,7 @@ async fn add_a_node_and_see_its_per_mac_entry() {
     assert!(preview().contains("http://192.0.2.30/k"), "{}", preview());
     assert!(query("button.tree-entry[data-path=\"web-node/config\"]").is_some());
 
-    click("tr.node-row:last-child button.remove-node").await;
+    click("#nodes > .node-row:last-child button.remove-node").await;
     assert!(query("button.tree-entry[data-path=\"web-node/config\"]").is_none());
     unmount(handle, &root);
 }
@@ -212,10 +209,7 @@ async fn preview_update_of_500_nodes() {
     area.set_value(&csv);
     click("#import-csv-apply").await;
     assert_eq!(
-        document()
-            .query_selector_all("tr.node-row")
-            .unwrap()
-            .length(),
+        document().query_selector_all(".node-row").unwrap().length(),
         500
     );
     // A node config names the HTTP server (its local kernel is fetched from it).
@@ -275,10 +269,7 @@ async fn reload_keeps_the_work_and_a_link_carries_a_site() {
         .value();
     assert_eq!(value, "link.example");
     assert_eq!(
-        document()
-            .query_selector_all("tr.node-row")
-            .unwrap()
-            .length(),
+        document().query_selector_all(".node-row").unwrap().length(),
         0
     );
     assert_eq!(location.hash().unwrap(), "");
@@ -338,5 +329,54 @@ async fn a_pasted_template_writes_each_node_s_previewed_config() {
         assert!(preview().contains(want), "{path}: {}", preview());
     }
     assert_eq!(by_id("lint").children().length(), 0);
+    unmount(handle, &root);
+}
+
+#[wasm_bindgen_test]
+async fn errors_keep_the_tree_and_the_problem_list_focuses_the_field() {
+    let (handle, root) = mount().await;
+    type_into(&by_id("node-1-nics"), "52:54:00:zz:00:02").await;
+    // The error is next to its field, bound to it.
+    let input = by_id("node-1-nics");
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(
+        input.get_attribute("aria-describedby").as_deref(),
+        Some("node-1-nics-error")
+    );
+    assert_eq!(
+        by_id("node-1-nics-error").get_attribute("role").as_deref(),
+        Some("alert")
+    );
+    // The other nodes' tree stays, the node at fault is marked in it.
+    assert!(query("button.tree-entry[data-path=\"pxelinux.cfg/52-54-00-12-34-56\"]").is_some());
+    assert!(query("button.tree-entry[data-path=\"rack1-node02/config\"]").is_none());
+    let marked = query("button.tree-entry.invalid").unwrap();
+    assert!(marked.text_content().unwrap().contains("rack1-node02"));
+    // The tar button says why it is disabled.
+    let tar = by_id("download-tar");
+    assert!(tar.has_attribute("disabled"));
+    assert_eq!(
+        tar.get_attribute("aria-describedby").as_deref(),
+        Some("download-why")
+    );
+    assert!(
+        by_id("download-why")
+            .text_content()
+            .unwrap()
+            .contains("1 problem")
+    );
+    // Activating the problem (or the marked node) focuses the field.
+    click("#problems button.problem").await;
+    assert_eq!(document().active_element().unwrap().id(), "node-1-nics");
+    by_id("http-server")
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .focus()
+        .unwrap();
+    click("button.tree-entry.invalid").await;
+    assert_eq!(document().active_element().unwrap().id(), "node-1-nics");
+    type_into(&by_id("node-1-nics"), "52:54:00:aa:00:02").await;
+    assert!(query("#problems").is_none());
+    assert!(query("button.tree-entry[data-path=\"rack1-node02/config\"]").is_some());
     unmount(handle, &root);
 }

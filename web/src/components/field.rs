@@ -31,7 +31,9 @@ pub fn alert(id: &str, errors: &[&AttrValue]) -> Html {
     }
 }
 
-/// The editor of `info` with id `id` (its `name` is the field's key): `label`, the input for
+/// The editor of `info` with id `id` (also its key among its siblings, so an editor that
+/// stays keeps its element, and the focus, when others appear or go; its `name` is the
+/// field's key): `label`, the input for
 /// `value`, and `errors` after it, which the input names with `aria-describedby` and
 /// `aria-invalid`. `on_input` gets every new value (a flag's is `true` or `false`; a choice
 /// offers the empty value, the default, unless `required`). `secret` shows a text as
@@ -101,7 +103,7 @@ pub fn editor(
         }
     };
     html! {
-        <div class={classes!("field", (info.kind == Kind::Flag).then_some("flag"))}>
+        <div key={id.clone()} class={classes!("field", (info.kind == Kind::Flag).then_some("flag"))}>
             <label for={id.clone()}>{ label }</label>
             { input }
             { alert(&id, errors) }
