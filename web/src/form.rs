@@ -197,7 +197,7 @@ impl SiteForm {
                 for (i, node) in nodes.into_iter().enumerate() {
                     form.nodes.push(Rc::new(node_form(i, node)?));
                 }
-            } else if let Some(field) = field_of_key(site_fields(), &key) {
+            } else if let Some(field) = field_of_key(Scope::Site, &key) {
                 form.set(field, value_text(value));
             } else {
                 form.extra.insert(key, value);
@@ -207,9 +207,14 @@ impl SiteForm {
     }
 }
 
-/// The field of `fields` whose key is `key`.
-fn field_of_key(mut fields: impl Iterator<Item = &'static FieldInfo>, key: &str) -> Option<Field> {
-    fields.find(|info| info.key == key).map(|info| info.field)
+/// The field of `scope` whose key is `key`, when it has an input of its own (the MACs text
+/// among them; not `schema`, `nodes` or `iscsi`, which the reader takes itself).
+fn field_of_key(scope: Scope, key: &str) -> Option<Field> {
+    Field::from_key(scope, key.as_bytes()).filter(|field| {
+        field
+            .info()
+            .is_some_and(|info| info.form && (info.kind != Kind::List || info.field == Field::Nics))
+    })
 }
 
 /// A typed value as a JSON value: a number for number fields that parse as one, `true` or
@@ -337,7 +342,7 @@ fn node_form(index: usize, value: Value) -> Result<NodeForm, String> {
                     )
                 })?);
             }
-        } else if let Some(field) = field_of_key(node_fields(), &key) {
+        } else if let Some(field) = field_of_key(Scope::Node, &key) {
             node.set(field, value_text(value));
         } else {
             node.extra.insert(key, value);
@@ -354,10 +359,7 @@ fn iscsi_form(target: Value) -> Option<Values> {
     };
     let mut values = Values::default();
     for (key, value) in object {
-        values.set(
-            field_of_key(fields(Scope::IscsiTarget), &key)?,
-            value_text(value),
-        );
+        values.set(field_of_key(Scope::IscsiTarget, &key)?, value_text(value));
     }
     Some(values)
 }

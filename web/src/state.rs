@@ -5,9 +5,10 @@
 //! it. After every change the form becomes one site document ([`SiteForm::to_document`]) and
 //! everything shown is computed by the core from that document: the tree, the selected
 //! entry's content and its lint findings, the DHCP config, the errors (mapped back to the
-//! form field they name), and on demand the tar ([`archive`]). The document is also what is
-//! exported, so an exported site gives exactly the tar that was downloaded (with the same
-//! templates).
+//! form field they name), and on demand the tar ([`archive`]). While only nodes have errors,
+//! the tree, the preview and the DHCP config are those of the site without them
+//! ([`derive`]). The document is also what is exported, so an exported site gives exactly the
+//! tar that was downloaded (with the same templates).
 //!
 //! Templates the site names (`ipxe_boot_script_template`, `ipxe_config_template`) are held
 //! by path, as pasted or loaded from a file; the core parses them, checks them with the site

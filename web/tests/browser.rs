@@ -380,3 +380,55 @@ async fn errors_keep_the_tree_and_the_problem_list_focuses_the_field() {
     assert!(query("button.tree-entry[data-path=\"rack1-node02/config\"]").is_some());
     unmount(handle, &root);
 }
+
+#[wasm_bindgen_test]
+async fn editors_take_their_kind_and_range_from_the_schema() {
+    // A site carried in a link: a number field holding text, a classic flow, a NIC that does
+    // not boot.
+    let site = r#"{"schema": 1, "http_server": "192.0.2.10", "http_root": "/srv/h",
+        "ipxe_enabled": false, "retries": "three",
+        "nodes": [{"id": "n", "nics": [{"mac": "52:54:00:00:00:01", "pxe": false}],
+                   "mode": "local", "firmware": "bios", "timeout_ms": 5000}]}"#;
+    let encoded = ipxegen_web::base64url::encode(site.as_bytes());
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash(&format!("site={encoded}"))
+        .unwrap();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    let input = |id: &str| by_id(id).dyn_into::<HtmlInputElement>().unwrap();
+    // A number within its range; one holding text stays visible as text.
+    let timeout = input("node-0-timeout_ms");
+    assert_eq!(timeout.type_(), "number");
+    assert_eq!(timeout.min(), "1000");
+    assert_eq!(timeout.value(), "5000");
+    let retries = input("retries");
+    assert_eq!(retries.type_(), "text");
+    assert_eq!(retries.value(), "three");
+    assert!(
+        by_id("retries-error")
+            .text_content()
+            .unwrap()
+            .starts_with("retries: ")
+    );
+    // A flag is a checkbox; the classic flow shows its own template fields, not iPXE's.
+    assert!(!input("ipxe-enabled").checked());
+    assert!(query("#pxe-config-template").is_some());
+    assert!(query("#ipxe-config-template").is_none());
+    assert!(!input("node-0-nics-0-pxe").checked());
+    assert_eq!(
+        by_id("node-0-firmware").tag_name().to_ascii_lowercase(),
+        "select"
+    );
+    unmount(handle, &root);
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+}

@@ -89,7 +89,10 @@ pub fn editor(
                 .unwrap_or_default()
         });
         let (kind, min, max) = match (info.kind, info.range) {
-            (Kind::Number, Some((min, max))) => {
+            // A value that is not a number (as imported) stays visible in a text input.
+            (Kind::Number, Some((min, max)))
+                if value.is_empty() || value.parse::<u64>().is_ok() =>
+            {
                 ("number", Some(min.to_string()), Some(max.to_string()))
             }
             _ if secret => ("password", None, None),

@@ -5,7 +5,6 @@ use super::field::{alert, editor};
 use crate::form::{fields, in_flow, label, mac_tokens, node_fields, used_by, with_pxe};
 use crate::state::{Field, IscsiEdit, NodeForm, Target};
 use ipxegen_core::schema::Scope;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -82,7 +81,8 @@ pub struct NodeRowProps {
 /// and every other one that holds a value. Re-rendered only when its props change.
 #[component]
 pub fn NodeRow(props: &NodeRowProps) -> Html {
-    let shown_secrets = use_state(BTreeSet::<usize>::new);
+    // The targets whose CHAP secret is shown as text.
+    let shown_secrets = use_state(Vec::<usize>::new);
     let index = props.index;
     let node = &props.node;
     let mode = node.get(Field::Mode);
@@ -134,10 +134,15 @@ pub fn NodeRow(props: &NodeRowProps) -> Html {
         }
     };
     let iscsi = if shown(Field::Iscsi) || !node.iscsi.is_empty() {
+        // A change to the list hides every secret again: a shown one never passes to the
+        // target that takes its place.
         let edit = |edit: IscsiEdit| {
             let on_iscsi = props.on_iscsi.clone();
-            let edit = edit.clone();
-            Callback::from(move |_: MouseEvent| on_iscsi.emit((index, edit.clone())))
+            let shown_secrets = shown_secrets.clone();
+            Callback::from(move |_: MouseEvent| {
+                shown_secrets.set(Vec::new());
+                on_iscsi.emit((index, edit.clone()));
+            })
         };
         let list_target = Target::Node(index, Field::Iscsi);
         let list_id = list_target.element_id();
@@ -149,11 +154,14 @@ pub fn NodeRow(props: &NodeRowProps) -> Html {
                     let toggle = {
                         let shown_secrets = shown_secrets.clone();
                         Callback::from(move |_: MouseEvent| {
-                            let mut set = (*shown_secrets).clone();
-                            if !set.remove(&j) {
-                                set.insert(j);
+                            let mut shown: Vec<usize> = (*shown_secrets).clone();
+                            match shown.iter().position(|&k| k == j) {
+                                Some(at) => {
+                                    shown.swap_remove(at);
+                                }
+                                None => shown.push(j),
                             }
-                            shown_secrets.set(set);
+                            shown_secrets.set(shown);
                         })
                     };
                     let password_id = Target::Item(index, j, Field::IscsiPassword).element_id();
