@@ -464,6 +464,9 @@ describe('web UI end to end (web/dist in Chromium)', { skip, timeout: 240_000 },
       await p.locator('#add-node').click();
       const i = site.nodes.length;
       const id = (k) => p.locator(`#node-${i}-${k}`);
+      assert.equal(await id('hostname').count(), 0, 'the fields of every mode wait behind "More fields"');
+      await p.locator(`#node-${i} button.more-fields`).click();
+      assert.equal(await p.locator(`#node-${i} button.more-fields`).getAttribute('aria-expanded'), 'true');
       await id('id').fill('e2e-iscsi');
       await id('nics').fill('52:54:00:ee:00:01, 52:54:00:ee:00:02');
       await p.locator(`#node-${i}-nics-1-pxe`).uncheck();
@@ -587,6 +590,8 @@ describe('web UI end to end (web/dist in Chromium)', { skip, timeout: 240_000 },
       p = await freshPage('narrow page');
       await p.setViewportSize({ width: 400, height: 800 });
       await p.locator('#node-1-mode').selectOption('iscsi');
+      await p.locator('#node-1 button.more-fields').click();
+      await p.locator('#node-1-hostname').waitFor();
       await p.locator('#node-1-iscsi').click();
       await p.locator('#node-1-iscsi-0-server').fill('192.0.2.51');
       await p.locator('#http-server').fill('bad host!'); // errors shown too

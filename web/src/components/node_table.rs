@@ -2,7 +2,7 @@
 //! NICs' network boot flags and its list of iSCSI targets.
 
 use super::field::{alert, editor};
-use crate::form::{fields, in_flow, label, mac_tokens, node_fields, used_by, with_pxe};
+use crate::form::{FieldInfo, fields, in_flow, label, mac_tokens, node_fields, used_by, with_pxe};
 use crate::state::{Field, IscsiEdit, NodeForm, Target};
 use ipxegen_core::schema::Scope;
 use std::rc::Rc;
@@ -77,12 +77,16 @@ pub struct NodeRowProps {
     pub on_iscsi: Callback<(usize, IscsiEdit)>,
 }
 
-/// One node (`fieldset.node-row#node-{i}`): the editors its mode and the site's flow take,
-/// and every other one that holds a value. Re-rendered only when its props change.
+/// One node (`fieldset.node-row#node-{i}`): the editors its mode and the site's flow take
+/// (those of the fields every mode takes behind "More fields", `#node-{i}-more`), and every
+/// other one that holds a value. Re-rendered only when its props change.
 #[component]
 pub fn NodeRow(props: &NodeRowProps) -> Html {
     // The targets whose CHAP secret is shown as text.
     let shown_secrets = use_state(Vec::<usize>::new);
+    // Whether the fields every mode takes (firmware, host name, addresses, timeouts,
+    // templates) are shown; one that holds a value always is.
+    let more = use_state(|| false);
     let index = props.index;
     let node = &props.node;
     let mode = node.get(Field::Mode);
@@ -95,8 +99,11 @@ pub fn NodeRow(props: &NodeRowProps) -> Html {
             .collect()
     };
     let shown = |field: Field| used_by(field, mode) && in_flow(field, props.ipxe);
+    let is_more = |info: &&FieldInfo| {
+        info.modes.is_all() && !matches!(info.field, Field::NodeId | Field::Nics | Field::Mode)
+    };
     let number = index + 1;
-    let node_editor = |info: &'static crate::form::FieldInfo| -> Html {
+    let node_editor = |info: &'static FieldInfo| -> Html {
         let field = info.field;
         let on_edit = props.on_edit.clone();
         let on_input = Callback::from(move |v| on_edit.emit((index, field, v)));
@@ -206,6 +213,11 @@ pub fn NodeRow(props: &NodeRowProps) -> Html {
         let on_remove = props.on_remove.clone();
         Callback::from(move |_: MouseEvent| on_remove.emit(index))
     };
+    let more_id = format!("node-{index}-more");
+    let toggle_more = {
+        let more = more.clone();
+        Callback::from(move |_: MouseEvent| more.set(!*more))
+    };
     let group = Target::NodeRow(index).element_id();
     let invalid = !props.errors.is_empty();
     html! {
@@ -215,11 +227,20 @@ pub fn NodeRow(props: &NodeRowProps) -> Html {
             </legend>
             <div class="grid">
                 { for node_fields()
-                    .filter(|info| shown(info.field) || !node.get(info.field).is_empty())
+                    .filter(|info| !is_more(info) && (shown(info.field) || !node.get(info.field).is_empty()))
                     .map(node_editor) }
             </div>
             { pxe_flags }
             { iscsi }
+            <button type="button" class="more-fields" aria-expanded={if *more { "true" } else { "false" }}
+                aria-controls={more_id.clone()} onclick={toggle_more}>
+                { format!("More fields of node {number}") }
+            </button>
+            <div id={more_id} class="grid">
+                { for node_fields()
+                    .filter(|info| is_more(info) && ((*more && shown(info.field)) || !node.get(info.field).is_empty()))
+                    .map(node_editor) }
+            </div>
             { alert(&group, &errors_at(Target::NodeRow(index))) }
             <button type="button" class="remove-node" onclick={on_remove}>
                 { format!("Remove node {number}") }
