@@ -396,7 +396,7 @@ pub fn App() -> Html {
                 </p>
             </header>
             if !general.is_empty() {
-                <div id="site-errors" class="field-error" role="alert">
+                <div id="site-errors" class="field-error" role="alert" tabindex="-1">
                     { for general.into_iter().map(|e| html! { <p>{ e }</p> }) }
                 </div>
             }

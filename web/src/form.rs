@@ -70,7 +70,8 @@ pub fn in_flow(field: Field, ipxe: bool) -> bool {
     }
 }
 
-/// Whether the site boots through iPXE, as the form has it (the core's default: yes).
+/// Whether the site boots through iPXE as its checkbox shows it (ticked unless the value is
+/// `false`), which decides the fields of one flow the form shows.
 pub fn ipxe_flow(site: &SiteForm) -> bool {
     site.get(Field::IpxeEnabled) != "false"
 }

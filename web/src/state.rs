@@ -493,8 +493,9 @@ fn template_files<'a>(
         .collect()
 }
 
-/// How many times [`derive`] leaves out the nodes with errors and checks the rest again (a
-/// problem the reader stops at hides the ones after it).
+/// How many times [`derive`] leaves out the nodes with errors and checks the rest again:
+/// the rest is a site of its own, which must check too (a value two nodes shared is
+/// reported at the second, so the first stays).
 const PARTIAL_ROUNDS: usize = 4;
 
 /// What the core makes of `form`'s document (see [`derive_document`]). While only nodes
@@ -1022,8 +1023,9 @@ mod tests {
 
     #[test]
     fn a_node_with_errors_is_left_out_and_its_errors_name_it_as_the_form_does() {
-        // Node 0's MAC does not parse (the reader stops there), node 2's id is node 1's:
-        // each problem is found, named by its own index, and both nodes are left out.
+        // Node 0's MAC does not parse, node 2's id is node 1's: each problem is found, named
+        // by its own index, and both nodes are left out (node 1, which had the id first,
+        // stays).
         let state = reduce(
             State::default(),
             Action::EditNode(0, Field::Nics, "52:54:00:zz:00:01".into()),
@@ -1064,6 +1066,22 @@ mod tests {
                 .iter()
                 .any(|p| p.contains("52-54-00-12-34-56"))
         );
+        // In the classic flow too the rest keeps its tree (in the TFTP root).
+        let mut classic = reduce(
+            state.clone(),
+            Action::SetField(Field::IpxeEnabled, "false".into()),
+        );
+        for info in crate::form::site_fields() {
+            if !crate::form::in_flow(info.field, false) {
+                classic = reduce(classic, Action::SetField(info.field, String::new()));
+            }
+        }
+        assert!(
+            !classic.derived.ipxe_enabled,
+            "{:?}",
+            classic.derived.errors
+        );
+        assert!(classic.derived.entries.iter().any(|e| e.tftp));
         // A problem of the site itself leaves no tree at all.
         let state = reduce(state, Action::SetField(Field::HttpServer, String::new()));
         assert!(state.derived.entries.is_empty());
