@@ -538,6 +538,14 @@ describe('web UI end to end (web/dist in Chromium)', { skip, timeout: 240_000 },
       assert.equal(await p.evaluate(() => document.activeElement.id), `node-${i}-iscsi-0-iqn`);
       const error = await id('iscsi-0-iqn').getAttribute('aria-describedby');
       assert.equal(await p.locator(`#${error}`).getAttribute('role'), 'alert');
+      // Removing the target at fault: the node is back, its one drive the root target.
+      await p.locator(`#node-${i} .iscsi-target`).first().locator('button.remove-target').click();
+      assert.equal(await p.locator(`#node-${i} .iscsi-target`).count(), 1);
+      await p.locator('#tree button.tree-entry[data-path="e2e-iscsi/config"]').click();
+      await p.waitForFunction(() => document.querySelector('#preview').textContent.includes('sanhook --drive 0x80 iscsi:192.0.2.31:'));
+      assert.equal(await p.locator('#problems').count(), 0);
+      const left = (await p.locator('#preview').textContent()).split('\n').filter((l) => l.startsWith('sanhook'));
+      assert.deepEqual(left, ['sanhook --drive 0x80 iscsi:192.0.2.31:::2:iqn.2010-04.org.example:e2e-root || goto retry']);
       await p.context().close();
     });
   });
