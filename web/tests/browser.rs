@@ -432,3 +432,52 @@ async fn editors_take_their_kind_and_range_from_the_schema() {
         .clear()
         .unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn a_shown_chap_secret_never_passes_to_another_node_or_target() {
+    let target = r#"{"server": "192.0.2.30", "iqn": "iqn.2010-04.org.example:t",
+        "username": "u", "password": "p"}"#;
+    let site = format!(
+        r#"{{"schema": 1, "http_server": "192.0.2.10", "http_root": "/srv/h", "nodes": [
+        {{"id": "a", "nics": ["52:54:00:00:00:01"], "mode": "iscsi", "iscsi": [{target}]}},
+        {{"id": "b", "nics": ["52:54:00:00:00:02"], "mode": "iscsi", "iscsi": [{target}, {target}]}}]}}"#
+    );
+    let encoded = ipxegen_web::base64url::encode(site.as_bytes());
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash(&format!("site={encoded}"))
+        .unwrap();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    let kind = |id: &str| by_id(id).dyn_into::<HtmlInputElement>().unwrap().type_();
+    assert_eq!(kind("node-0-iscsi-0-password"), "password");
+    click("#node-0 button.toggle-secret").await;
+    assert_eq!(kind("node-0-iscsi-0-password"), "text");
+    // Node b's first target, shown, then the list changes: every secret is dots again.
+    click("#node-1 button.toggle-secret").await;
+    assert_eq!(kind("node-1-iscsi-0-password"), "text");
+    click("#node-1 .iscsi-target:last-of-type button.move-up").await;
+    assert_eq!(kind("node-1-iscsi-0-password"), "password");
+    assert_eq!(kind("node-1-iscsi-1-password"), "password");
+    // Node a removed: its row now shows node b, none of whose secrets was asked for.
+    click("#node-0 button.remove-node").await;
+    assert_eq!(
+        by_id("node-0-id")
+            .dyn_into::<HtmlInputElement>()
+            .unwrap()
+            .value(),
+        "b"
+    );
+    assert_eq!(kind("node-0-iscsi-0-password"), "password");
+    unmount(handle, &root);
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+}

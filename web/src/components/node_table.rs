@@ -82,8 +82,9 @@ pub struct NodeRowProps {
 /// other one that holds a value. Re-rendered only when its props change.
 #[component]
 pub fn NodeRow(props: &NodeRowProps) -> Html {
-    // The targets whose CHAP secret is shown as text.
-    let shown_secrets = use_state(Vec::<usize>::new);
+    // The targets whose CHAP secret is shown as text, by node id and target: a row that
+    // comes to show another node (one before it was removed) shows none of its secrets.
+    let shown_secrets = use_state(Vec::<(String, usize)>::new);
     // Whether the fields every mode takes (firmware, host name, addresses, timeouts,
     // templates) are shown; one that holds a value always is.
     let more = use_state(|| false);
@@ -157,16 +158,17 @@ pub fn NodeRow(props: &NodeRowProps) -> Html {
             <fieldset class="iscsi">
                 <legend>{ label(Field::Iscsi) }</legend>
                 { for node.iscsi.iter().enumerate().map(|(j, target)| {
-                    let secret_shown = shown_secrets.contains(&j);
+                    let which = (node.get(Field::NodeId).to_owned(), j);
+                    let secret_shown = shown_secrets.contains(&which);
                     let toggle = {
                         let shown_secrets = shown_secrets.clone();
                         Callback::from(move |_: MouseEvent| {
-                            let mut shown: Vec<usize> = (*shown_secrets).clone();
-                            match shown.iter().position(|&k| k == j) {
+                            let mut shown = (*shown_secrets).clone();
+                            match shown.iter().position(|k| *k == which) {
                                 Some(at) => {
                                     shown.swap_remove(at);
                                 }
-                                None => shown.push(j),
+                                None => shown.push(which.clone()),
                             }
                             shown_secrets.set(shown);
                         })
