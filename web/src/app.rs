@@ -116,6 +116,9 @@ pub fn App() -> Html {
     let state = use_reducer(initial_state);
     let started = use_mut_ref(|| Cell::new(None::<f64>));
     let copy_status = use_state(AttrValue::default);
+    // The id of the element to focus once the render that follows has put it in the page
+    // (a node on another page, a node just added).
+    let pending_focus = use_mut_ref(|| None::<String>);
     let link_status = use_state(AttrValue::default);
 
     // Every change goes through here: the time it was asked for is kept so the render that
@@ -146,6 +149,14 @@ pub fn App() -> Html {
         });
     }
     {
+        let pending_focus = Rc::clone(&pending_focus);
+        use_effect(move || {
+            if let Some(id) = pending_focus.borrow_mut().take() {
+                focus(&id);
+            }
+        });
+    }
+    {
         let document = Rc::clone(&state.derived.document);
         use_effect_with(document, |document| {
             if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten())
@@ -172,9 +183,37 @@ pub fn App() -> Html {
             dispatch.emit(Action::SetField(field, value));
         })
     };
+    // Goes to the editor of `target`: a node's that is not on the page shown is focused
+    // once its page is.
+    let go_to = {
+        let dispatch = dispatch.clone();
+        let pending_focus = Rc::clone(&pending_focus);
+        use_callback((), move |target: Target, ()| {
+            let id = target.element_id();
+            if !focus(&id)
+                && let Some(i) = target.node()
+            {
+                *pending_focus.borrow_mut() = Some(id);
+                dispatch.emit(Action::ShowNode(i));
+            }
+        })
+    };
+    // The new node's page is shown and its id (its first field) focused.
     let on_add = {
         let dispatch = dispatch.clone();
-        use_callback((), move |(), ()| dispatch.emit(Action::AddNode))
+        let pending_focus = Rc::clone(&pending_focus);
+        use_callback(state.form.nodes.len(), move |(), &n| {
+            *pending_focus.borrow_mut() = Some(Target::Node(n, Field::NodeId).element_id());
+            dispatch.emit(Action::AddNode);
+        })
+    };
+    let on_page = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |page, ()| dispatch.emit(Action::ShowPage(page)))
+    };
+    let on_filter = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |text, ()| dispatch.emit(Action::FilterNodes(text)))
     };
     let on_remove = {
         let dispatch = dispatch.clone();
@@ -341,10 +380,7 @@ pub fn App() -> Html {
                 .get(&i)
                 .and_then(|errors| errors.first())
                 .map_or(Target::NodeRow(i), |(target, _)| *target);
-            (
-                AttrValue::from(format!("node {} ({id})", i + 1)),
-                AttrValue::from(first.element_id()),
-            )
+            (AttrValue::from(format!("node {} ({id})", i + 1)), first)
         })
         .collect::<Vec<_>>();
     let blocked = derived.entries.is_empty() && !derived.errors.is_empty();
@@ -352,24 +388,23 @@ pub fn App() -> Html {
         .errors
         .iter()
         .map(|error| {
-            let id = error.target.element_id();
-            let onclick = Callback::from(move |_: MouseEvent| focus(&id));
+            let target = error.target;
+            let onclick = go_to.reform(move |_: MouseEvent| target);
             html! {
                 <li><button type="button" class="problem" {onclick}>{ error.message.clone() }</button></li>
             }
         })
         .collect::<Html>();
     let no_errors = Rc::new(Vec::new());
-    let rows = state
-        .form
-        .nodes
+    let page = state.node_page();
+    let rows = page
+        .shown
         .iter()
-        .enumerate()
-        .map(|(i, node)| {
+        .filter_map(|&i| {
             let errors = node_errors
                 .remove(&i)
                 .map_or_else(|| Rc::clone(&no_errors), Rc::new);
-            (Rc::clone(node), errors)
+            Some((i, Rc::clone(state.form.nodes.get(i)?), errors))
         })
         .collect::<Vec<_>>();
     let flagged = Rc::new(derived.findings.iter().map(|f| f.line).collect::<Vec<_>>());
@@ -410,7 +445,9 @@ pub fn App() -> Html {
             <div class="layout">
                 <div class="inputs">
                     <SiteFormView {fields} on_input={on_site_input} />
-                    <NodeTable {rows} {ipxe} {on_add} {on_remove} {on_edit} {on_iscsi} />
+                    <NodeTable {rows} {page} total={state.form.nodes.len()}
+                        filter={AttrValue::from(state.filter.clone())} {ipxe}
+                        {on_page} {on_filter} {on_add} {on_remove} {on_edit} {on_iscsi} />
                     <TemplatesPanel
                         entries={Rc::new(derived.templates.clone())}
                         ipxe_enabled={derived.ipxe_enabled}
@@ -426,6 +463,7 @@ pub fn App() -> Html {
                         {left_out}
                         {blocked}
                         {on_select}
+                        on_focus={go_to}
                     />
                     <div class="preview-pane">
                         <Preview

@@ -233,6 +233,11 @@ pub struct State {
     pub dhcp_format: DhcpFormat,
     /// The outcome of the last import (JSON file or CSV): `Err` names what was refused.
     pub import: Option<Result<String, String>>,
+    /// The node list's filter: nodes whose id or MACs hold it (ASCII case ignored).
+    pub filter: String,
+    /// The page of the matching nodes shown (see [`State::node_page`]; past the last one
+    /// shows the last).
+    pub page: usize,
     /// What the core made of it.
     pub derived: Derived,
 }
@@ -253,6 +258,8 @@ impl State {
             selected: Selection::default(),
             dhcp_format: DhcpFormat::Dnsmasq,
             import: None,
+            filter: String::new(),
+            page: 0,
             derived: Derived::default(),
         };
         state.derive(None);
@@ -285,6 +292,53 @@ impl State {
             .map(|e| e.message.as_str())
     }
 
+    /// Whether node `i` exists and matches the filter.
+    fn matches(&self, i: usize) -> bool {
+        let needle = self.filter.trim().as_bytes();
+        self.form.nodes.get(i).is_some_and(|node| {
+            [Field::NodeId, Field::Nics].iter().any(|&field| {
+                let hay = node.get(field).as_bytes();
+                needle.is_empty()
+                    || hay
+                        .windows(needle.len())
+                        .any(|w| w.eq_ignore_ascii_case(needle))
+            })
+        })
+    }
+
+    /// The page of the node list shown: [`PAGE_SIZE`] of the nodes the filter matches, in
+    /// order.
+    pub fn node_page(&self) -> NodePage {
+        let matching: Vec<usize> = (0..self.form.nodes.len())
+            .filter(|&i| self.matches(i))
+            .collect();
+        let pages = matching.len().div_ceil(PAGE_SIZE).max(1);
+        let page = self.page.min(pages - 1);
+        let first = page * PAGE_SIZE;
+        NodePage {
+            shown: matching
+                .iter()
+                .copied()
+                .skip(first)
+                .take(PAGE_SIZE)
+                .collect(),
+            first,
+            page,
+            pages,
+            matching: matching.len(),
+        }
+    }
+
+    /// Shows the page holding node `i`: of the filter's matches, or of every node (the filter
+    /// cleared) when it does not match.
+    fn show_node(&mut self, i: usize) {
+        if !self.matches(i) {
+            self.filter.clear();
+        }
+        let before = (0..i).filter(|&j| self.matches(j)).count();
+        self.page = before / PAGE_SIZE;
+    }
+
     /// Recomputes [`Derived`] from the form; `previous` entries are reused when equal.
     fn derive(&mut self, previous: Option<&Rc<Vec<TreeEntry>>>) {
         let mut derived = derive(
@@ -302,12 +356,30 @@ impl State {
     }
 }
 
+/// How many nodes a page of the node list shows.
+pub const PAGE_SIZE: usize = 50;
+
+/// The page of the node list shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodePage {
+    /// The indices (in the form) of the nodes it shows.
+    pub shown: Vec<usize>,
+    /// The place of the first of them among the matching nodes (0-based).
+    pub first: usize,
+    /// The page (0-based, at most `pages - 1`).
+    pub page: usize,
+    /// How many pages the matching nodes fill (at least 1).
+    pub pages: usize,
+    /// How many nodes the filter matches.
+    pub matching: usize,
+}
+
 /// Every change the page can ask for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
     /// A site input changed.
     SetField(Field, String),
-    /// Append a node (a fresh id, mode `deploy`, no MAC yet).
+    /// Append a node (a fresh id, mode `deploy`, no MAC yet) and show its page.
     AddNode,
     /// Remove the node at this index.
     RemoveNode(usize),
@@ -319,6 +391,13 @@ pub enum Action {
     ImportSiteJson(String),
     /// Replace the nodes with pasted CSV (see [`crate::csv`]).
     ImportCsv(String),
+    /// Show this page of the node list (0-based; past the last one shows the last).
+    ShowPage(usize),
+    /// Filter the node list by this text (id or MAC), from its first page.
+    FilterNodes(String),
+    /// Show the page of the node list holding the node at this index (the filter cleared
+    /// when it does not match it).
+    ShowNode(usize),
     /// Show this entry in the preview.
     Select(Selection),
     /// Show this DHCP config.
@@ -381,6 +460,7 @@ impl Reducible for State {
             Action::AddNode => {
                 let id = fresh_id(&state.form);
                 state.form.nodes.push(Rc::new(NodeForm::new(&id, "deploy")));
+                state.show_node(state.form.nodes.len() - 1);
             }
             Action::RemoveNode(index) => {
                 if index >= state.form.nodes.len() {
@@ -412,6 +492,7 @@ impl Reducible for State {
             Action::ImportSiteJson(text) => match SiteForm::from_document(&text) {
                 Ok(form) => {
                     state.form = form;
+                    (state.filter, state.page) = (String::new(), 0);
                     state.import = Some(Ok(format!(
                         "Imported a site with {} node(s).",
                         state.form.nodes.len()
@@ -426,12 +507,27 @@ impl Reducible for State {
                 Ok(nodes) => {
                     state.import = Some(Ok(format!("Imported {} node(s) from CSV.", nodes.len())));
                     state.form.nodes = nodes.into_iter().map(Rc::new).collect();
+                    (state.filter, state.page) = (String::new(), 0);
                 }
                 Err(e) => {
                     state.import = Some(Err(e));
                     return Rc::new(state);
                 }
             },
+            // The node list's view: the document, and all the core made of it, stay.
+            Action::ShowPage(page) => {
+                state.page = page.min(state.node_page().pages - 1);
+                return Rc::new(state);
+            }
+            Action::FilterNodes(filter) => {
+                state.filter = filter;
+                state.page = 0;
+                return Rc::new(state);
+            }
+            Action::ShowNode(i) => {
+                state.show_node(i);
+                return Rc::new(state);
+            }
             Action::Select(selection) => state.selected = selection,
             Action::SelectDhcp(format) => state.dhcp_format = format,
             Action::LoadExample => {
@@ -1452,6 +1548,72 @@ mod tests {
                 "node \"rack1-node02\": ipxe_config_template: \"mine.ipxe\":3:8: `kernel_url` has no value in mode local"
             ]
         );
+    }
+
+    /// A CSV of `n` deploy nodes `csv-0000`... with MACs `52:54:02:00:HH:LL`.
+    fn csv_of(n: usize) -> String {
+        let mut csv = String::from("mac,id,mode,kernel,ramdisk,kernel_args\n");
+        for i in 0..n {
+            csv.push_str(&format!(
+                "52:54:02:00:{:02x}:{:02x},csv-{i:04},deploy,,,\n",
+                i / 256,
+                i % 256
+            ));
+        }
+        csv
+    }
+
+    #[test]
+    fn the_node_list_shows_a_page_of_the_nodes_the_filter_matches() {
+        let state = reduce(State::default(), Action::ImportCsv(csv_of(2000)));
+        let page = state.node_page();
+        assert_eq!((page.page, page.pages, page.matching), (0, 40, 2000));
+        assert_eq!(page.shown, (0..PAGE_SIZE).collect::<Vec<_>>());
+        let document = Rc::clone(&state.derived.document);
+        // Past the last page: the last one, node 2,000 last on it.
+        let state = reduce(state, Action::ShowPage(1000));
+        let page = state.node_page();
+        assert_eq!((page.page, page.first), (39, 1950));
+        assert_eq!(page.shown.last(), Some(&1999));
+        // Paging and filtering change no document (nothing is checked again).
+        assert!(Rc::ptr_eq(&document, &state.derived.document));
+        // By MAC, case ignored: one node.
+        let state = reduce(state, Action::FilterNodes(" 52:54:02:00:07:CF ".into()));
+        let page = state.node_page();
+        assert_eq!((page.page, page.pages, page.matching), (0, 1, 1));
+        assert_eq!(page.shown, [0x7cf]);
+        // By id: csv-1000 to csv-1009.
+        let state = reduce(state, Action::FilterNodes("-100".into()));
+        assert_eq!(
+            state.node_page().shown,
+            [1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009]
+        );
+        // A node the filter matches keeps it; another clears it, on that node's page.
+        let state = reduce(state, Action::ShowNode(1005));
+        assert_eq!(state.filter, "-100");
+        let state = reduce(state, Action::ShowNode(120));
+        assert_eq!(state.filter, "");
+        assert_eq!(state.node_page().page, 2);
+        assert!(state.node_page().shown.contains(&120));
+        assert!(Rc::ptr_eq(&document, &state.derived.document));
+        // A new node is shown on its page, whatever the filter.
+        let state = reduce(state, Action::FilterNodes("csv-0001".into()));
+        let state = reduce(state, Action::AddNode);
+        let page = state.node_page();
+        assert_eq!((page.page, page.pages), (40, 41));
+        assert_eq!(page.shown, [2000]);
+        // Removing it leaves the last page shown.
+        let state = reduce(state, Action::RemoveNode(2000));
+        assert_eq!(state.node_page().page, 39);
+        // None matching: one empty page.
+        let state = reduce(state, Action::FilterNodes("no such node".into()));
+        let page = state.node_page();
+        assert_eq!((page.pages, page.matching), (1, 0));
+        assert!(page.shown.is_empty());
+        // An import starts from the first page, unfiltered.
+        let state = reduce(state, Action::ShowPage(3));
+        let state = reduce(state, Action::ImportCsv(csv_of(60)));
+        assert_eq!((state.filter.as_str(), state.node_page().page), ("", 0));
     }
 
     #[test]

@@ -208,10 +208,16 @@ async fn preview_update_of_500_nodes() {
     let area: web_sys::HtmlTextAreaElement = by_id("import-csv").dyn_into().unwrap();
     area.set_value(&csv);
     click("#import-csv-apply").await;
+    // One page of editors; the tree has every node.
     assert_eq!(
         document().query_selector_all(".node-row").unwrap().length(),
-        500
+        50
     );
+    assert_eq!(
+        by_id("nodes-status").text_content().unwrap(),
+        "Nodes 1–50 of 500"
+    );
+    assert!(query("button.tree-entry[data-path=\"node-499/config\"]").is_some());
     // A node config names the HTTP server (its local kernel is fetched from it).
     click("button.tree-entry[data-path=\"node-0/config\"]").await;
     let mut times = Vec::new();
@@ -480,4 +486,70 @@ async fn a_shown_chap_secret_never_passes_to_another_node_or_target() {
         .unwrap()
         .clear()
         .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_node_list_pages_filters_and_goes_to_a_problem_on_another_page() {
+    let (handle, root) = mount().await;
+    let mut csv = String::from("mac,id,mode,kernel,ramdisk,kernel_args\n");
+    for i in 0..120u32 {
+        // Node 110's MAC does not parse.
+        let mac = if i == 110 {
+            "52:54:03:00:00:zz".to_owned()
+        } else {
+            format!("52:54:03:00:00:{i:02x}")
+        };
+        csv.push_str(&format!("{mac},pg-{i},local,,,\n"));
+    }
+    let area: web_sys::HtmlTextAreaElement = by_id("import-csv").dyn_into().unwrap();
+    area.set_value(&csv);
+    click("#import-csv-apply").await;
+    let status = || by_id("nodes-status").text_content().unwrap();
+    assert_eq!(status(), "Nodes 1–50 of 120");
+    assert_eq!(
+        by_id("nodes-status").get_attribute("aria-live").as_deref(),
+        Some("polite")
+    );
+    assert_eq!(
+        by_id("nodes-prev")
+            .get_attribute("aria-disabled")
+            .as_deref(),
+        Some("true")
+    );
+    assert!(query("#node-110-nics").is_none());
+    // The problem of a node on another page: its page is shown, its field focused.
+    click("#problems button.problem").await;
+    yew::scheduler::flush().await;
+    assert_eq!(status(), "Nodes 101–120 of 120");
+    assert_eq!(document().active_element().unwrap().id(), "node-110-nics");
+    assert_eq!(
+        by_id("nodes-next")
+            .get_attribute("aria-disabled")
+            .as_deref(),
+        Some("true")
+    );
+    // So does its mark in the tree.
+    click("#nodes-first").await;
+    assert_eq!(status(), "Nodes 1–50 of 120");
+    assert!(query("#node-110-nics").is_none());
+    click("button.tree-entry.invalid").await;
+    yew::scheduler::flush().await;
+    assert_eq!(document().active_element().unwrap().id(), "node-110-nics");
+    click("#nodes-prev").await;
+    assert_eq!(status(), "Nodes 51–100 of 120");
+    // The filter, by MAC: one node, on a page of its own.
+    type_into(&by_id("node-filter"), "52:54:03:00:00:4A").await;
+    assert_eq!(status(), "Nodes 1–1 of 1 matching (120 in all)");
+    let rows = document().query_selector_all(".node-row").unwrap();
+    assert_eq!(rows.length(), 1);
+    assert_eq!(
+        rows.item(0).unwrap().dyn_into::<Element>().unwrap().id(),
+        "node-74"
+    );
+    // A new node is shown (the filter cleared) and its id focused.
+    click("#add-node").await;
+    yew::scheduler::flush().await;
+    assert_eq!(status(), "Nodes 101–121 of 121");
+    assert_eq!(document().active_element().unwrap().id(), "node-120-id");
+    unmount(handle, &root);
 }

@@ -1,8 +1,9 @@
 // End-to-end test of the web UI: the built web/dist served on 127.0.0.1, driven in Debian's
 // Chromium through playwright-core (never the `playwright` package, which downloads a browser).
 //
-//   1. fresh page (empty localStorage): set the HTTP server, add a node with a MAC, see
-//      pxelinux.cfg/<mac> in the tree and its kernel URL in the preview;
+//   1. fresh page (empty localStorage): set the HTTP server, add a node with a MAC (the new
+//      node's id is focused), see pxelinux.cfg/<mac> in the tree and its kernel URL in the
+//      preview;
 //   2. export the site JSON and download the tar; the tar equals `ipxegen archive` of the
 //      exported site byte for byte;
 //   3. a 500-node site imported from a file: the preview update after typing into the HTTP
@@ -16,7 +17,9 @@
 //      reach a download button;
 //   7. a 400 px window: nothing overflows sideways and every editor is within reach;
 //   8. a 2,000-node CSV import: how long the import takes and the preview update after it
-//      (data-update-ms, median of several edits), written as figures, not asserted.
+//      (data-update-ms, median of several edits), written as figures, not asserted; the page
+//      holds one page of 50 node editors; the pager (by keyboard) reaches node 2,000, the
+//      filter finds a node by MAC, and a problem of a node on another page focuses its field.
 //
 // Any console error, page error or failed request fails the test.
 //
@@ -69,6 +72,7 @@ const NODE = {
 const NODE_ENTRY = 'pxelinux.cfg/52-54-00-ab-cd-ef';
 const BIG_NODES = 500;
 const CSV_NODES = 2000;
+const PAGE = 50; // node editors on one page of the node list
 const MODES_SITE = join(root, 'tests/golden/sites/modes.json');
 
 const missingChromium = !existsSync(chromiumPath);
@@ -270,6 +274,7 @@ describe('web UI end to end (web/dist in Chromium)', { skip, timeout: 240_000 },
       const before = await rows.count();
       await page.locator('#add-node').click();
       await page.waitForFunction((n) => document.querySelectorAll('#nodes > .node-row').length > n, before);
+      assert.equal(await page.evaluate(() => document.activeElement.id), `node-${before}-id`, 'the new node\'s id is focused');
       const row = rows.last();
       for (const [name, value] of Object.entries(NODE)) {
         const field = row.locator(`[name="${name}"]`);
@@ -567,7 +572,9 @@ describe('web UI end to end (web/dist in Chromium)', { skip, timeout: 240_000 },
       await tabTo(p, '#add-node');
       await p.keyboard.press('Enter');
       await p.locator(`#node-${nodes}-mode`).waitFor();
-      await tabTo(p, `#node-${nodes}-mode`, 'Shift+Tab');
+      // The new node's id has the focus; its mode is the next field.
+      assert.equal(await p.evaluate(() => document.activeElement.id), `node-${nodes}-id`);
+      await tabTo(p, `#node-${nodes}-mode`);
       for (let n = 0; n < 4; n++) await p.keyboard.press('ArrowDown'); // deploy -> iscsi
       await p.waitForFunction((id) => document.getElementById(id)?.value === 'iscsi', `node-${nodes}-mode`);
       await tabTo(p, `#node-${nodes}-iscsi`);
@@ -640,7 +647,9 @@ describe('web UI end to end (web/dist in Chromium)', { skip, timeout: 240_000 },
       await p.locator(`#tree button.tree-entry[data-path="${last}"]`).waitFor({ state: 'attached', timeout: 120_000 });
       const importMs = Date.now() - start;
       const importUpdate = Number(await p.locator('#preview').getAttribute('data-update-ms'));
-      assert.equal(await p.locator('#nodes > .node-row').count(), CSV_NODES);
+      // One page of editors: the tree has every node, the page 50 of them.
+      assert.equal(await p.locator('#nodes > .node-row').count(), PAGE);
+      assert.equal(await p.locator('#nodes-status').textContent(), 'Nodes 1–50 of 2,000');
       await p.locator('#tree button.tree-entry[data-path="pxelinux.cfg/52-54-02-00-00-00"]').click();
       const marker = (server) => `${server}/csv-0000/deploy_kernel`;
       await p.waitForFunction((m) => document.querySelector('#preview').textContent.includes(m), marker(base));
@@ -666,6 +675,40 @@ describe('web UI end to end (web/dist in Chromium)', { skip, timeout: 240_000 },
       t.diagnostic(`${CSV_NODES}-node CSV: import ${importMs} ms (data-update-ms ${importUpdate}); ` +
         `preview update after it ${samples.join(', ')} ms, median ${median(samples)} (target < 50 ms, not asserted)`);
       assert.ok(samples.every(Number.isFinite), `data-update-ms samples ${samples}`);
+
+      // The pager, by keyboard: the last page shows node 2,000; its button keeps the focus.
+      const status = p.locator('#nodes-status');
+      assert.equal(await status.getAttribute('aria-live'), 'polite');
+      await tabTo(p, '#nodes-next');
+      await p.keyboard.press('Enter');
+      await p.waitForFunction(() => document.querySelector('#nodes-status').textContent === 'Nodes 51–100 of 2,000');
+      await tabTo(p, '#nodes-last');
+      await p.keyboard.press('Enter');
+      await p.waitForFunction(() => document.querySelector('#nodes-status').textContent === 'Nodes 1,951–2,000 of 2,000');
+      assert.equal(await p.evaluate(() => document.activeElement.id), 'nodes-last');
+      assert.equal(await p.locator('#nodes-last').getAttribute('aria-disabled'), 'true');
+      assert.equal(await p.locator('#nodes > .node-row').count(), PAGE);
+      assert.equal(await p.locator(`#node-${CSV_NODES - 1}-id`).inputValue(), `csv-${CSV_NODES - 1}`);
+      // The filter, by a MAC (upper case): that one node.
+      await p.locator('#node-filter').fill('52:54:02:00:04:D2');
+      await p.waitForFunction(() => document.querySelectorAll('#nodes > .node-row').length === 1);
+      assert.equal(await p.locator('#nodes > .node-row').getAttribute('id'), 'node-1234');
+      assert.equal(await p.locator('#node-1234-id').inputValue(), 'csv-1234');
+      assert.equal(await status.textContent(), 'Nodes 1–1 of 1 matching (2,000 in all)');
+      // A problem of a node on another page: activating it shows that page, focuses the field.
+      await p.locator('#node-1234-nics').fill('52:54:02:00:04:zz');
+      await p.locator('#node-filter').fill(''); // back to the first page of every node
+      await p.waitForFunction(() => document.querySelector('#nodes-status').textContent === 'Nodes 1–50 of 2,000');
+      assert.equal(await p.locator('#node-1234-nics').count(), 0);
+      await p.locator('#problems button.problem').click();
+      await p.waitForFunction(() => document.activeElement?.id === 'node-1234-nics');
+      assert.equal(await status.textContent(), 'Nodes 1,201–1,250 of 2,000');
+      assert.equal(await p.locator('#node-1234-nics').getAttribute('aria-invalid'), 'true');
+      // Its mark in the tree does the same from any page.
+      await p.locator('#nodes-first').click();
+      await p.locator('#tree button.tree-entry.invalid').click();
+      await p.waitForFunction(() => document.activeElement?.id === 'node-1234-nics');
+      assert.equal(await p.locator('#nodes > .node-row').count(), PAGE);
       await p.context().close();
     });
   });

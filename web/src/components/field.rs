@@ -8,15 +8,14 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// Moves the keyboard focus to the element `id` (an editor, or a node's group).
-pub fn focus(id: &str) {
-    let element = web_sys::window()
+/// Moves the keyboard focus to the element `id` (an editor, or a node's group); `false`
+/// when the page has no such element.
+pub fn focus(id: &str) -> bool {
+    web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<HtmlElement>().ok());
-    if let Some(element) = element {
-        let _ = element.focus();
-    }
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+        .is_some_and(|element| element.focus().is_ok())
 }
 
 /// The `.field-error` (`role="alert"`, id `{id}-error`) of `errors`, or nothing.

@@ -1,9 +1,9 @@
-//! The nodes: one group of editors per node, made from the schema's node rows, with its
-//! NICs' network boot flags and its list of iSCSI targets.
+//! The nodes, a page at a time: one group of editors per node shown, made from the schema's
+//! node rows, with its NICs' network boot flags and its list of iSCSI targets.
 
 use super::field::{alert, editor};
 use crate::form::{FieldInfo, fields, in_flow, label, mac_tokens, node_fields, used_by, with_pxe};
-use crate::state::{Field, IscsiEdit, NodeForm, Target};
+use crate::state::{Field, IscsiEdit, NodeForm, NodePage, Target};
 use ipxegen_core::schema::Scope;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
@@ -15,10 +15,20 @@ pub type RowErrors = Rc<Vec<(Target, AttrValue)>>;
 /// Properties of [`NodeTable`].
 #[derive(Clone, Debug, PartialEq, Properties)]
 pub struct NodeTableProps {
-    /// The nodes, each with its errors.
-    pub rows: Vec<(Rc<NodeForm>, RowErrors)>,
+    /// The nodes of the page shown, each with its index and its errors.
+    pub rows: Vec<(usize, Rc<NodeForm>, RowErrors)>,
+    /// Where that page is among the nodes the filter matches.
+    pub page: NodePage,
+    /// How many nodes the site has.
+    pub total: usize,
+    /// The filter's text.
+    pub filter: AttrValue,
     /// The site boots through iPXE (which decides the fields of one flow shown).
     pub ipxe: bool,
+    /// Show page `p` (0-based).
+    pub on_page: Callback<usize>,
+    /// The filter's text changed.
+    pub on_filter: Callback<String>,
     /// Append a node.
     pub on_add: Callback<()>,
     /// Remove node `i`.
@@ -29,21 +39,87 @@ pub struct NodeTableProps {
     pub on_iscsi: Callback<(usize, IscsiEdit)>,
 }
 
-/// Every node, and the add button.
+/// `n` with its thousands separated by commas: `2,000`.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The filter (`#node-filter`, by id or MAC), the pager (`#nodes-first`, `#nodes-prev`,
+/// `#nodes-next`, `#nodes-last`, `aria-disabled` where they lead nowhere, so they keep the
+/// focus; `#nodes-status`, `aria-live`: `Nodes 51–100 of 2,000`), the page's nodes
+/// (`#nodes`, keyed by index) and the add button.
 #[component]
 pub fn NodeTable(props: &NodeTableProps) -> Html {
     let on_add = props.on_add.reform(|_: MouseEvent| ());
+    let NodePage {
+        first,
+        page,
+        pages,
+        matching,
+        ..
+    } = props.page;
+    let filtered = !props.filter.trim().is_empty();
+    let status = match (matching, filtered) {
+        (0, false) => "No nodes yet".to_owned(),
+        (0, true) => format!("No node matches ({} in all)", grouped(props.total)),
+        _ => {
+            let range = format!(
+                "Nodes {}–{} of {}",
+                grouped(first + 1),
+                grouped(first + props.rows.len()),
+                grouped(matching)
+            );
+            if filtered {
+                format!("{range} matching ({} in all)", grouped(props.total))
+            } else {
+                range
+            }
+        }
+    };
+    let pager_button = |id: &'static str, text: &'static str, to: usize| {
+        let on_page = props.on_page.clone();
+        let idle = if to == page { "true" } else { "false" };
+        html! {
+            <button {id} type="button" aria-controls="nodes" aria-disabled={idle}
+                onclick={Callback::from(move |_: MouseEvent| on_page.emit(to))}>{ text }</button>
+        }
+    };
+    let oninput = props.on_filter.reform(|e: InputEvent| {
+        e.target_dyn_into::<HtmlInputElement>()
+            .map(|i| i.value())
+            .unwrap_or_default()
+    });
     html! {
         <section aria-labelledby="nodes-heading">
             <h2 id="nodes-heading">{ "Nodes" }</h2>
             <p class="hint">
                 { "MACs: separated by commas or spaces; a ! before a MAC (or its Network boot box unticked) marks a NIC that must not network boot." }
             </p>
+            <div class="field">
+                <label for="node-filter">{ "Filter nodes (id or MAC)" }</label>
+                <input id="node-filter" type="search" value={props.filter.clone()} {oninput}
+                    aria-controls="nodes" autocomplete="off" spellcheck="false" />
+            </div>
+            <nav class="buttons" aria-label="Pages of nodes">
+                { pager_button("nodes-first", "First", 0) }
+                { pager_button("nodes-prev", "Previous", page.saturating_sub(1)) }
+                <span id="nodes-status" role="status" aria-live="polite">{ status }</span>
+                { pager_button("nodes-next", "Next", (page + 1).min(pages - 1)) }
+                { pager_button("nodes-last", "Last", pages - 1) }
+            </nav>
             <div id="nodes">
-                { for props.rows.iter().enumerate().map(|(index, (node, errors))| html! {
+                { for props.rows.iter().map(|(index, node, errors)| html! {
                     <NodeRow
-                        key={index}
-                        {index}
+                        key={*index}
+                        index={*index}
                         node={Rc::clone(node)}
                         errors={Rc::clone(errors)}
                         ipxe={props.ipxe}
@@ -248,5 +324,21 @@ pub fn NodeRow(props: &NodeRowProps) -> Html {
                 { format!("Remove node {number}") }
             </button>
         </fieldset>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        for (n, text) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (1951, "1,951"),
+            (1_234_567, "1,234,567"),
+        ] {
+            assert_eq!(super::grouped(n), text);
+        }
     }
 }

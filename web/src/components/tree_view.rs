@@ -1,6 +1,6 @@
 //! The boot tree: one button per entry.
 
-use crate::state::{Selection, TreeEntry, TreeKind};
+use crate::state::{Selection, Target, TreeEntry, TreeKind};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -11,17 +11,19 @@ pub struct TreeViewProps {
     pub entries: Rc<Vec<TreeEntry>>,
     /// The entry shown in the preview.
     pub selected: Option<Selection>,
-    /// The nodes left out because they have errors: each one's label and the id of the
-    /// editor of its first error.
-    pub left_out: Vec<(AttrValue, AttrValue)>,
+    /// The nodes left out because they have errors: each one's label and where its first
+    /// error belongs.
+    pub left_out: Vec<(AttrValue, Target)>,
     /// Why there is no tree at all, when the site's own fields have errors.
     pub blocked: bool,
     /// Select an entry.
     pub on_select: Callback<Selection>,
+    /// Go to the editor of this target (on whichever page of the node list holds it).
+    pub on_focus: Callback<Target>,
 }
 
 /// A list of buttons indented by depth; the selected one is `aria-pressed`. The nodes left
-/// out come last, marked (`.tree-entry.invalid`): activating one focuses its first error.
+/// out come last, marked (`.tree-entry.invalid`): activating one focuses its first error (see [`TreeViewProps::on_focus`]).
 #[component]
 pub fn TreeView(props: &TreeViewProps) -> Html {
     html! {
@@ -65,9 +67,9 @@ pub fn TreeView(props: &TreeViewProps) -> Html {
                         </li>
                     }
                 }) }
-                { for props.left_out.iter().map(|(name, id)| {
-                    let id = id.clone();
-                    let onclick = Callback::from(move |_: MouseEvent| super::field::focus(&id));
+                { for props.left_out.iter().map(|(name, target)| {
+                    let target = *target;
+                    let onclick = props.on_focus.reform(move |_: MouseEvent| target);
                     html! {
                         <li>
                             <button type="button" class="tree-entry invalid" aria-describedby="left-out" {onclick}>
