@@ -233,8 +233,12 @@ pub struct State {
     pub dhcp_format: DhcpFormat,
     /// The outcome of the last import (JSON file or CSV): `Err` names what was refused.
     pub import: Option<Result<String, String>>,
-    /// The node list's filter: nodes whose id or MACs hold it (ASCII case ignored).
+    /// The node list's filter, as typed.
     pub filter: String,
+    /// The nodes (indices, in order) whose id or MACs held the filter (ASCII case ignored)
+    /// when it was typed, which the node list pages over: a node edited so that it no longer
+    /// matches stays until the filter changes. `None` without a filter: every node.
+    pub matching: Option<Vec<usize>>,
     /// The page of the matching nodes shown (see [`State::node_page`]; past the last one
     /// shows the last).
     pub page: usize,
@@ -259,6 +263,7 @@ impl State {
             dhcp_format: DhcpFormat::Dnsmasq,
             import: None,
             filter: String::new(),
+            matching: None,
             page: 0,
             derived: Derived::default(),
         };
@@ -292,50 +297,56 @@ impl State {
             .map(|e| e.message.as_str())
     }
 
-    /// Whether node `i` exists and matches the filter.
-    fn matches(&self, i: usize) -> bool {
-        let needle = self.filter.trim().as_bytes();
-        self.form.nodes.get(i).is_some_and(|node| {
-            [Field::NodeId, Field::Nics].iter().any(|&field| {
-                let hay = node.get(field).as_bytes();
-                needle.is_empty()
-                    || hay
-                        .windows(needle.len())
-                        .any(|w| w.eq_ignore_ascii_case(needle))
-            })
-        })
+    /// Filters the node list by `filter` (see [`State::matching`]), from its first page.
+    fn filter_nodes(&mut self, filter: String) {
+        let needle = filter.trim().as_bytes();
+        self.matching = (!needle.is_empty()).then(|| {
+            let holds = |hay: &str| {
+                hay.as_bytes()
+                    .windows(needle.len())
+                    .any(|w| w.eq_ignore_ascii_case(needle))
+            };
+            (0..self.form.nodes.len())
+                .filter(|&i| {
+                    self.form.nodes.get(i).is_some_and(|node| {
+                        holds(node.get(Field::NodeId)) || holds(node.get(Field::Nics))
+                    })
+                })
+                .collect()
+        });
+        self.filter = filter;
+        self.page = 0;
     }
 
-    /// The page of the node list shown: [`PAGE_SIZE`] of the nodes the filter matches, in
-    /// order.
+    /// The nodes (indices, in order) the node list pages over.
+    fn listed(&self) -> Vec<usize> {
+        self.matching
+            .clone()
+            .unwrap_or_else(|| (0..self.form.nodes.len()).collect())
+    }
+
+    /// The page of the node list shown: [`PAGE_SIZE`] of the nodes it pages over.
     pub fn node_page(&self) -> NodePage {
-        let matching: Vec<usize> = (0..self.form.nodes.len())
-            .filter(|&i| self.matches(i))
-            .collect();
-        let pages = matching.len().div_ceil(PAGE_SIZE).max(1);
+        let listed = self.listed();
+        let pages = listed.len().div_ceil(PAGE_SIZE).max(1);
         let page = self.page.min(pages - 1);
         let first = page * PAGE_SIZE;
         NodePage {
-            shown: matching
-                .iter()
-                .copied()
-                .skip(first)
-                .take(PAGE_SIZE)
-                .collect(),
+            shown: listed.iter().copied().skip(first).take(PAGE_SIZE).collect(),
             first,
             page,
             pages,
-            matching: matching.len(),
+            matching: listed.len(),
         }
     }
 
     /// Shows the page holding node `i`: of the filter's matches, or of every node (the filter
-    /// cleared) when it does not match.
+    /// cleared) when they do not hold it.
     fn show_node(&mut self, i: usize) {
-        if !self.matches(i) {
-            self.filter.clear();
+        if self.matching.as_ref().is_some_and(|m| !m.contains(&i)) {
+            self.filter_nodes(String::new());
         }
-        let before = (0..i).filter(|&j| self.matches(j)).count();
+        let before = self.listed().iter().take_while(|&&j| j < i).count();
         self.page = before / PAGE_SIZE;
     }
 
@@ -370,7 +381,7 @@ pub struct NodePage {
     pub page: usize,
     /// How many pages the matching nodes fill (at least 1).
     pub pages: usize,
-    /// How many nodes the filter matches.
+    /// How many nodes the list pages over (the filter's matches, or every node).
     pub matching: usize,
 }
 
@@ -393,7 +404,8 @@ pub enum Action {
     ImportCsv(String),
     /// Show this page of the node list (0-based; past the last one shows the last).
     ShowPage(usize),
-    /// Filter the node list by this text (id or MAC), from its first page.
+    /// Filter the node list by this text (id or MAC; see [`State::matching`]), from its
+    /// first page.
     FilterNodes(String),
     /// Show the page of the node list holding the node at this index (the filter cleared
     /// when it does not match it).
@@ -467,6 +479,13 @@ impl Reducible for State {
                     return Rc::new(state);
                 }
                 state.form.nodes.remove(index);
+                // The filter's matches after it move up by one.
+                if let Some(matching) = &mut state.matching {
+                    matching.retain(|&j| j != index);
+                    for j in matching.iter_mut().filter(|j| **j > index) {
+                        *j -= 1;
+                    }
+                }
             }
             Action::EditNode(index, field, value) => {
                 let Some(node) = state.form.nodes.get_mut(index) else {
@@ -492,7 +511,7 @@ impl Reducible for State {
             Action::ImportSiteJson(text) => match SiteForm::from_document(&text) {
                 Ok(form) => {
                     state.form = form;
-                    (state.filter, state.page) = (String::new(), 0);
+                    state.filter_nodes(String::new());
                     state.import = Some(Ok(format!(
                         "Imported a site with {} node(s).",
                         state.form.nodes.len()
@@ -507,7 +526,7 @@ impl Reducible for State {
                 Ok(nodes) => {
                     state.import = Some(Ok(format!("Imported {} node(s) from CSV.", nodes.len())));
                     state.form.nodes = nodes.into_iter().map(Rc::new).collect();
-                    (state.filter, state.page) = (String::new(), 0);
+                    state.filter_nodes(String::new());
                 }
                 Err(e) => {
                     state.import = Some(Err(e));
@@ -520,8 +539,7 @@ impl Reducible for State {
                 return Rc::new(state);
             }
             Action::FilterNodes(filter) => {
-                state.filter = filter;
-                state.page = 0;
+                state.filter_nodes(filter);
                 return Rc::new(state);
             }
             Action::ShowNode(i) => {
@@ -1588,8 +1606,21 @@ mod tests {
             state.node_page().shown,
             [1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009]
         );
+        // A node edited so that it no longer matches stays until the filter changes.
+        let state = reduce(
+            state,
+            Action::EditNode(1003, Field::NodeId, "renamed".into()),
+        );
+        assert_eq!(state.node_page().matching, 10);
+        assert!(state.node_page().shown.contains(&1003));
+        // Removing a node before them moves them up.
+        let mut state = reduce(state, Action::RemoveNode(10));
+        assert_eq!(state.node_page().shown, (999..1009).collect::<Vec<_>>());
+        state = reduce(state, Action::FilterNodes("-100".into()));
+        assert_eq!(state.node_page().matching, 9);
+        let document = Rc::clone(&state.derived.document);
         // A node the filter matches keeps it; another clears it, on that node's page.
-        let state = reduce(state, Action::ShowNode(1005));
+        let state = reduce(state, Action::ShowNode(1004));
         assert_eq!(state.filter, "-100");
         let state = reduce(state, Action::ShowNode(120));
         assert_eq!(state.filter, "");
@@ -1600,11 +1631,13 @@ mod tests {
         let state = reduce(state, Action::FilterNodes("csv-0001".into()));
         let state = reduce(state, Action::AddNode);
         let page = state.node_page();
-        assert_eq!((page.page, page.pages), (40, 41));
-        assert_eq!(page.shown, [2000]);
+        assert_eq!((page.page, page.pages), (39, 40));
+        assert_eq!(page.shown.last(), Some(&1999));
+        assert_eq!(state.form.nodes.len(), 2000);
         // Removing it leaves the last page shown.
-        let state = reduce(state, Action::RemoveNode(2000));
+        let state = reduce(state, Action::RemoveNode(1999));
         assert_eq!(state.node_page().page, 39);
+        assert_eq!(state.node_page().shown.len(), 49);
         // None matching: one empty page.
         let state = reduce(state, Action::FilterNodes("no such node".into()));
         let page = state.node_page();

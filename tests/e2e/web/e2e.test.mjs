@@ -697,6 +697,10 @@ describe('web UI end to end (web/dist in Chromium)', { skip, timeout: 240_000 },
       assert.equal(await status.textContent(), 'Nodes 1–1 of 1 matching (2,000 in all)');
       // A problem of a node on another page: activating it shows that page, focuses the field.
       await p.locator('#node-1234-nics').fill('52:54:02:00:04:zz');
+      // Edited so that it no longer matches, it stays (with the focus) until the filter changes.
+      await p.locator('#node-1234-nics-error').waitFor();
+      assert.equal(await p.locator('#nodes > .node-row').count(), 1);
+      assert.equal(await p.evaluate(() => document.activeElement.id), 'node-1234-nics');
       await p.locator('#node-filter').fill(''); // back to the first page of every node
       await p.waitForFunction(() => document.querySelector('#nodes-status').textContent === 'Nodes 1–50 of 2,000');
       assert.equal(await p.locator('#node-1234-nics').count(), 0);
