@@ -113,7 +113,8 @@ pub struct FieldInfo {
     pub modes: Modes,
     /// The boot flows that take it.
     pub flows: Flows,
-    /// `true` when the web form has an input for it (the others are kept as imported).
+    /// `true` when the web form has an editor for it (only `schema` has none: the form writes
+    /// the one version there is).
     pub form: bool,
     /// For a number: the smallest and largest whole number it takes.
     pub range: Option<(u32, u32)>,
@@ -228,8 +229,9 @@ schema! {
         GrubDir = "grub";
     }
     Site {
+        // No input: the one schema version there is, which the web form always writes.
         Schema = "schema", "Schema version", Number(SCHEMA_VERSION, SCHEMA_VERSION), Modes::ALL, Both, false;
-        IpxeEnabled = "ipxe_enabled", "Boot through iPXE", Flag, Modes::ALL, Both, false;
+        IpxeEnabled = "ipxe_enabled", "Boot through iPXE", Flag, Modes::ALL, Both, true;
         HttpServer = "http_server", "HTTP server", Text, Modes::ALL, Both, true;
         HttpRoot = "http_root", "HTTP root", Text, Modes::ALL, Both, true;
         IpxeBootScript = "ipxe_boot_script", "Main script name", Text, Modes::ALL, Ipxe, true;
@@ -250,44 +252,44 @@ schema! {
         KernelArgs = "kernel_args", "Kernel arguments (all nodes)", Text, Modes::ALL, Both, true;
         DeployKernel = "deploy_kernel", "Deploy kernel", Text, Modes::ALL, Both, true;
         DeployRamdisk = "deploy_ramdisk", "Deploy ramdisk", Text, Modes::ALL, Both, true;
-        Nodes = "nodes", "Nodes", List, Modes::ALL, Both, false;
+        Nodes = "nodes", "Nodes", List, Modes::ALL, Both, true;
     }
     Node {
         NodeId = "id", "Id", Text, Modes::ALL, Both, true;
         Nics = "nics", "MACs", List, Modes::ALL, Both, true;
         Mode = "mode", "Mode", Mode, Modes::ALL, Both, true;
-        Firmware = "firmware", "Firmware", Firmware, Modes::ALL, Both, false;
+        Firmware = "firmware", "Firmware", Firmware, Modes::ALL, Both, true;
         Kernel = "kernel", "Kernel", Text, KERNEL_MODES, Both, true;
         Ramdisk = "ramdisk", "Ramdisk", Text, KERNEL_MODES, Both, true;
         Iso = "iso", "ISO", Text, Modes::of(&[Mode::Iso]), Both, true;
         ChainUrl = "url", "Chain URL", Text, Modes::of(&[Mode::Chain]), Both, true;
         Kickstart = "kickstart", "Kickstart", Text, Modes::of(&[Mode::Anaconda]), Both, true;
         Repo = "repo", "Repo", Text, Modes::of(&[Mode::Anaconda]), Both, true;
-        Stage2 = "stage2", "Stage 2", Text, Modes::of(&[Mode::Anaconda]), Both, false;
-        Iscsi = "iscsi", "iSCSI targets", List, Modes::of(&[Mode::Iscsi]), Both, false;
-        InitiatorIqn = "initiator_iqn", "Initiator IQN", Text, Modes::of(&[Mode::Iscsi]), Both, false;
-        Hostname = "hostname", "Host name", Text, Modes::ALL, Both, false;
-        Ipv4 = "ipv4", "IPv4 address", Text, Modes::ALL, Both, false;
-        Ipv6 = "ipv6", "IPv6 address", Text, Modes::ALL, Both, false;
-        SystemUuid = "system_uuid", "System UUID", Text, Modes::ALL, Both, false;
+        Stage2 = "stage2", "Stage 2", Text, Modes::of(&[Mode::Anaconda]), Both, true;
+        Iscsi = "iscsi", "iSCSI targets", List, Modes::of(&[Mode::Iscsi]), Both, true;
+        InitiatorIqn = "initiator_iqn", "Initiator IQN", Text, Modes::of(&[Mode::Iscsi]), Both, true;
+        Hostname = "hostname", "Host name", Text, Modes::ALL, Both, true;
+        Ipv4 = "ipv4", "IPv4 address", Text, Modes::ALL, Both, true;
+        Ipv6 = "ipv6", "IPv6 address", Text, Modes::ALL, Both, true;
+        SystemUuid = "system_uuid", "System UUID", Text, Modes::ALL, Both, true;
         NodeKernelArgs = "kernel_args", "Kernel arguments", Text, KERNEL_MODES, Both, true;
-        NodeTimeoutMs = "timeout_ms", "Timeout (ms)", Number(TIMEOUT_MIN_MS, TIMEOUT_MAX_MS), Modes::ALL, Ipxe, false;
-        NodeRetries = "retries", "Retries", Number(0, RETRIES_RANGE_MAX), Modes::ALL, Ipxe, false;
-        NodeIpxeConfigTemplate = "ipxe_config_template", "Config template", Text, Modes::ALL, Ipxe, false;
-        NodePxeConfigTemplate = "pxe_config_template", "PXELINUX config template", Text, Modes::ALL, Classic, false;
-        NodeGrubConfigTemplate = "grub_config_template", "GRUB config template", Text, Modes::ALL, Classic, false;
+        NodeTimeoutMs = "timeout_ms", "Timeout (ms)", Number(TIMEOUT_MIN_MS, TIMEOUT_MAX_MS), Modes::ALL, Ipxe, true;
+        NodeRetries = "retries", "Retries", Number(0, RETRIES_RANGE_MAX), Modes::ALL, Ipxe, true;
+        NodeIpxeConfigTemplate = "ipxe_config_template", "Config template", Text, Modes::ALL, Ipxe, true;
+        NodePxeConfigTemplate = "pxe_config_template", "PXELINUX config template", Text, Modes::ALL, Classic, true;
+        NodeGrubConfigTemplate = "grub_config_template", "GRUB config template", Text, Modes::ALL, Classic, true;
     }
     Nic {
-        NicMac = "mac", "MAC", Text, Modes::ALL, Both, false;
-        NicPxe = "pxe", "Network boot", Flag, Modes::ALL, Both, false;
+        NicMac = "mac", "MAC", Text, Modes::ALL, Both, true;
+        NicPxe = "pxe", "Network boot", Flag, Modes::ALL, Both, true;
     }
     IscsiTarget {
-        IscsiServer = "server", "Target server", Text, Modes::ALL, Both, false;
-        IscsiPort = "port", "Target port", Number(1, PORT_RANGE_MAX), Modes::ALL, Both, false;
-        IscsiLun = "lun", "LUN", Number(0, 0x3fff), Modes::ALL, Both, false;
-        IscsiIqn = "iqn", "Target IQN", Text, Modes::ALL, Both, false;
-        IscsiUsername = "username", "CHAP user", Text, Modes::ALL, Both, false;
-        IscsiPassword = "password", "CHAP secret", Text, Modes::ALL, Both, false;
+        IscsiServer = "server", "Target server", Text, Modes::ALL, Both, true;
+        IscsiPort = "port", "Target port", Number(1, PORT_RANGE_MAX), Modes::ALL, Both, true;
+        IscsiLun = "lun", "LUN", Number(0, 0x3fff), Modes::ALL, Both, true;
+        IscsiIqn = "iqn", "Target IQN", Text, Modes::ALL, Both, true;
+        IscsiUsername = "username", "CHAP user", Text, Modes::ALL, Both, true;
+        IscsiPassword = "password", "CHAP secret", Text, Modes::ALL, Both, true;
     }
 }
 
@@ -566,6 +568,13 @@ mod tests {
         }
         assert_eq!(Field::NodeRetries.range(), Some((0, 100)));
         assert_eq!(Field::IscsiPort.range(), Some((1, 65535)));
+    }
+
+    #[test]
+    fn every_field_but_the_schema_version_has_a_form_editor() {
+        for info in FIELDS {
+            assert_eq!(info.form, info.field != Field::Schema, "{}", info.key);
+        }
     }
 
     #[test]

@@ -2,13 +2,14 @@
 //! browser can (storage, the URL fragment, downloads, the clipboard, timing).
 
 use crate::base64url;
+use crate::components::field::focus;
 use crate::components::site_form::FieldView;
 use crate::components::{
     DhcpTabs, Downloads, FilesToPlace, ImportPanel, LintList, NodeTable, Preview, SiteFormView,
     TemplateTarget, TemplatesPanel, TreeView,
 };
-use crate::form::site_fields;
-use crate::state::{Action, Field, State, Target, archive};
+use crate::form::{in_flow, ipxe_flow, site_fields};
+use crate::state::{Action, Field, IscsiEdit, State, Target, archive};
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -115,6 +116,9 @@ pub fn App() -> Html {
     let state = use_reducer(initial_state);
     let started = use_mut_ref(|| Cell::new(None::<f64>));
     let copy_status = use_state(AttrValue::default);
+    // The id of the element to focus once the render that follows has put it in the page
+    // (a node on another page, a node just added).
+    let pending_focus = use_mut_ref(|| None::<String>);
     let link_status = use_state(AttrValue::default);
 
     // Every change goes through here: the time it was asked for is kept so the render that
@@ -145,6 +149,14 @@ pub fn App() -> Html {
         });
     }
     {
+        let pending_focus = Rc::clone(&pending_focus);
+        use_effect(move || {
+            if let Some(id) = pending_focus.borrow_mut().take() {
+                focus(&id);
+            }
+        });
+    }
+    {
         let document = Rc::clone(&state.derived.document);
         use_effect_with(document, |document| {
             if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten())
@@ -171,9 +183,37 @@ pub fn App() -> Html {
             dispatch.emit(Action::SetField(field, value));
         })
     };
+    // Goes to the editor of `target`: a node's that is not on the page shown is focused
+    // once its page is.
+    let go_to = {
+        let dispatch = dispatch.clone();
+        let pending_focus = Rc::clone(&pending_focus);
+        use_callback((), move |target: Target, ()| {
+            let id = target.element_id();
+            if !focus(&id)
+                && let Some(i) = target.node()
+            {
+                *pending_focus.borrow_mut() = Some(id);
+                dispatch.emit(Action::ShowNode(i));
+            }
+        })
+    };
+    // The new node's page is shown and its id (its first field) focused.
     let on_add = {
         let dispatch = dispatch.clone();
-        use_callback((), move |(), ()| dispatch.emit(Action::AddNode))
+        let pending_focus = Rc::clone(&pending_focus);
+        use_callback(state.form.nodes.len(), move |(), &n| {
+            *pending_focus.borrow_mut() = Some(Target::Node(n, Field::NodeId).element_id());
+            dispatch.emit(Action::AddNode);
+        })
+    };
+    let on_page = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |page, ()| dispatch.emit(Action::ShowPage(page)))
+    };
+    let on_filter = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |text, ()| dispatch.emit(Action::FilterNodes(text)))
     };
     let on_remove = {
         let dispatch = dispatch.clone();
@@ -185,6 +225,12 @@ pub fn App() -> Html {
         let dispatch = dispatch.clone();
         use_callback((), move |(i, field, value): (usize, Field, String), ()| {
             dispatch.emit(Action::EditNode(i, field, value));
+        })
+    };
+    let on_iscsi = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |(i, edit): (usize, IscsiEdit), ()| {
+            dispatch.emit(Action::Iscsi(i, edit));
         })
     };
     let on_select = {
@@ -300,42 +346,65 @@ pub fn App() -> Html {
     };
 
     let derived = &state.derived;
+    let ipxe = ipxe_flow(&state.form);
     let fields: Vec<FieldView> = site_fields()
-        .map(|info| {
-            let field = info.field;
-            let errors: Vec<&str> = state.errors_at(Target::Site(field)).collect();
-            FieldView {
-                field,
-                value: AttrValue::from(state.form.get(field).to_owned()),
-                error: (!errors.is_empty()).then(|| AttrValue::from(errors.join("; "))),
-            }
+        .filter(|info| in_flow(info.field, ipxe) || !state.form.get(info.field).is_empty())
+        .map(|info| FieldView {
+            info,
+            value: AttrValue::from(state.form.get(info.field).to_owned()),
+            errors: state
+                .errors_at(Target::Site(info.field))
+                .map(|e| AttrValue::from(e.to_owned()))
+                .collect(),
         })
         .collect();
-    let mut node_errors: BTreeMap<usize, Vec<(Option<Field>, AttrValue)>> = BTreeMap::new();
+    let mut node_errors: BTreeMap<usize, Vec<(Target, AttrValue)>> = BTreeMap::new();
     let mut general: Vec<AttrValue> = Vec::new();
     for error in &derived.errors {
         let message = AttrValue::from(error.message.clone());
-        match error.target {
-            Target::Node(i, field) => node_errors
+        match error.target.node() {
+            Some(i) => node_errors
                 .entry(i)
                 .or_default()
-                .push((Some(field), message)),
-            Target::NodeRow(i) => node_errors.entry(i).or_default().push((None, message)),
-            Target::Document => general.push(message),
-            Target::Site(_) => {}
+                .push((error.target, message)),
+            None if error.target == Target::Document => general.push(message),
+            None => {}
         }
     }
-    let no_errors = Rc::new(Vec::new());
-    let rows = state
-        .form
-        .nodes
+    let left_out = derived
+        .left_out
         .iter()
-        .enumerate()
-        .map(|(i, node)| {
+        .map(|&i| {
+            let id = state.form.nodes.get(i).map_or("", |n| n.get(Field::NodeId));
+            let first = node_errors
+                .get(&i)
+                .and_then(|errors| errors.first())
+                .map_or(Target::NodeRow(i), |(target, _)| *target);
+            (AttrValue::from(format!("node {} ({id})", i + 1)), first)
+        })
+        .collect::<Vec<_>>();
+    let blocked = derived.entries.is_empty() && !derived.errors.is_empty();
+    let problems = derived
+        .errors
+        .iter()
+        .map(|error| {
+            let target = error.target;
+            let onclick = go_to.reform(move |_: MouseEvent| target);
+            html! {
+                <li><button type="button" class="problem" {onclick}>{ error.message.clone() }</button></li>
+            }
+        })
+        .collect::<Html>();
+    let no_errors = Rc::new(Vec::new());
+    let page = state.node_page();
+    let rows = page
+        .shown
+        .iter()
+        .filter_map(|&i| {
             let errors = node_errors
                 .remove(&i)
                 .map_or_else(|| Rc::clone(&no_errors), Rc::new);
-            (Rc::clone(node), errors)
+            Some((i, Rc::clone(state.form.nodes.get(i)?), errors))
         })
         .collect::<Vec<_>>();
     let flagged = Rc::new(derived.findings.iter().map(|f| f.line).collect::<Vec<_>>());
@@ -362,14 +431,23 @@ pub fn App() -> Html {
                 </p>
             </header>
             if !general.is_empty() {
-                <div id="site-errors" class="field-error" role="alert">
+                <div id="site-errors" class="field-error" role="alert" tabindex="-1">
                     { for general.into_iter().map(|e| html! { <p>{ e }</p> }) }
                 </div>
+            }
+            if !derived.errors.is_empty() {
+                <section id="problems" aria-labelledby="problems-heading">
+                    <h2 id="problems-heading">{ format!("Problems ({})", derived.errors.len()) }</h2>
+                    <p class="hint">{ "Activate a problem to go to its field." }</p>
+                    <ul>{ problems }</ul>
+                </section>
             }
             <div class="layout">
                 <div class="inputs">
                     <SiteFormView {fields} on_input={on_site_input} />
-                    <NodeTable {rows} {on_add} {on_remove} {on_edit} />
+                    <NodeTable {rows} {page} total={state.form.nodes.len()}
+                        filter={AttrValue::from(state.filter.clone())} {ipxe}
+                        {on_page} {on_filter} {on_add} {on_remove} {on_edit} {on_iscsi} />
                     <TemplatesPanel
                         entries={Rc::new(derived.templates.clone())}
                         ipxe_enabled={derived.ipxe_enabled}
@@ -382,7 +460,10 @@ pub fn App() -> Html {
                     <TreeView
                         entries={Rc::clone(&derived.entries)}
                         selected={derived.selected.clone()}
+                        {left_out}
+                        {blocked}
                         {on_select}
+                        on_focus={go_to}
                     />
                     <div class="preview-pane">
                         <Preview
@@ -393,7 +474,7 @@ pub fn App() -> Html {
                         <LintList has_script={derived.content.is_some()} {findings} />
                     </div>
                     <Downloads
-                        valid={derived.errors.is_empty()}
+                        problems={derived.errors.len()}
                         {on_tar}
                         {on_site}
                         {on_link}

@@ -1,14 +1,17 @@
 //! The form's data: the site as the operator edits it (every value a string, as typed), and
 //! its conversion to and from the site document (JSON, schema 1).
 //!
+//! Which fields there are, what they are called and what kind of value each holds is the
+//! core's schema table ([`ipxegen_core::schema::FIELDS`]): every field it marks `form` has an
+//! editor, so every key of an imported document is shown and can be changed.
+//!
 //! The conversion only moves values: it never judges them. An empty field is left out of the
 //! document (the core applies its default or says the field is required); every other value
-//! goes to the core as typed, which validates it and names the field at fault. Keys the form
-//! has no input for (a node's `firmware`, `iscsi`, `hostname`, ...) are kept as they were
-//! imported and written back unchanged.
+//! goes to the core as typed, which validates it and names the field at fault. Keys the
+//! schema does not know are kept as imported (the core reports each, naming it).
 
 use ipxegen_core::model::Mode;
-use ipxegen_core::schema::{FieldInfo, Kind, Scope, fields_of};
+use ipxegen_core::schema::{Flows, Kind, Scope, fields_of};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -17,23 +20,29 @@ use std::rc::Rc;
 pub const SCHEMA: u64 = 1;
 
 pub use ipxegen_core::Field;
+pub use ipxegen_core::schema::FieldInfo;
 
 /// The boot modes a node can have, as the site document spells them (the core's list).
 pub const MODES: [&str; Mode::WORDS.len()] = Mode::WORDS;
 
-/// The site fields the form has an input for, in the schema's order.
+/// The fields of `scope` edited by one input each (the lists have editors of their own).
+pub fn fields(scope: Scope) -> impl Iterator<Item = &'static FieldInfo> {
+    fields_of(scope)
+        .iter()
+        .filter(|info| info.form && info.kind != Kind::List)
+}
+
+/// The site fields with one input each, in the schema's order.
 pub fn site_fields() -> impl Iterator<Item = &'static FieldInfo> {
-    fields_of(Scope::Site).iter().filter(|info| info.form)
+    fields(Scope::Site)
 }
 
-/// The node fields the form has an input for, in the schema's order.
+/// The node fields with one input each (the MACs, as text, among them), in the schema's
+/// order.
 pub fn node_fields() -> impl Iterator<Item = &'static FieldInfo> {
-    fields_of(Scope::Node).iter().filter(|info| info.form)
-}
-
-/// The schema row of a field the form shows.
-fn info(field: Field) -> Option<&'static FieldInfo> {
-    field.info().filter(|info| info.form)
+    fields_of(Scope::Node)
+        .iter()
+        .filter(|info| info.form && (info.kind != Kind::List || info.field == Field::Nics))
 }
 
 /// The id of a site field's `<input>`: its key with `-` for `_` (`http-server`).
@@ -46,37 +55,52 @@ pub fn label(field: Field) -> &'static str {
     field.info().map_or("", |info| info.label)
 }
 
-/// Whether a node of `mode` takes `field` (the row shows the others only when set).
+/// Whether a node of `mode` takes `field`.
 pub fn used_by(field: Field, mode: &str) -> bool {
     let modes = field.modes();
     modes.is_all() || Mode::from_word(mode).is_some_and(|m| modes.contains(m))
 }
 
-/// Whether the document holds `field` as a number (when it is written as one).
-fn is_number(field: Field) -> bool {
-    info(field).is_some_and(|info| info.kind == Kind::Number)
+/// Whether a site booting through iPXE (`ipxe`) or the classic flow takes `field`.
+pub fn in_flow(field: Field, ipxe: bool) -> bool {
+    match field.flows() {
+        Flows::Both => true,
+        Flows::Ipxe => ipxe,
+        Flows::Classic => !ipxe,
+    }
 }
 
-/// The site field the form shows for `key`.
-fn site_field_of_key(key: &str) -> Option<Field> {
-    site_fields()
-        .find(|info| info.key == key)
-        .map(|info| info.field)
+/// Whether the site boots through iPXE as its checkbox shows it (ticked unless the value is
+/// `false`), which decides the fields of one flow the form shows.
+pub fn ipxe_flow(site: &SiteForm) -> bool {
+    site.get(Field::IpxeEnabled) != "false"
 }
 
-/// The node field the form shows for `key` (`nics` is read by [`node_form`] itself).
-fn node_field_of_key(key: &str) -> Option<Field> {
-    node_fields()
-        .find(|info| info.key == key && info.field != Field::Nics)
-        .map(|info| info.field)
+/// The values of one object (a site, a node, an iSCSI target) as typed: an absent field is
+/// empty.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Values(pub BTreeMap<Field, String>);
+
+impl Values {
+    /// The value of `field` (empty when unset).
+    pub fn get(&self, field: Field) -> &str {
+        self.0.get(&field).map_or("", String::as_str)
+    }
+
+    /// Sets `field` to `value`.
+    pub fn set(&mut self, field: Field, value: String) {
+        self.0.insert(field, value);
+    }
 }
 
 /// One node as the form holds it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeForm {
-    /// The values as typed (an absent field is empty).
-    pub values: BTreeMap<Field, String>,
-    /// Keys the form has no input for, kept as imported.
+    /// The values as typed; the MACs as one text ([`mac_tokens`]).
+    pub values: Values,
+    /// Its iSCSI targets, in order (drive 0x80 first).
+    pub iscsi: Vec<Values>,
+    /// Keys the schema does not know, kept as imported.
     pub extra: Map<String, Value>,
 }
 
@@ -91,12 +115,12 @@ impl NodeForm {
 
     /// The value of `field` (empty when unset).
     pub fn get(&self, field: Field) -> &str {
-        self.values.get(&field).map_or("", String::as_str)
+        self.values.get(field)
     }
 
     /// Sets `field` to `value`.
     pub fn set(&mut self, field: Field, value: String) {
-        self.values.insert(field, value);
+        self.values.set(field, value);
     }
 }
 
@@ -104,27 +128,32 @@ impl NodeForm {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SiteForm {
     /// The site values as typed (an absent field is empty).
-    pub values: BTreeMap<Field, String>,
+    pub values: Values,
     /// The nodes, in order (shared so an unchanged row is not copied or re-rendered).
     pub nodes: Vec<Rc<NodeForm>>,
-    /// Site keys the form has no input for, kept as imported.
+    /// Site keys the schema does not know, kept as imported.
     pub extra: Map<String, Value>,
 }
 
 impl SiteForm {
     /// The value of `field` (empty when unset).
     pub fn get(&self, field: Field) -> &str {
-        self.values.get(&field).map_or("", String::as_str)
+        self.values.get(field)
     }
 
     /// Sets `field` to `value`.
     pub fn set(&mut self, field: Field, value: String) {
-        self.values.insert(field, value);
+        self.values.set(field, value);
     }
 
     /// The site document for this form (pretty-printed JSON, keys in a fixed order): the
     /// document the preview, the DHCP configs and the tar are made from, and the one exported.
     pub fn to_document(&self) -> String {
+        self.document_of(self.nodes.iter())
+    }
+
+    /// The document of this site with only `nodes` (e.g. the nodes that have no errors).
+    pub fn document_of<'a>(&self, nodes: impl Iterator<Item = &'a Rc<NodeForm>>) -> String {
         let mut site = self.extra.clone();
         site.insert("schema".into(), Value::from(SCHEMA));
         for info in site_fields() {
@@ -133,9 +162,9 @@ impl SiteForm {
             if value.is_empty() && !required {
                 continue;
             }
-            site.insert(info.key.into(), text_value(value, is_number(info.field)));
+            site.insert(info.key.into(), text_value(value, info.kind));
         }
-        let nodes = self.nodes.iter().map(|n| node_value(n)).collect();
+        let nodes = nodes.map(|n| node_value(n)).collect();
         site.insert("nodes".into(), Value::Array(nodes));
         // Serializing a `Value` cannot fail (all keys are strings).
         serde_json::to_string_pretty(&Value::Object(site)).unwrap_or_default() + "\n"
@@ -146,7 +175,8 @@ impl SiteForm {
     ///
     /// # Errors
     /// A message naming what the form cannot hold: JSON that does not parse, a document that
-    /// is not an object, a schema other than 1, `nodes` or a node or a NIC of the wrong shape.
+    /// is not an object, a schema other than 1, `nodes` or a node, a NIC or an iSCSI target
+    /// of the wrong shape.
     pub fn from_document(text: &str) -> Result<Self, String> {
         let value: Value =
             serde_json::from_str(text).map_err(|e| format!("not a site document: {e}"))?;
@@ -168,7 +198,7 @@ impl SiteForm {
                 for (i, node) in nodes.into_iter().enumerate() {
                     form.nodes.push(Rc::new(node_form(i, node)?));
                 }
-            } else if let Some(field) = site_field_of_key(&key) {
+            } else if let Some(field) = field_of_key(Scope::Site, &key) {
                 form.set(field, value_text(value));
             } else {
                 form.extra.insert(key, value);
@@ -178,13 +208,29 @@ impl SiteForm {
     }
 }
 
-/// A typed value as a JSON value: a number for number fields that parse as one, else a
-/// string (which the core refuses for a number field, naming it).
-fn text_value(value: &str, number: bool) -> Value {
-    if number && let Ok(n) = value.parse::<u64>() {
-        return Value::from(n);
+/// The field of `scope` whose key is `key`, when it has an input of its own (the MACs text
+/// among them; not `schema`, `nodes` or `iscsi`, which the reader takes itself).
+fn field_of_key(scope: Scope, key: &str) -> Option<Field> {
+    Field::from_key(scope, key.as_bytes()).filter(|field| {
+        field
+            .info()
+            .is_some_and(|info| info.form && (info.kind != Kind::List || info.field == Field::Nics))
+    })
+}
+
+/// A typed value as a JSON value: a number for number fields that parse as one, `true` or
+/// `false` for flags, else a string (which the core refuses for a number or a flag, naming
+/// the field).
+fn text_value(value: &str, kind: Kind) -> Value {
+    match kind {
+        Kind::Number => value
+            .parse::<u64>()
+            .map_or_else(|_| value.into(), Value::from),
+        Kind::Flag => value
+            .parse::<bool>()
+            .map_or_else(|_| value.into(), Value::Bool),
+        _ => Value::from(value),
     }
-    Value::from(value)
 }
 
 /// A JSON value as the form shows it: a string as it is, anything else as JSON text.
@@ -204,6 +250,22 @@ pub fn mac_tokens(macs: &str) -> impl Iterator<Item = (&str, bool)> {
             Some(mac) => (mac, false),
             None => (t, true),
         })
+}
+
+/// The MACs text with NIC `index`'s network boot flag (`pxe`) set to `pxe`.
+pub fn with_pxe(macs: &str, index: usize, pxe: bool) -> String {
+    let tokens: Vec<String> = mac_tokens(macs)
+        .enumerate()
+        .map(|(i, (mac, was))| {
+            let boots = if i == index { pxe } else { was };
+            if boots {
+                mac.to_owned()
+            } else {
+                format!("!{mac}")
+            }
+        })
+        .collect();
+    tokens.join(", ")
 }
 
 fn node_value(node: &NodeForm) -> Value {
@@ -232,9 +294,22 @@ fn node_value(node: &NodeForm) -> Value {
             }
             _ if value.is_empty() => {}
             _ => {
-                object.insert(field.key().into(), text_value(value, is_number(field)));
+                object.insert(field.key().into(), text_value(value, info.kind));
             }
         }
+    }
+    if !node.iscsi.is_empty() {
+        let targets = node.iscsi.iter().map(|target| {
+            let mut object = Map::new();
+            for info in fields(Scope::IscsiTarget) {
+                let value = target.get(info.field);
+                if !value.is_empty() {
+                    object.insert(info.key.into(), text_value(value, info.kind));
+                }
+            }
+            Value::Object(object)
+        });
+        object.insert("iscsi".into(), Value::Array(targets.collect()));
     }
     Value::Object(object)
 }
@@ -256,13 +331,38 @@ fn node_form(index: usize, value: Value) -> Result<NodeForm, String> {
                 })?);
             }
             node.set(Field::Nics, macs.join(", "));
-        } else if let Some(field) = node_field_of_key(&key) {
+        } else if key == "iscsi" {
+            let Value::Array(targets) = value else {
+                return Err(format!("nodes[{index}].iscsi: not an array"));
+            };
+            for (j, target) in targets.into_iter().enumerate() {
+                node.iscsi.push(iscsi_form(target).ok_or_else(|| {
+                    format!(
+                        "nodes[{index}].iscsi[{j}]: not an object of server, port, lun, iqn, \
+                         username, password"
+                    )
+                })?);
+            }
+        } else if let Some(field) = field_of_key(Scope::Node, &key) {
             node.set(field, value_text(value));
         } else {
             node.extra.insert(key, value);
         }
     }
     Ok(node)
+}
+
+/// An iSCSI target as the form holds it, or `None` for a shape it cannot hold (not an
+/// object, or a key an iSCSI target does not have).
+fn iscsi_form(target: Value) -> Option<Values> {
+    let Value::Object(object) = target else {
+        return None;
+    };
+    let mut values = Values::default();
+    for (key, value) in object {
+        values.set(field_of_key(Scope::IscsiTarget, &key)?, value_text(value));
+    }
+    Some(values)
 }
 
 /// A NIC as the MACs field spells it, or `None` for a shape the field cannot hold.

@@ -5,9 +5,10 @@
 //! it. After every change the form becomes one site document ([`SiteForm::to_document`]) and
 //! everything shown is computed by the core from that document: the tree, the selected
 //! entry's content and its lint findings, the DHCP config, the errors (mapped back to the
-//! form field they name), and on demand the tar ([`archive`]). The document is also what is
-//! exported, so an exported site gives exactly the tar that was downloaded (with the same
-//! templates).
+//! form field they name), and on demand the tar ([`archive`]). While only nodes have errors,
+//! the tree, the preview and the DHCP config are those of the site without them
+//! ([`derive`]). The document is also what is exported, so an exported site gives exactly the
+//! tar that was downloaded (with the same templates).
 //!
 //! Templates the site names (`ipxe_boot_script_template`, `ipxe_config_template`) are held
 //! by path, as pasted or loaded from a file; the core parses them, checks them with the site
@@ -15,12 +16,13 @@
 //! one.
 
 use crate::csv::parse_csv;
-pub use crate::form::{Field, MODES, NodeForm, SiteForm};
+pub use crate::form::{Field, MODES, NodeForm, SiteForm, Values};
 use ipxegen_core::archive::{LinkMode, ManifestSpool, write_tree_archive_spooled};
 use ipxegen_core::classic;
 use ipxegen_core::ipxe::lint::{LabelEntry, label_line_count, lint_script_with};
 use ipxegen_core::limits::SCRIPT_MAX;
 use ipxegen_core::model::{TemplateFile, TemplateRef};
+use ipxegen_core::schema::Scope;
 use ipxegen_core::servers::Format;
 use ipxegen_core::site::{CheckEvent, Holder, Problem, SeenFull, SeenValues, Unique};
 use ipxegen_core::tree::{EntryKind, Root, Script, ScriptKind, Tree, write_script};
@@ -41,46 +43,58 @@ pub type DhcpFormat = Format;
 pub enum Target {
     /// A site input.
     Site(Field),
-    /// An input of a node's row.
+    /// An input of a node (a NIC's fields belong to its MACs input; `iscsi` itself to the
+    /// targets' add button).
     Node(usize, Field),
-    /// A node, not one of its inputs (e.g. `firmware`, kept from an import).
+    /// An input of one of a node's iSCSI targets: node, target, field.
+    Item(usize, usize, Field),
+    /// A node, not one of its inputs (e.g. a key the schema does not know).
     NodeRow(usize),
     /// The site as a whole.
     Document,
 }
 
 impl Target {
-    /// The form target of a core error: its node (if any) and field.
+    /// The form target of a core error: its node (if any), item and field.
     pub fn of(error: &Error) -> Target {
         let node = error.node.and_then(|n| usize::try_from(n).ok());
         match (node, error.field) {
-            (Some(i), Some(field)) => {
-                node_field(field).map_or(Target::NodeRow(i), |f| Target::Node(i, f))
-            }
+            (Some(i), Some(field)) => match (field.scope(), error.item) {
+                (Scope::IscsiTarget, Some(j)) => Target::Item(i, usize::from(j), field),
+                (Scope::Nic, _) => Target::Node(i, Field::Nics),
+                (Scope::Node, _) if field.info().is_some_and(|info| info.form) => {
+                    Target::Node(i, field)
+                }
+                _ => Target::NodeRow(i),
+            },
             (Some(i), None) => Target::NodeRow(i),
-            (None, Some(field)) => site_field(field).map_or(Target::Document, Target::Site),
-            (None, None) => Target::Document,
+            (None, Some(field)) if crate::form::site_fields().any(|f| f.field == field) => {
+                Target::Site(field)
+            }
+            (None, _) => Target::Document,
         }
     }
-}
 
-/// The node input an error of `field` belongs to: the field's own, or the MACs input for a
-/// NIC's fields; `None` for a field the form has no input for.
-fn node_field(field: Field) -> Option<Field> {
-    let field = match field {
-        Field::NicMac | Field::NicPxe => Field::Nics,
-        other => other,
-    };
-    crate::form::node_fields()
-        .any(|info| info.field == field)
-        .then_some(field)
-}
+    /// The node it belongs to, if any.
+    pub fn node(self) -> Option<usize> {
+        match self {
+            Target::Node(i, _) | Target::Item(i, _, _) | Target::NodeRow(i) => Some(i),
+            Target::Site(_) | Target::Document => None,
+        }
+    }
 
-/// The site input an error of `field` belongs to.
-fn site_field(field: Field) -> Option<Field> {
-    crate::form::site_fields()
-        .any(|info| info.field == field)
-        .then_some(field)
+    /// The id of the element that edits it (what the problem list focuses): `http-server`,
+    /// `node-1-kernel`, `node-1-iscsi-0-server`, `node-1` (the node's group),
+    /// `site-errors`.
+    pub fn element_id(self) -> String {
+        match self {
+            Target::Site(field) => crate::form::input_id(field),
+            Target::Node(i, field) => format!("node-{i}-{}", field.key()),
+            Target::Item(i, j, field) => format!("node-{i}-iscsi-{j}-{}", field.key()),
+            Target::NodeRow(i) => format!("node-{i}"),
+            Target::Document => "site-errors".into(),
+        }
+    }
 }
 
 /// An error and where it belongs.
@@ -94,10 +108,13 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    fn of(error: &Error) -> Self {
+    /// The problem as the form shows it, its node index (in a document of some of the
+    /// nodes) turned into the form's by `renumber`.
+    fn of(mut problem: Problem<'_>, renumber: &dyn Fn(u32) -> u32) -> Self {
+        problem.error.node = problem.error.node.map(renumber);
         FieldError {
-            target: Target::of(error),
-            message: error.to_string(),
+            target: Target::of(&problem.error),
+            message: problem.to_string(),
         }
     }
 }
@@ -169,8 +186,13 @@ pub struct Derived {
     pub document: Rc<str>,
     /// Every problem found, each with where it belongs. Empty when the site is valid.
     pub errors: Vec<FieldError>,
-    /// The tree's entries (empty while the site has errors); shared, and kept when unchanged.
+    /// The tree's entries: of the whole site, or while some nodes have errors, of the site
+    /// without them (empty while the site's own fields have errors); shared, and kept when
+    /// unchanged.
     pub entries: Rc<Vec<TreeEntry>>,
+    /// The nodes (indices) with errors, which the tree, the preview and the DHCP config
+    /// leave out.
+    pub left_out: Vec<usize>,
     /// The entry the preview shows (`None` when there is no tree).
     pub selected: Option<Selection>,
     /// Its content, for a script (the per-MAC entries show their config).
@@ -189,6 +211,7 @@ impl Default for Derived {
             document: Rc::from(""),
             errors: Vec::new(),
             entries: Rc::default(),
+            left_out: Vec::new(),
             selected: None,
             content: None,
             findings: Vec::new(),
@@ -210,6 +233,15 @@ pub struct State {
     pub dhcp_format: DhcpFormat,
     /// The outcome of the last import (JSON file or CSV): `Err` names what was refused.
     pub import: Option<Result<String, String>>,
+    /// The node list's filter, as typed.
+    pub filter: String,
+    /// The nodes (indices, in order) whose id or MACs held the filter (ASCII case ignored)
+    /// when it was typed, which the node list pages over: a node edited so that it no longer
+    /// matches stays until the filter changes. `None` without a filter: every node.
+    pub matching: Option<Vec<usize>>,
+    /// The page of the matching nodes shown (see [`State::node_page`]; past the last one
+    /// shows the last).
+    pub page: usize,
     /// What the core made of it.
     pub derived: Derived,
 }
@@ -230,6 +262,9 @@ impl State {
             selected: Selection::default(),
             dhcp_format: DhcpFormat::Dnsmasq,
             import: None,
+            filter: String::new(),
+            matching: None,
+            page: 0,
             derived: Derived::default(),
         };
         state.derive(None);
@@ -262,10 +297,67 @@ impl State {
             .map(|e| e.message.as_str())
     }
 
+    /// Filters the node list by `filter` (see [`State::matching`]), from its first page.
+    fn filter_nodes(&mut self, filter: String) {
+        let needle = filter.trim().as_bytes();
+        self.matching = (!needle.is_empty()).then(|| {
+            let holds = |hay: &str| {
+                hay.as_bytes()
+                    .windows(needle.len())
+                    .any(|w| w.eq_ignore_ascii_case(needle))
+            };
+            (0..self.form.nodes.len())
+                .filter(|&i| {
+                    self.form.nodes.get(i).is_some_and(|node| {
+                        holds(node.get(Field::NodeId)) || holds(node.get(Field::Nics))
+                    })
+                })
+                .collect()
+        });
+        self.filter = filter;
+        self.page = 0;
+    }
+
+    /// The nodes (indices, in order) the node list pages over.
+    fn listed(&self) -> Vec<usize> {
+        self.matching
+            .clone()
+            .unwrap_or_else(|| (0..self.form.nodes.len()).collect())
+    }
+
+    /// The page of the node list shown: [`PAGE_SIZE`] of the nodes it pages over.
+    pub fn node_page(&self) -> NodePage {
+        let listed = self.listed();
+        let pages = listed.len().div_ceil(PAGE_SIZE).max(1);
+        let page = self.page.min(pages - 1);
+        let first = page * PAGE_SIZE;
+        NodePage {
+            shown: listed.iter().copied().skip(first).take(PAGE_SIZE).collect(),
+            first,
+            page,
+            pages,
+            matching: listed.len(),
+        }
+    }
+
+    /// Shows the page holding node `i`: of the filter's matches, or of every node (the filter
+    /// cleared) when they do not hold it.
+    fn show_node(&mut self, i: usize) {
+        if self.matching.as_ref().is_some_and(|m| !m.contains(&i)) {
+            self.filter_nodes(String::new());
+        }
+        let before = self.listed().iter().take_while(|&&j| j < i).count();
+        self.page = before / PAGE_SIZE;
+    }
+
     /// Recomputes [`Derived`] from the form; `previous` entries are reused when equal.
     fn derive(&mut self, previous: Option<&Rc<Vec<TreeEntry>>>) {
-        let document: Rc<str> = Rc::from(self.form.to_document());
-        let mut derived = derive(&document, &self.templates, &self.selected, self.dhcp_format);
+        let mut derived = derive(
+            &self.form,
+            &self.templates,
+            &self.selected,
+            self.dhcp_format,
+        );
         if let Some(previous) = previous
             && **previous == *derived.entries
         {
@@ -275,21 +367,49 @@ impl State {
     }
 }
 
+/// How many nodes a page of the node list shows.
+pub const PAGE_SIZE: usize = 50;
+
+/// The page of the node list shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodePage {
+    /// The indices (in the form) of the nodes it shows.
+    pub shown: Vec<usize>,
+    /// The place of the first of them among the matching nodes (0-based).
+    pub first: usize,
+    /// The page (0-based, at most `pages - 1`).
+    pub page: usize,
+    /// How many pages the matching nodes fill (at least 1).
+    pub pages: usize,
+    /// How many nodes the list pages over (the filter's matches, or every node).
+    pub matching: usize,
+}
+
 /// Every change the page can ask for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
     /// A site input changed.
     SetField(Field, String),
-    /// Append a node (a fresh id, mode `deploy`, no MAC yet).
+    /// Append a node (a fresh id, mode `deploy`, no MAC yet) and show its page.
     AddNode,
     /// Remove the node at this index.
     RemoveNode(usize),
-    /// An input of a node's row changed.
+    /// An input of a node changed.
     EditNode(usize, Field, String),
+    /// A change to a node's iSCSI targets.
+    Iscsi(usize, IscsiEdit),
     /// Replace the site with a site document (an imported file, storage, a link).
     ImportSiteJson(String),
     /// Replace the nodes with pasted CSV (see [`crate::csv`]).
     ImportCsv(String),
+    /// Show this page of the node list (0-based; past the last one shows the last).
+    ShowPage(usize),
+    /// Filter the node list by this text (id or MAC; see [`State::matching`]), from its
+    /// first page.
+    FilterNodes(String),
+    /// Show the page of the node list holding the node at this index (the filter cleared
+    /// when it does not match it).
+    ShowNode(usize),
     /// Show this entry in the preview.
     Select(Selection),
     /// Show this DHCP config.
@@ -301,6 +421,39 @@ pub enum Action {
     /// A template file loaded for this site field: the field names it (by the file's name)
     /// and its text is the file's.
     LoadTemplate(Field, String, String),
+}
+
+/// A change to a node's list of iSCSI targets (by index in the list).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IscsiEdit {
+    /// Append an empty target.
+    Add,
+    /// Remove this target.
+    Remove(usize),
+    /// Swap this target with the one before it (its drive number with the one before).
+    MoveUp(usize),
+    /// A field of this target changed.
+    Set(usize, Field, String),
+}
+
+impl IscsiEdit {
+    /// Applies the change to `targets`; `false` when it changes nothing (an index past the
+    /// end, the first target moved up, a value as it was).
+    fn apply(self, targets: &mut Vec<Values>) -> bool {
+        match self {
+            IscsiEdit::Add => targets.push(Values::default()),
+            IscsiEdit::Remove(j) if j < targets.len() => {
+                targets.remove(j);
+            }
+            IscsiEdit::MoveUp(j) if j > 0 && j < targets.len() => targets.swap(j - 1, j),
+            IscsiEdit::Set(j, field, value) => match targets.get_mut(j) {
+                Some(target) if target.get(field) != value => target.set(field, value),
+                _ => return false,
+            },
+            IscsiEdit::Remove(_) | IscsiEdit::MoveUp(_) => return false,
+        }
+        true
+    }
 }
 
 impl Reducible for State {
@@ -319,12 +472,20 @@ impl Reducible for State {
             Action::AddNode => {
                 let id = fresh_id(&state.form);
                 state.form.nodes.push(Rc::new(NodeForm::new(&id, "deploy")));
+                state.show_node(state.form.nodes.len() - 1);
             }
             Action::RemoveNode(index) => {
                 if index >= state.form.nodes.len() {
                     return Rc::new(state);
                 }
                 state.form.nodes.remove(index);
+                // The filter's matches after it move up by one.
+                if let Some(matching) = &mut state.matching {
+                    matching.retain(|&j| j != index);
+                    for j in matching.iter_mut().filter(|j| **j > index) {
+                        *j -= 1;
+                    }
+                }
             }
             Action::EditNode(index, field, value) => {
                 let Some(node) = state.form.nodes.get_mut(index) else {
@@ -335,9 +496,22 @@ impl Reducible for State {
                 }
                 Rc::make_mut(node).set(field, value);
             }
+            Action::Iscsi(index, edit) => {
+                let mut targets = match state.form.nodes.get(index) {
+                    Some(node) => node.iscsi.clone(),
+                    None => return Rc::new(state),
+                };
+                if !edit.apply(&mut targets) {
+                    return Rc::new(state);
+                }
+                if let Some(node) = state.form.nodes.get_mut(index) {
+                    Rc::make_mut(node).iscsi = targets;
+                }
+            }
             Action::ImportSiteJson(text) => match SiteForm::from_document(&text) {
                 Ok(form) => {
                     state.form = form;
+                    state.filter_nodes(String::new());
                     state.import = Some(Ok(format!(
                         "Imported a site with {} node(s).",
                         state.form.nodes.len()
@@ -352,12 +526,26 @@ impl Reducible for State {
                 Ok(nodes) => {
                     state.import = Some(Ok(format!("Imported {} node(s) from CSV.", nodes.len())));
                     state.form.nodes = nodes.into_iter().map(Rc::new).collect();
+                    state.filter_nodes(String::new());
                 }
                 Err(e) => {
                     state.import = Some(Err(e));
                     return Rc::new(state);
                 }
             },
+            // The node list's view: the document, and all the core made of it, stay.
+            Action::ShowPage(page) => {
+                state.page = page.min(state.node_page().pages - 1);
+                return Rc::new(state);
+            }
+            Action::FilterNodes(filter) => {
+                state.filter_nodes(filter);
+                return Rc::new(state);
+            }
+            Action::ShowNode(i) => {
+                state.show_node(i);
+                return Rc::new(state);
+            }
             Action::Select(selection) => state.selected = selection,
             Action::SelectDhcp(format) => state.dhcp_format = format,
             Action::LoadExample => {
@@ -419,14 +607,73 @@ fn template_files<'a>(
         .collect()
 }
 
+/// How many times [`derive`] leaves out the nodes with errors and checks the rest again:
+/// the rest is a site of its own, which must check too (a value two nodes shared is
+/// reported at the second, so the first stays).
+const PARTIAL_ROUNDS: usize = 4;
+
+/// What the core makes of `form`'s document (see [`derive_document`]). While only nodes
+/// have errors, the tree, the preview and the DHCP config are those of the site without
+/// them ([`Derived::left_out`]), never a script for a node with errors; every problem found
+/// on the way is in [`Derived::errors`].
+pub fn derive(
+    form: &SiteForm,
+    templates: &BTreeMap<String, String>,
+    selected: &Selection,
+    format: DhcpFormat,
+) -> Derived {
+    let document: Rc<str> = Rc::from(form.to_document());
+    let mut derived = derive_document(&document, templates, selected, format, &|n| n);
+    let mut left_out: Vec<usize> = Vec::new();
+    for _ in 0..PARTIAL_ROUNDS {
+        let before = left_out.len();
+        for error in &derived.errors {
+            match error.target.node() {
+                Some(i) if !left_out.contains(&i) => left_out.push(i),
+                Some(_) => {}
+                // A problem of the site itself: no part of the tree can be written.
+                None => return derived,
+            }
+        }
+        if left_out.len() == before {
+            break;
+        }
+        left_out.sort_unstable();
+        let kept: Vec<usize> = (0..form.nodes.len())
+            .filter(|i| left_out.binary_search(i).is_err())
+            .collect();
+        let nodes = kept.iter().filter_map(|&i| form.nodes.get(i));
+        let partial: Rc<str> = Rc::from(form.document_of(nodes));
+        let renumber = |n: u32| {
+            let original = usize::try_from(n).ok().and_then(|n| kept.get(n).copied());
+            original.and_then(|i| u32::try_from(i).ok()).unwrap_or(n)
+        };
+        let mut made = derive_document(&partial, templates, selected, format, &renumber);
+        if made.errors.is_empty() {
+            derived.entries = made.entries;
+            derived.selected = made.selected;
+            derived.content = made.content;
+            derived.findings = made.findings;
+            derived.dhcp = made.dhcp;
+            derived.left_out = left_out;
+            return derived;
+        }
+        made.errors.retain(|e| !derived.errors.contains(e));
+        derived.errors.append(&mut made.errors);
+    }
+    derived
+}
+
 /// What the core makes of `document` (with the template texts `templates`), with `selected`
 /// shown in the preview (or the main script when there is no such entry) and `format` as the
-/// DHCP config.
-pub fn derive(
+/// DHCP config; `renumber` gives the form's index of a node of `document` (which may hold
+/// only some of the form's nodes).
+fn derive_document(
     document: &Rc<str>,
     templates: &BTreeMap<String, String>,
     selected: &Selection,
     format: DhcpFormat,
+    renumber: &dyn Fn(u32) -> u32,
 ) -> Derived {
     let mut derived = Derived {
         document: Rc::clone(document),
@@ -436,12 +683,9 @@ pub fn derive(
     let site = match Site::parse(document.as_bytes()) {
         Ok(site) => site,
         Err(e) => {
-            let problem = Problem::in_document(document.as_bytes(), e);
-            derived.dhcp = Err(format!("The site has errors: {problem}"));
-            derived.errors.push(FieldError {
-                target: Target::of(&e),
-                message: problem.to_string(),
-            });
+            let error = FieldError::of(Problem::in_document(document.as_bytes(), e), renumber);
+            derived.dhcp = Err(format!("The site has errors: {}", error.message));
+            derived.errors.push(error);
             return derived;
         }
     };
@@ -457,7 +701,7 @@ pub fn derive(
         .collect();
     let files = template_files(&refs, templates);
     let site = site.with_templates(&files);
-    let checked = check(&site, &mut derived.errors);
+    let checked = check(&site, &mut derived.errors, renumber);
     let Some(site) = checked else {
         let first = derived.errors.first().map_or("", |e| e.message.as_str());
         derived.dhcp = Err(format!("The site has errors: {first}"));
@@ -470,8 +714,9 @@ pub fn derive(
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                derived.errors.push(FieldError::of(&e));
-                derived.dhcp = Err(format!("The site has errors: {e}"));
+                let error = FieldError::of(Problem::in_document(document.as_bytes(), e), renumber);
+                derived.dhcp = Err(format!("The site has errors: {}", error.message));
+                derived.errors.push(error);
                 return derived;
             }
         };
@@ -566,16 +811,18 @@ impl<'a> SeenValues<'a> for Seen<'a> {
 }
 
 /// Runs the core's whole-site check: every problem goes to `errors` (with where it belongs
-/// in the form) as the core words it; gives the checked site when there was none.
-pub fn check<'a>(site: &Site<'a>, errors: &mut Vec<FieldError>) -> Option<CheckedSite<'a>> {
+/// in the form, a node's index turned into the form's by `renumber`) as the core words it;
+/// gives the checked site when there was none.
+pub fn check<'a>(
+    site: &Site<'a>,
+    errors: &mut Vec<FieldError>,
+    renumber: &dyn Fn(u32) -> u32,
+) -> Option<CheckedSite<'a>> {
     let mut seen = Seen::default();
     let mut scratch = vec![0u8; SCRIPT_MAX];
     site.check_with(&mut seen, &mut scratch, |event| {
         if let CheckEvent::Problem(problem) = event {
-            errors.push(FieldError {
-                target: Target::of(&problem.error),
-                message: problem.to_string(),
-            });
+            errors.push(FieldError::of(*problem, renumber));
         }
     })
     .ok()
@@ -771,6 +1018,201 @@ mod tests {
         // Removing past the end changes nothing.
         let again = reduce(state.clone(), Action::RemoveNode(10));
         assert_eq!(again, state);
+    }
+
+    #[test]
+    fn every_key_of_an_imported_site_has_an_editor_and_round_trips() {
+        let text = include_str!("../../tests/golden/sites/modes.json");
+        let state = State::from_document(text).unwrap();
+        assert!(
+            state.derived.errors.is_empty(),
+            "{:?}",
+            state.derived.errors
+        );
+        // Nothing was kept aside as an unknown key: every value is in an editor.
+        assert!(state.form.extra.is_empty());
+        assert!(state.form.nodes.iter().all(|n| n.extra.is_empty()));
+        let before: serde_json::Value = serde_json::from_str(text).unwrap();
+        let after: serde_json::Value = serde_json::from_str(&state.derived.document).unwrap();
+        let nodes = |v: &serde_json::Value| v["nodes"].as_array().unwrap().len();
+        assert_eq!(nodes(&before), nodes(&after));
+        for (a, b) in before["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(after["nodes"].as_array().unwrap())
+        {
+            assert_eq!(a, b);
+        }
+        let i = state
+            .form
+            .nodes
+            .iter()
+            .position(|n| n.get(Field::NodeId) == "iscsi")
+            .unwrap();
+        assert_eq!(state.form.nodes[i].iscsi.len(), 2);
+        let state = reduce(
+            state,
+            Action::Select(Selection {
+                tftp: false,
+                path: "iscsi/config".into(),
+            }),
+        );
+        assert_eq!(
+            state.derived.content.as_deref(),
+            Some(include_str!(
+                "../../tests/golden/ipxe/iscsi-two-targets-chap.ipxe"
+            ))
+        );
+    }
+
+    #[test]
+    fn iscsi_targets_are_added_reordered_removed_and_written_as_sanhook_lines() {
+        use IscsiEdit::{Add, MoveUp, Remove, Set};
+        let mut state = reduce(
+            State::default(),
+            Action::EditNode(1, Field::Mode, "iscsi".into()),
+        );
+        // No target yet: that node is left out and marked, the others keep their tree.
+        assert!(!state.derived.errors.is_empty());
+        assert!(
+            state
+                .derived
+                .errors
+                .iter()
+                .all(|e| e.target.node() == Some(1))
+        );
+        assert_eq!(state.derived.left_out, vec![1]);
+        assert!(paths(&state).contains(&"pxelinux.cfg/52-54-00-12-34-56"));
+        assert!(!paths(&state).contains(&"rack1-node02/config"));
+        assert!(state.derived.dhcp.is_ok());
+        let data = [
+            (Field::IscsiServer, "2001:db8::30"),
+            (Field::IscsiPort, "3261"),
+            (Field::IscsiIqn, "iqn.2010-04.org.example:data"),
+        ];
+        let root = [
+            (Field::IscsiServer, "192.0.2.30"),
+            (Field::IscsiLun, "1"),
+            (Field::IscsiIqn, "iqn.2010-04.org.example:root"),
+            (Field::IscsiUsername, "node-iscsi"),
+            (Field::IscsiPassword, "s3cret,chap"),
+        ];
+        let mut edits = vec![Add];
+        edits.extend(data.map(|(f, v)| Set(0, f, v.into())));
+        edits.extend([Add, Add, Remove(2), Remove(5), MoveUp(0)]);
+        edits.extend(root.map(|(f, v)| Set(1, f, v.into())));
+        edits.push(MoveUp(1));
+        for edit in edits {
+            state = reduce(state, Action::Iscsi(1, edit));
+        }
+        assert_eq!(state.form.nodes[1].iscsi.len(), 2);
+        assert!(
+            state.derived.errors.is_empty(),
+            "{:?}",
+            state.derived.errors
+        );
+        assert!(state.derived.left_out.is_empty());
+        let state = reduce(
+            state,
+            Action::Select(Selection {
+                tftp: false,
+                path: "rack1-node02/config".into(),
+            }),
+        );
+        let config = state.derived.content.as_deref().unwrap();
+        let sanhooks: Vec<&str> = config
+            .lines()
+            .filter(|l| l.starts_with("sanhook"))
+            .collect();
+        assert_eq!(
+            sanhooks,
+            [
+                "sanhook --drive 0x80 iscsi:192.0.2.30:::1:iqn.2010-04.org.example:root || goto retry",
+                "sanhook --drive 0x81 iscsi:[2001:db8::30]::3261:0:iqn.2010-04.org.example:data || goto retry",
+            ]
+        );
+        assert!(config.contains("set password s3cret,chap\n"), "{config}");
+    }
+
+    #[test]
+    fn a_node_with_errors_is_left_out_and_its_errors_name_it_as_the_form_does() {
+        // Node 0's MAC does not parse, node 2's id is node 1's: each problem is found, named
+        // by its own index, and both nodes are left out (node 1, which had the id first,
+        // stays).
+        let state = reduce(
+            State::default(),
+            Action::EditNode(0, Field::Nics, "52:54:00:zz:00:01".into()),
+        );
+        let state = reduce(
+            state,
+            Action::EditNode(2, Field::NodeId, "rack1-node02".into()),
+        );
+        let targets: Vec<Target> = state.derived.errors.iter().map(|e| e.target).collect();
+        assert!(
+            targets.contains(&Target::Node(0, Field::Nics)),
+            "{targets:?}"
+        );
+        assert!(
+            targets.contains(&Target::Node(2, Field::NodeId)),
+            "{targets:?}"
+        );
+        let messages: Vec<&str> = state
+            .derived
+            .errors
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect();
+        assert!(
+            messages.iter().any(|m| m.contains("nodes[2].id")),
+            "{messages:?}"
+        );
+        assert_eq!(state.derived.left_out, vec![0, 2]);
+        // The tree is node 1's alone: never a script of a node with errors.
+        assert!(paths(&state).contains(&"rack1-node02/config"));
+        assert!(
+            !paths(&state)
+                .iter()
+                .any(|p| p.contains("52-54-00-aa-00-03"))
+        );
+        assert!(
+            !paths(&state)
+                .iter()
+                .any(|p| p.contains("52-54-00-12-34-56"))
+        );
+        // In the classic flow too the rest keeps its tree (in the TFTP root).
+        let mut classic = reduce(
+            state.clone(),
+            Action::SetField(Field::IpxeEnabled, "false".into()),
+        );
+        for info in crate::form::site_fields() {
+            if !crate::form::in_flow(info.field, false) {
+                classic = reduce(classic, Action::SetField(info.field, String::new()));
+            }
+        }
+        assert!(
+            !classic.derived.ipxe_enabled,
+            "{:?}",
+            classic.derived.errors
+        );
+        assert!(classic.derived.entries.iter().any(|e| e.tftp));
+        // A problem of the site itself leaves no tree at all.
+        let state = reduce(state, Action::SetField(Field::HttpServer, String::new()));
+        assert!(state.derived.entries.is_empty());
+        assert!(state.derived.left_out.is_empty());
+    }
+
+    #[test]
+    fn a_nic_s_network_boot_flag_is_edited_in_the_macs_text() {
+        let macs = "52:54:00:00:00:01, !52:54:00:00:00:02";
+        assert_eq!(
+            crate::form::with_pxe(macs, 0, false),
+            "!52:54:00:00:00:01, !52:54:00:00:00:02"
+        );
+        assert_eq!(
+            crate::form::with_pxe(macs, 1, true),
+            "52:54:00:00:00:01, 52:54:00:00:00:02"
+        );
     }
 
     #[test]
@@ -1124,6 +1566,87 @@ mod tests {
                 "node \"rack1-node02\": ipxe_config_template: \"mine.ipxe\":3:8: `kernel_url` has no value in mode local"
             ]
         );
+    }
+
+    /// A CSV of `n` deploy nodes `csv-0000`... with MACs `52:54:02:00:HH:LL`.
+    fn csv_of(n: usize) -> String {
+        let mut csv = String::from("mac,id,mode,kernel,ramdisk,kernel_args\n");
+        for i in 0..n {
+            csv.push_str(&format!(
+                "52:54:02:00:{:02x}:{:02x},csv-{i:04},deploy,,,\n",
+                i / 256,
+                i % 256
+            ));
+        }
+        csv
+    }
+
+    #[test]
+    fn the_node_list_shows_a_page_of_the_nodes_the_filter_matches() {
+        let state = reduce(State::default(), Action::ImportCsv(csv_of(2000)));
+        let page = state.node_page();
+        assert_eq!((page.page, page.pages, page.matching), (0, 40, 2000));
+        assert_eq!(page.shown, (0..PAGE_SIZE).collect::<Vec<_>>());
+        let document = Rc::clone(&state.derived.document);
+        // Past the last page: the last one, node 2,000 last on it.
+        let state = reduce(state, Action::ShowPage(1000));
+        let page = state.node_page();
+        assert_eq!((page.page, page.first), (39, 1950));
+        assert_eq!(page.shown.last(), Some(&1999));
+        // Paging and filtering change no document (nothing is checked again).
+        assert!(Rc::ptr_eq(&document, &state.derived.document));
+        // By MAC, case ignored: one node.
+        let state = reduce(state, Action::FilterNodes(" 52:54:02:00:07:CF ".into()));
+        let page = state.node_page();
+        assert_eq!((page.page, page.pages, page.matching), (0, 1, 1));
+        assert_eq!(page.shown, [0x7cf]);
+        // By id: csv-1000 to csv-1009.
+        let state = reduce(state, Action::FilterNodes("-100".into()));
+        assert_eq!(
+            state.node_page().shown,
+            [1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009]
+        );
+        // A node edited so that it no longer matches stays until the filter changes.
+        let state = reduce(
+            state,
+            Action::EditNode(1003, Field::NodeId, "renamed".into()),
+        );
+        assert_eq!(state.node_page().matching, 10);
+        assert!(state.node_page().shown.contains(&1003));
+        // Removing a node before them moves them up.
+        let mut state = reduce(state, Action::RemoveNode(10));
+        assert_eq!(state.node_page().shown, (999..1009).collect::<Vec<_>>());
+        state = reduce(state, Action::FilterNodes("-100".into()));
+        assert_eq!(state.node_page().matching, 9);
+        let document = Rc::clone(&state.derived.document);
+        // A node the filter matches keeps it; another clears it, on that node's page.
+        let state = reduce(state, Action::ShowNode(1004));
+        assert_eq!(state.filter, "-100");
+        let state = reduce(state, Action::ShowNode(120));
+        assert_eq!(state.filter, "");
+        assert_eq!(state.node_page().page, 2);
+        assert!(state.node_page().shown.contains(&120));
+        assert!(Rc::ptr_eq(&document, &state.derived.document));
+        // A new node is shown on its page, whatever the filter.
+        let state = reduce(state, Action::FilterNodes("csv-0001".into()));
+        let state = reduce(state, Action::AddNode);
+        let page = state.node_page();
+        assert_eq!((page.page, page.pages), (39, 40));
+        assert_eq!(page.shown.last(), Some(&1999));
+        assert_eq!(state.form.nodes.len(), 2000);
+        // Removing it leaves the last page shown.
+        let state = reduce(state, Action::RemoveNode(1999));
+        assert_eq!(state.node_page().page, 39);
+        assert_eq!(state.node_page().shown.len(), 49);
+        // None matching: one empty page.
+        let state = reduce(state, Action::FilterNodes("no such node".into()));
+        let page = state.node_page();
+        assert_eq!((page.pages, page.matching), (1, 0));
+        assert!(page.shown.is_empty());
+        // An import starts from the first page, unfiltered.
+        let state = reduce(state, Action::ShowPage(3));
+        let state = reduce(state, Action::ImportCsv(csv_of(60)));
+        assert_eq!((state.filter.as_str(), state.node_page().page), ("", 0));
     }
 
     #[test]

@@ -126,12 +126,9 @@ async fn bad_server_shows_an_alert_bound_to_the_field() {
 #[wasm_bindgen_test]
 async fn add_a_node_and_see_its_per_mac_entry() {
     let (handle, root) = mount().await;
-    let rows = document()
-        .query_selector_all("tr.node-row")
-        .unwrap()
-        .length();
+    let rows = document().query_selector_all(".node-row").unwrap().length();
     click("#add-node").await;
-    let rows_after = document().query_selector_all("tr.node-row").unwrap();
+    let rows_after = document().query_selector_all(".node-row").unwrap();
     assert_eq!(rows_after.length(), rows + 1);
     let row: Element = rows_after.item(rows).unwrap().dyn_into().unwrap();
     let macs = row.query_selector("input[name=\"nics\"]").unwrap().unwrap();
@@ -152,7 +149,7 @@ async fn add_a_node_and_see_its_per_mac_entry() {
     assert!(preview().contains("http://192.0.2.30/k"), "{}", preview());
     assert!(query("button.tree-entry[data-path=\"web-node/config\"]").is_some());
 
-    click("tr.node-row:last-child button.remove-node").await;
+    click("#nodes > .node-row:last-child button.remove-node").await;
     assert!(query("button.tree-entry[data-path=\"web-node/config\"]").is_none());
     unmount(handle, &root);
 }
@@ -211,13 +208,16 @@ async fn preview_update_of_500_nodes() {
     let area: web_sys::HtmlTextAreaElement = by_id("import-csv").dyn_into().unwrap();
     area.set_value(&csv);
     click("#import-csv-apply").await;
+    // One page of editors; the tree has every node.
     assert_eq!(
-        document()
-            .query_selector_all("tr.node-row")
-            .unwrap()
-            .length(),
-        500
+        document().query_selector_all(".node-row").unwrap().length(),
+        50
     );
+    assert_eq!(
+        by_id("nodes-status").text_content().unwrap(),
+        "Nodes 1–50 of 500"
+    );
+    assert!(query("button.tree-entry[data-path=\"node-499/config\"]").is_some());
     // A node config names the HTTP server (its local kernel is fetched from it).
     click("button.tree-entry[data-path=\"node-0/config\"]").await;
     let mut times = Vec::new();
@@ -275,10 +275,7 @@ async fn reload_keeps_the_work_and_a_link_carries_a_site() {
         .value();
     assert_eq!(value, "link.example");
     assert_eq!(
-        document()
-            .query_selector_all("tr.node-row")
-            .unwrap()
-            .length(),
+        document().query_selector_all(".node-row").unwrap().length(),
         0
     );
     assert_eq!(location.hash().unwrap(), "");
@@ -338,5 +335,221 @@ async fn a_pasted_template_writes_each_node_s_previewed_config() {
         assert!(preview().contains(want), "{path}: {}", preview());
     }
     assert_eq!(by_id("lint").children().length(), 0);
+    unmount(handle, &root);
+}
+
+#[wasm_bindgen_test]
+async fn errors_keep_the_tree_and_the_problem_list_focuses_the_field() {
+    let (handle, root) = mount().await;
+    type_into(&by_id("node-1-nics"), "52:54:00:zz:00:02").await;
+    // The error is next to its field, bound to it.
+    let input = by_id("node-1-nics");
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(
+        input.get_attribute("aria-describedby").as_deref(),
+        Some("node-1-nics-error")
+    );
+    assert_eq!(
+        by_id("node-1-nics-error").get_attribute("role").as_deref(),
+        Some("alert")
+    );
+    // The other nodes' tree stays, the node at fault is marked in it.
+    assert!(query("button.tree-entry[data-path=\"pxelinux.cfg/52-54-00-12-34-56\"]").is_some());
+    assert!(query("button.tree-entry[data-path=\"rack1-node02/config\"]").is_none());
+    let marked = query("button.tree-entry.invalid").unwrap();
+    assert!(marked.text_content().unwrap().contains("rack1-node02"));
+    // The tar button says why it is disabled.
+    let tar = by_id("download-tar");
+    assert!(tar.has_attribute("disabled"));
+    assert_eq!(
+        tar.get_attribute("aria-describedby").as_deref(),
+        Some("download-why")
+    );
+    assert!(
+        by_id("download-why")
+            .text_content()
+            .unwrap()
+            .contains("1 problem")
+    );
+    // Activating the problem (or the marked node) focuses the field.
+    click("#problems button.problem").await;
+    assert_eq!(document().active_element().unwrap().id(), "node-1-nics");
+    by_id("http-server")
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .focus()
+        .unwrap();
+    click("button.tree-entry.invalid").await;
+    assert_eq!(document().active_element().unwrap().id(), "node-1-nics");
+    type_into(&by_id("node-1-nics"), "52:54:00:aa:00:02").await;
+    assert!(query("#problems").is_none());
+    assert!(query("button.tree-entry[data-path=\"rack1-node02/config\"]").is_some());
+    unmount(handle, &root);
+}
+
+#[wasm_bindgen_test]
+async fn editors_take_their_kind_and_range_from_the_schema() {
+    // A site carried in a link: a number field holding text, a classic flow, a NIC that does
+    // not boot.
+    let site = r#"{"schema": 1, "http_server": "192.0.2.10", "http_root": "/srv/h",
+        "ipxe_enabled": false, "retries": "three",
+        "nodes": [{"id": "n", "nics": [{"mac": "52:54:00:00:00:01", "pxe": false}],
+                   "mode": "local", "firmware": "bios", "timeout_ms": 5000}]}"#;
+    let encoded = ipxegen_web::base64url::encode(site.as_bytes());
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash(&format!("site={encoded}"))
+        .unwrap();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    let input = |id: &str| by_id(id).dyn_into::<HtmlInputElement>().unwrap();
+    // A number within its range; one holding text stays visible as text.
+    let timeout = input("node-0-timeout_ms");
+    assert_eq!(timeout.type_(), "number");
+    assert_eq!(timeout.min(), "1000");
+    assert_eq!(timeout.value(), "5000");
+    let retries = input("retries");
+    assert_eq!(retries.type_(), "text");
+    assert_eq!(retries.value(), "three");
+    assert!(
+        by_id("retries-error")
+            .text_content()
+            .unwrap()
+            .starts_with("retries: ")
+    );
+    // A flag is a checkbox; the classic flow shows its own template fields, not iPXE's.
+    assert!(!input("ipxe-enabled").checked());
+    assert!(query("#pxe-config-template").is_some());
+    assert!(query("#ipxe-config-template").is_none());
+    assert!(!input("node-0-nics-0-pxe").checked());
+    assert_eq!(
+        by_id("node-0-firmware").tag_name().to_ascii_lowercase(),
+        "select"
+    );
+    unmount(handle, &root);
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_shown_chap_secret_never_passes_to_another_node_or_target() {
+    let target = r#"{"server": "192.0.2.30", "iqn": "iqn.2010-04.org.example:t",
+        "username": "u", "password": "p"}"#;
+    let site = format!(
+        r#"{{"schema": 1, "http_server": "192.0.2.10", "http_root": "/srv/h", "nodes": [
+        {{"id": "a", "nics": ["52:54:00:00:00:01"], "mode": "iscsi", "iscsi": [{target}]}},
+        {{"id": "b", "nics": ["52:54:00:00:00:02"], "mode": "iscsi", "iscsi": [{target}, {target}]}}]}}"#
+    );
+    let encoded = ipxegen_web::base64url::encode(site.as_bytes());
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash(&format!("site={encoded}"))
+        .unwrap();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    let kind = |id: &str| by_id(id).dyn_into::<HtmlInputElement>().unwrap().type_();
+    assert_eq!(kind("node-0-iscsi-0-password"), "password");
+    click("#node-0 button.toggle-secret").await;
+    assert_eq!(kind("node-0-iscsi-0-password"), "text");
+    // Node b's first target, shown, then the list changes: every secret is dots again.
+    click("#node-1 button.toggle-secret").await;
+    assert_eq!(kind("node-1-iscsi-0-password"), "text");
+    click("#node-1 .iscsi-target:last-of-type button.move-up").await;
+    assert_eq!(kind("node-1-iscsi-0-password"), "password");
+    assert_eq!(kind("node-1-iscsi-1-password"), "password");
+    // Node a removed: its row now shows node b, none of whose secrets was asked for.
+    click("#node-0 button.remove-node").await;
+    assert_eq!(
+        by_id("node-0-id")
+            .dyn_into::<HtmlInputElement>()
+            .unwrap()
+            .value(),
+        "b"
+    );
+    assert_eq!(kind("node-0-iscsi-0-password"), "password");
+    unmount(handle, &root);
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_node_list_pages_filters_and_goes_to_a_problem_on_another_page() {
+    let (handle, root) = mount().await;
+    let mut csv = String::from("mac,id,mode,kernel,ramdisk,kernel_args\n");
+    for i in 0..120u32 {
+        // Node 110's MAC does not parse.
+        let mac = if i == 110 {
+            "52:54:03:00:00:zz".to_owned()
+        } else {
+            format!("52:54:03:00:00:{i:02x}")
+        };
+        csv.push_str(&format!("{mac},pg-{i},local,,,\n"));
+    }
+    let area: web_sys::HtmlTextAreaElement = by_id("import-csv").dyn_into().unwrap();
+    area.set_value(&csv);
+    click("#import-csv-apply").await;
+    let status = || by_id("nodes-status").text_content().unwrap();
+    assert_eq!(status(), "Nodes 1–50 of 120");
+    assert_eq!(
+        by_id("nodes-status").get_attribute("aria-live").as_deref(),
+        Some("polite")
+    );
+    assert_eq!(
+        by_id("nodes-prev")
+            .get_attribute("aria-disabled")
+            .as_deref(),
+        Some("true")
+    );
+    assert!(query("#node-110-nics").is_none());
+    // The problem of a node on another page: its page is shown, its field focused.
+    click("#problems button.problem").await;
+    yew::scheduler::flush().await;
+    assert_eq!(status(), "Nodes 101–120 of 120");
+    assert_eq!(document().active_element().unwrap().id(), "node-110-nics");
+    assert_eq!(
+        by_id("nodes-next")
+            .get_attribute("aria-disabled")
+            .as_deref(),
+        Some("true")
+    );
+    // So does its mark in the tree.
+    click("#nodes-first").await;
+    assert_eq!(status(), "Nodes 1–50 of 120");
+    assert!(query("#node-110-nics").is_none());
+    click("button.tree-entry.invalid").await;
+    yew::scheduler::flush().await;
+    assert_eq!(document().active_element().unwrap().id(), "node-110-nics");
+    click("#nodes-prev").await;
+    assert_eq!(status(), "Nodes 51–100 of 120");
+    // The filter, by MAC: one node, on a page of its own.
+    type_into(&by_id("node-filter"), "52:54:03:00:00:4A").await;
+    assert_eq!(status(), "Nodes 1–1 of 1 matching (120 in all)");
+    let rows = document().query_selector_all(".node-row").unwrap();
+    assert_eq!(rows.length(), 1);
+    assert_eq!(
+        rows.item(0).unwrap().dyn_into::<Element>().unwrap().id(),
+        "node-74"
+    );
+    // A new node is shown (the filter cleared) and its id focused.
+    click("#add-node").await;
+    yew::scheduler::flush().await;
+    assert_eq!(status(), "Nodes 101–121 of 121");
+    assert_eq!(document().active_element().unwrap().id(), "node-120-id");
     unmount(handle, &root);
 }

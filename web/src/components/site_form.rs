@@ -1,31 +1,31 @@
-//! The site's inputs.
+//! The site's editors.
 
-use super::field::TextField;
-use crate::form::{input_id, label};
+use super::field::editor;
+use crate::form::{FieldInfo, input_id};
 use crate::state::Field;
 use yew::prelude::*;
 
-/// One site input: its field, value and error.
+/// One site editor: its schema row, value and errors.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FieldView {
     /// Which field.
-    pub field: Field,
+    pub info: &'static FieldInfo,
     /// The value as typed.
     pub value: AttrValue,
-    /// The core's error for it.
-    pub error: Option<AttrValue>,
+    /// The core's errors for it.
+    pub errors: Vec<AttrValue>,
 }
 
 /// Properties of [`SiteFormView`].
 #[derive(Clone, Debug, PartialEq, Properties)]
 pub struct SiteFormProps {
-    /// The inputs, in order.
+    /// The editors, in order (those of the site's boot flow, and any that hold a value).
     pub fields: Vec<FieldView>,
     /// Called with the field and its new value.
     pub on_input: Callback<(Field, String)>,
 }
 
-/// Every site input, labelled, in a grid that becomes one column in a narrow window.
+/// Every site editor, labelled, in a grid that becomes one column in a narrow window.
 #[component]
 pub fn SiteFormView(props: &SiteFormProps) -> Html {
     html! {
@@ -33,18 +33,10 @@ pub fn SiteFormView(props: &SiteFormProps) -> Html {
             <h2 id="site-heading">{ "Site" }</h2>
             <div class="grid">
                 { for props.fields.iter().map(|f| {
-                    let field = f.field;
+                    let field = f.info.field;
+                    let errors: Vec<&AttrValue> = f.errors.iter().collect();
                     let on_input = props.on_input.reform(move |v| (field, v));
-                    html! {
-                        <TextField
-                            key={input_id(field)}
-                            id={input_id(field)}
-                            label={label(field)}
-                            value={f.value.clone()}
-                            error={f.error.clone()}
-                            {on_input}
-                        />
-                    }
+                    editor(f.info, input_id(field), f.info.label.into(), &f.value, &errors, on_input, false)
                 }) }
             </div>
         </section>
