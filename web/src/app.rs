@@ -9,6 +9,7 @@ use crate::components::{
     TemplateTarget, TemplatesPanel, TreeView,
 };
 use crate::form::{in_flow, ipxe_flow, site_fields};
+use crate::json::{self, Value};
 use crate::state::{Action, Field, IscsiEdit, State, Target, archive};
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -59,7 +60,7 @@ fn initial_state() -> State {
         .unwrap_or_default();
     let templates = storage
         .and_then(|s| s.get_item(TEMPLATES_KEY).ok().flatten())
-        .and_then(|text| serde_json::from_str::<BTreeMap<String, String>>(&text).ok());
+        .and_then(|text| json::string_map(&text));
     if let Some(templates) = templates {
         state = state.with_templates(templates);
     }
@@ -168,11 +169,15 @@ pub fn App() -> Html {
     {
         let templates = state.templates.clone();
         use_effect_with(templates, |templates| {
-            if let (Some(storage), Ok(text)) = (
-                web_sys::window().and_then(|w| w.local_storage().ok().flatten()),
-                serde_json::to_string(templates),
-            ) {
-                let _ = storage.set_item(TEMPLATES_KEY, &text);
+            if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+            {
+                let text = Value::Object(
+                    templates
+                        .iter()
+                        .map(|(name, text)| (name.clone(), Value::from(text.as_str())))
+                        .collect(),
+                );
+                let _ = storage.set_item(TEMPLATES_KEY, &text.to_string());
             }
         });
     }

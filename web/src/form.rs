@@ -10,9 +10,9 @@
 //! goes to the core as typed, which validates it and names the field at fault. Keys the
 //! schema does not know are kept as imported (the core reports each, naming it).
 
+use crate::json::{self, Object, Value};
 use ipxegen_core::model::Mode;
 use ipxegen_core::schema::{Flows, Kind, Scope, fields_of};
-use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -101,7 +101,7 @@ pub struct NodeForm {
     /// Its iSCSI targets, in order (drive 0x80 first).
     pub iscsi: Vec<Values>,
     /// Keys the schema does not know, kept as imported.
-    pub extra: Map<String, Value>,
+    pub extra: Object,
 }
 
 impl NodeForm {
@@ -132,7 +132,7 @@ pub struct SiteForm {
     /// The nodes, in order (shared so an unchanged row is not copied or re-rendered).
     pub nodes: Vec<Rc<NodeForm>>,
     /// Site keys the schema does not know, kept as imported.
-    pub extra: Map<String, Value>,
+    pub extra: Object,
 }
 
 impl SiteForm {
@@ -166,8 +166,7 @@ impl SiteForm {
         }
         let nodes = nodes.map(|n| node_value(n)).collect();
         site.insert("nodes".into(), Value::Array(nodes));
-        // Serializing a `Value` cannot fail (all keys are strings).
-        serde_json::to_string_pretty(&Value::Object(site)).unwrap_or_default() + "\n"
+        Value::Object(site).to_pretty() + "\n"
     }
 
     /// Reads a site document into a form. Values are taken as they are (the core judges them
@@ -178,8 +177,8 @@ impl SiteForm {
     /// is not an object, a schema other than 1, `nodes` or a node, a NIC or an iSCSI target
     /// of the wrong shape.
     pub fn from_document(text: &str) -> Result<Self, String> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| format!("not a site document: {e}"))?;
+        let value = json::parse(text)
+            .map_err(|e| format!("not a site document: {}", json::describe(text, &e)))?;
         let Value::Object(object) = value else {
             return Err("not a site document: the JSON is not an object".into());
         };
@@ -280,7 +279,7 @@ fn node_value(node: &NodeForm) -> Value {
                         if pxe {
                             Value::from(mac)
                         } else {
-                            let mut nic = Map::new();
+                            let mut nic = Object::new();
                             nic.insert("mac".into(), Value::from(mac));
                             nic.insert("pxe".into(), Value::Bool(false));
                             Value::Object(nic)
@@ -300,7 +299,7 @@ fn node_value(node: &NodeForm) -> Value {
     }
     if !node.iscsi.is_empty() {
         let targets = node.iscsi.iter().map(|target| {
-            let mut object = Map::new();
+            let mut object = Object::new();
             for info in fields(Scope::IscsiTarget) {
                 let value = target.get(info.field);
                 if !value.is_empty() {

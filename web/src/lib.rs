@@ -8,6 +8,7 @@ pub mod base64url;
 mod components;
 pub mod csv;
 pub mod form;
+pub mod json;
 pub mod state;
 
 pub use app::App;

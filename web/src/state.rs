@@ -1369,6 +1369,25 @@ mod tests {
         assert_eq!(state.form.nodes.len(), 3);
         let state = reduce(state, Action::ImportSiteJson("[1]".into()));
         assert!(matches!(&state.import, Some(Err(_))));
+        // JSON that does not parse: the message names the place.
+        let state = reduce(
+            state,
+            Action::ImportSiteJson("{\n  \"schema\": 1,\n  \"nodes\": [}\n".into()),
+        );
+        assert_eq!(
+            state.import,
+            Some(Err(
+                "not a site document: unexpected character at line 3 column 13".into()
+            ))
+        );
+
+        // Keys the schema does not know are kept as imported, a number's text too.
+        let text = "{\"schema\": 1, \"http_server\": \"192.0.2.10\", \"http_root\": \"/srv\", \
+                    \"zz\": {\"b\": 1.50e3, \"a\": [true, null, \"x\\ty\"]}, \"nodes\": []}";
+        let state = reduce(state, Action::ImportSiteJson(text.into()));
+        assert!(state.derived.document.contains(
+            "  \"zz\": {\n    \"a\": [\n      true,\n      null,\n      \"x\\u0009y\"\n    ],\n    \"b\": 1.50e3\n  }\n"
+        ));
 
         // An exported document imports back to the same form and the same document.
         let state = State::default();

@@ -1,11 +1,18 @@
-//! A structural walker over a JSON document that never copies and never recurses.
+//! A structural walker over a JSON document (RFC 8259) that never copies, never allocates and
+//! never recurses.
 //!
 //! It finds values by byte range so the site reader can stream the `nodes` array one element
 //! at a time (O(1) memory whatever the node count) and name the exact key and byte offset of
 //! every error. Leaf values (strings, numbers, booleans) are decoded by `serde-json-core`.
 //!
+//! [`document`] checks that the bytes are UTF-8, that strings and brackets match and that
+//! nothing follows the value; the rest is checked as the document is walked: the separators
+//! by [`Members`] and [`Items`], a scalar by [`Value::kind`] or its accessor, a string's
+//! escapes by [`Value::checked_string`] and [`Member::name`]. A reader that walks every
+//! value with these has checked the whole document.
+//!
 //! Panic contract: no function here panics or reads past the end of its input, whatever the
-//! bytes; malformed input gives a [`JsonError`].
+//! bytes; malformed input gives a [`JsonError`], at the byte offset where it was found.
 
 use super::scan::skip_plain;
 use crate::error::{Error, ErrorKind, JsonError, Result};
@@ -15,21 +22,57 @@ use crate::model::JsonStr;
 /// One JSON value inside a document (UTF-8, checked once for the whole document): its bytes
 /// and where they start.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Value<'a> {
+pub struct Value<'a> {
     doc: &'a str,
     start: usize,
     end: usize,
 }
 
+/// What a JSON value is (RFC 8259 section 3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool,
+    /// A number.
+    Number,
+    /// A string.
+    String,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+}
+
 /// A `"key": value` member of an object.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Member<'a> {
-    /// The key as written (JSON escapes not undone: keys of the schema need none).
+pub struct Member<'a> {
+    /// The key as written (JSON escapes not undone: keys of the schema need none; see
+    /// [`Member::name`]).
     pub key: &'a [u8],
     /// Byte offset of the key's opening quote.
     pub key_offset: usize,
     /// The value.
     pub value: Value<'a>,
+}
+
+impl<'a> Member<'a> {
+    /// The key, its every escape checked (as [`Value::checked_string`]).
+    ///
+    /// # Errors
+    /// [`JsonError::InvalidEscape`] for a bad escape, at the key's offset.
+    pub fn name(&self) -> Result<JsonStr<'a>> {
+        let start = self.key_offset.saturating_add(1);
+        let raw = start
+            .checked_add(self.key.len())
+            .and_then(|end| self.value.doc.get(start..end))
+            .unwrap_or_default();
+        let text = JsonStr::new(raw);
+        text.check()
+            .map_err(|kind| Error::new(kind).at_offset(self.key_offset))?;
+        Ok(text)
+    }
 }
 
 fn byte_at(doc: &[u8], pos: usize) -> Option<u8> {
@@ -171,8 +214,10 @@ impl KnownEnds {
 ///
 /// # Errors
 /// [`JsonError::TooLarge`] past 4 GiB, [`JsonError::InvalidUtf8`] at the first byte that is
-/// not UTF-8 (RFC 8259 8.1), or how the structure is broken.
-pub(crate) fn document(doc: &[u8]) -> Result<Value<'_>> {
+/// not UTF-8 (RFC 8259 8.1), [`JsonError::TooDeep`] for arrays and objects nested more than
+/// [`JSON_DEPTH_MAX`] deep, or how the structure is broken; each with the byte offset where
+/// it was found ([`Error::offset`]).
+pub fn document(doc: &[u8]) -> Result<Value<'_>> {
     document_with_ends(doc).map(|(root, _)| root)
 }
 
@@ -206,6 +251,40 @@ pub(crate) fn document_with_ends(doc: &[u8]) -> Result<(Value<'_>, KnownEnds)> {
     Ok((Value { doc, start, end }, known))
 }
 
+/// Whether `s` is a JSON number (RFC 8259 section 6):
+/// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+fn is_number(s: &[u8]) -> bool {
+    /// The number of leading ASCII digits of `s`, and the bytes after them.
+    fn digits(s: &[u8]) -> (usize, &[u8]) {
+        let n = s.iter().take_while(|b| b.is_ascii_digit()).count();
+        (n, s.get(n..).unwrap_or_default())
+    }
+    let s = s.strip_prefix(b"-").unwrap_or(s);
+    let (n, mut rest) = digits(s);
+    if n == 0 || (n > 1 && s.first() == Some(&b'0')) {
+        return false;
+    }
+    if let Some(fraction) = rest.strip_prefix(b".") {
+        let (n, after) = digits(fraction);
+        if n == 0 {
+            return false;
+        }
+        rest = after;
+    }
+    if let Some(exponent) = rest.strip_prefix(b"e").or_else(|| rest.strip_prefix(b"E")) {
+        let exponent = exponent
+            .strip_prefix(b"+")
+            .or_else(|| exponent.strip_prefix(b"-"))
+            .unwrap_or(exponent);
+        let (n, after) = digits(exponent);
+        if n == 0 {
+            return false;
+        }
+        rest = after;
+    }
+    rest.is_empty()
+}
+
 fn from_serde(e: serde_json_core::de::Error) -> JsonError {
     use serde_json_core::de::Error as E;
     match e {
@@ -236,18 +315,18 @@ impl<'a> Value<'a> {
     ///
     /// # Errors
     /// How the value is broken.
-    pub fn end_in_document(&self) -> Result<usize> {
+    pub(crate) fn end_in_document(&self) -> Result<usize> {
         value_end(self.doc.as_bytes(), self.start)
     }
 
     /// Where the value ends (just after its last byte).
-    pub fn end(&self) -> usize {
+    pub(crate) fn end(&self) -> usize {
         self.end
     }
 
     /// The value of `doc` (the document this one belongs to) between `start` and `end`: one
     /// a caller took apart with [`Value::offset`] and [`Value::end`] to keep it small.
-    pub fn within(&self, start: usize, end: usize) -> Value<'a> {
+    pub(crate) fn within(&self, start: usize, end: usize) -> Value<'a> {
         Value {
             doc: self.doc,
             start,
@@ -261,7 +340,7 @@ impl<'a> Value<'a> {
     }
 
     /// The whole document this value is part of.
-    pub fn document(&self) -> &'a str {
+    pub(crate) fn document(&self) -> &'a str {
         self.doc
     }
 
@@ -281,13 +360,37 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// What the value is. A scalar is checked: `null`, `true` and `false` spelled exactly, a
+    /// number by RFC 8259's grammar. A string's escapes and the inside of an array or an
+    /// object are not (their accessors check them).
+    ///
+    /// # Errors
+    /// [`JsonError::InvalidNumber`] for a malformed number, [`JsonError::UnexpectedByte`] for
+    /// any other bytes that are no value.
+    pub fn kind(&self) -> Result<Kind> {
+        match self.first_byte() {
+            Some(b'"') => Ok(Kind::String),
+            Some(b'[') => Ok(Kind::Array),
+            Some(b'{') => Ok(Kind::Object),
+            Some(b'-' | b'0'..=b'9') => self.number().map(|_| Kind::Number),
+            _ => match self.bytes() {
+                b"null" => Ok(Kind::Null),
+                b"true" | b"false" => Ok(Kind::Bool),
+                _ => Err(json_error(JsonError::UnexpectedByte, self.start)),
+            },
+        }
+    }
+
     /// `true` when the value is `null`.
     pub fn is_null(&self) -> bool {
         self.bytes() == b"null"
     }
 
     /// The value as a JSON string: the text between its quotes, escapes not yet undone
-    /// (and not yet checked: see [`JsonStr`]).
+    /// (and not yet checked: see [`JsonStr`], and [`Value::checked_string`]).
+    ///
+    /// # Errors
+    /// [`JsonError::WrongType`] for a value that is not a string.
     pub fn string(&self) -> Result<JsonStr<'a>> {
         if self.first_byte() != Some(b'"') {
             return Err(self.wrong_type());
@@ -295,9 +398,38 @@ impl<'a> Value<'a> {
         Ok(self.raw_string())
     }
 
+    /// The value as a JSON string whose every escape is checked: its [`JsonStr::pieces`]
+    /// are then the whole decoded value.
+    ///
+    /// # Errors
+    /// [`JsonError::WrongType`] for a value that is not a string, [`JsonError::InvalidEscape`]
+    /// for one with a bad escape (a lone surrogate among them).
+    pub fn checked_string(&self) -> Result<JsonStr<'a>> {
+        let text = self.string()?;
+        text.check()
+            .map_err(|kind| Error::new(kind).at_offset(self.start))?;
+        Ok(text)
+    }
+
+    /// The value as a number: its text as written (`-1.50e3` stays `-1.50e3`).
+    ///
+    /// # Errors
+    /// [`JsonError::WrongType`] for a value that is not a number, [`JsonError::InvalidNumber`]
+    /// for one that does not follow RFC 8259's grammar.
+    pub fn number(&self) -> Result<&'a str> {
+        match self.first_byte() {
+            Some(b'-' | b'0'..=b'9') if is_number(self.bytes()) => self
+                .doc
+                .get(self.start..self.end)
+                .ok_or_else(|| json_error(JsonError::InvalidNumber, self.start)),
+            Some(b'-' | b'0'..=b'9') => Err(json_error(JsonError::InvalidNumber, self.start)),
+            _ => Err(self.wrong_type()),
+        }
+    }
+
     /// The text between the quotes of a value known to be a string (a document already
     /// read); empty if it is not one.
-    pub fn raw_string(&self) -> JsonStr<'a> {
+    pub(crate) fn raw_string(&self) -> JsonStr<'a> {
         let inner = self
             .start
             .checked_add(1)
@@ -308,7 +440,7 @@ impl<'a> Value<'a> {
     }
 
     /// A number of a document already read: its leading decimal digits (0 if none).
-    pub fn trusted_u32(&self) -> u32 {
+    pub(crate) fn trusted_u32(&self) -> u32 {
         self.bytes()
             .iter()
             .take_while(|b| b.is_ascii_digit())
@@ -318,7 +450,7 @@ impl<'a> Value<'a> {
     }
 
     /// `true` when the value starts like `true` (for a document already read).
-    pub fn trusted_bool(&self) -> bool {
+    pub(crate) fn trusted_bool(&self) -> bool {
         self.first_byte() == Some(b't')
     }
 
@@ -338,6 +470,10 @@ impl<'a> Value<'a> {
     }
 
     /// The value as an unsigned 64-bit integer.
+    ///
+    /// # Errors
+    /// [`JsonError::WrongType`] for a value that is not a number; another [`JsonError`] for
+    /// one that is not a whole number from 0 to `u64::MAX`.
     pub fn u64(&self) -> Result<u64> {
         match self.first_byte() {
             Some(b'-' | b'0'..=b'9') => self.decode::<u64>(),
@@ -346,6 +482,9 @@ impl<'a> Value<'a> {
     }
 
     /// The value as a boolean.
+    ///
+    /// # Errors
+    /// [`JsonError::WrongType`] for a value that is not `true` or `false`.
     pub fn bool(&self) -> Result<bool> {
         match self.first_byte() {
             Some(b't' | b'f') => self.decode::<bool>(),
@@ -354,6 +493,9 @@ impl<'a> Value<'a> {
     }
 
     /// The members of the value, which must be an object.
+    ///
+    /// # Errors
+    /// [`JsonError::WrongType`] for a value that is not an object.
     pub fn members(&self) -> Result<Members<'a>> {
         if self.first_byte() != Some(b'{') {
             return Err(self.wrong_type());
@@ -373,6 +515,9 @@ impl<'a> Value<'a> {
     }
 
     /// The elements of the value, which must be an array.
+    ///
+    /// # Errors
+    /// [`JsonError::WrongType`] for a value that is not an array.
     pub fn elements(&self) -> Result<Items<'a>> {
         if self.first_byte() != Some(b'[') {
             return Err(self.wrong_type());
@@ -395,8 +540,10 @@ impl<'a> Value<'a> {
     }
 }
 
-/// The elements of an array, in order. Ends after the first error.
-pub(crate) struct Items<'a> {
+/// The elements of an array, in order, from [`Value::elements`]. A missing or stray `,` is
+/// an error; the iterator ends after the first error.
+#[derive(Clone, Debug)]
+pub struct Items<'a> {
     doc: &'a [u8],
     text: &'a str,
     pos: usize,
@@ -524,8 +671,11 @@ impl<'a> Iterator for Items<'a> {
     }
 }
 
-/// The members of an object, in order. Ends after the first error.
-pub(crate) struct Members<'a> {
+/// The members of an object, in order (a key given twice comes twice), from
+/// [`Value::members`]. A key that is not a string, a missing `:` and a missing or stray `,`
+/// are errors; the iterator ends after the first error.
+#[derive(Clone, Debug)]
+pub struct Members<'a> {
     items: Items<'a>,
 }
 
@@ -718,5 +868,81 @@ mod tests {
             members[2].value.string().unwrap().decode_into(&mut tiny),
             Err(ErrorKind::TooLong { max: 2 })
         );
+    }
+
+    #[test]
+    fn numbers_follow_the_grammar_and_keep_their_text() {
+        for good in [
+            "0",
+            "-0",
+            "12",
+            "-1.50",
+            "1e3",
+            "1E+3",
+            "2.5e-07",
+            "18446744073709551616",
+        ] {
+            let doc = document(good.as_bytes()).unwrap();
+            assert_eq!(doc.kind().unwrap(), Kind::Number, "{good}");
+            assert_eq!(doc.number().unwrap(), good);
+        }
+        for bad in ["01", "-", "1.", "1e", "1e+", "1.5.5", "0x10", "1-2", "-01"] {
+            let doc = document(bad.as_bytes()).unwrap();
+            assert_eq!(
+                doc.kind().unwrap_err().kind,
+                ErrorKind::Json(JsonError::InvalidNumber),
+                "{bad}"
+            );
+            assert!(doc.number().is_err(), "{bad}");
+        }
+        let doc = document(b"true").unwrap();
+        assert_eq!(
+            doc.number().unwrap_err().kind,
+            ErrorKind::Json(JsonError::WrongType)
+        );
+    }
+
+    #[test]
+    fn kinds_check_literals() {
+        let kinds = [
+            ("null", Kind::Null),
+            ("true", Kind::Bool),
+            ("false", Kind::Bool),
+            ("\"a\"", Kind::String),
+            ("[]", Kind::Array),
+            ("{}", Kind::Object),
+        ];
+        for (text, kind) in kinds {
+            assert_eq!(document(text.as_bytes()).unwrap().kind().unwrap(), kind);
+        }
+        for bad in ["nul", "True", "nulls", "x", ".5", "+1"] {
+            let error = document(bad.as_bytes()).unwrap().kind().unwrap_err();
+            assert_eq!(
+                error.kind,
+                ErrorKind::Json(JsonError::UnexpectedByte),
+                "{bad}"
+            );
+            assert_eq!(error.offset, Some(0));
+        }
+    }
+
+    #[test]
+    fn checked_strings_and_keys() {
+        let doc = br#"{"a\u0041": "x\n", "b": "\ud800", "\q": 1}"#;
+        let mut members = document(doc).unwrap().members().unwrap();
+        let first = members.next().unwrap().unwrap();
+        let mut name = heapless::String::<8>::new();
+        first.name().unwrap().decode_into(&mut name).unwrap();
+        assert_eq!(name, "aA");
+        assert_eq!(first.value.checked_string().unwrap().raw(), "x\\n");
+        let second = members.next().unwrap().unwrap();
+        let error = second.value.checked_string().unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Json(JsonError::InvalidEscape));
+        assert_eq!(error.offset, Some(24));
+        let third = members.next().unwrap().unwrap();
+        let error = third.name().unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Json(JsonError::InvalidEscape));
+        assert_eq!(error.offset, Some(u32::try_from(third.key_offset).unwrap()));
+        assert!(members.next().is_none());
     }
 }

@@ -76,6 +76,14 @@ impl<'a> JsonStr<'a> {
         })
     }
 
+    /// Checks every escape.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Json`] (`InvalidEscape`) for a bad escape.
+    pub(crate) fn check(&self) -> Result<(), ErrorKind> {
+        (Pieces { rest: self.raw }).try_for_each(|piece| piece.map(|_| ()))
+    }
+
     /// Checks every escape and decodes the value into `out`.
     ///
     /// # Errors
