@@ -4,6 +4,7 @@
 //! exhaust memory.
 
 use crate::failure::{EX_DATAERR, EX_NOINPUT, Failure};
+use ipxegen_core::output::Grouped;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -102,7 +103,7 @@ fn too_large(name: &str, cap: Cap) -> Failure {
 /// `1 GiB (1,073,741,824 bytes)`, or `262,140 bytes` for a size that is no whole KiB, MiB or
 /// GiB.
 fn size_text(bytes: usize) -> String {
-    let exact = digits_grouped(bytes);
+    let exact = Grouped(bytes);
     let unit = [(30, "GiB"), (20, "MiB"), (10, "KiB")]
         .into_iter()
         .find(|&(shift, _)| bytes >= 1 << shift && bytes.is_multiple_of(1 << shift));
@@ -110,19 +111,6 @@ fn size_text(bytes: usize) -> String {
         Some((shift, name)) => format!("{} {name} ({exact} bytes)", bytes >> shift),
         None => format!("{exact} bytes"),
     }
-}
-
-/// `1234567` as `1,234,567`.
-fn digits_grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

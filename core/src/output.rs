@@ -158,3 +158,41 @@ impl<W: Write> KindWrite for W {
         self.flush().map_err(|e| embedded_io::Error::kind(&e))
     }
 }
+
+/// A count as people read it, its thousands separated by commas: `2,000`, `1,234,567`, `999`.
+/// The one way the front ends write a count in a message or a status line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Grouped(pub usize);
+
+impl core::fmt::Display for Grouped {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let (high, low) = (self.0 / 1000, self.0 % 1000);
+        if high == 0 {
+            write!(f, "{low}")
+        } else {
+            write!(f, "{},{low:03}", Grouped(high))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Grouped;
+    use core::fmt::Write as _;
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        for (n, text) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (1951, "1,951"),
+            (1_002_003, "1,002,003"),
+            (1_234_567, "1,234,567"),
+        ] {
+            let mut out = heapless::String::<32>::new();
+            write!(out, "{}", Grouped(n)).unwrap();
+            assert_eq!(out, text);
+        }
+    }
+}

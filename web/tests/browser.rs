@@ -24,13 +24,35 @@ fn document() -> Document {
 /// Mounts a fresh `App` (from the example site: storage is cleared first) in its own `<div>`
 /// and waits for the first render. Ids are unique per page, so each test unmounts at the end.
 async fn mount() -> (yew::AppHandle<App>, Element) {
-    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
-    storage.clear().unwrap();
+    clear_storage();
+    render_app().await
+}
+
+/// Mounts an `App` over whatever storage holds, in its own `<div>`, and waits for the first
+/// render.
+async fn render_app() -> (yew::AppHandle<App>, Element) {
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
     let handle = yew::Renderer::<App>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
     (handle, root)
+}
+
+/// Mounts an `App` opened from a link that carries `site` (`#site=<base64url>`).
+async fn mount_linked(site: &str) -> (yew::AppHandle<App>, Element) {
+    let encoded = ipxegen_web::base64url::encode(site.as_bytes());
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash(&format!("site={encoded}"))
+        .unwrap();
+    render_app().await
+}
+
+/// Empties `localStorage`, so the next test starts from the example site.
+fn clear_storage() {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.clear().unwrap();
 }
 
 fn unmount(handle: yew::AppHandle<App>, root: &Element) {
@@ -249,10 +271,7 @@ async fn reload_keeps_the_work_and_a_link_carries_a_site() {
     unmount(handle, &root);
 
     // A second mount without clearing storage: the edit is still there.
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
-    yew::scheduler::flush().await;
+    let (handle, root) = render_app().await;
     let value = by_id("http-root")
         .dyn_into::<HtmlInputElement>()
         .unwrap()
@@ -262,13 +281,8 @@ async fn reload_keeps_the_work_and_a_link_carries_a_site() {
 
     // A link's fragment wins over storage, and is removed once read.
     let site = r#"{"schema": 1, "http_server": "link.example", "http_root": "/srv/link"}"#;
-    let encoded = ipxegen_web::base64url::encode(site.as_bytes());
+    let (handle, root) = mount_linked(site).await;
     let location = web_sys::window().unwrap().location();
-    location.set_hash(&format!("site={encoded}")).unwrap();
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
-    yew::scheduler::flush().await;
     let value = by_id("http-server")
         .dyn_into::<HtmlInputElement>()
         .unwrap()
@@ -280,13 +294,7 @@ async fn reload_keeps_the_work_and_a_link_carries_a_site() {
     );
     assert_eq!(location.hash().unwrap(), "");
     unmount(handle, &root);
-    web_sys::window()
-        .unwrap()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .clear()
-        .unwrap();
+    clear_storage();
 }
 
 /// Pastes `value` into a `<textarea>`: set the value, fire a bubbling `input` event.
@@ -395,16 +403,7 @@ async fn editors_take_their_kind_and_range_from_the_schema() {
         "ipxe_enabled": false, "retries": "three",
         "nodes": [{"id": "n", "nics": [{"mac": "52:54:00:00:00:01", "pxe": false}],
                    "mode": "local", "firmware": "bios", "timeout_ms": 5000}]}"#;
-    let encoded = ipxegen_web::base64url::encode(site.as_bytes());
-    web_sys::window()
-        .unwrap()
-        .location()
-        .set_hash(&format!("site={encoded}"))
-        .unwrap();
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
-    yew::scheduler::flush().await;
+    let (handle, root) = mount_linked(site).await;
     let input = |id: &str| by_id(id).dyn_into::<HtmlInputElement>().unwrap();
     // A number within its range; one holding text stays visible as text.
     let timeout = input("node-0-timeout_ms");
@@ -430,13 +429,7 @@ async fn editors_take_their_kind_and_range_from_the_schema() {
         "select"
     );
     unmount(handle, &root);
-    web_sys::window()
-        .unwrap()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .clear()
-        .unwrap();
+    clear_storage();
 }
 
 #[wasm_bindgen_test]
@@ -448,16 +441,7 @@ async fn a_shown_chap_secret_never_passes_to_another_node_or_target() {
         {{"id": "a", "nics": ["52:54:00:00:00:01"], "mode": "iscsi", "iscsi": [{target}]}},
         {{"id": "b", "nics": ["52:54:00:00:00:02"], "mode": "iscsi", "iscsi": [{target}, {target}]}}]}}"#
     );
-    let encoded = ipxegen_web::base64url::encode(site.as_bytes());
-    web_sys::window()
-        .unwrap()
-        .location()
-        .set_hash(&format!("site={encoded}"))
-        .unwrap();
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
-    yew::scheduler::flush().await;
+    let (handle, root) = mount_linked(&site).await;
     let kind = |id: &str| by_id(id).dyn_into::<HtmlInputElement>().unwrap().type_();
     assert_eq!(kind("node-0-iscsi-0-password"), "password");
     click("#node-0 button.toggle-secret").await;
@@ -479,13 +463,7 @@ async fn a_shown_chap_secret_never_passes_to_another_node_or_target() {
     );
     assert_eq!(kind("node-0-iscsi-0-password"), "password");
     unmount(handle, &root);
-    web_sys::window()
-        .unwrap()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .clear()
-        .unwrap();
+    clear_storage();
 }
 
 #[wasm_bindgen_test]

@@ -4,6 +4,7 @@
 use super::field::{alert, editor};
 use crate::form::{FieldInfo, fields, in_flow, label, mac_tokens, node_fields, used_by, with_pxe};
 use crate::state::{Field, IscsiEdit, NodeForm, NodePage, Target};
+use ipxegen_core::output::Grouped;
 use ipxegen_core::schema::Scope;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
@@ -39,19 +40,6 @@ pub struct NodeTableProps {
     pub on_iscsi: Callback<(usize, IscsiEdit)>,
 }
 
-/// `n` with its thousands separated by commas: `2,000`.
-fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// The filter (`#node-filter`, by id or MAC), the pager (`#nodes-first`, `#nodes-prev`,
 /// `#nodes-next`, `#nodes-last`, `aria-disabled` where they lead nowhere, so they keep the
 /// focus; `#nodes-status`, `aria-live`: `Nodes 51–100 of 2,000`), the page's nodes
@@ -69,16 +57,16 @@ pub fn NodeTable(props: &NodeTableProps) -> Html {
     let filtered = !props.filter.trim().is_empty();
     let status = match (matching, filtered) {
         (0, false) => "No nodes yet".to_owned(),
-        (0, true) => format!("No node matches ({} in all)", grouped(props.total)),
+        (0, true) => format!("No node matches ({} in all)", Grouped(props.total)),
         _ => {
             let range = format!(
                 "Nodes {}–{} of {}",
-                grouped(first + 1),
-                grouped(first + props.rows.len()),
-                grouped(matching)
+                Grouped(first + 1),
+                Grouped(first + props.rows.len()),
+                Grouped(matching)
             );
             if filtered {
-                format!("{range} matching ({} in all)", grouped(props.total))
+                format!("{range} matching ({} in all)", Grouped(props.total))
             } else {
                 range
             }
@@ -324,21 +312,5 @@ pub fn NodeRow(props: &NodeRowProps) -> Html {
                 { format!("Remove node {number}") }
             </button>
         </fieldset>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn counts_are_grouped_by_thousands() {
-        for (n, text) in [
-            (0, "0"),
-            (999, "999"),
-            (1000, "1,000"),
-            (1951, "1,951"),
-            (1_234_567, "1,234,567"),
-        ] {
-            assert_eq!(super::grouped(n), text);
-        }
     }
 }
