@@ -1,22 +1,38 @@
-//! The app: owns the state, wires the components to the reducer, and does what only a
-//! browser can (storage, the URL fragment, downloads, the clipboard, timing).
+//! The app: owns the state, turns the page's actions into the reducer's, writes the whole page
+//! as markup after each, and does what only a browser can (storage, the URL fragment,
+//! downloads, the clipboard) through the page's script, `page.js`.
+//!
+//! The page's script mounts the app and hands it every event of an element with a `data-a`:
+//! the action (`site:http_server`, `node:3:kernel`, `iscsi:3:0:lun`, `page:2`, `sel:12`, ...;
+//! each view names the ones its controls ask for), the element's value (a flag's `true` or
+//! `false`, a file's text) and, for a file, its name. The app answers with the id of the
+//! element to focus (or nothing), a newline, and the markup of the page, which the script
+//! patches the DOM to match. A part of the page that is unchanged since the last answer is
+//! sent as an empty element marked `data-keep` (see [`App::kept`]).
 
 use crate::base64url;
-use crate::components::field::focus;
-use crate::components::site_form::FieldView;
-use crate::components::{
-    DhcpTabs, Downloads, FilesToPlace, ImportPanel, LintList, NodeTable, Preview, SiteFormView,
-    TemplateTarget, TemplatesPanel, TreeView,
-};
-use crate::form::{in_flow, ipxe_flow, site_fields};
+use crate::components::dhcp_tabs::{dhcp_config, dhcp_tabs};
+use crate::components::downloads::downloads;
+use crate::components::files_to_place::files_to_place;
+use crate::components::import_panel::import_panel;
+use crate::components::lint_list::lint_list;
+use crate::components::node_table::{NodeList, Row, node_rows, node_table};
+use crate::components::preview::{preview, preview_heading};
+use crate::components::problems::{problem_list, site_errors};
+use crate::components::site_form::{FieldView, site_form};
+use crate::components::templates_panel::templates_panel;
+use crate::components::tree_view::{tree_list, tree_notes};
+use crate::form::{in_flow, ipxe_flow, site_fields, with_pxe};
+use crate::html::Html;
 use crate::json::{self, Value};
-use crate::state::{Action, Field, IscsiEdit, State, Target, archive};
-use std::cell::Cell;
-use std::collections::BTreeMap;
+use crate::state::{
+    Action, DhcpFormat, Field, IscsiEdit, Selection, State, Target, TreeEntry, archive,
+};
+use ipxegen_core::schema::Scope;
+use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::HtmlInputElement;
-use yew::prelude::*;
+use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::{Closure, wasm_bindgen};
 
 /// The `localStorage` key holding the site document.
 pub const STORAGE_KEY: &str = "ipxegen.site";
@@ -25,477 +41,479 @@ pub const TEMPLATES_KEY: &str = "ipxegen.templates";
 /// The URL fragment prefix of a site carried in a link: `#site=<base64url of the JSON>`.
 pub const FRAGMENT_PREFIX: &str = "#site=";
 
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
+#[wasm_bindgen(module = "/src/page.js")]
+extern "C" {
+    /// A mounted page (`page.js`'s `mount`).
+    type Mounted;
+    #[wasm_bindgen(method)]
+    fn destroy(this: &Mounted);
+    #[wasm_bindgen(js_name = mount)]
+    fn mount_page(
+        root: &JsValue,
+        run: &Closure<dyn FnMut(String, String, String) -> String>,
+    ) -> Mounted;
+    fn fragment() -> String;
+    #[wasm_bindgen(js_name = dropFragment)]
+    fn drop_fragment();
+    fn load(key: &str) -> Option<String>;
+    fn store(key: &str, text: &str);
+    fn download(name: &str, bytes: &[u8], mime: &str);
+    fn copy(text: &str, what: &str);
 }
 
-/// The state a page load starts from: the site in the URL fragment (which is then removed, so
-/// a reload keeps later edits), else the one in `localStorage`, else the example.
+/// The app mounted in a page; [`AppHandle::destroy`] takes it out again.
+pub struct AppHandle {
+    mounted: Mounted,
+    _run: Closure<dyn FnMut(String, String, String) -> String>,
+}
+
+impl AppHandle {
+    /// Stops the app: its listeners are removed and its element emptied.
+    pub fn destroy(self) {
+        self.mounted.destroy();
+    }
+}
+
+/// Mounts the app in `root` (an element; `null`: a new `<div>` at the end of `<body>`),
+/// starting from the site in the URL fragment (which is then removed, so a reload keeps later
+/// edits), else the one in `localStorage`, else the example.
+pub fn mount(root: &JsValue) -> AppHandle {
+    let app = Rc::new(RefCell::new(App::default()));
+    let run = Closure::<dyn FnMut(String, String, String) -> String>::new(
+        move |action: String, value: String, extra: String| {
+            app.try_borrow_mut()
+                .map(|mut app| app.run(&action, value, extra))
+                .unwrap_or_default()
+        },
+    );
+    let mounted = mount_page(root, &run);
+    AppHandle { mounted, _run: run }
+}
+
+/// The state a page load starts from (see [`mount`]).
 fn initial_state() -> State {
-    let Some(window) = web_sys::window() else {
-        return State::default();
-    };
-    let location = window.location();
-    if let Ok(hash) = location.hash()
-        && let Some(encoded) = hash.strip_prefix(FRAGMENT_PREFIX)
-    {
+    let hash = fragment();
+    if let Some(encoded) = hash.strip_prefix(FRAGMENT_PREFIX) {
+        drop_fragment();
         let text = base64url::decode(encoded).and_then(|b| String::from_utf8(b).ok());
-        if let Ok(history) = window.history() {
-            let path =
-                location.pathname().unwrap_or_default() + &location.search().unwrap_or_default();
-            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&path));
-        }
         if let Some(Ok(state)) = text.map(|t| State::from_document(&t)) {
             return state;
         }
     }
-    let storage = window.local_storage().ok().flatten();
-    let stored = storage
-        .as_ref()
-        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
-    let mut state = stored
+    let mut state = load(STORAGE_KEY)
         .and_then(|text| State::from_document(&text).ok())
         .unwrap_or_default();
-    let templates = storage
-        .and_then(|s| s.get_item(TEMPLATES_KEY).ok().flatten())
-        .and_then(|text| json::string_map(&text));
-    if let Some(templates) = templates {
+    if let Some(templates) = load(TEMPLATES_KEY).and_then(|text| json::string_map(&text)) {
         state = state.with_templates(templates);
     }
     state
 }
 
-/// Offers `bytes` as a download named `name` (Blob, object URL, a clicked `<a download>`).
-fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), JsValue> {
-    let window = web_sys::window().ok_or(JsValue::NULL)?;
-    let document = window.document().ok_or(JsValue::NULL)?;
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    // Revoked after the click has started the download.
-    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    });
-    window.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 1000)?;
-    Ok(())
+/// What the tree's list is written from: the entries, the selected one, and the nodes left
+/// out (each one's label and index).
+type TreeFrom = (Rc<Vec<TreeEntry>>, Option<Selection>, Vec<(String, usize)>);
+
+/// The parts of the page sent as `data-keep` when unchanged: what each was last written from
+/// (or, for the node list, its markup).
+#[derive(Default)]
+struct LastMarkup {
+    tree: Option<TreeFrom>,
+    files: Option<Rc<Vec<TreeEntry>>>,
+    preview: Option<(Option<Rc<str>>, Vec<u32>)>,
+    dhcp: Option<Result<Rc<str>, String>>,
+    nodes: Option<String>,
 }
 
-/// Writes `text` to the clipboard, then reports the outcome to `status`.
-fn copy(text: String, status: UseStateHandle<AttrValue>) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let clipboard = window.navigator().clipboard();
-    // Only secure contexts (https, localhost, 127.0.0.1) have a clipboard.
-    if JsValue::from(clipboard.clone()).is_undefined() {
-        status.set(AttrValue::from(
-            "This page has no clipboard here (serve it over https or from 127.0.0.1); select the text instead.",
-        ));
-        return;
-    }
-    let promise = clipboard.write_text(&text);
-    wasm_bindgen_futures::spawn_local(async move {
-        let outcome = wasm_bindgen_futures::JsFuture::from(promise).await;
-        status.set(AttrValue::from(match outcome {
-            Ok(_) => "Copied.",
-            Err(_) => "The browser refused to copy (select the text instead).",
-        }));
-    });
+/// The state and what the page shows beside it.
+#[derive(Default)]
+struct App {
+    state: State,
+    /// The nodes (indices, on the page shown) whose "More fields" are shown.
+    more: Vec<usize>,
+    /// The CHAP secrets shown as text: node index, its id, target index (a row that comes to
+    /// show another node shows none of its secrets).
+    secrets: Vec<(usize, String, usize)>,
+    /// What the last copy of the DHCP config did.
+    copy_status: &'static str,
+    /// What the last copy of a link did.
+    link_status: &'static str,
+    /// The document and templates last kept in `localStorage`.
+    stored: Option<(Rc<str>, String)>,
+    last: LastMarkup,
 }
 
-/// The whole page.
-#[component]
-pub fn App() -> Html {
-    let state = use_reducer(initial_state);
-    let started = use_mut_ref(|| Cell::new(None::<f64>));
-    let copy_status = use_state(AttrValue::default);
-    // The id of the element to focus once the render that follows has put it in the page
-    // (a node on another page, a node just added).
-    let pending_focus = use_mut_ref(|| None::<String>);
-    let link_status = use_state(AttrValue::default);
+/// What a copy did, as the page says it (`page.js`'s `copy`).
+fn copy_outcome(outcome: &str) -> &'static str {
+    match outcome {
+        "ok" => "Copied.",
+        "none" => {
+            "This page has no clipboard here (serve it over https or from 127.0.0.1); select the text instead."
+        }
+        _ => "The browser refused to copy (select the text instead).",
+    }
+}
 
-    // Every change goes through here: the time it was asked for is kept so the render that
-    // follows can report how long the update took.
-    let dispatch = {
-        let dispatcher = state.dispatcher();
-        let started = Rc::clone(&started);
-        use_callback((), move |action: Action, ()| {
-            started.borrow().set(Some(now()));
-            dispatcher.dispatch(action);
-        })
-    };
+impl App {
+    /// Applies `action` (with the element's `value` and a file's name, `extra`), keeps the
+    /// work in storage, and answers the page (see the module's documentation).
+    fn run(&mut self, action: &str, value: String, extra: String) -> String {
+        let focus = self.apply(action, value, extra);
+        self.persist();
+        let page = self.state.node_page();
+        self.more.retain(|i| page.shown.contains(i));
+        let nodes = &self.state.form.nodes;
+        self.secrets.retain(|(i, id, _)| {
+            page.shown.contains(i) && nodes.get(*i).is_some_and(|n| n.get(Field::NodeId) == id)
+        });
+        let mut out = Html::new();
+        out.raw(&focus.unwrap_or_default()).raw("\n");
+        self.page(&mut out);
+        out.into_string()
+    }
 
-    {
-        let started = Rc::clone(&started);
-        use_effect(move || {
-            if let Some(start) = started.borrow().take() {
-                let ms = now() - start;
-                if let Some(pre) = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.get_element_by_id("preview"))
-                {
-                    // JS formats the number: Rust's float formatting would add to the bundle.
-                    let text = js_sys::Number::from(ms).to_fixed(2).map(String::from);
-                    let _ = pre.set_attribute("data-update-ms", &text.unwrap_or_default());
+    /// Applies one action; gives the id of the element to focus once the page is written.
+    fn apply(&mut self, action: &str, value: String, extra: String) -> Option<String> {
+        let mut parts = action.split(':');
+        let verb = parts.next().unwrap_or_default();
+        let mut number = || parts.next().and_then(|p| p.parse::<usize>().ok());
+        let (a, b) = (number(), number());
+        let key = action.rsplit(':').next().unwrap_or_default().as_bytes();
+        let field = |scope| Field::from_key(scope, key);
+        let action = match (verb, a, b) {
+            ("start", _, _) => {
+                self.state = initial_state();
+                return None;
+            }
+            ("site", _, _) => Action::SetField(field(Scope::Site)?, value),
+            ("node", Some(i), _) => Action::EditNode(i, field(Scope::Node)?, value),
+            ("pxe", Some(i), Some(j)) => {
+                let macs = self.state.form.nodes.get(i)?.get(Field::Nics);
+                Action::EditNode(i, Field::Nics, with_pxe(macs, j, value == "true"))
+            }
+            ("iscsi", Some(i), Some(j)) => {
+                Action::Iscsi(i, IscsiEdit::Set(j, field(Scope::IscsiTarget)?, value))
+            }
+            ("iscsi-add" | "iscsi-up" | "iscsi-rm", Some(i), _) => {
+                // A change to the list hides every secret again: a shown one never passes to
+                // the target that takes its place.
+                self.secrets.retain(|(row, _, _)| *row != i);
+                Action::Iscsi(
+                    i,
+                    match (verb, b) {
+                        ("iscsi-up", Some(j)) => IscsiEdit::MoveUp(j),
+                        ("iscsi-rm", Some(j)) => IscsiEdit::Remove(j),
+                        _ => IscsiEdit::Add,
+                    },
+                )
+            }
+            ("secret", Some(i), Some(j)) => {
+                let id = self.state.form.nodes.get(i)?.get(Field::NodeId).to_owned();
+                match self.secrets.iter().position(|s| *s == (i, id.clone(), j)) {
+                    Some(at) => {
+                        self.secrets.swap_remove(at);
+                    }
+                    None => self.secrets.push((i, id, j)),
                 }
+                return None;
             }
-        });
-    }
-    {
-        let pending_focus = Rc::clone(&pending_focus);
-        use_effect(move || {
-            if let Some(id) = pending_focus.borrow_mut().take() {
-                focus(&id);
+            ("more", Some(i), _) => {
+                match self.more.iter().position(|&m| m == i) {
+                    Some(at) => {
+                        self.more.swap_remove(at);
+                    }
+                    None => self.more.push(i),
+                }
+                return None;
             }
-        });
-    }
-    {
-        let document = Rc::clone(&state.derived.document);
-        use_effect_with(document, |document| {
-            if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-            {
-                let _ = storage.set_item(STORAGE_KEY, document);
+            ("rm", Some(i), _) => Action::RemoveNode(i),
+            ("add", _, _) => {
+                let id = Target::Node(self.state.form.nodes.len(), Field::NodeId).element_id();
+                self.state.apply(Action::AddNode);
+                return Some(id);
             }
-        });
-    }
-    {
-        let templates = state.templates.clone();
-        use_effect_with(templates, |templates| {
-            if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-            {
-                let text = Value::Object(
-                    templates
-                        .iter()
-                        .map(|(name, text)| (name.clone(), Value::from(text.as_str())))
-                        .collect(),
-                );
-                let _ = storage.set_item(TEMPLATES_KEY, &text.to_string());
+            ("page", Some(p), _) => Action::ShowPage(p),
+            ("filter", _, _) => Action::FilterNodes(value),
+            ("sel", Some(k), _) => {
+                let entry = self.state.derived.entries.get(k)?;
+                let (tftp, path) = (entry.tftp, entry.path.clone());
+                Action::Select(Selection { tftp, path })
             }
-        });
+            ("go", Some(k), _) => {
+                let target = self.state.derived.errors.get(k)?.target;
+                return self.go_to(target);
+            }
+            ("go-node", Some(i), _) => {
+                let target = self
+                    .state
+                    .derived
+                    .errors
+                    .iter()
+                    .map(|e| e.target)
+                    .find(|t| t.node() == Some(i));
+                return self.go_to(target.unwrap_or(Target::NodeRow(i)));
+            }
+            ("dhcp", _, _) => {
+                self.copy_status = "";
+                Action::SelectDhcp(DhcpFormat::from_id(action.get(5..)?)?)
+            }
+            ("copy-dhcp", _, _) => {
+                if let Ok(config) = &self.state.derived.dhcp {
+                    copy(config, "dhcp");
+                }
+                return None;
+            }
+            ("copied", _, _) => {
+                let status = copy_outcome(&extra);
+                match value.as_str() {
+                    "dhcp" => self.copy_status = status,
+                    _ => self.link_status = status,
+                }
+                return None;
+            }
+            ("tar", _, _) => {
+                if let Ok(tar) = archive(&self.state.derived.document, &self.state.templates) {
+                    download("ipxegen-tree.tar", &tar, "application/x-tar");
+                }
+                return None;
+            }
+            ("site-json", _, _) => {
+                let document = &self.state.derived.document;
+                download("site.json", document.as_bytes(), "application/json");
+                return None;
+            }
+            ("link", _, _) => {
+                let encoded = base64url::encode(self.state.derived.document.as_bytes());
+                copy(&format!("{value}{FRAGMENT_PREFIX}{encoded}"), "link");
+                return None;
+            }
+            ("example", _, _) => Action::LoadExample,
+            ("import", _, _) => Action::ImportSiteJson(value),
+            ("csv", _, _) => Action::ImportCsv(value),
+            ("tpl", Some(k), _) => {
+                Action::SetTemplate(self.state.derived.templates.get(k)?.path.clone(), value)
+            }
+            ("tpl-load", _, _) => Action::LoadTemplate(field(Scope::Site)?, extra, value),
+            _ => return None,
+        };
+        self.state.apply(action);
+        None
     }
 
-    let on_site_input = {
-        let dispatch = dispatch.clone();
-        use_callback((), move |(field, value): (Field, String), ()| {
-            dispatch.emit(Action::SetField(field, value));
-        })
-    };
-    // Goes to the editor of `target`: a node's that is not on the page shown is focused
-    // once its page is.
-    let go_to = {
-        let dispatch = dispatch.clone();
-        let pending_focus = Rc::clone(&pending_focus);
-        use_callback((), move |target: Target, ()| {
-            let id = target.element_id();
-            if !focus(&id)
-                && let Some(i) = target.node()
-            {
-                *pending_focus.borrow_mut() = Some(id);
-                dispatch.emit(Action::ShowNode(i));
-            }
-        })
-    };
-    // The new node's page is shown and its id (its first field) focused.
-    let on_add = {
-        let dispatch = dispatch.clone();
-        let pending_focus = Rc::clone(&pending_focus);
-        use_callback(state.form.nodes.len(), move |(), &n| {
-            *pending_focus.borrow_mut() = Some(Target::Node(n, Field::NodeId).element_id());
-            dispatch.emit(Action::AddNode);
-        })
-    };
-    let on_page = {
-        let dispatch = dispatch.clone();
-        use_callback((), move |page, ()| dispatch.emit(Action::ShowPage(page)))
-    };
-    let on_filter = {
-        let dispatch = dispatch.clone();
-        use_callback((), move |text, ()| dispatch.emit(Action::FilterNodes(text)))
-    };
-    let on_remove = {
-        let dispatch = dispatch.clone();
-        use_callback((), move |index: usize, ()| {
-            dispatch.emit(Action::RemoveNode(index))
-        })
-    };
-    let on_edit = {
-        let dispatch = dispatch.clone();
-        use_callback((), move |(i, field, value): (usize, Field, String), ()| {
-            dispatch.emit(Action::EditNode(i, field, value));
-        })
-    };
-    let on_iscsi = {
-        let dispatch = dispatch.clone();
-        use_callback((), move |(i, edit): (usize, IscsiEdit), ()| {
-            dispatch.emit(Action::Iscsi(i, edit));
-        })
-    };
-    let on_select = {
-        let dispatch = dispatch.clone();
-        use_callback((), move |selection, ()| {
-            dispatch.emit(Action::Select(selection))
-        })
-    };
-    let on_dhcp = {
-        let dispatch = dispatch.clone();
-        let copy_status = copy_status.clone();
-        Callback::from(move |format| {
-            copy_status.set(AttrValue::default());
-            dispatch.emit(Action::SelectDhcp(format));
-        })
-    };
-    let on_copy = {
-        let config = state.derived.dhcp.clone();
-        let copy_status = copy_status.clone();
-        Callback::from(move |()| {
-            if let Ok(config) = &config {
-                copy(config.to_string(), copy_status.clone());
-            }
-        })
-    };
-    let on_tar = {
-        let document = Rc::clone(&state.derived.document);
-        let templates = state.templates.clone();
-        Callback::from(move |()| {
-            if let Ok(tar) = archive(&document, &templates) {
-                let _ = download("ipxegen-tree.tar", &tar, "application/x-tar");
-            }
-        })
-    };
-    let on_site = {
-        let document = Rc::clone(&state.derived.document);
-        Callback::from(move |()| {
-            let _ = download("site.json", document.as_bytes(), "application/json");
-        })
-    };
-    let on_link = {
-        let document = Rc::clone(&state.derived.document);
-        let link_status = link_status.clone();
-        Callback::from(move |()| {
-            let Some(window) = web_sys::window() else {
-                return;
-            };
-            let location = window.location();
-            let base = location.href().unwrap_or_default();
-            let base = base.split('#').next().unwrap_or_default();
-            let link = format!(
-                "{base}{FRAGMENT_PREFIX}{}",
-                base64url::encode(document.as_bytes())
-            );
-            copy(link, link_status.clone());
-        })
-    };
-    let on_example = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |()| dispatch.emit(Action::LoadExample))
-    };
-    let on_file = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: Event| {
-            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
-                return;
-            };
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            let dispatch = dispatch.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-                if let Some(text) = text.ok().and_then(|t| t.as_string()) {
-                    dispatch.emit(Action::ImportSiteJson(text));
-                }
-            });
-            input.set_value("");
-        })
-    };
-    let on_csv = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |text| dispatch.emit(Action::ImportCsv(text)))
-    };
-    let on_template_edit = {
-        let dispatch = dispatch.clone();
-        use_callback((), move |(path, text): (String, String), ()| {
-            dispatch.emit(Action::SetTemplate(path, text));
-        })
-    };
-    let on_template_file = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |(target, e): (TemplateTarget, Event)| {
-            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
-                return;
-            };
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            let dispatch = dispatch.clone();
-            let name = file.name();
-            wasm_bindgen_futures::spawn_local(async move {
-                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-                if let Some(text) = text.ok().and_then(|t| t.as_string()) {
-                    dispatch.emit(match target {
-                        TemplateTarget::Path(path) => Action::SetTemplate(path, text),
-                        TemplateTarget::Field(field) => Action::LoadTemplate(field, name, text),
-                    });
-                }
-            });
-            input.set_value("");
-        })
-    };
+    /// Goes to the editor of `target`: a node's that is not on the page shown is shown first.
+    fn go_to(&mut self, target: Target) -> Option<String> {
+        if let Some(i) = target.node()
+            && !self.state.node_page().shown.contains(&i)
+        {
+            self.state.apply(Action::ShowNode(i));
+        }
+        Some(target.element_id())
+    }
 
-    let derived = &state.derived;
-    let ipxe = ipxe_flow(&state.form);
-    let fields: Vec<FieldView> = site_fields()
-        .filter(|info| in_flow(info.field, ipxe) || !state.form.get(info.field).is_empty())
-        .map(|info| FieldView {
-            info,
-            value: AttrValue::from(state.form.get(info.field).to_owned()),
-            errors: state
-                .errors_at(Target::Site(info.field))
-                .map(|e| AttrValue::from(e.to_owned()))
+    /// Keeps the site document and the templates' texts in `localStorage` when they changed.
+    fn persist(&mut self) {
+        let document = &self.state.derived.document;
+        let templates = Value::Object(
+            self.state
+                .templates
+                .iter()
+                .map(|(name, text)| (name.clone(), Value::from(text.as_str())))
                 .collect(),
-        })
-        .collect();
-    let mut node_errors: BTreeMap<usize, Vec<(Target, AttrValue)>> = BTreeMap::new();
-    let mut general: Vec<AttrValue> = Vec::new();
-    for error in &derived.errors {
-        let message = AttrValue::from(error.message.clone());
-        match error.target.node() {
-            Some(i) => node_errors
-                .entry(i)
-                .or_default()
-                .push((error.target, message)),
-            None if error.target == Target::Document => general.push(message),
-            None => {}
+        )
+        .to_string();
+        let (stored_document, stored_templates) = match &self.stored {
+            Some((d, t)) => (Some(d), Some(t)),
+            None => (None, None),
+        };
+        if stored_document != Some(document) {
+            store(STORAGE_KEY, document);
+        }
+        if stored_templates != Some(&templates) {
+            store(TEMPLATES_KEY, &templates);
+        }
+        self.stored = Some((Rc::clone(document), templates));
+    }
+
+    /// Writes the element `write` writes from `from`, or when `from` is what it was written
+    /// from last time, an empty `<tag id=id data-keep>` in its place (the page then leaves
+    /// the element as it is).
+    fn kept<T: PartialEq>(
+        out: &mut Html,
+        last: &mut Option<T>,
+        from: T,
+        tag: &str,
+        id: &str,
+        write: impl FnOnce(&mut Html, &T),
+    ) {
+        if last.as_ref() == Some(&from) {
+            out.raw("<")
+                .raw(tag)
+                .attr("id", id)
+                .raw(" data-keep></")
+                .raw(tag)
+                .raw(">");
+        } else {
+            write(out, &from);
+            *last = Some(from);
         }
     }
-    let left_out = derived
-        .left_out
-        .iter()
-        .map(|&i| {
-            let id = state.form.nodes.get(i).map_or("", |n| n.get(Field::NodeId));
-            let first = node_errors
-                .get(&i)
-                .and_then(|errors| errors.first())
-                .map_or(Target::NodeRow(i), |(target, _)| *target);
-            (AttrValue::from(format!("node {} ({id})", i + 1)), first)
-        })
-        .collect::<Vec<_>>();
-    let blocked = derived.entries.is_empty() && !derived.errors.is_empty();
-    let problems = derived
-        .errors
-        .iter()
-        .map(|error| {
-            let target = error.target;
-            let onclick = go_to.reform(move |_: MouseEvent| target);
-            html! {
-                <li><button type="button" class="problem" {onclick}>{ error.message.clone() }</button></li>
-            }
-        })
-        .collect::<Html>();
-    let no_errors = Rc::new(Vec::new());
-    let page = state.node_page();
-    let rows = page
-        .shown
-        .iter()
-        .filter_map(|&i| {
-            let errors = node_errors
-                .remove(&i)
-                .map_or_else(|| Rc::clone(&no_errors), Rc::new);
-            Some((i, Rc::clone(state.form.nodes.get(i)?), errors))
-        })
-        .collect::<Vec<_>>();
-    let flagged = Rc::new(derived.findings.iter().map(|f| f.line).collect::<Vec<_>>());
-    let findings = derived
-        .findings
-        .iter()
-        .map(|f| AttrValue::from(f.text.clone()))
-        .collect::<Vec<_>>();
-    let import_status = state.import.as_ref().map(|r| match r {
-        Ok(m) => Ok(AttrValue::from(m.clone())),
-        Err(m) => Err(AttrValue::from(m.clone())),
-    });
-    let dhcp = match &derived.dhcp {
-        Ok(config) => Ok(AttrValue::from(Rc::clone(config))),
-        Err(e) => Err(AttrValue::from(e.clone())),
-    };
 
-    html! {
-        <main>
-            <header>
-                <h1>{ "ipxegen" }</h1>
-                <p class="hint">
-                    { "Boot trees and DHCP configs for iPXE, made in your browser by ipxegen's core. Nothing leaves this page." }
-                </p>
-            </header>
-            if !general.is_empty() {
-                <div id="site-errors" class="field-error" role="alert" tabindex="-1">
-                    { for general.into_iter().map(|e| html! { <p>{ e }</p> }) }
-                </div>
-            }
-            if !derived.errors.is_empty() {
-                <section id="problems" aria-labelledby="problems-heading">
-                    <h2 id="problems-heading">{ format!("Problems ({})", derived.errors.len()) }</h2>
-                    <p class="hint">{ "Activate a problem to go to its field." }</p>
-                    <ul>{ problems }</ul>
-                </section>
-            }
-            <div class="layout">
-                <div class="inputs">
-                    <SiteFormView {fields} on_input={on_site_input} />
-                    <NodeTable {rows} {page} total={state.form.nodes.len()}
-                        filter={AttrValue::from(state.filter.clone())} {ipxe}
-                        {on_page} {on_filter} {on_add} {on_remove} {on_edit} {on_iscsi} />
-                    <TemplatesPanel
-                        entries={Rc::new(derived.templates.clone())}
-                        ipxe_enabled={derived.ipxe_enabled}
-                        on_edit={on_template_edit}
-                        on_file={on_template_file}
-                    />
-                    <ImportPanel status={import_status} {on_file} {on_csv} />
-                </div>
-                <div class="outputs">
-                    <TreeView
-                        entries={Rc::clone(&derived.entries)}
-                        selected={derived.selected.clone()}
-                        {left_out}
-                        {blocked}
-                        {on_select}
-                        on_focus={go_to}
-                    />
-                    <div class="preview-pane">
-                        <Preview
-                            path={derived.selected.as_ref().map(|s| AttrValue::from(s.path.clone()))}
-                            content={derived.content.clone()}
-                            {flagged}
-                        />
-                        <LintList has_script={derived.content.is_some()} {findings} />
-                    </div>
-                    <Downloads
-                        problems={derived.errors.len()}
-                        {on_tar}
-                        {on_site}
-                        {on_link}
-                        {on_example}
-                        link_status={(*link_status).clone()}
-                    />
-                    <FilesToPlace entries={Rc::clone(&derived.entries)} />
-                    <DhcpTabs
-                        format={state.dhcp_format}
-                        config={dhcp}
-                        on_select={on_dhcp}
-                        {on_copy}
-                        copy_status={(*copy_status).clone()}
-                    />
-                </div>
-            </div>
-        </main>
+    /// The whole page.
+    fn page(&mut self, out: &mut Html) {
+        let state = &self.state;
+        let derived = &state.derived;
+        let ipxe = ipxe_flow(&state.form);
+        out.raw("<main><header><h1>ipxegen</h1><p class=\"hint\">Boot trees and DHCP configs for iPXE, made in your browser by ipxegen's core. Nothing leaves this page.</p></header>");
+        let general = derived
+            .errors
+            .iter()
+            .filter(|e| e.target == Target::Document);
+        site_errors(out, general.map(|e| e.message.as_str()));
+        problem_list(out, derived.errors.iter().map(|e| e.message.as_str()));
+        out.raw("<div class=\"layout\"><div class=\"inputs\">");
+        let fields: Vec<FieldView<'_>> = site_fields()
+            .filter(|info| in_flow(info.field, ipxe) || !state.form.get(info.field).is_empty())
+            .map(|info| FieldView {
+                info,
+                value: state.form.get(info.field),
+                errors: state.errors_at(Target::Site(info.field)).collect(),
+            })
+            .collect();
+        site_form(out, &fields);
+        let page = state.node_page();
+        let node_errors = |i: usize| -> Vec<(Target, &str)> {
+            derived
+                .errors
+                .iter()
+                .filter(|e| e.target.node() == Some(i))
+                .map(|e| (e.target, e.message.as_str()))
+                .collect()
+        };
+        let errors: Vec<Vec<(Target, &str)>> = page.shown.iter().map(|&i| node_errors(i)).collect();
+        let secrets: Vec<Vec<usize>> = page
+            .shown
+            .iter()
+            .map(|&i| {
+                self.secrets
+                    .iter()
+                    .filter(|s| s.0 == i)
+                    .map(|s| s.2)
+                    .collect()
+            })
+            .collect();
+        let rows: Vec<Row<'_>> = page
+            .shown
+            .iter()
+            .zip(&errors)
+            .zip(&secrets)
+            .filter_map(|((&index, errors), secrets)| {
+                Some(Row {
+                    index,
+                    node: state.form.nodes.get(index)?,
+                    errors,
+                    more: self.more.contains(&index),
+                    secrets,
+                })
+            })
+            .collect();
+        let list = NodeList {
+            rows: &rows,
+            page: &page,
+            total: state.form.nodes.len(),
+            filter: &state.filter,
+            ipxe,
+        };
+        let last = &mut self.last;
+        let mut nodes = Html::new();
+        node_rows(&mut nodes, &list);
+        let mut nodes = nodes.into_string();
+        if last.nodes.as_ref() == Some(&nodes) {
+            nodes = String::from("<div id=\"nodes\" data-keep></div>");
+        } else {
+            last.nodes = Some(nodes.clone());
+        }
+        node_table(out, &list, &nodes);
+        templates_panel(out, &derived.templates, derived.ipxe_enabled);
+        let import = state
+            .import
+            .as_ref()
+            .map(|r| r.as_ref().map(String::as_str).map_err(String::as_str));
+        import_panel(out, import);
+        out.raw("</div><div class=\"outputs\"><section id=\"tree-section\" aria-labelledby=\"tree-heading\">");
+        let left_out: Vec<(String, usize)> = derived
+            .left_out
+            .iter()
+            .map(|&i| {
+                let id = state.form.nodes.get(i).map_or("", |n| n.get(Field::NodeId));
+                (format!("node {} ({id})", i + 1), i)
+            })
+            .collect();
+        let blocked = derived.entries.is_empty() && !derived.errors.is_empty();
+        tree_notes(out, blocked, left_out.len());
+        let from = (
+            Rc::clone(&derived.entries),
+            derived.selected.clone(),
+            left_out,
+        );
+        App::kept(
+            out,
+            &mut last.tree,
+            from,
+            "ul",
+            "tree",
+            |out, (entries, selected, left_out)| {
+                tree_list(out, entries, selected.as_ref(), left_out);
+            },
+        );
+        out.raw("</section><div class=\"preview-pane\"><section id=\"preview-section\" aria-labelledby=\"preview-heading\">");
+        let content = derived.content.as_deref();
+        let path = derived.selected.as_ref().map(|s| s.path.as_str());
+        preview_heading(out, path, content.is_some());
+        let flagged: Vec<u32> = derived.findings.iter().map(|f| f.line).collect();
+        App::kept(
+            out,
+            &mut last.preview,
+            (derived.content.clone(), flagged),
+            "pre",
+            "preview",
+            |out, (_, flagged)| {
+                preview(out, content, flagged);
+            },
+        );
+        out.raw("</section>");
+        lint_list(
+            out,
+            content.is_some(),
+            derived.findings.iter().map(|f| f.text.as_str()),
+        );
+        out.raw("</div>");
+        downloads(out, derived.errors.len(), self.link_status);
+        out.raw("<section id=\"files\" aria-labelledby=\"files-heading\"><h2 id=\"files-heading\">Files to place by hand</h2><p class=\"hint\">Not in the tar; the manifest inside lists them without a size.</p>");
+        App::kept(
+            out,
+            &mut last.files,
+            Rc::clone(&derived.entries),
+            "ul",
+            "files-to-place",
+            |out, entries| {
+                files_to_place(out, entries);
+            },
+        );
+        out.raw("</section><section id=\"dhcp\" aria-labelledby=\"dhcp-heading\">");
+        let config = match &derived.dhcp {
+            Ok(config) => Ok(&**config),
+            Err(e) => Err(e.as_str()),
+        };
+        dhcp_tabs(out, state.dhcp_format, config, self.copy_status);
+        App::kept(
+            out,
+            &mut last.dhcp,
+            derived.dhcp.clone(),
+            "pre",
+            "dhcp-config",
+            |out, _| {
+                dhcp_config(out, config);
+            },
+        );
+        out.raw("</section></div></div></main>");
     }
 }

@@ -1,14 +1,17 @@
-//! ipxegen-web: the browser front end of ipxegen, a Yew (CSR) app compiled to wasm.
+//! ipxegen-web: the browser front end of ipxegen, compiled to wasm.
 //!
-//! [`state`] holds the data and the one reducer, which calls the core; the components only
-//! present; [`App`] wires them together. Build the page with `web/build.sh`.
+//! [`state`] holds the data and the one reducer, which calls the core; the views
+//! (`components`) write the page's markup from it ([`html`]); [`app`] turns the page's
+//! events into actions and does what only a browser can, through the page's script
+//! (`src/page.js`), which patches the DOM to the markup. Build the page with `web/build.sh`.
 
-mod app;
+pub mod app;
 pub mod base64url;
 mod components;
 pub mod csv;
 pub mod form;
+pub mod html;
 pub mod json;
 pub mod state;
 
-pub use app::App;
+pub use app::{AppHandle, mount};

@@ -1,6 +1,6 @@
 //! The app's state: the site as the operator edits it, and what the core makes of it.
 //!
-//! Plain data, one [`Action`] enum and one reducer ([`State`]'s [`Reducible`] impl): every
+//! Plain data, one [`Action`] enum and one reducer ([`State::apply`]): every
 //! change is one match arm. Nothing here touches the DOM, so a plain host `cargo test` covers
 //! it. After every change the form becomes one site document ([`SiteForm::to_document`]) and
 //! everything shown is computed by the core from that document: the tree, the selected
@@ -30,7 +30,6 @@ use ipxegen_core::{CheckedSite, Error, ErrorKind, Site};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
-use yew::Reducible;
 
 /// The example site a new visitor starts from.
 pub const EXAMPLE_SITE: &str = include_str!("../../examples/site.json");
@@ -456,16 +455,15 @@ impl IscsiEdit {
     }
 }
 
-impl Reducible for State {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut state = Rc::unwrap_or_clone(self);
+impl State {
+    /// Applies `action`: the one reducer of the page.
+    pub fn apply(&mut self, action: Action) {
+        let state = self;
         let previous = Rc::clone(&state.derived.entries);
         match action {
             Action::SetField(field, value) => {
                 if state.form.get(field) == value {
-                    return Rc::new(state);
+                    return;
                 }
                 state.form.set(field, value);
             }
@@ -476,7 +474,7 @@ impl Reducible for State {
             }
             Action::RemoveNode(index) => {
                 if index >= state.form.nodes.len() {
-                    return Rc::new(state);
+                    return;
                 }
                 state.form.nodes.remove(index);
                 // The filter's matches after it move up by one.
@@ -489,20 +487,20 @@ impl Reducible for State {
             }
             Action::EditNode(index, field, value) => {
                 let Some(node) = state.form.nodes.get_mut(index) else {
-                    return Rc::new(state);
+                    return;
                 };
                 if node.get(field) == value {
-                    return Rc::new(state);
+                    return;
                 }
                 Rc::make_mut(node).set(field, value);
             }
             Action::Iscsi(index, edit) => {
                 let mut targets = match state.form.nodes.get(index) {
                     Some(node) => node.iscsi.clone(),
-                    None => return Rc::new(state),
+                    None => return,
                 };
                 if !edit.apply(&mut targets) {
-                    return Rc::new(state);
+                    return;
                 }
                 if let Some(node) = state.form.nodes.get_mut(index) {
                     Rc::make_mut(node).iscsi = targets;
@@ -519,7 +517,7 @@ impl Reducible for State {
                 }
                 Err(e) => {
                     state.import = Some(Err(e));
-                    return Rc::new(state);
+                    return;
                 }
             },
             Action::ImportCsv(text) => match parse_csv(&text) {
@@ -530,30 +528,31 @@ impl Reducible for State {
                 }
                 Err(e) => {
                     state.import = Some(Err(e));
-                    return Rc::new(state);
+                    return;
                 }
             },
             // The node list's view: the document, and all the core made of it, stay.
             Action::ShowPage(page) => {
                 state.page = page.min(state.node_page().pages - 1);
-                return Rc::new(state);
+                return;
             }
             Action::FilterNodes(filter) => {
                 state.filter_nodes(filter);
-                return Rc::new(state);
+                return;
             }
             Action::ShowNode(i) => {
                 state.show_node(i);
-                return Rc::new(state);
+                return;
             }
             Action::Select(selection) => state.selected = selection,
             Action::SelectDhcp(format) => state.dhcp_format = format,
             Action::LoadExample => {
-                return Rc::new(State::default());
+                *state = State::default();
+                return;
             }
             Action::SetTemplate(path, text) => {
                 if state.templates.get(&path) == Some(&text) {
-                    return Rc::new(state);
+                    return;
                 }
                 state.templates.insert(path, text);
             }
@@ -563,7 +562,6 @@ impl Reducible for State {
             }
         }
         state.derive(Some(&previous));
-        Rc::new(state)
     }
 }
 
@@ -893,8 +891,9 @@ mod tests {
     use super::*;
     use ipxegen_core::archive::write_tree_archive;
 
-    fn reduce(state: State, action: Action) -> State {
-        Rc::unwrap_or_clone(Rc::new(state).reduce(action))
+    fn reduce(mut state: State, action: Action) -> State {
+        state.apply(action);
+        state
     }
 
     fn paths(state: &State) -> Vec<&str> {

@@ -10,7 +10,7 @@
     reason = "tests fail loudly on purpose"
 )]
 
-use ipxegen_web::App;
+use ipxegen_web::AppHandle;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Document, Element, Event, EventInit, HtmlElement, HtmlInputElement};
@@ -21,25 +21,24 @@ fn document() -> Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
-/// Mounts a fresh `App` (from the example site: storage is cleared first) in its own `<div>`
-/// and waits for the first render. Ids are unique per page, so each test unmounts at the end.
-async fn mount() -> (yew::AppHandle<App>, Element) {
+/// Mounts a fresh app (from the example site: storage is cleared first) in its own `<div>`
+/// (its first render is done when this returns). Ids are unique per page, so each test unmounts at the end.
+async fn mount() -> (AppHandle, Element) {
     clear_storage();
     render_app().await
 }
 
-/// Mounts an `App` over whatever storage holds, in its own `<div>`, and waits for the first
+/// Mounts an app over whatever storage holds, in its own `<div>`, and waits for the first
 /// render.
-async fn render_app() -> (yew::AppHandle<App>, Element) {
+async fn render_app() -> (AppHandle, Element) {
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
-    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
-    yew::scheduler::flush().await;
+    let handle = ipxegen_web::mount(&root);
     (handle, root)
 }
 
-/// Mounts an `App` opened from a link that carries `site` (`#site=<base64url>`).
-async fn mount_linked(site: &str) -> (yew::AppHandle<App>, Element) {
+/// Mounts an app opened from a link that carries `site` (`#site=<base64url>`).
+async fn mount_linked(site: &str) -> (AppHandle, Element) {
     let encoded = ipxegen_web::base64url::encode(site.as_bytes());
     web_sys::window()
         .unwrap()
@@ -55,7 +54,7 @@ fn clear_storage() {
     storage.clear().unwrap();
 }
 
-fn unmount(handle: yew::AppHandle<App>, root: &Element) {
+fn unmount(handle: AppHandle, root: &Element) {
     handle.destroy();
     root.remove();
 }
@@ -78,7 +77,6 @@ async fn type_into(input: &Element, value: &str) {
     init.set_bubbles(true);
     let event = Event::new_with_event_init_dict("input", &init).unwrap();
     input.dispatch_event(&event).unwrap();
-    yew::scheduler::flush().await;
 }
 
 async fn click(selector: &str) {
@@ -87,7 +85,6 @@ async fn click(selector: &str) {
         .dyn_into()
         .unwrap();
     element.click();
-    yew::scheduler::flush().await;
 }
 
 fn preview() -> String {
@@ -305,7 +302,6 @@ async fn paste_into(area: &Element, value: &str) {
     init.set_bubbles(true);
     let event = Event::new_with_event_init_dict("input", &init).unwrap();
     area.dispatch_event(&event).unwrap();
-    yew::scheduler::flush().await;
 }
 
 #[wasm_bindgen_test]
@@ -497,7 +493,6 @@ async fn the_node_list_pages_filters_and_goes_to_a_problem_on_another_page() {
     assert!(query("#node-110-nics").is_none());
     // The problem of a node on another page: its page is shown, its field focused.
     click("#problems button.problem").await;
-    yew::scheduler::flush().await;
     assert_eq!(status(), "Nodes 101–120 of 120");
     assert_eq!(document().active_element().unwrap().id(), "node-110-nics");
     assert_eq!(
@@ -511,7 +506,6 @@ async fn the_node_list_pages_filters_and_goes_to_a_problem_on_another_page() {
     assert_eq!(status(), "Nodes 1–50 of 120");
     assert!(query("#node-110-nics").is_none());
     click("button.tree-entry.invalid").await;
-    yew::scheduler::flush().await;
     assert_eq!(document().active_element().unwrap().id(), "node-110-nics");
     click("#nodes-prev").await;
     assert_eq!(status(), "Nodes 51–100 of 120");
@@ -526,7 +520,6 @@ async fn the_node_list_pages_filters_and_goes_to_a_problem_on_another_page() {
     );
     // A new node is shown (the filter cleared) and its id focused.
     click("#add-node").await;
-    yew::scheduler::flush().await;
     assert_eq!(status(), "Nodes 101–121 of 121");
     assert_eq!(document().active_element().unwrap().id(), "node-120-id");
     unmount(handle, &root);

@@ -3,112 +3,127 @@
 //! with the core's errors for it.
 
 use crate::form::FieldInfo;
+use crate::html::Html;
 use ipxegen_core::schema::Kind;
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
-use yew::prelude::*;
-
-/// Moves the keyboard focus to the element `id` (an editor, or a node's group); `false`
-/// when the page has no such element.
-pub fn focus(id: &str) -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-        .is_some_and(|element| element.focus().is_ok())
-}
 
 /// The `.field-error` (`role="alert"`, id `{id}-error`) of `errors`, or nothing.
-pub fn alert(id: &str, errors: &[&AttrValue]) -> Html {
+pub fn alert(out: &mut Html, id: &str, errors: &[&str]) {
     if errors.is_empty() {
-        return html! {};
+        return;
     }
-    html! {
-        <p id={format!("{id}-error")} class="field-error" role="alert">
-            { for errors.iter().map(|e| html! { <span>{ (*e).clone() }</span> }) }
-        </p>
+    out.raw("<p").attr("id", &format!("{id}-error"));
+    out.raw(" class=\"field-error\" role=\"alert\">");
+    for error in errors {
+        out.raw("<span>").text(error).raw("</span>");
     }
+    out.raw("</p>");
 }
 
-/// The editor of `info` with id `id` (also its key among its siblings, so an editor that
-/// stays keeps its element, and the focus, when others appear or go; its `name` is the
-/// field's key): `label`, the input for
-/// `value`, and `errors` after it, which the input names with `aria-describedby` and
-/// `aria-invalid`. `on_input` gets every new value (a flag's is `true` or `false`; a choice
-/// offers the empty value, the default, unless `required`). `secret` shows a text as
-/// dots.
-pub fn editor(
-    info: &FieldInfo,
-    id: String,
-    label: String,
-    value: &str,
-    errors: &[&AttrValue],
-    on_input: Callback<String>,
-    secret: bool,
-) -> Html {
-    let invalid = if errors.is_empty() { "false" } else { "true" };
-    let described = (!errors.is_empty()).then(|| format!("{id}-error"));
-    let words = info.kind.words();
-    let input = if !words.is_empty() {
-        let onchange = on_input.reform(|e: Event| {
-            e.target_dyn_into::<HtmlSelectElement>()
-                .map(|s| s.value())
-                .unwrap_or_default()
+/// One editor: what it edits and how it is shown.
+pub struct Editor<'a> {
+    /// The field's schema row.
+    pub info: &'a FieldInfo,
+    /// The input's id (its wrapper's key among its siblings too, so an editor that stays
+    /// keeps its element, and the focus, when others appear or go); its `name` is the
+    /// field's key.
+    pub id: &'a str,
+    /// The label.
+    pub label: &'a str,
+    /// The value as typed.
+    pub value: &'a str,
+    /// The core's errors for it: shown after the input, which names them with
+    /// `aria-describedby` and `aria-invalid`.
+    pub errors: &'a [&'a str],
+    /// The action its changes ask for (`data-a`): a flag's value is `true` or `false`; a
+    /// choice offers the empty value, the default, unless it is a mode.
+    pub action: &'a str,
+    /// A text shown as dots.
+    pub secret: bool,
+}
+
+impl Editor<'_> {
+    /// Writes the editor: `div.field` with its label, input and alert.
+    pub fn write(&self, out: &mut Html) {
+        let Editor {
+            info,
+            id,
+            label,
+            value,
+            errors,
+            action,
+            secret,
+        } = *self;
+        let flag = info.kind == Kind::Flag;
+        out.raw(if flag {
+            "<div class=\"field flag\""
+        } else {
+            "<div class=\"field\""
         });
-        let known = value.is_empty() || words.contains(&value);
-        html! {
-            <select id={id.clone()} name={info.key} {onchange}
-                aria-invalid={invalid} aria-describedby={described}>
-                if info.kind != Kind::Mode {
-                    <option value="" selected={value.is_empty()}>{ "(default)" }</option>
-                }
-                if !known {
-                    <option value={value.to_owned()} selected=true>{ value.to_owned() }</option>
-                }
-                { for words.iter().map(|w| html! {
-                    <option value={*w} selected={*w == value}>{ *w }</option>
-                }) }
-            </select>
-        }
-    } else if info.kind == Kind::Flag {
-        let onchange = on_input.reform(|e: Event| {
-            let on = e
-                .target_dyn_into::<HtmlInputElement>()
-                .is_some_and(|i| i.checked());
-            on.to_string()
-        });
-        html! {
-            <input id={id.clone()} name={info.key} type="checkbox" checked={value != "false"}
-                {onchange} aria-invalid={invalid} aria-describedby={described} />
-        }
-    } else {
-        let oninput = on_input.reform(|e: InputEvent| {
-            e.target_dyn_into::<HtmlInputElement>()
-                .map(|i| i.value())
-                .unwrap_or_default()
-        });
-        let (kind, min, max) = match (info.kind, info.range) {
-            // A value that is not a number (as imported) stays visible in a text input.
-            (Kind::Number, Some((min, max)))
-                if value.is_empty() || value.parse::<u64>().is_ok() =>
-            {
-                ("number", Some(min.to_string()), Some(max.to_string()))
+        out.attr("data-key", id)
+            .raw("><label")
+            .attr("for", id)
+            .raw(">");
+        out.text(label).raw("</label>");
+        let common = |out: &mut Html| {
+            out.attr("id", id)
+                .attr("name", info.key)
+                .attr("data-a", action);
+            out.state("aria-invalid", !errors.is_empty());
+            if !errors.is_empty() {
+                out.attr("aria-describedby", &format!("{id}-error"));
             }
-            _ if secret => ("password", None, None),
-            _ => ("text", None, None),
         };
-        html! {
-            <input id={id.clone()} name={info.key} type={kind} {min} {max}
-                value={value.to_owned()} {oninput}
-                autocomplete="off" autocapitalize="off" spellcheck="false"
-                aria-invalid={invalid} aria-describedby={described} />
+        let words = info.kind.words();
+        if !words.is_empty() {
+            out.raw("<select");
+            common(out);
+            out.raw(">");
+            if info.kind != Kind::Mode {
+                out.raw("<option value=\"\"")
+                    .flag("selected", value.is_empty());
+                out.raw(">(default)</option>");
+            }
+            if !value.is_empty() && !words.contains(&value) {
+                out.raw("<option").attr("value", value).raw(" selected>");
+                out.text(value).raw("</option>");
+            }
+            for word in words {
+                out.raw("<option")
+                    .attr("value", word)
+                    .flag("selected", *word == value);
+                out.raw(">").text(word).raw("</option>");
+            }
+            out.raw("</select>");
+        } else if flag {
+            out.raw("<input type=\"checkbox\"")
+                .flag("checked", value != "false");
+            common(out);
+            out.raw(">");
+        } else {
+            out.raw("<input");
+            match info.range {
+                // A value that is not a number (as imported) stays visible in a text input.
+                Some((min, max))
+                    if info.kind == Kind::Number
+                        && (value.is_empty() || value.parse::<u64>().is_ok()) =>
+                {
+                    out.raw(" type=\"number\"");
+                    out.attr("min", &min.to_string())
+                        .attr("max", &max.to_string());
+                }
+                _ if secret => {
+                    out.raw(" type=\"password\"");
+                }
+                _ => {
+                    out.raw(" type=\"text\"");
+                }
+            }
+            out.attr("value", value);
+            out.raw(" autocomplete=\"off\" autocapitalize=\"off\" spellcheck=\"false\"");
+            common(out);
+            out.raw(">");
         }
-    };
-    html! {
-        <div key={id.clone()} class={classes!("field", (info.kind == Kind::Flag).then_some("flag"))}>
-            <label for={id.clone()}>{ label }</label>
-            { input }
-            { alert(&id, errors) }
-        </div>
+        alert(out, id, errors);
+        out.raw("</div>");
     }
 }

@@ -1,56 +1,31 @@
 //! Importing a site document file or pasted CSV.
 
 use crate::csv::CSV_HEADER;
-use web_sys::HtmlTextAreaElement;
-use yew::prelude::*;
+use crate::html::Html;
 
-/// Properties of [`ImportPanel`].
-#[derive(Clone, Debug, PartialEq, Properties)]
-pub struct ImportPanelProps {
-    /// The outcome of the last import.
-    pub status: Option<Result<AttrValue, AttrValue>>,
-    /// A file was chosen in `#import-site`.
-    pub on_file: Callback<Event>,
-    /// Apply this CSV.
-    pub on_csv: Callback<String>,
-}
-
-/// `#import-site` (file input), `#import-csv` (textarea), `#import-csv-apply`.
-#[component]
-pub fn ImportPanel(props: &ImportPanelProps) -> Html {
-    let csv = use_node_ref();
-    let on_apply = {
-        let csv = csv.clone();
-        let on_csv = props.on_csv.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(area) = csv.cast::<HtmlTextAreaElement>() {
-                on_csv.emit(area.value());
-            }
-        })
-    };
-    html! {
-        <section aria-labelledby="import-heading">
-            <h2 id="import-heading">{ "Import" }</h2>
-            <div class="field">
-                <label for="import-site">{ "Site document (JSON)" }</label>
-                <input id="import-site" type="file" accept=".json,application/json"
-                    onchange={props.on_file.clone()} />
-            </div>
-            <div class="field">
-                <label for="import-csv">{ "Nodes as CSV (replaces the node table)" }</label>
-                <textarea id="import-csv" ref={csv} rows="4" spellcheck="false"
-                    placeholder={format!("{CSV_HEADER}\n52:54:00:12:34:58,rack1-node04,local,,,")}
-                    aria-describedby="import-csv-hint" />
-                <p id="import-csv-hint" class="hint">
-                    { format!("First line: {CSV_HEADER}. One line per NIC; a repeated id adds a MAC to that node. Quote a value holding a comma with \".") }
-                </p>
-                <button id="import-csv-apply" type="button" onclick={on_apply}>{ "Apply CSV" }</button>
-            </div>
-            { match &props.status {
-                Some(Ok(message)) => html! { <p id="import-status" role="status">{ message.clone() }</p> },
-                Some(Err(message)) => html! { <p id="import-status" class="error" role="alert">{ message.clone() }</p> },
-                None => html! {},
-            } }
-        </section>
+/// `#import-site` (a file input: `import`), `#import-csv` (a textarea) and
+/// `#import-csv-apply` (`csv`, with the textarea's text), and `status`, the outcome of the
+/// last import.
+pub fn import_panel(out: &mut Html, status: Option<Result<&str, &str>>) {
+    out.raw("<section id=\"import\" aria-labelledby=\"import-heading\"><h2 id=\"import-heading\">Import</h2><div class=\"field\"><label for=\"import-site\">Site document (JSON)</label><input id=\"import-site\" type=\"file\" accept=\".json,application/json\" data-a=\"import\"></div><div class=\"field\"><label for=\"import-csv\">Nodes as CSV (replaces the node table)</label><textarea id=\"import-csv\" rows=\"4\" spellcheck=\"false\"");
+    out.attr(
+        "placeholder",
+        &format!("{CSV_HEADER}\n52:54:00:12:34:58,rack1-node04,local,,,"),
+    );
+    out.raw(" aria-describedby=\"import-csv-hint\"></textarea><p id=\"import-csv-hint\" class=\"hint\">");
+    out.text(&format!("First line: {CSV_HEADER}. One line per NIC; a repeated id adds a MAC to that node. Quote a value holding a comma with \"."));
+    out.raw("</p><button id=\"import-csv-apply\" type=\"button\" data-a=\"csv\" data-from=\"import-csv\">Apply CSV</button></div>");
+    match status {
+        Some(Ok(message)) => {
+            out.raw("<p id=\"import-status\" role=\"status\">")
+                .text(message)
+                .raw("</p>");
+        }
+        Some(Err(message)) => {
+            out.raw("<p id=\"import-status\" class=\"error\" role=\"alert\">");
+            out.text(message).raw("</p>");
+        }
+        None => {}
     }
+    out.raw("</section>");
 }

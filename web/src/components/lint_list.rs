@@ -1,28 +1,23 @@
 //! The lint findings of the previewed script.
 
-use yew::prelude::*;
+use crate::html::Html;
 
-/// Properties of [`LintList`].
-#[derive(Clone, Debug, PartialEq, Properties)]
-pub struct LintListProps {
-    /// Whether a script is previewed.
-    pub has_script: bool,
-    /// Each finding as `line:column: severity[rule]: message`.
-    pub findings: Vec<AttrValue>,
-}
-
-/// `#lint`: one `li.diagnostic` per finding.
-#[component]
-pub fn LintList(props: &LintListProps) -> Html {
-    html! {
-        <section aria-labelledby="lint-heading">
-            <h2 id="lint-heading">{ "Lint" }</h2>
-            if props.has_script && props.findings.is_empty() {
-                <p class="hint">{ "No findings: this script lints clean." }</p>
-            }
-            <ul id="lint">
-                { for props.findings.iter().map(|f| html! { <li class="diagnostic">{ f.clone() }</li> }) }
-            </ul>
-        </section>
+/// The Lint section: `ul#lint` with one `li.diagnostic` per finding (`line:column:
+/// severity[rule]: message`), and a note when a script (`has_script`) has none.
+pub fn lint_list<'a>(
+    out: &mut Html,
+    has_script: bool,
+    findings: impl ExactSizeIterator<Item = &'a str>,
+) {
+    out.raw("<section id=\"lint-section\" aria-labelledby=\"lint-heading\"><h2 id=\"lint-heading\">Lint</h2>");
+    if has_script && findings.len() == 0 {
+        out.raw("<p class=\"hint\">No findings: this script lints clean.</p>");
     }
+    out.raw("<ul id=\"lint\">");
+    for finding in findings {
+        out.raw("<li class=\"diagnostic\">")
+            .text(finding)
+            .raw("</li>");
+    }
+    out.raw("</ul></section>");
 }

@@ -1,4 +1,6 @@
-//! Presentational components, one per file: each takes data and callbacks and only renders.
+//! The views, one per file: each writes its part of the page as markup ([`crate::html`])
+//! from data, and names the action each control asks for in its `data-a` (see
+//! [`crate::app`]). None of them holds state or touches the DOM.
 
 pub mod dhcp_tabs;
 pub mod downloads;
@@ -8,17 +10,7 @@ pub mod import_panel;
 pub mod lint_list;
 pub mod node_table;
 pub mod preview;
+pub mod problems;
 pub mod site_form;
 pub mod templates_panel;
 pub mod tree_view;
-
-pub use dhcp_tabs::DhcpTabs;
-pub use downloads::Downloads;
-pub use files_to_place::FilesToPlace;
-pub use import_panel::ImportPanel;
-pub use lint_list::LintList;
-pub use node_table::NodeTable;
-pub use preview::Preview;
-pub use site_form::SiteFormView;
-pub use templates_panel::{TemplateTarget, TemplatesPanel};
-pub use tree_view::TreeView;

@@ -1,89 +1,76 @@
 //! The selected entry's content, with simple iPXE highlighting.
 
-use std::rc::Rc;
-use yew::prelude::*;
+use crate::html::Html;
 
-/// Properties of [`Preview`].
-#[derive(Clone, Debug, PartialEq, Properties)]
-pub struct PreviewProps {
-    /// The entry's path (`None` when there is no tree).
-    pub path: Option<AttrValue>,
-    /// Its content, for a script.
-    pub content: Option<Rc<str>>,
-    /// Lines with a lint finding (1-based).
-    pub flagged: Rc<Vec<u32>>,
-}
-
-/// `<pre id="preview">` whose text is exactly the script: comments, labels, the command of each
-/// line and `${...}` expansions in `<span>`s; a line with a lint finding is marked.
-#[component]
-pub fn Preview(props: &PreviewProps) -> Html {
-    let heading = match &props.path {
-        Some(path) => format!("Preview: {path}"),
-        None => String::from("Preview"),
+/// The preview's heading (`Preview: <path>`; `path` is `None` when there is no tree) and,
+/// for an entry that is not a script (`has_content` false), a note.
+pub fn preview_heading(out: &mut Html, path: Option<&str>, has_content: bool) {
+    out.raw("<h2 id=\"preview-heading\">");
+    match path {
+        Some(path) => out.text(&format!("Preview: {path}")),
+        None => out.raw("Preview"),
     };
-    html! {
-        <section aria-labelledby="preview-heading">
-            <h2 id="preview-heading">{ heading }</h2>
-            if props.content.is_none() && props.path.is_some() {
-                <p class="hint">{ "Not a script: nothing to show." }</p>
-            }
-            <pre id="preview" tabindex="0" aria-labelledby="preview-heading">
-                { for props.content.iter().flat_map(|c| highlight(c, &props.flagged)) }
-            </pre>
-        </section>
+    out.raw("</h2>");
+    if !has_content && path.is_some() {
+        out.raw("<p class=\"hint\">Not a script: nothing to show.</p>");
     }
 }
 
-fn span(class: &'static str, text: &str) -> Html {
-    html! { <span class={class}>{ text.to_owned() }</span> }
+/// `<pre id="preview">` whose text is exactly `content`: comments, labels, the command of
+/// each line and `${...}` expansions in `<span>`s; a line with a lint finding (`flagged`,
+/// 1-based) is marked.
+pub fn preview(out: &mut Html, content: Option<&str>, flagged: &[u32]) {
+    // The parser drops one newline right after <pre>: this one, never the content's.
+    out.raw("<pre id=\"preview\" tabindex=\"0\" aria-labelledby=\"preview-heading\">\n");
+    if let Some(script) = content {
+        highlight(out, script, flagged);
+    }
+    out.raw("</pre>");
 }
 
-/// The lines of `script` as highlighted nodes (their text is the script, byte for byte).
-fn highlight(script: &str, flagged: &[u32]) -> Vec<Html> {
-    let mut out = Vec::new();
+fn span(out: &mut Html, class: &str, text: &str) {
+    out.raw("<span class=\"")
+        .raw(class)
+        .raw("\">")
+        .text(text)
+        .raw("</span>");
+}
+
+/// The lines of `script`, highlighted (their text is the script, byte for byte).
+fn highlight(out: &mut Html, script: &str, flagged: &[u32]) {
     for (number, line) in (1u32..).zip(script.split_inclusive('\n')) {
         let (body, newline) = match line.strip_suffix('\n') {
             Some(body) => (body, "\n"),
             None => (line, ""),
         };
-        let mut parts = Vec::new();
-        let trimmed = body.trim_start();
-        let indent = body.len() - trimmed.len();
-        let (lead, rest) = body.split_at(indent);
-        if !lead.is_empty() {
-            parts.push(html! { { lead.to_owned() } });
-        }
+        out.raw(if flagged.contains(&number) {
+            "<span class=\"line flagged\">"
+        } else {
+            "<span class=\"line\">"
+        });
+        let rest = body.trim_start();
+        out.text(body.get(..body.len() - rest.len()).unwrap_or_default());
         if rest.starts_with('#') {
-            parts.push(span("comment", rest));
+            span(out, "comment", rest);
         } else if rest.starts_with(':') {
-            parts.push(span("label", rest));
+            span(out, "label", rest);
         } else {
-            let end = rest.find(' ').unwrap_or(rest.len());
-            let (command, args) = rest.split_at(end);
+            let (command, args) = rest.split_at(rest.find(' ').unwrap_or(rest.len()));
             if !command.is_empty() {
-                parts.push(span("command", command));
+                span(out, "command", command);
             }
-            expansions(args, &mut parts);
+            expansions(out, args);
         }
-        let class = if flagged.contains(&number) {
-            "line flagged"
-        } else {
-            "line"
-        };
-        out.push(html! { <span class={class}>{ for parts }{ newline }</span> });
+        out.raw(newline).raw("</span>");
     }
-    out
 }
 
 /// `text` with each `${...}` (nested ones included) in a span.
-fn expansions(text: &str, parts: &mut Vec<Html>) {
+fn expansions(out: &mut Html, text: &str) {
     let mut rest = text;
     while let Some(start) = rest.find("${") {
         let (before, from) = rest.split_at(start);
-        if !before.is_empty() {
-            parts.push(html! { { before.to_owned() } });
-        }
+        out.text(before);
         let mut depth = 0usize;
         let mut end = from.len();
         for (i, c) in from.char_indices() {
@@ -100,10 +87,32 @@ fn expansions(text: &str, parts: &mut Vec<Html>) {
             }
         }
         let (expansion, after) = from.split_at(end);
-        parts.push(span("var", expansion));
+        span(out, "var", expansion);
         rest = after;
     }
-    if !rest.is_empty() {
-        parts.push(html! { { rest.to_owned() } });
+    out.text(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::preview;
+    use crate::html::Html;
+
+    #[test]
+    fn the_preview_holds_the_script_in_spans() {
+        let mut out = Html::new();
+        preview(
+            &mut out,
+            Some("#!ipxe\n:start\n  chain ${base}/${net${i}/mac} || goto <x>\n"),
+            &[3],
+        );
+        assert_eq!(
+            out.as_str(),
+            "<pre id=\"preview\" tabindex=\"0\" aria-labelledby=\"preview-heading\">\n\
+             <span class=\"line\"><span class=\"comment\">#!ipxe</span>\n</span>\
+             <span class=\"line\"><span class=\"label\">:start</span>\n</span>\
+             <span class=\"line flagged\">  <span class=\"command\">chain</span> \
+             <span class=\"var\">${base}</span>/<span class=\"var\">${net${i}/mac}</span> || goto &lt;x&gt;\n</span></pre>"
+        );
     }
 }

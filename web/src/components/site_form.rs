@@ -1,44 +1,36 @@
 //! The site's editors.
 
-use super::field::editor;
+use super::field::Editor;
 use crate::form::{FieldInfo, input_id};
-use crate::state::Field;
-use yew::prelude::*;
+use crate::html::Html;
 
 /// One site editor: its schema row, value and errors.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FieldView {
+pub struct FieldView<'a> {
     /// Which field.
     pub info: &'static FieldInfo,
     /// The value as typed.
-    pub value: AttrValue,
+    pub value: &'a str,
     /// The core's errors for it.
-    pub errors: Vec<AttrValue>,
+    pub errors: Vec<&'a str>,
 }
 
-/// Properties of [`SiteFormView`].
-#[derive(Clone, Debug, PartialEq, Properties)]
-pub struct SiteFormProps {
-    /// The editors, in order (those of the site's boot flow, and any that hold a value).
-    pub fields: Vec<FieldView>,
-    /// Called with the field and its new value.
-    pub on_input: Callback<(Field, String)>,
-}
-
-/// Every site editor, labelled, in a grid that becomes one column in a narrow window.
-#[component]
-pub fn SiteFormView(props: &SiteFormProps) -> Html {
-    html! {
-        <section aria-labelledby="site-heading">
-            <h2 id="site-heading">{ "Site" }</h2>
-            <div class="grid">
-                { for props.fields.iter().map(|f| {
-                    let field = f.info.field;
-                    let errors: Vec<&AttrValue> = f.errors.iter().collect();
-                    let on_input = props.on_input.reform(move |v| (field, v));
-                    editor(f.info, input_id(field), f.info.label.into(), &f.value, &errors, on_input, false)
-                }) }
-            </div>
-        </section>
+/// Every site editor (`fields`, in order: those of the site's boot flow, and any that hold a
+/// value), labelled, in a grid that becomes one column in a narrow window. Each asks for
+/// `site:<key>`.
+pub fn site_form(out: &mut Html, fields: &[FieldView<'_>]) {
+    out.raw("<section id=\"site\" aria-labelledby=\"site-heading\"><h2 id=\"site-heading\">Site</h2><div class=\"grid\">");
+    for f in fields {
+        let id = input_id(f.info.field);
+        Editor {
+            info: f.info,
+            id: &id,
+            label: f.info.label,
+            value: f.value,
+            errors: &f.errors,
+            action: &format!("site:{}", f.info.key),
+            secret: false,
+        }
+        .write(out);
     }
+    out.raw("</div></section>");
 }

@@ -1,98 +1,87 @@
 //! The templates the site names: each one's text, pasted or loaded from a file.
 
+use crate::html::Html;
 use crate::state::{Field, TemplateEntry};
-use std::rc::Rc;
-use web_sys::HtmlTextAreaElement;
-use yew::prelude::*;
 
-/// Where a template file chosen in the panel goes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TemplateTarget {
-    /// The text of the template the site names at this path.
-    Path(String),
-    /// A new template for this site field, named by the file's name.
-    Field(Field),
+/// A file input that loads a template for a site field (`tpl-load:<key>`: the field names
+/// it by the file's name, and its text is the file's).
+fn load(out: &mut Html, id: &str, label: &str, field: Field) {
+    out.raw("<div class=\"field\"><label")
+        .attr("for", id)
+        .raw(">")
+        .text(label);
+    out.raw("</label><input type=\"file\" accept=\".ipxe,.cfg,.pxelinux,text/plain\"");
+    out.attr("id", id)
+        .attr("data-a", &format!("tpl-load:{}", field.key()))
+        .raw("></div>");
 }
 
-/// Properties of [`TemplatesPanel`].
-#[derive(Clone, Debug, PartialEq, Properties)]
-pub struct TemplatesPanelProps {
-    /// The template files the site names.
-    pub entries: Rc<Vec<TemplateEntry>>,
-    /// The site boots through iPXE (else the classic flow: PXELINUX and GRUB templates).
-    pub ipxe_enabled: bool,
-    /// A template's text was edited: its path and new text.
-    pub on_edit: Callback<(String, String)>,
-    /// A file was chosen for a template.
-    pub on_file: Callback<(TemplateTarget, Event)>,
-}
-
-/// `#templates`: for each template the site names, `textarea#template-N` (its text) and
-/// `input#template-file-N` (load it from a file); `#template-load-main` and
-/// `#template-load-config` load a file as the site's main script or node config template (in
-/// the classic flow `#template-load-pxelinux` and `#template-load-grub`, as its PXELINUX or
-/// GRUB config template).
-#[component]
-pub fn TemplatesPanel(props: &TemplatesPanelProps) -> Html {
-    let load = |id: &'static str, label: &'static str, field: Field| {
-        let on_file = props.on_file.clone();
-        let onchange =
-            Callback::from(move |e: Event| on_file.emit((TemplateTarget::Field(field), e)));
-        html! {
-            <div class="field">
-                <label for={id}>{ label }</label>
-                <input id={id} type="file" accept=".ipxe,.cfg,.pxelinux,text/plain" {onchange} />
-            </div>
-        }
-    };
-    html! {
-        <section id="templates" aria-labelledby="templates-heading">
-            <h2 id="templates-heading">{ "Templates" }</h2>
-            if props.ipxe_enabled {
-                <p class="hint">
-                    { "The site's ipxe_boot_script_template and ipxe_config_template (and a node's own ipxe_config_template) name iPXE templates: text with {{ name }} placeholders and {{#if name}} and {{#each iscsi_targets}} sections. Paste each below or load its file: the tree's scripts are written from them, and every node's config previews its own." }
-                </p>
-                <div class="grid">
-                    { load("template-load-main", "Load a main script template", Field::IpxeBootScriptTemplate) }
-                    { load("template-load-config", "Load a node config template", Field::IpxeConfigTemplate) }
-                </div>
-            } else {
-                <p class="hint">
-                    { "The site's pxe_config_template and grub_config_template (and a node's own) name templates of each node's PXELINUX and GRUB configs: text with {{ name }} placeholders and {{#if name}} sections. Paste each below or load its file: the TFTP tree's configs are written from them, and every node's configs preview their own." }
-                </p>
-                <div class="grid">
-                    { load("template-load-pxelinux", "Load a PXELINUX config template", Field::PxeConfigTemplate) }
-                    { load("template-load-grub", "Load a GRUB config template", Field::GrubConfigTemplate) }
-                </div>
-            }
-            { for props.entries.iter().enumerate().map(|(i, entry)| {
-                let area = format!("template-{i}");
-                let file = format!("template-file-{i}");
-                let path = entry.path.clone();
-                let on_edit = props.on_edit.clone();
-                let oninput = Callback::from(move |e: InputEvent| {
-                    if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
-                        on_edit.emit((path.clone(), area.value()));
-                    }
-                });
-                let path = entry.path.clone();
-                let on_file = props.on_file.clone();
-                let onchange = Callback::from(move |e: Event| {
-                    on_file.emit((TemplateTarget::Path(path.clone()), e));
-                });
-                html! {
-                    <div class="field" key={entry.path.clone()}>
-                        <label for={area.clone()}>{ entry.path.clone() }</label>
-                        <textarea id={area} rows="8" spellcheck="false"
-                            value={entry.text.clone().unwrap_or_default()} {oninput} />
-                        <label for={file.clone()} class="hint">{ "Load this template's file" }</label>
-                        <input id={file} type="file" accept=".ipxe,.cfg,.pxelinux,text/plain" {onchange} />
-                        if entry.text.is_none() {
-                            <p class="error" role="alert">{ "Not given yet: paste it or load its file." }</p>
-                        }
-                    </div>
-                }
-            }) }
-        </section>
+/// `#templates`: for each template the site names (`entries`), `textarea#template-N` (its
+/// text: `tpl:N`) and `input#template-file-N` (load it from a file: `tpl:N` too);
+/// `#template-load-main` and `#template-load-config` load a file as the site's main script
+/// or node config template (in the classic flow, `ipxe_enabled` false,
+/// `#template-load-pxelinux` and `#template-load-grub`, as its PXELINUX or GRUB config
+/// template).
+pub fn templates_panel(out: &mut Html, entries: &[TemplateEntry], ipxe_enabled: bool) {
+    out.raw("<section id=\"templates\" aria-labelledby=\"templates-heading\"><h2 id=\"templates-heading\">Templates</h2>");
+    if ipxe_enabled {
+        out.raw("<p class=\"hint\">The site's ipxe_boot_script_template and ipxe_config_template (and a node's own ipxe_config_template) name iPXE templates: text with {{ name }} placeholders and {{#if name}} and {{#each iscsi_targets}} sections. Paste each below or load its file: the tree's scripts are written from them, and every node's config previews its own.</p><div class=\"grid\">");
+        load(
+            out,
+            "template-load-main",
+            "Load a main script template",
+            Field::IpxeBootScriptTemplate,
+        );
+        load(
+            out,
+            "template-load-config",
+            "Load a node config template",
+            Field::IpxeConfigTemplate,
+        );
+    } else {
+        out.raw("<p class=\"hint\">The site's pxe_config_template and grub_config_template (and a node's own) name templates of each node's PXELINUX and GRUB configs: text with {{ name }} placeholders and {{#if name}} sections. Paste each below or load its file: the TFTP tree's configs are written from them, and every node's configs preview their own.</p><div class=\"grid\">");
+        load(
+            out,
+            "template-load-pxelinux",
+            "Load a PXELINUX config template",
+            Field::PxeConfigTemplate,
+        );
+        load(
+            out,
+            "template-load-grub",
+            "Load a GRUB config template",
+            Field::GrubConfigTemplate,
+        );
     }
+    out.raw("</div>");
+    for (i, entry) in entries.iter().enumerate() {
+        let area = format!("template-{i}");
+        let file = format!("template-file-{i}");
+        let action = format!("tpl:{i}");
+        out.raw("<div class=\"field\"")
+            .attr("data-key", &entry.path)
+            .raw("><label");
+        out.attr("for", &area)
+            .raw(">")
+            .text(&entry.path)
+            .raw("</label>");
+        // The parser drops one newline right after <textarea>: this one, never the text's.
+        out.raw("<textarea rows=\"8\" spellcheck=\"false\"")
+            .attr("id", &area);
+        out.attr("data-a", &action).raw(">\n");
+        out.text(entry.text.as_deref().unwrap_or_default())
+            .raw("</textarea><label class=\"hint\"");
+        out.attr("for", &file)
+            .raw(">Load this template's file</label>");
+        out.raw("<input type=\"file\" accept=\".ipxe,.cfg,.pxelinux,text/plain\"")
+            .attr("id", &file);
+        out.attr("data-a", &action).raw(">");
+        if entry.text.is_none() {
+            out.raw(
+                "<p class=\"error\" role=\"alert\">Not given yet: paste it or load its file.</p>",
+            );
+        }
+        out.raw("</div>");
+    }
+    out.raw("</section>");
 }
