@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the web app into web/dist: the wasm (profile web: release, opt-level z), its JS glue (wasm-bindgen), shrunk by
-# wasm-opt -Oz (npm binaryen, pinned in web/package.json), and index.html. Prints the gzipped
-# sizes. Runs from any directory. Needs: the wasm32-unknown-unknown target, the wasm-bindgen
-# CLI of the version in Cargo.lock, and `npm ci` in web/.
+# Builds the web app into web/dist: the wasm (profile web: release, opt-level z), its JS glue
+# (wasm-bindgen) and the page's script (src/page.js), the wasm shrunk by wasm-opt -Oz and the
+# scripts by terser (npm binaryen and terser, pinned in web/package.json), and index.html.
+# Prints the gzipped sizes. Runs from any directory. Needs: the wasm32-unknown-unknown target,
+# the wasm-bindgen CLI of the version in Cargo.lock, and `npm ci` in web/.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,6 +25,8 @@ have="$(wasm-bindgen --version | awk '{ print $2 }')"
 
 wasm_opt="web/node_modules/.bin/wasm-opt"
 [ -x "$wasm_opt" ] || fail "$wasm_opt not found; run: (cd web && npm ci)"
+terser="web/node_modules/.bin/terser"
+[ -x "$terser" ] || fail "$terser not found; run: (cd web && npm ci)"
 
 # Profile `web` (root Cargo.toml): release with opt-level z, about 20% smaller than opt-level 3.
 cargo build --profile web --target wasm32-unknown-unknown -p ipxegen-web
@@ -45,6 +48,12 @@ wasm="$out/ipxegen-web_bg.wasm"
 "$wasm_opt" -Oz --low-memory-unused \
     --strip-debug --strip-producers --strip-target-features "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
+# Every script minified (terser, pinned in web/package.json): its comments and names are
+# not read by a browser.
+while IFS= read -r script; do
+    "$terser" "$script" --module --compress --mangle -o "$script.min"
+    mv "$script.min" "$script"
+done < <(find "$out" -name '*.js')
 cp web/index.html "$out/"
 chmod 755 "$out"
 rm -rf "$dist"

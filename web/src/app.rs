@@ -21,7 +21,7 @@ use crate::components::preview::{preview, preview_heading};
 use crate::components::problems::{problem_list, site_errors};
 use crate::components::site_form::{FieldView, site_form};
 use crate::components::templates_panel::templates_panel;
-use crate::components::tree_view::{tree_list, tree_notes};
+use crate::components::tree_view::{is_selected, left_out_entry, tree_entry, tree_notes};
 use crate::form::{in_flow, ipxe_flow, site_fields, with_pxe};
 use crate::html::Html;
 use crate::json::{self, Value};
@@ -109,6 +109,10 @@ fn initial_state() -> State {
     state
 }
 
+/// How many entries of the tree are compared with the last answer at a time (see
+/// [`LastMarkup::tree_chunks`]): selecting an entry sends the two runs that change.
+const TREE_CHUNK: usize = 64;
+
 /// What the tree's list is written from: the entries, the selected one, and the nodes left
 /// out (each one's label and index).
 type TreeFrom = (Rc<Vec<TreeEntry>>, Option<Selection>, Vec<(String, usize)>);
@@ -118,6 +122,9 @@ type TreeFrom = (Rc<Vec<TreeEntry>>, Option<Selection>, Vec<(String, usize)>);
 #[derive(Default)]
 struct LastMarkup {
     tree: Option<TreeFrom>,
+    /// The markup of each run of [`TREE_CHUNK`] entries of the tree, as last written: one
+    /// that is the same is sent as `<li data-skip=N>` (the page keeps its N entries).
+    tree_chunks: Vec<String>,
     files: Option<Rc<Vec<TreeEntry>>>,
     preview: Option<(Option<Rc<str>>, Vec<u32>)>,
     dhcp: Option<Result<Rc<str>, String>>,
@@ -454,6 +461,7 @@ impl App {
             derived.selected.clone(),
             left_out,
         );
+        let chunks = &mut last.tree_chunks;
         App::kept(
             out,
             &mut last.tree,
@@ -461,7 +469,34 @@ impl App {
             "ul",
             "tree",
             |out, (entries, selected, left_out)| {
-                tree_list(out, entries, selected.as_ref(), left_out);
+                out.raw("<ul id=\"tree\">");
+                let mut chunk = Html::new();
+                for (c, part) in entries.chunks(TREE_CHUNK).enumerate() {
+                    for (k, entry) in (c * TREE_CHUNK..).zip(part) {
+                        tree_entry(&mut chunk, k, entry, is_selected(entry, selected.as_ref()));
+                    }
+                    let chunk = std::mem::take(&mut chunk).into_string();
+                    match chunks.get_mut(c) {
+                        Some(last) if *last == chunk => {
+                            out.raw("<li")
+                                .attr("data-skip", &part.len().to_string())
+                                .raw("></li>");
+                        }
+                        Some(last) => {
+                            out.raw(&chunk);
+                            *last = chunk;
+                        }
+                        None => {
+                            out.raw(&chunk);
+                            chunks.push(chunk);
+                        }
+                    }
+                }
+                chunks.truncate(entries.len().div_ceil(TREE_CHUNK));
+                for (name, i) in left_out {
+                    left_out_entry(out, name, *i);
+                }
+                out.raw("</ul>");
             },
         );
         out.raw("</section><div class=\"preview-pane\"><section id=\"preview-section\" aria-labelledby=\"preview-heading\">");

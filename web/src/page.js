@@ -8,13 +8,15 @@
 const keyOf = (n) => (n.nodeType === 1 ? n.id || n.getAttribute('data-key') || '' : '');
 
 // Makes `old` (live) equal `neu` (parsed): attributes, value and children. An element marked
-// data-keep in `neu` is as the app last wrote it: `old` stays as it is.
+// data-keep in `neu` is as the app last wrote it: `old` stays as it is (and a data-skip=N
+// child stands for the next N children, as they are).
 function patch(old, neu) {
   if (neu.hasAttribute('data-keep')) return;
-  for (const { name } of [...old.attributes]) {
+  for (const name of old.getAttributeNames()) {
     if (!neu.hasAttribute(name) && name !== 'data-update-ms') old.removeAttribute(name);
   }
-  for (const { name, value } of neu.attributes) {
+  for (const name of neu.getAttributeNames()) {
+    const value = neu.getAttribute(name);
     if (old.getAttribute(name) !== value) old.setAttribute(name, value);
   }
   const tag = old.tagName;
@@ -37,22 +39,34 @@ function patch(old, neu) {
 // is, an unkeyed one with the unkeyed one at its place of the same kind; the rest are moved
 // over from `neu` or removed.
 function patchChildren(old, neu) {
-  const keyed = new Map();
-  for (let c = old.firstChild; c; c = c.nextSibling) {
-    const key = keyOf(c);
-    if (key) keyed.set(key, c);
+  // The keys of `neu`'s children, and `old`'s keyed children by key (only when there are any).
+  let wanted = null;
+  for (let n = neu.firstChild; n; n = n.nextSibling) {
+    const key = keyOf(n);
+    if (key) (wanted ||= new Set()).add(key);
   }
-  const wanted = new Set();
-  for (let n = neu.firstChild; n; n = n.nextSibling) wanted.add(keyOf(n));
+  const keyed = wanted && new Map();
+  if (keyed) {
+    for (let c = old.firstChild; c; c = c.nextSibling) {
+      const key = keyOf(c);
+      if (key) keyed.set(key, c);
+    }
+  }
   let cur = old.firstChild;
   for (let n = neu.firstChild; n;) {
     // A keyed child that is not wanted goes first, so the unkeyed ones after it pair up.
-    while (cur && keyOf(cur) && !wanted.has(keyOf(cur))) {
+    while (cur && keyOf(cur) && !(wanted && wanted.has(keyOf(cur)))) {
       const gone = cur;
       cur = cur.nextSibling;
       old.removeChild(gone);
     }
     const next = n.nextSibling;
+    if (n.nodeType === 1 && n.hasAttribute('data-skip')) {
+      // The next N children are as the app last wrote them.
+      for (let k = Number(n.getAttribute('data-skip')); k > 0 && cur; k--) cur = cur.nextSibling;
+      n = next;
+      continue;
+    }
     const key = keyOf(n);
     let match = key ? keyed.get(key) : cur && !keyOf(cur) && cur;
     if (match && match.nodeName !== n.nodeName) match = null;
