@@ -4,7 +4,19 @@
 # scripts by terser (npm binaryen and terser, pinned in web/package.json), and index.html.
 # Prints the gzipped sizes. Runs from any directory. Needs: the wasm32-unknown-unknown target,
 # the wasm-bindgen CLI of the version in Cargo.lock, and `npm ci` in web/.
+#
+# With --check, it fails when the total is over the budget (CI builds the bundle so).
 set -euo pipefail
+
+check=false
+case "${1-}" in
+"") ;;
+--check) check=true ;;
+*)
+    echo "usage: bash web/build.sh [--check]" >&2
+    exit 2
+    ;;
+esac
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -78,3 +90,6 @@ budget=150000
 printf '%-28s %8d gzipped, budget %d: %s\n' "wasm + js" "$total" "$budget" \
     "$([ "$total" -le "$budget" ] && echo "within it, $((budget - total)) bytes to spare" ||
         echo "OVER it by $((total - budget)) bytes")"
+if "$check" && [ "$total" -gt "$budget" ]; then
+    fail "the bundle is over its budget (--check)"
+fi

@@ -29,7 +29,6 @@ use crate::state::{
     Action, DhcpFormat, Field, IscsiEdit, Selection, State, Target, TreeEntry, archive,
 };
 use ipxegen_core::schema::Scope;
-use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::{Closure, wasm_bindgen};
@@ -78,13 +77,9 @@ impl AppHandle {
 /// starting from the site in the URL fragment (which is then removed, so a reload keeps later
 /// edits), else the one in `localStorage`, else the example.
 pub fn mount(root: &JsValue) -> AppHandle {
-    let app = Rc::new(RefCell::new(App::default()));
+    let mut app = App::default();
     let run = Closure::<dyn FnMut(String, String, String) -> String>::new(
-        move |action: String, value: String, extra: String| {
-            app.try_borrow_mut()
-                .map(|mut app| app.run(&action, value, extra))
-                .unwrap_or_default()
-        },
+        move |action: String, value: String, extra: String| app.run(&action, value, extra),
     );
     let mounted = mount_page(root, &run);
     AppHandle { mounted, _run: run }

@@ -5,9 +5,6 @@
 //! a template or the core goes through [`Html::text`] or [`Html::attr`], which escape it, so
 //! no value can open an element or end an attribute.
 
-use core::fmt::Display;
-use core::fmt::Write as _;
-
 /// Markup being written.
 #[derive(Debug, Default)]
 pub struct Html(String);
@@ -28,13 +25,6 @@ impl Html {
     pub fn text(&mut self, text: &str) -> &mut Self {
         self.escaped(text, false);
         self
-    }
-
-    /// Appends `value`'s `Display` as text, escaped as [`Html::text`] does.
-    pub fn show(&mut self, value: impl Display) -> &mut Self {
-        let mut text = String::new();
-        let _ = write!(text, "{value}");
-        self.text(&text)
     }
 
     /// Appends ` name="value"` with `value` escaped (`&`, `<`, `>` and `"`).
@@ -74,7 +64,7 @@ impl Html {
     fn escaped(&mut self, text: &str, quote: bool) {
         let mut rest = text;
         while let Some(at) = rest.find(|c| matches!(c, '&' | '<' | '>') || (quote && c == '"')) {
-            let (plain, tail) = rest.split_at(at);
+            let (plain, tail) = rest.split_at_checked(at).unwrap_or((rest, ""));
             self.0.push_str(plain);
             let mut chars = tail.chars();
             self.0.push_str(match chars.next() {

@@ -100,6 +100,7 @@ export function mount(root, run) {
   const act = (action, value, extra, started) => {
     const reply = run(action, value, extra);
     const cut = reply.indexOf('\n');
+    if (cut < 0) return; // no answer: the app was busy
     template.innerHTML = reply.slice(cut + 1);
     patchChildren(root, template.content);
     if (started !== undefined) {

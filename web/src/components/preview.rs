@@ -55,7 +55,8 @@ fn highlight(out: &mut Html, script: &str, flagged: &[u32]) {
         } else if rest.starts_with(':') {
             span(out, "label", rest);
         } else {
-            let (command, args) = rest.split_at(rest.find(' ').unwrap_or(rest.len()));
+            let end = rest.find(' ').unwrap_or(rest.len());
+            let (command, args) = rest.split_at_checked(end).unwrap_or((rest, ""));
             if !command.is_empty() {
                 span(out, "command", command);
             }
@@ -69,7 +70,7 @@ fn highlight(out: &mut Html, script: &str, flagged: &[u32]) {
 fn expansions(out: &mut Html, text: &str) {
     let mut rest = text;
     while let Some(start) = rest.find("${") {
-        let (before, from) = rest.split_at(start);
+        let (before, from) = rest.split_at_checked(start).unwrap_or((rest, ""));
         out.text(before);
         let mut depth = 0usize;
         let mut end = from.len();
@@ -86,7 +87,7 @@ fn expansions(out: &mut Html, text: &str) {
                 _ => {}
             }
         }
-        let (expansion, after) = from.split_at(end);
+        let (expansion, after) = from.split_at_checked(end).unwrap_or((from, ""));
         span(out, "var", expansion);
         rest = after;
     }
