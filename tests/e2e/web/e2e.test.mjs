@@ -19,7 +19,9 @@
 //   8. a 2,000-node CSV import: how long the import takes and the preview update after it
 //      (data-update-ms, median of several edits), written as figures, not asserted; the page
 //      holds one page of 50 node editors; the pager (by keyboard) reaches node 2,000, the
-//      filter finds a node by MAC, and a problem of a node on another page focuses its field.
+//      filter finds a node by MAC, and a problem of a node on another page focuses its field;
+//   9. a main script template loaded from a file, then its text from another; the DHCP config
+//      and a link to the site copied to the clipboard, and the link opened in a fresh page.
 //
 // Any console error, page error or failed request fails the test.
 //
@@ -194,8 +196,9 @@ describe('web UI end to end (web/dist in Chromium)', { skip, timeout: 240_000 },
   const figures = {};
   let nodePreview = null; // #preview's text for the new node in step 1, checked in step 2b
 
-  /** A fresh context (empty localStorage) and page whose errors land in `problems`. */
-  async function freshPage(label) {
+  /** A fresh context (empty localStorage) and page whose errors land in `problems`, opened
+   * at `url` (the app's page by default). */
+  async function freshPage(label, url = http.url) {
     const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
     const p = await context.newPage();
     p.setDefaultTimeout(20_000);
@@ -211,7 +214,7 @@ describe('web UI end to end (web/dist in Chromium)', { skip, timeout: 240_000 },
     p.on('response', (r) => {
       if (r.status() >= 400) problems.push(`${label}: HTTP ${r.status()} for ${r.url()}`);
     });
-    await p.goto(http.url, { waitUntil: 'load' });
+    await p.goto(url, { waitUntil: 'load' });
     await p.locator('#http-server').waitFor({ state: 'visible' });
     return p;
   }
@@ -713,6 +716,54 @@ describe('web UI end to end (web/dist in Chromium)', { skip, timeout: 240_000 },
       await p.locator('#tree button.tree-entry.invalid').click();
       await p.waitForFunction(() => document.activeElement?.id === 'node-1234-nics');
       assert.equal(await p.locator('#nodes > .node-row').count(), PAGE);
+      await p.context().close();
+    });
+  });
+
+  it('9. files and the clipboard: templates loaded from files, the DHCP config and a link copied', async () => {
+    let p;
+    await step('9', () => p, async () => {
+      p = await freshPage('files and clipboard page');
+      await p.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(http.url).origin });
+      // A main script template from a file: the field names it, the panel holds its text,
+      // and the main script is written from it.
+      const main = readFileSync(join(root, 'examples/templates/main.ipxe'), 'utf8');
+      const [first, ...rest] = main.split('\n');
+      const loaded = [first, '# loaded from a file', ...rest].join('\n');
+      await p.locator('#template-load-main').setInputFiles({ name: 'site-main.ipxe', mimeType: 'text/plain', buffer: Buffer.from(loaded) });
+      await p.waitForFunction(() => document.querySelector('#ipxe-boot-script-template')?.value === 'site-main.ipxe');
+      assert.equal(await p.locator('#template-0').inputValue(), loaded, '#template-0 holds the file');
+      await p.locator('#tree button.tree-entry[data-path="boot.ipxe"]').click();
+      await p.waitForFunction(() => document.querySelector('#preview').textContent.includes('# loaded from a file'));
+      // The same template's text replaced from another file.
+      const again = loaded.replace('# loaded from a file', '# loaded again');
+      await p.locator('#template-file-0').setInputFiles({ name: 'other.ipxe', mimeType: 'text/plain', buffer: Buffer.from(again) });
+      await p.waitForFunction(() => document.querySelector('#preview').textContent.includes('# loaded again'));
+      assert.equal(await p.locator('#template-0').inputValue(), again);
+      assert.equal(await p.locator('#ipxe-boot-script-template').inputValue(), 'site-main.ipxe');
+      // The DHCP config, copied: the clipboard holds what the page shows.
+      await p.locator('#copy-dhcp').click();
+      const dhcpStatus = p.locator('#copy-dhcp + span[role="status"]');
+      await p.waitForFunction(() => document.querySelector('#copy-dhcp + span[role="status"]').textContent !== '');
+      assert.equal(await dhcpStatus.textContent(), 'Copied.');
+      const config = await p.locator('#dhcp-config').textContent();
+      assert.ok(config.length > 0, 'a DHCP config is shown');
+      assert.equal(await p.evaluate(() => navigator.clipboard.readText()), config);
+      // Another tab clears the status.
+      await p.locator('button.dhcp-tab[data-format="isc"]').click();
+      await p.waitForFunction(() => document.querySelector('#copy-dhcp + span[role="status"]').textContent === '');
+      // A link to the site, copied, opens the same site in a fresh page (the fragment removed).
+      await p.locator('#share-link').click();
+      await p.waitForFunction(() => document.querySelector('#share-link ~ span[role="status"]').textContent !== '');
+      assert.equal(await p.locator('#share-link ~ span[role="status"]').textContent(), 'Copied.');
+      const link = await p.evaluate(() => navigator.clipboard.readText());
+      assert.ok(link.startsWith(`${http.url}#site=`), `the link is ${link}`);
+      const exported = await p.evaluate(() => localStorage.getItem('ipxegen.site'));
+      const opened = await freshPage('linked page', link);
+      await opened.waitForFunction(() => document.querySelector('#ipxe-boot-script-template')?.value === 'site-main.ipxe');
+      assert.equal(await opened.evaluate(() => location.hash), '');
+      assert.equal(await opened.evaluate(() => localStorage.getItem('ipxegen.site')), exported);
+      await opened.context().close();
       await p.context().close();
     });
   });
