@@ -627,10 +627,14 @@ pub fn derive(
     let mut left_out: Vec<usize> = Vec::new();
     for _ in 0..PARTIAL_ROUNDS {
         let before = left_out.len();
+        // `left_out` stays sorted: each node index goes in once, where it belongs.
         for error in &derived.errors {
             match error.target.node() {
-                Some(i) if !left_out.contains(&i) => left_out.push(i),
-                Some(_) => {}
+                Some(i) => {
+                    if let Err(at) = left_out.binary_search(&i) {
+                        left_out.insert(at, i);
+                    }
+                }
                 // A problem of the site itself: no part of the tree can be written.
                 None => return derived,
             }
@@ -638,7 +642,6 @@ pub fn derive(
         if left_out.len() == before {
             break;
         }
-        left_out.sort_unstable();
         let kept: Vec<usize> = (0..form.nodes.len())
             .filter(|i| left_out.binary_search(i).is_err())
             .collect();
