@@ -27,8 +27,8 @@ use ipxegen_core::servers::Format;
 use ipxegen_core::site::{CheckEvent, Holder, Problem, SeenFull, SeenValues, Unique};
 use ipxegen_core::tree::{EntryKind, Root, Script, ScriptKind, Tree, write_script};
 use ipxegen_core::{CheckedSite, Error, ErrorKind, Site};
-use std::collections::BTreeMap;
-use std::collections::btree_map::Entry;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -793,9 +793,9 @@ fn is_ipxe(kind: ScriptKind) -> bool {
     matches!(kind, ScriptKind::Main | ScriptKind::Node)
 }
 
-/// What the whole-site check has seen, in one ordered map.
+/// What the whole-site check has seen, in one hash map.
 #[derive(Default)]
-struct Seen<'a>(BTreeMap<Unique<'a>, Holder<'a>>);
+struct Seen<'a>(HashMap<Unique<'a>, Holder<'a>>);
 
 impl<'a> SeenValues<'a> for Seen<'a> {
     fn first_holder(

@@ -49,7 +49,7 @@ use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
 
 /// A value no two nodes may share.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Unique<'a> {
     /// A node id.
     Id(&'a str),
