@@ -114,7 +114,7 @@ impl FieldError {
         problem.error.node = problem.error.node.map(renumber);
         FieldError {
             target: Target::of(&problem.error),
-            message: problem.to_string(),
+            message: text_of(&problem),
         }
     }
 }
@@ -575,6 +575,11 @@ fn fresh_id(form: &SiteForm) -> String {
         .unwrap_or_default()
 }
 
+/// What `value` displays, as a string: one copy of the formatting code for every type shown.
+pub(crate) fn text_of(value: &dyn std::fmt::Display) -> String {
+    value.to_string()
+}
+
 /// Renders with a core writer into a string.
 fn render(write: impl FnOnce(&mut Vec<u8>) -> Result<(), Error>) -> Result<String, Error> {
     let mut out = Vec::new();
@@ -600,7 +605,7 @@ fn template_files<'a>(
     templates: &'a BTreeMap<String, String>,
 ) -> Vec<TemplateFile<'a>> {
     refs.iter()
-        .map(|r| match templates.get(&r.slot.path.to_string()) {
+        .map(|r| match templates.get(&text_of(&r.slot.path)) {
             Some(text) => TemplateFile::load(*r, text.as_bytes()),
             None => TemplateFile::unreadable(*r, TEMPLATE_NOT_GIVEN),
         })
@@ -697,7 +702,7 @@ fn derive_document(
     derived.templates = refs
         .iter()
         .map(|r| {
-            let path = r.slot.path.to_string();
+            let path = text_of(&r.slot.path);
             let text = templates.get(&path).cloned();
             TemplateEntry { path, text }
         })
@@ -729,7 +734,7 @@ fn derive_document(
             EntryKind::Directory => TreeKind::Directory,
             EntryKind::Script(_) => TreeKind::Script,
             EntryKind::PerMac { target, .. } => TreeKind::PerMac(target.to_owned()),
-            EntryKind::File { source } => TreeKind::File(source.to_string()),
+            EntryKind::File { source } => TreeKind::File(text_of(&source)),
             EntryKind::Loader { .. } => TreeKind::Loader,
         };
         if is_selected {
@@ -775,7 +780,7 @@ fn derive_document(
         lint_script_with(script.as_bytes(), &mut label_table, |d| {
             derived.findings.push(Finding {
                 line: d.line,
-                text: d.to_string(),
+                text: text_of(&d),
             });
         });
     }
@@ -784,7 +789,7 @@ fn derive_document(
     derived.entries = Rc::new(entries);
     derived.dhcp = dhcp_config(&site, format)
         .map(Rc::from)
-        .map_err(|e| e.to_string());
+        .map_err(|e| text_of(&e));
     derived
 }
 
