@@ -462,25 +462,36 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut state = Rc::unwrap_or_clone(self);
         let previous = Rc::clone(&state.derived.entries);
+        if state.apply(action) {
+            state.derive(Some(&previous));
+        }
+        Rc::new(state)
+    }
+}
+
+impl State {
+    /// Applies `action`; `true` when what the core makes of the form must be derived again
+    /// (`false`: nothing changed, or only the node list's view).
+    fn apply(&mut self, action: Action) -> bool {
         match action {
             Action::SetField(field, value) => {
-                if state.form.get(field) == value {
-                    return Rc::new(state);
+                if self.form.get(field) == value {
+                    return false;
                 }
-                state.form.set(field, value);
+                self.form.set(field, value);
             }
             Action::AddNode => {
-                let id = fresh_id(&state.form);
-                state.form.nodes.push(Rc::new(NodeForm::new(&id, "deploy")));
-                state.show_node(state.form.nodes.len() - 1);
+                let id = fresh_id(&self.form);
+                self.form.nodes.push(Rc::new(NodeForm::new(&id, "deploy")));
+                self.show_node(self.form.nodes.len() - 1);
             }
             Action::RemoveNode(index) => {
-                if index >= state.form.nodes.len() {
-                    return Rc::new(state);
+                if index >= self.form.nodes.len() {
+                    return false;
                 }
-                state.form.nodes.remove(index);
+                self.form.nodes.remove(index);
                 // The filter's matches after it move up by one.
-                if let Some(matching) = &mut state.matching {
+                if let Some(matching) = &mut self.matching {
                     matching.retain(|&j| j != index);
                     for j in matching.iter_mut().filter(|j| **j > index) {
                         *j -= 1;
@@ -488,85 +499,84 @@ impl Reducible for State {
                 }
             }
             Action::EditNode(index, field, value) => {
-                let Some(node) = state.form.nodes.get_mut(index) else {
-                    return Rc::new(state);
+                let Some(node) = self.form.nodes.get_mut(index) else {
+                    return false;
                 };
                 if node.get(field) == value {
-                    return Rc::new(state);
+                    return false;
                 }
                 Rc::make_mut(node).set(field, value);
             }
             Action::Iscsi(index, edit) => {
-                let mut targets = match state.form.nodes.get(index) {
+                let mut targets = match self.form.nodes.get(index) {
                     Some(node) => node.iscsi.clone(),
-                    None => return Rc::new(state),
+                    None => return false,
                 };
                 if !edit.apply(&mut targets) {
-                    return Rc::new(state);
+                    return false;
                 }
-                if let Some(node) = state.form.nodes.get_mut(index) {
+                if let Some(node) = self.form.nodes.get_mut(index) {
                     Rc::make_mut(node).iscsi = targets;
                 }
             }
             Action::ImportSiteJson(text) => match SiteForm::from_document(&text) {
                 Ok(form) => {
-                    state.form = form;
-                    state.filter_nodes(String::new());
-                    state.import = Some(Ok(format!(
+                    self.form = form;
+                    self.filter_nodes(String::new());
+                    self.import = Some(Ok(format!(
                         "Imported a site with {} node(s).",
-                        state.form.nodes.len()
+                        self.form.nodes.len()
                     )));
                 }
                 Err(e) => {
-                    state.import = Some(Err(e));
-                    return Rc::new(state);
+                    self.import = Some(Err(e));
+                    return false;
                 }
             },
             Action::ImportCsv(text) => match parse_csv(&text) {
                 Ok(nodes) => {
-                    state.import = Some(Ok(format!("Imported {} node(s) from CSV.", nodes.len())));
-                    state.form.nodes = nodes.into_iter().map(Rc::new).collect();
-                    state.filter_nodes(String::new());
+                    self.import = Some(Ok(format!("Imported {} node(s) from CSV.", nodes.len())));
+                    self.form.nodes = nodes.into_iter().map(Rc::new).collect();
+                    self.filter_nodes(String::new());
                 }
                 Err(e) => {
-                    state.import = Some(Err(e));
-                    return Rc::new(state);
+                    self.import = Some(Err(e));
+                    return false;
                 }
             },
             // The node list's view: the document, and all the core made of it, stay.
             Action::ShowPage(page) => {
-                state.page = page.min(state.node_page().pages - 1);
-                return Rc::new(state);
+                self.page = page.min(self.node_page().pages - 1);
+                return false;
             }
             Action::FilterNodes(filter) => {
-                state.filter_nodes(filter);
-                return Rc::new(state);
+                self.filter_nodes(filter);
+                return false;
             }
             Action::ShowNode(i) => {
-                state.show_node(i);
-                return Rc::new(state);
+                self.show_node(i);
+                return false;
             }
-            Action::Select(selection) => state.selected = selection,
-            Action::SelectDhcp(format) => state.dhcp_format = format,
+            Action::Select(selection) => self.selected = selection,
+            Action::SelectDhcp(format) => self.dhcp_format = format,
             Action::LoadExample => {
-                return Rc::new(State::default());
+                *self = State::default();
+                return false;
             }
             Action::SetTemplate(path, text) => {
-                if state.templates.get(&path) == Some(&text) {
-                    return Rc::new(state);
+                if self.templates.get(&path) == Some(&text) {
+                    return false;
                 }
-                state.templates.insert(path, text);
+                self.templates.insert(path, text);
             }
             Action::LoadTemplate(field, name, text) => {
-                state.form.set(field, name.clone());
-                state.templates.insert(name, text);
+                self.form.set(field, name.clone());
+                self.templates.insert(name, text);
             }
         }
-        state.derive(Some(&previous));
-        Rc::new(state)
+        true
     }
 }
-
 /// An id no node has yet: `node-N`.
 fn fresh_id(form: &SiteForm) -> String {
     (form.nodes.len() + 1..)
