@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
-use ipxegen_core::ipxe::template::{Arguments, PLACEHOLDERS, Scripts};
+use ipxegen_core::ipxe::template::{Arguments, PLACEHOLDER_TEXTS, PLACEHOLDERS, Scripts};
 use ipxegen_core::limits::SCRIPT_MAX;
 use ipxegen_core::model::Mode;
 use ipxegen_core::site::{CheckEvent, Problem, RescanSeen};
@@ -123,7 +123,7 @@ fn the_shipped_templates_render_every_golden_script_byte_for_byte() {
 fn placeholder_table() -> String {
     let mut out = String::from("| placeholder | kind | script | modes | writes or tests |\n");
     out.push_str("| --- | --- | --- | --- | --- |\n");
-    for info in &PLACEHOLDERS {
+    for (info, text) in PLACEHOLDERS.iter().zip(PLACEHOLDER_TEXTS) {
         let kind = match info.shape {
             Shape::Value if info.arguments == Arguments::Several => "value (arguments)",
             Shape::Value => "value",
@@ -154,7 +154,7 @@ fn placeholder_table() -> String {
         out.push_str(&format!(
             "| `{}` | {kind} | {script} | {modes} | {} |\n",
             info.name,
-            info.text.replace('|', "\\|")
+            text.replace('|', "\\|")
         ));
     }
     out
@@ -162,10 +162,12 @@ fn placeholder_table() -> String {
 
 /// README's table of the classic flow's placeholders, as the core's table gives it.
 fn classic_placeholder_table() -> String {
-    use ipxegen_core::classic::template::{Loaders, PLACEHOLDERS as CLASSIC, Words};
+    use ipxegen_core::classic::template::{
+        Loaders, PLACEHOLDER_TEXTS as CLASSIC_TEXTS, PLACEHOLDERS as CLASSIC, Words,
+    };
     let mut out = String::from("| placeholder | kind | configs | modes | writes or tests |\n");
     out.push_str("| --- | --- | --- | --- | --- |\n");
-    for info in &CLASSIC {
+    for (info, text) in CLASSIC.iter().zip(CLASSIC_TEXTS) {
         let kind = match (info.shape, info.words) {
             (Shape::Value, Words::Several) => "value (words)",
             (Shape::Value, _) => "value",
@@ -185,7 +187,7 @@ fn classic_placeholder_table() -> String {
         out.push_str(&format!(
             "| `{}` | {kind} | {configs} | {modes} | {} |\n",
             info.name,
-            info.text.replace('|', "\\|")
+            text.replace('|', "\\|")
         ));
     }
     out

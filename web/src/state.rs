@@ -113,7 +113,7 @@ impl FieldError {
         problem.error.node = problem.error.node.map(renumber);
         FieldError {
             target: Target::of(&problem.error),
-            message: problem.to_string(),
+            message: text_of(&problem),
         }
     }
 }
@@ -456,29 +456,37 @@ impl IscsiEdit {
 }
 
 impl State {
-    /// Applies `action`: the one reducer of the page.
+    /// Applies `action`: the one reducer of the page. What the core makes of the form is
+    /// derived again only when the action changed it.
     pub fn apply(&mut self, action: Action) {
-        let state = self;
-        let previous = Rc::clone(&state.derived.entries);
+        let previous = Rc::clone(&self.derived.entries);
+        if self.change(action) {
+            self.derive(Some(&previous));
+        }
+    }
+
+    /// Applies `action`; `true` when what the core makes of the form must be derived again
+    /// (`false`: nothing changed, or only the node list's view).
+    fn change(&mut self, action: Action) -> bool {
         match action {
             Action::SetField(field, value) => {
-                if state.form.get(field) == value {
-                    return;
+                if self.form.get(field) == value {
+                    return false;
                 }
-                state.form.set(field, value);
+                self.form.set(field, value);
             }
             Action::AddNode => {
-                let id = fresh_id(&state.form);
-                state.form.nodes.push(Rc::new(NodeForm::new(&id, "deploy")));
-                state.show_node(state.form.nodes.len() - 1);
+                let id = fresh_id(&self.form);
+                self.form.nodes.push(Rc::new(NodeForm::new(&id, "deploy")));
+                self.show_node(self.form.nodes.len() - 1);
             }
             Action::RemoveNode(index) => {
-                if index >= state.form.nodes.len() {
-                    return;
+                if index >= self.form.nodes.len() {
+                    return false;
                 }
-                state.form.nodes.remove(index);
+                self.form.nodes.remove(index);
                 // The filter's matches after it move up by one.
-                if let Some(matching) = &mut state.matching {
+                if let Some(matching) = &mut self.matching {
                     matching.retain(|&j| j != index);
                     for j in matching.iter_mut().filter(|j| **j > index) {
                         *j -= 1;
@@ -486,91 +494,95 @@ impl State {
                 }
             }
             Action::EditNode(index, field, value) => {
-                let Some(node) = state.form.nodes.get_mut(index) else {
-                    return;
+                let Some(node) = self.form.nodes.get_mut(index) else {
+                    return false;
                 };
                 if node.get(field) == value {
-                    return;
+                    return false;
                 }
                 Rc::make_mut(node).set(field, value);
             }
             Action::Iscsi(index, edit) => {
-                let mut targets = match state.form.nodes.get(index) {
+                let mut targets = match self.form.nodes.get(index) {
                     Some(node) => node.iscsi.clone(),
-                    None => return,
+                    None => return false,
                 };
                 if !edit.apply(&mut targets) {
-                    return;
+                    return false;
                 }
-                if let Some(node) = state.form.nodes.get_mut(index) {
+                if let Some(node) = self.form.nodes.get_mut(index) {
                     Rc::make_mut(node).iscsi = targets;
                 }
             }
             Action::ImportSiteJson(text) => match SiteForm::from_document(&text) {
                 Ok(form) => {
-                    state.form = form;
-                    state.filter_nodes(String::new());
-                    state.import = Some(Ok(format!(
+                    self.form = form;
+                    self.filter_nodes(String::new());
+                    self.import = Some(Ok(format!(
                         "Imported a site with {} node(s).",
-                        state.form.nodes.len()
+                        self.form.nodes.len()
                     )));
                 }
                 Err(e) => {
-                    state.import = Some(Err(e));
-                    return;
+                    self.import = Some(Err(e));
+                    return false;
                 }
             },
             Action::ImportCsv(text) => match parse_csv(&text) {
                 Ok(nodes) => {
-                    state.import = Some(Ok(format!("Imported {} node(s) from CSV.", nodes.len())));
-                    state.form.nodes = nodes.into_iter().map(Rc::new).collect();
-                    state.filter_nodes(String::new());
+                    self.import = Some(Ok(format!("Imported {} node(s) from CSV.", nodes.len())));
+                    self.form.nodes = nodes.into_iter().map(Rc::new).collect();
+                    self.filter_nodes(String::new());
                 }
                 Err(e) => {
-                    state.import = Some(Err(e));
-                    return;
+                    self.import = Some(Err(e));
+                    return false;
                 }
             },
             // The node list's view: the document, and all the core made of it, stay.
             Action::ShowPage(page) => {
-                state.page = page.min(state.node_page().pages - 1);
-                return;
+                self.page = page.min(self.node_page().pages - 1);
+                return false;
             }
             Action::FilterNodes(filter) => {
-                state.filter_nodes(filter);
-                return;
+                self.filter_nodes(filter);
+                return false;
             }
             Action::ShowNode(i) => {
-                state.show_node(i);
-                return;
+                self.show_node(i);
+                return false;
             }
-            Action::Select(selection) => state.selected = selection,
-            Action::SelectDhcp(format) => state.dhcp_format = format,
+            Action::Select(selection) => self.selected = selection,
+            Action::SelectDhcp(format) => self.dhcp_format = format,
             Action::LoadExample => {
-                *state = State::default();
-                return;
+                *self = State::default();
+                return false;
             }
             Action::SetTemplate(path, text) => {
-                if state.templates.get(&path) == Some(&text) {
-                    return;
+                if self.templates.get(&path) == Some(&text) {
+                    return false;
                 }
-                state.templates.insert(path, text);
+                self.templates.insert(path, text);
             }
             Action::LoadTemplate(field, name, text) => {
-                state.form.set(field, name.clone());
-                state.templates.insert(name, text);
+                self.form.set(field, name.clone());
+                self.templates.insert(name, text);
             }
         }
-        state.derive(Some(&previous));
+        true
     }
 }
-
 /// An id no node has yet: `node-N`.
 fn fresh_id(form: &SiteForm) -> String {
     (form.nodes.len() + 1..)
         .map(|n| format!("node-{n}"))
         .find(|id| form.nodes.iter().all(|node| node.get(Field::NodeId) != id))
         .unwrap_or_default()
+}
+
+/// What `value` displays, as a string: one copy of the formatting code for every type shown.
+pub(crate) fn text_of(value: &dyn std::fmt::Display) -> String {
+    value.to_string()
 }
 
 /// Renders with a core writer into a string.
@@ -598,7 +610,7 @@ fn template_files<'a>(
     templates: &'a BTreeMap<String, String>,
 ) -> Vec<TemplateFile<'a>> {
     refs.iter()
-        .map(|r| match templates.get(&r.slot.path.to_string()) {
+        .map(|r| match templates.get(&text_of(&r.slot.path)) {
             Some(text) => TemplateFile::load(*r, text.as_bytes()),
             None => TemplateFile::unreadable(*r, TEMPLATE_NOT_GIVEN),
         })
@@ -625,10 +637,14 @@ pub fn derive(
     let mut left_out: Vec<usize> = Vec::new();
     for _ in 0..PARTIAL_ROUNDS {
         let before = left_out.len();
+        // `left_out` stays sorted: each node index goes in once, where it belongs.
         for error in &derived.errors {
             match error.target.node() {
-                Some(i) if !left_out.contains(&i) => left_out.push(i),
-                Some(_) => {}
+                Some(i) => {
+                    if let Err(at) = left_out.binary_search(&i) {
+                        left_out.insert(at, i);
+                    }
+                }
                 // A problem of the site itself: no part of the tree can be written.
                 None => return derived,
             }
@@ -636,7 +652,6 @@ pub fn derive(
         if left_out.len() == before {
             break;
         }
-        left_out.sort_unstable();
         let kept: Vec<usize> = (0..form.nodes.len())
             .filter(|i| left_out.binary_search(i).is_err())
             .collect();
@@ -692,7 +707,7 @@ fn derive_document(
     derived.templates = refs
         .iter()
         .map(|r| {
-            let path = r.slot.path.to_string();
+            let path = text_of(&r.slot.path);
             let text = templates.get(&path).cloned();
             TemplateEntry { path, text }
         })
@@ -724,7 +739,7 @@ fn derive_document(
             EntryKind::Directory => TreeKind::Directory,
             EntryKind::Script(_) => TreeKind::Script,
             EntryKind::PerMac { target, .. } => TreeKind::PerMac(target.to_owned()),
-            EntryKind::File { source } => TreeKind::File(source.to_string()),
+            EntryKind::File { source } => TreeKind::File(text_of(&source)),
             EntryKind::Loader { .. } => TreeKind::Loader,
         };
         if is_selected {
@@ -770,7 +785,7 @@ fn derive_document(
         lint_script_with(script.as_bytes(), &mut label_table, |d| {
             derived.findings.push(Finding {
                 line: d.line,
-                text: d.to_string(),
+                text: text_of(&d),
             });
         });
     }
@@ -779,7 +794,7 @@ fn derive_document(
     derived.entries = Rc::new(entries);
     derived.dhcp = dhcp_config(&site, format)
         .map(Rc::from)
-        .map_err(|e| e.to_string());
+        .map_err(|e| text_of(&e));
     derived
 }
 

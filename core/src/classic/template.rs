@@ -126,8 +126,6 @@ pub struct PlaceholderInfo {
     pub modes: Modes,
     /// How its value stands in a line.
     pub words: Words,
-    /// What it writes (or tests), for the README's table.
-    pub text: &'static str,
 }
 
 /// Modes that load a kernel and an initrd.
@@ -146,7 +144,6 @@ pub static PLACEHOLDERS: [PlaceholderInfo; 8] = [
         loaders: Loaders::Both,
         modes: CLASSIC_MODES,
         words: Words::One,
-        text: "the node's `id`",
     },
     PlaceholderInfo {
         placeholder: Placeholder::Mode,
@@ -155,7 +152,6 @@ pub static PLACEHOLDERS: [PlaceholderInfo; 8] = [
         loaders: Loaders::Both,
         modes: CLASSIC_MODES,
         words: Words::One,
-        text: "the node's `mode`",
     },
     PlaceholderInfo {
         placeholder: Placeholder::Kernel,
@@ -164,7 +160,6 @@ pub static PLACEHOLDERS: [PlaceholderInfo; 8] = [
         loaders: Loaders::Both,
         modes: KERNEL_MODES,
         words: Words::One,
-        text: "the kernel's path in the TFTP root, where the tree places it: `<id>/<name>` for PXELINUX (relative to `pxelinux.0`), `/<id>/<name>` for GRUB",
     },
     PlaceholderInfo {
         placeholder: Placeholder::Initrd,
@@ -173,7 +168,6 @@ pub static PLACEHOLDERS: [PlaceholderInfo; 8] = [
         loaders: Loaders::Both,
         modes: KERNEL_MODES,
         words: Words::One,
-        text: "the initrd's path in the TFTP root, as `kernel`'s",
     },
     PlaceholderInfo {
         placeholder: Placeholder::Arguments,
@@ -182,7 +176,6 @@ pub static PLACEHOLDERS: [PlaceholderInfo; 8] = [
         loaders: Loaders::Both,
         modes: KERNEL_MODES,
         words: Words::Several,
-        text: "the mode's own arguments (`root=/dev/ram0` for `ramdisk`; `inst.ks=` and `inst.repo=` or `inst.stage2=` for `anaconda`), then the site's `kernel_args` and the node's, separated by single spaces (GRUB: each in single quotes); `{{#if arguments}}` holds when there is one",
     },
     PlaceholderInfo {
         placeholder: Placeholder::KernelArgs,
@@ -191,7 +184,6 @@ pub static PLACEHOLDERS: [PlaceholderInfo; 8] = [
         loaders: Loaders::Both,
         modes: KERNEL_MODES,
         words: Words::Several,
-        text: "the site's `kernel_args` then the node's, as `arguments` writes them",
     },
     PlaceholderInfo {
         placeholder: Placeholder::Bootif,
@@ -200,7 +192,6 @@ pub static PLACEHOLDERS: [PlaceholderInfo; 8] = [
         loaders: Loaders::Grub,
         modes: CLASSIC_MODES,
         words: Words::Several,
-        text: "`\"BOOTIF=01-$m1-$m2-$m3-$m4-$m5-$m6\"`: the MAC of the NIC GRUB booted through, from `$m1` to `$m6`, which the `regexp` line before it sets (PXELINUX appends `BOOTIF` itself: `IPAPPEND 2`)",
     },
     PlaceholderInfo {
         placeholder: Placeholder::ModeIs(Mode::Deploy),
@@ -209,8 +200,21 @@ pub static PLACEHOLDERS: [PlaceholderInfo; 8] = [
         loaders: Loaders::Both,
         modes: CLASSIC_MODES,
         words: Words::None,
-        text: "the node's `mode` is `<mode>` (`mode_deploy`, `mode_local`, ...)",
     },
+];
+
+/// What each placeholder writes (or tests), for the README's table: row for row of
+/// [`PLACEHOLDERS`]. A table of its own, so that a program that never shows this text does
+/// not hold it.
+pub static PLACEHOLDER_TEXTS: [&str; 8] = [
+    "the node's `id`",
+    "the node's `mode`",
+    "the kernel's path in the TFTP root, where the tree places it: `<id>/<name>` for PXELINUX (relative to `pxelinux.0`), `/<id>/<name>` for GRUB",
+    "the initrd's path in the TFTP root, as `kernel`'s",
+    "the mode's own arguments (`root=/dev/ram0` for `ramdisk`; `inst.ks=` and `inst.repo=` or `inst.stage2=` for `anaconda`), then the site's `kernel_args` and the node's, separated by single spaces (GRUB: each in single quotes); `{{#if arguments}}` holds when there is one",
+    "the site's `kernel_args` then the node's, as `arguments` writes them",
+    "`\"BOOTIF=01-$m1-$m2-$m3-$m4-$m5-$m6\"`: the MAC of the NIC GRUB booted through, from `$m1` to `$m6`, which the `regexp` line before it sets (PXELINUX appends `BOOTIF` itself: `IPAPPEND 2`)",
+    "the node's `mode` is `<mode>` (`mode_deploy`, `mode_local`, ...)",
 ];
 
 impl Placeholder {

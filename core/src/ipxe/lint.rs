@@ -573,13 +573,62 @@ fn listed_label(script: &[u8], line_start: usize) -> impl Iterator<Item = u8> + 
 /// How a table of label lines is sorted, by the order it is given.
 type SortLabels = fn(&mut [LabelEntry], &dyn Fn(&LabelEntry, &LabelEntry) -> core::cmp::Ordering);
 
-/// `core`'s sort, for tables of any size (it keeps a panic path, for an order that is not
-/// total, which firmware must not link).
+/// A heapsort without a panic path, for tables of any size: O(n log n) comparisons.
 fn sort_large(
     table: &mut [LabelEntry],
     order: &dyn Fn(&LabelEntry, &LabelEntry) -> core::cmp::Ordering,
 ) {
-    table.sort_unstable_by(|a, b| order(a, b));
+    let len = table.len();
+    for root in (0..len / 2).rev() {
+        sift_down(table, root, len, order);
+    }
+    for end in (1..len).rev() {
+        swap_entries(table, 0, end);
+        sift_down(table, 0, end, order);
+    }
+}
+
+/// Moves entry `root` down the heap held in `table[..end]` until neither child is greater.
+fn sift_down(
+    table: &mut [LabelEntry],
+    mut root: usize,
+    end: usize,
+    order: &dyn Fn(&LabelEntry, &LabelEntry) -> core::cmp::Ordering,
+) {
+    let greater = |table: &[LabelEntry], a: usize, b: usize| match (table.get(a), table.get(b)) {
+        (Some(a), Some(b)) => order(a, b) == core::cmp::Ordering::Greater,
+        _ => false,
+    };
+    loop {
+        let left = root.saturating_mul(2).saturating_add(1);
+        if left >= end {
+            return;
+        }
+        let right = left.saturating_add(1);
+        let child = if right < end && greater(table, right, left) {
+            right
+        } else {
+            left
+        };
+        if !greater(table, child, root) {
+            return;
+        }
+        swap_entries(table, root, child);
+        root = child;
+    }
+}
+
+/// Swaps entries `a` and `b` of `table` (nothing when either is out of it).
+fn swap_entries(table: &mut [LabelEntry], a: usize, b: usize) {
+    let (Some(x), Some(y)) = (table.get(a).copied(), table.get(b).copied()) else {
+        return;
+    };
+    if let Some(slot) = table.get_mut(a) {
+        *slot = y;
+    }
+    if let Some(slot) = table.get_mut(b) {
+        *slot = x;
+    }
 }
 
 /// An insertion sort without a panic path, for [`lint_script`]'s own small table.

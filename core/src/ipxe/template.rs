@@ -116,8 +116,6 @@ pub struct PlaceholderInfo {
     pub modes: Modes,
     /// How its value stands on a command line.
     pub arguments: Arguments,
-    /// What it writes (or tests), for the README's table.
-    pub text: &'static str,
 }
 
 /// Modes that load a kernel and an initrd.
@@ -148,9 +146,13 @@ macro_rules! placeholders {
                 scripts: Scripts::$scripts,
                 modes: $modes,
                 arguments: Arguments::$args,
-                text: $text,
             }, )*
         ];
+
+        /// What each placeholder writes (or tests), for the README's table: row for row of
+        /// [`PLACEHOLDERS`]. A table of its own, so that a program that never shows this text
+        /// does not hold it.
+        pub static PLACEHOLDER_TEXTS: [&str; [$($name),*].len()] = [ $( $text, )* ];
 
         impl Placeholder {
             /// Its row in [`PLACEHOLDERS`].
@@ -267,7 +269,6 @@ static FALLBACK_ROW: PlaceholderInfo = PlaceholderInfo {
     scripts: Scripts::Both,
     modes: Modes::ALL,
     arguments: Arguments::None,
-    text: "",
 };
 
 /// The name of row `index` (see [`Name`]).

@@ -196,9 +196,14 @@ pub(crate) fn write_isc_quoted<W: Write>(
     out.put("\"")?;
     let mut rest = value;
     while let Some(at) = rest.find(['"', '\\']) {
-        let (plain, special) = rest.split_at(at);
+        // `at` is where an ASCII byte starts, so both splits are on character boundaries.
+        let Some((plain, special)) = rest.split_at_checked(at) else {
+            break;
+        };
+        let Some((escaped, after)) = special.split_at_checked(1) else {
+            break;
+        };
         out.put(plain)?;
-        let (escaped, after) = special.split_at(1);
         out.put("\\")?;
         out.put(escaped)?;
         rest = after;
