@@ -116,7 +116,7 @@ if need "web tests in Chromium" chromium chromedriver wasm-bindgen-test-runner; 
         cargo test --locked -p ipxegen-web --target wasm32-unknown-unknown
 fi
 if need "web bundle" wasm-bindgen; then
-    stage "web bundle" bash web/build.sh
+    stage "web bundle" bash web/build.sh --check
 fi
 if need "web end to end" chromium node wasm-bindgen; then
     stage "web end to end" bash tests/e2e/web/run.sh
