@@ -41,6 +41,16 @@ ip -n "$ns" link set v0 master br0
 ip -n "$ns" link set v0 up
 ip -n "$ns" link set v1 up
 ip -n "$ns" link set br0 up
+# The bridge's carrier follows its port's a moment later (the kernel's link watch), and Kea
+# does not listen on an interface that is not yet running: wait for it, at most 5 s.
+for i in $(seq 1 500); do
+    ip -n "$ns" -o link show br0 | grep -q 'state UP' && break
+    sleep 0.01
+done
+ip -n "$ns" -o link show br0 | grep -q 'state UP' || {
+    echo "bench: br0 has no carrier 5 s after it was set up" >&2
+    exit 1
+}
 
 # Milliseconds from starting "$@" (in the namespace, in a session of its own) to UDP port 67
 # listening; then kills its whole process group and waits until the port is free again.
