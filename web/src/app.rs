@@ -77,7 +77,7 @@ impl AppHandle {
 /// starting from the site in the URL fragment (which is then removed, so a reload keeps later
 /// edits), else the one in `localStorage`, else the example.
 pub fn mount(root: &JsValue) -> AppHandle {
-    let mut app = App::default();
+    let mut app = App::new(initial_state());
     let run = Closure::<dyn FnMut(String, String, String) -> String>::new(
         move |action: String, value: String, extra: String| app.run(&action, value, extra),
     );
@@ -127,7 +127,6 @@ struct LastMarkup {
 }
 
 /// The state and what the page shows beside it.
-#[derive(Default)]
 struct App {
     state: State,
     /// The nodes (indices, on the page shown) whose "More fields" are shown.
@@ -144,6 +143,16 @@ struct App {
     last: LastMarkup,
 }
 
+/// Takes `item` out of `list` when it is there, else puts it in.
+fn toggle<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    match list.iter().position(|known| *known == item) {
+        Some(at) => {
+            list.swap_remove(at);
+        }
+        None => list.push(item),
+    }
+}
+
 /// What a copy did, as the page says it (`page.js`'s `copy`).
 fn copy_outcome(outcome: &str) -> &'static str {
     match outcome {
@@ -156,6 +165,19 @@ fn copy_outcome(outcome: &str) -> &'static str {
 }
 
 impl App {
+    /// The app for `state`, nothing yet shown, copied or stored.
+    fn new(state: State) -> Self {
+        App {
+            state,
+            more: Vec::new(),
+            secrets: Vec::new(),
+            copy_status: "",
+            link_status: "",
+            stored: None,
+            last: LastMarkup::default(),
+        }
+    }
+
     /// Applies `action` (with the element's `value` and a file's name, `extra`), keeps the
     /// work in storage, and answers the page (see the module's documentation).
     fn run(&mut self, action: &str, value: String, extra: String) -> String {
@@ -182,10 +204,8 @@ impl App {
         let key = action.rsplit(':').next().unwrap_or_default().as_bytes();
         let field = |scope| Field::from_key(scope, key);
         let action = match (verb, a, b) {
-            ("start", _, _) => {
-                self.state = initial_state();
-                return None;
-            }
+            // The first answer: the page of the state the app was mounted with.
+            ("start", _, _) => return None,
             ("site", _, _) => Action::SetField(field(Scope::Site)?, value),
             ("node", Some(i), _) => Action::EditNode(i, field(Scope::Node)?, value),
             ("pxe", Some(i), Some(j)) => {
@@ -210,21 +230,11 @@ impl App {
             }
             ("secret", Some(i), Some(j)) => {
                 let id = self.state.form.nodes.get(i)?.get(Field::NodeId).to_owned();
-                match self.secrets.iter().position(|s| *s == (i, id.clone(), j)) {
-                    Some(at) => {
-                        self.secrets.swap_remove(at);
-                    }
-                    None => self.secrets.push((i, id, j)),
-                }
+                toggle(&mut self.secrets, (i, id, j));
                 return None;
             }
             ("more", Some(i), _) => {
-                match self.more.iter().position(|&m| m == i) {
-                    Some(at) => {
-                        self.more.swap_remove(at);
-                    }
-                    None => self.more.push(i),
-                }
+                toggle(&mut self.more, i);
                 return None;
             }
             ("rm", Some(i), _) => Action::RemoveNode(i),
@@ -425,15 +435,20 @@ impl App {
             ipxe,
         };
         let last = &mut self.last;
+        let mut rows = Html::new();
+        node_rows(&mut rows, &list);
         let mut nodes = Html::new();
-        node_rows(&mut nodes, &list);
-        let mut nodes = nodes.into_string();
-        if last.nodes.as_ref() == Some(&nodes) {
-            nodes = String::from("<div id=\"nodes\" data-keep></div>");
-        } else {
-            last.nodes = Some(nodes.clone());
-        }
-        node_table(out, &list, &nodes);
+        App::kept(
+            &mut nodes,
+            &mut last.nodes,
+            rows.into_string(),
+            "div",
+            "nodes",
+            |out, rows| {
+                out.raw(rows);
+            },
+        );
+        node_table(out, &list, nodes.as_str());
         templates_panel(out, &derived.templates, derived.ipxe_enabled);
         let import = state
             .import
