@@ -100,7 +100,7 @@ export function mount(root, run) {
   const act = (action, value, extra, started) => {
     const reply = run(action, value, extra);
     const cut = reply.indexOf('\n');
-    if (cut < 0) return; // no answer: the app was busy
+    if (cut < 0) return; // not an answer of the app's form: the page stays as it is
     template.innerHTML = reply.slice(cut + 1);
     patchChildren(root, template.content);
     if (started !== undefined) {
